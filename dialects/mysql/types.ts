@@ -1,0 +1,34 @@
+/** Type mapping of the MySQL variant (DESIGN.md section 1). */
+import type { ColumnDef } from '../../src/schema/definition.js';
+import { canonicalDefault, type VariantRules } from '../../src/schema/variant.js';
+import { literal } from './quote.js';
+
+const SCALARS: Record<string, string> = {
+  id: 'bigint',
+  ref: 'bigint',
+  text: 'text',
+  longtext: 'longtext',
+  bigint: 'bigint',
+  int: 'int',
+  smallint: 'smallint',
+  tinyint: 'tinyint',
+  json: 'json',
+  json_text: 'text',
+  text_array: 'json',
+  timestamp: 'timestamp',
+};
+
+export const mysqlRules: VariantRules = {
+  dialect: 'mysql',
+  columnType(col: ColumnDef) {
+    const type = col.type;
+    if (type.kind === 'varchar') return { type: `varchar(${type.length})` };
+    if (type.kind === 'enum') return { type: `enum(${type.labels.map(literal).join(',')})` };
+    return { type: SCALARS[type.kind]! };
+  },
+  idColumn: () => ({ type: 'bigint', default: null, autoIncrement: true }),
+  defaultExpr: canonicalDefault,
+  indexName: (_table, index) => index.name,
+  fkIndexes: () => 'implicit',
+  onUpdateNow: 'column',
+};

@@ -1,0 +1,41 @@
+/**
+ * The migration lock on PostgreSQL: a session-level advisory lock on a
+ * connection of its own. The server releases it when the process dies, so a
+ * killed pipeline never leaves a stale lock behind.
+ */
+import pg from 'pg';
+
+/** Lock key space of dbkit (two-int advisory lock form: class, hashtext(namespace)). */
+const LOCK_CLASS = 0x64626b74 >> 1; // "dbkt"
+const TRY_LOCK = 'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked';
+const UNLOCK = 'SELECT pg_advisory_unlock($1, hashtext($2))';
+
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+export async function acquirePostgresLock(url: string, namespace: string, timeoutMs: number): Promise<HeldLock | null> {
+  const client = new pg.Client({ connectionString: url, application_name: 'dbkit-lock' });
+  await client.connect();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      const res = await client.query<{ locked: boolean }>(TRY_LOCK, [LOCK_CLASS, namespace]);
+      if (res.rows[0]?.locked) break;
+      if (Date.now() >= deadline) {
+        await client.end();
+        return null;
+      }
+      await new Promise((r) => setTimeout(r, Math.min(250, Math.max(10, deadline - Date.now()))));
+    }
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw err;
+  }
+  return {
+    async release() {
+      await client.query(UNLOCK, [LOCK_CLASS, namespace]).catch(() => undefined);
+      await client.end().catch(() => undefined);
+    },
+  };
+}

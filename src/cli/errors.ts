@@ -1,0 +1,52 @@
+/**
+ * Typed errors that carry their exit code (DESIGN.md section 3). Commands
+ * throw them; only the entry point (src/cli/run.ts) turns them into an exit.
+ */
+export const ExitCode = {
+  ok: 0,
+  found: 1,
+  usage: 2,
+  connect: 3,
+  lock: 4,
+  sql: 5,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class DbkitError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad flags, bad configuration, or a confirmation that cannot be asked. Exit 2. */
+export class UsageError extends DbkitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.usage, options);
+  }
+}
+
+/** Cannot connect, authenticate or find the database. Exit 3. */
+export class ConnectError extends DbkitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.connect, options);
+  }
+}
+
+/** The migration lock was not acquired in time. Exit 4. */
+export class LockError extends DbkitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.lock, options);
+  }
+}
+
+/** SQL failed while migrating or seeding; the message says what state the database is in. Exit 5. */
+export class SqlError extends DbkitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.sql, options);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Where a command's words go: results on stdout (one JSON document with
+ * --json), progress and warnings on stderr. Everything passes through the
+ * password mask.
+ */
+import { maskText } from '../config/mask.js';
+
+export interface IoOptions {
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  yes?: boolean;
+  color?: boolean;
+}
+
+export interface Io {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+  readonly yes: boolean;
+  readonly color: boolean;
+  /** A terminal to ask on (stdin and stderr are TTYs). */
+  readonly interactive: boolean;
+  /** Result text for humans (stdout); ignored in --json mode. */
+  out(text: string): void;
+  /** The one JSON document of --json mode (stdout). */
+  emitJson(doc: unknown): void;
+  /** Progress on stderr, unless --quiet. */
+  log(text: string): void;
+  /** Details on stderr, only with --verbose. */
+  debug(text: string): void;
+  /** Warnings on stderr, even with --quiet. */
+  warn(text: string): void;
+  /** Ask a yes/no question on the terminal. */
+  confirm(message: string): Promise<boolean>;
+  addSecrets(secrets: string[]): void;
+  mask(text: string): string;
+}
+
+export interface Streams {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdinIsTTY: boolean;
+  stderrIsTTY: boolean;
+  stdoutIsTTY: boolean;
+}
+
+export const processStreams = (): Streams => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdinIsTTY: !!process.stdin.isTTY,
+  stderrIsTTY: !!process.stderr.isTTY,
+  stdoutIsTTY: !!process.stdout.isTTY,
+});
+
+export function createIo(opts: IoOptions, streams: Streams = processStreams(), env = process.env): Io {
+  const secrets: string[] = [];
+  const mask = (t: string) => maskText(t, secrets);
+  const line = (s: NodeJS.WritableStream, t: string) => s.write(mask(t).replace(/\n?$/, '\n'));
+  const color = opts.color ?? (streams.stdoutIsTTY && !('NO_COLOR' in env) && env.TERM !== 'dumb');
+  return {
+    json: !!opts.json,
+    quiet: !!opts.quiet,
+    verbose: !!opts.verbose,
+    yes: !!opts.yes,
+    color,
+    interactive: streams.stdinIsTTY && streams.stderrIsTTY,
+    out: (t) => {
+      if (!opts.json) line(streams.stdout, t);
+    },
+    emitJson: (doc) => {
+      streams.stdout.write(mask(JSON.stringify(doc, null, 2)) + '\n');
+    },
+    log: (t) => {
+      if (!opts.quiet) line(streams.stderr, t);
+    },
+    debug: (t) => {
+      if (opts.verbose) line(streams.stderr, t);
+    },
+    warn: (t) => line(streams.stderr, `warning: ${t}`),
+    async confirm(message) {
+      const { default: inquirer } = await import('inquirer');
+      const prompt = inquirer.createPromptModule({ output: streams.stderr as NodeJS.WriteStream });
+      const answer = await prompt<{ ok: boolean }>([{ type: 'confirm', name: 'ok', message, default: false }]);
+      return answer.ok;
+    },
+    addSecrets: (s) => secrets.push(...s.filter(Boolean)),
+    mask,
+  };
+}

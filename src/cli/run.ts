@@ -1,0 +1,40 @@
+/** The entry point's one catch: errors become one masked line and an exit code. */
+import { CommanderError } from 'commander';
+import { configSecrets } from '../config/load.js';
+import { maskText } from '../config/mask.js';
+import { DbkitError, ExitCode } from './errors.js';
+import { processStreams, type Streams } from './io.js';
+import { buildProgram, type ProgramResult } from './program.js';
+
+export async function run(argv: string[], streams: Streams = processStreams()): Promise<number> {
+  const result: ProgramResult = { exitCode: 0, io: null };
+  const program = buildProgram(streams, result);
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (s) => streams.stdout.write(s),
+    writeErr: (s) => streams.stderr.write(s),
+  });
+  const verbose = argv.includes('--verbose') || argv.includes('-v');
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync(argv);
+    return result.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has printed its message already; --help and --version are not errors.
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version'
+        ? 0
+        : ExitCode.usage;
+    }
+    const urlFlag = argv.find((a, i) => argv[i - 1] === '--url') ?? argv.find((a) => a.startsWith('--url='))?.slice(6);
+    const secrets = configSecrets({ url: urlFlag });
+    const mask = (t: string) => (result.io ? result.io.mask(maskText(t, secrets)) : maskText(t, secrets));
+    const code = err instanceof DbkitError ? err.exitCode : ExitCode.sql;
+    const message = err instanceof Error ? err.message : String(err);
+    const firstLine = message.split('\n')[0]!;
+    streams.stderr.write(mask(`dbkit: ${firstLine}`) + '\n');
+    if (verbose && err instanceof Error && err.stack) streams.stderr.write(mask(err.stack) + '\n');
+    if (json) streams.stdout.write(mask(JSON.stringify({ error: { exitCode: code, message: firstLine } })) + '\n');
+    return code;
+  }
+}

@@ -1,0 +1,23 @@
+/** dbkit migrate [--to NAME] [--dry-run] */
+import type { Io } from '../cli/io.js';
+import type { GlobalOptions } from '../config/load.js';
+import { migrate } from '../migrate/runner.js';
+import { renderPlan, renderRun } from '../render/migrations.js';
+import { configFor, whereJson, withConnection } from './shared.js';
+
+export interface MigrateOptions {
+  to?: string;
+  dryRun?: boolean;
+}
+
+export async function migrateCommand(opts: MigrateOptions, globals: GlobalOptions, io: Io): Promise<number> {
+  const config = await configFor(globals, io);
+  return withConnection(config, io, async (conn) => {
+    if (!opts.dryRun) io.log(`migrating ${config.schemaName} on ${config.target.display} ...`);
+    const result = await migrate(conn, { to: opts.to, dryRun: opts.dryRun });
+    if (io.json) io.emitJson({ ...whereJson(conn), dryRun: result.dryRun, migrations: result.migrations });
+    else if (result.dryRun) io.out(renderPlan(result, 'migrate'));
+    else io.out(renderRun(result, 'migrate', `${config.schemaName} on ${config.target.display}`, io.color));
+    return 0;
+  });
+}

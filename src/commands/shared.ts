@@ -1,0 +1,40 @@
+/** Option parsing and connection handling shared by the commands. */
+import { UsageError } from '../cli/errors.js';
+import type { Io } from '../cli/io.js';
+import { loadConfig, type Config, type GlobalOptions } from '../config/load.js';
+import { urlSecrets } from '../config/mask.js';
+import { connect, type Connection } from '../db/connect.js';
+
+export async function configFor(globals: GlobalOptions, io: Io): Promise<Config> {
+  const config = await loadConfig(globals);
+  io.addSecrets(urlSecrets(config.target.url));
+  io.debug(`database: ${config.target.display} (from ${config.urlSource}), schema ${config.schemaName}`);
+  return config;
+}
+
+/** Open the configured database, run `fn`, and always close it. */
+export async function withConnection<T>(config: Config, io: Io, fn: (conn: Connection) => Promise<T>): Promise<T> {
+  const conn = await connect(config);
+  if (io.verbose) conn.knex.on('query', (q: { sql: string }) => io.debug(`sql: ${q.sql}`));
+  io.debug(`connected; namespace ${conn.namespace}`);
+  try {
+    return await fn(conn);
+  } finally {
+    await conn.close();
+  }
+}
+
+export function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number, got "${value}"`);
+  return n;
+}
+
+/** What every JSON document says about where it ran. */
+export const whereJson = (conn: Connection) => ({
+  dialect: conn.config.dialect,
+  engine: conn.config.target.engine,
+  schema: conn.config.schemaName,
+  namespace: conn.namespace,
+  url: conn.config.target.display,
+});

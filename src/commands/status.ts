@@ -1,0 +1,21 @@
+/** dbkit status [--check] */
+import type { Io } from '../cli/io.js';
+import type { GlobalOptions } from '../config/load.js';
+import { loadState } from '../migrate/runner.js';
+import { renderStatus, summarize } from '../render/migrations.js';
+import { configFor, whereJson, withConnection } from './shared.js';
+
+export interface StatusOptions {
+  check?: boolean;
+}
+
+export async function statusCommand(opts: StatusOptions, globals: GlobalOptions, io: Io): Promise<number> {
+  const config = await configFor(globals, io);
+  return withConnection(config, io, async (conn) => {
+    const { entries } = await loadState(conn);
+    const summary = summarize(entries);
+    if (io.json) io.emitJson({ ...whereJson(conn), ...summary, migrations: entries });
+    else io.out(renderStatus(entries, `${config.schemaName} on ${config.target.display}`, io.color));
+    return opts.check && !summary.upToDate ? 1 : 0;
+  });
+}

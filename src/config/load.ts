@@ -1,0 +1,88 @@
+/** Flags + environment + .env + config file -> one validated configuration. */
+import fs from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { UsageError } from '../cli/errors.js';
+import { defaultSchemaFor, schemaNames } from '../schema/registry.js';
+import type { Dialect } from '../schema/model.js';
+import { findConfigFile, loadConfigFile } from './file.js';
+import { urlSecrets } from './mask.js';
+import { DEFAULT_PGLITE_DIR, dialectOf, parseUrl, type Target } from './url.js';
+
+export interface GlobalOptions {
+  url?: string;
+  schema?: string;
+  namespace?: string;
+  config?: string;
+  lockTimeout?: string;
+}
+
+export type UrlSource = '--url' | 'DATABASE_URL' | '.env' | 'config file' | 'default';
+
+export interface Config {
+  target: Target;
+  urlSource: UrlSource;
+  dialect: Dialect;
+  schemaName: string;
+  /** PostgreSQL schema or MySQL database to work in; null = the connection's default. */
+  namespace: string | null;
+  lockTimeoutMs: number;
+  cwd: string;
+}
+
+function dotenvUrl(cwd: string): string | undefined {
+  const file = path.join(cwd, '.env');
+  if (!fs.existsSync(file)) return undefined;
+  return dotenv.parse(fs.readFileSync(file)).DATABASE_URL || undefined;
+}
+
+function parseSeconds(value: string | number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--lock-timeout must be a number of seconds, got "${value}"`);
+  return n;
+}
+
+/** Every password the configuration could print, for masking. */
+export function configSecrets(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string[] {
+  return [opts.url, env.DATABASE_URL].filter((u): u is string => !!u).flatMap(urlSecrets);
+}
+
+export async function loadConfig(
+  opts: GlobalOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): Promise<Config> {
+  const file = findConfigFile(cwd, opts.config);
+  const fileConfig = file ? await loadConfigFile(file) : {};
+  const candidates: [UrlSource, string | undefined][] = [
+    ['--url', opts.url],
+    ['DATABASE_URL', env.DATABASE_URL],
+    ['.env', dotenvUrl(cwd)],
+    ['config file', fileConfig.url],
+  ];
+  const [urlSource, url] = candidates.find(([, u]) => !!u) ?? ['default', `pglite:${DEFAULT_PGLITE_DIR}`];
+  const target = parseUrl(url!, cwd);
+  const dialect = dialectOf(target.engine);
+
+  const schemaName = opts.schema ?? fileConfig.schema ?? defaultSchemaFor(dialect);
+  if (!schemaNames.includes(schemaName)) {
+    throw new UsageError(`unknown schema "${schemaName}": use one of ${schemaNames.join(', ')}`);
+  }
+  const namespace = opts.namespace ?? fileConfig.namespace ?? null;
+  if (namespace !== null && !/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/.test(namespace)) {
+    throw new UsageError(`--namespace must be a plain identifier, got "${namespace}"`);
+  }
+  if (dialect === 'mysql' && !namespace && !target.database) {
+    throw new UsageError(`the MySQL URL ${target.display} names no database: add /<database> to it or pass --namespace`);
+  }
+  return {
+    target,
+    urlSource: urlSource as UrlSource,
+    dialect,
+    schemaName,
+    namespace,
+    lockTimeoutMs: parseSeconds(opts.lockTimeout ?? fileConfig.lockTimeout, 60) * 1000,
+    cwd,
+  };
+}

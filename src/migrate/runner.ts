@@ -1,0 +1,179 @@
+/**
+ * The migration service on knex.migrate: state, migrate, rollback, dry runs.
+ * Results are plain data; commands render them.
+ */
+import type { Knex } from 'knex';
+import { SqlError, UsageError } from '../cli/errors.js';
+import type { Connection } from '../db/connect.js';
+import { migrationContext, type MigrationContext } from './context.js';
+import { acquireMigrationLock } from './lock.js';
+import { DbkitMigrationSource, CHECKSUM_TABLE, MIGRATION_TABLE, listMigrationFiles, loadMigration, type LoadedMigration } from './source.js';
+import { classify, qualifier, readApplied, type MigrationEntry } from './state.js';
+
+export interface Planned {
+  name: string;
+  /** The exact SQL, or null for a hand-written migration whose SQL is only known by running it. */
+  sql: string[] | null;
+}
+
+export interface RunResult {
+  dryRun: boolean;
+  /** Migrations applied (migrate) or reverted (rollback), in the order run; planned ones on a dry run. */
+  migrations: Planned[];
+}
+
+export interface Loaded {
+  ctx: MigrationContext;
+  migrations: LoadedMigration[];
+  entries: MigrationEntry[];
+}
+
+export async function loadState(conn: Connection): Promise<Loaded> {
+  const ctx = migrationContext(conn.config.schemaName, conn.config.dialect);
+  const files = listMigrationFiles(conn.config.schemaName);
+  const migrations = await Promise.all(files.map((f) => loadMigration(f, ctx)));
+  const entries = classify(await readApplied(conn), migrations);
+  return { ctx, migrations, entries };
+}
+
+function migratorConfig(conn: Connection, state: Loaded): Knex.MigratorConfig {
+  return {
+    tableName: MIGRATION_TABLE,
+    ...(conn.config.dialect === 'postgres' ? { schemaName: conn.namespace } : {}),
+    migrationSource: new DbkitMigrationSource(state.migrations, state.ctx, qualifier(conn)),
+    // dbkit reports missing migrations itself (status); they must not block the others.
+    disableMigrationsListValidation: true,
+  };
+}
+
+function plan(state: Loaded, names: string[], direction: 'up' | 'down'): Planned[] {
+  return names.map((name) => {
+    const m = state.migrations.find((x) => x.name === name);
+    const p = m?.module.plan?.(state.ctx);
+    return { name, sql: p ? p[direction] : null };
+  });
+}
+
+function resolveTarget(state: Loaded, to: string): string {
+  const names = state.entries.map((e) => e.name);
+  const hits = names.includes(to) ? [to] : names.filter((n) => n.includes(to));
+  if (hits.length !== 1) {
+    throw new UsageError(
+      hits.length ? `--to ${to} matches several migrations: ${hits.join(', ')}` : `--to ${to}: no such migration`,
+    );
+  }
+  return hits[0]!;
+}
+
+async function ensureBookkeeping(conn: Connection): Promise<void> {
+  const { knex } = conn;
+  if (conn.config.dialect === 'postgres' && !conn.namespaceExists) {
+    await knex.raw('CREATE SCHEMA IF NOT EXISTS ??', [conn.namespace]);
+    conn.namespaceExists = true;
+  }
+  const schema = conn.config.dialect === 'postgres' ? knex.schema.withSchema(conn.namespace) : knex.schema;
+  if (!(await schema.hasTable(CHECKSUM_TABLE))) {
+    await (conn.config.dialect === 'postgres' ? knex.schema.withSchema(conn.namespace) : knex.schema).createTable(
+      CHECKSUM_TABLE,
+      (t) => {
+        t.string('name', 255).primary();
+        t.string('checksum', 64).notNullable();
+      },
+    );
+  }
+}
+
+function failure(conn: Connection, err: unknown, done: string[], failed: string | undefined): SqlError {
+  const msg = (err as Error).message ?? String(err);
+  const where = failed ? `migration ${failed} failed` : 'migrating failed';
+  const state =
+    conn.config.dialect === 'postgres'
+      ? `it was rolled back (PostgreSQL DDL is transactional)`
+      : `MySQL commits DDL as it goes, so statements of it before the failing one may be applied: check with dbkit diff`;
+  const before = done.length ? `; applied before it: ${done.join(', ')}` : '; nothing else was applied';
+  return new SqlError(`${where}: ${msg}; ${state}${before}`, { cause: err });
+}
+
+async function withLock<T>(conn: Connection, fn: () => Promise<T>): Promise<T> {
+  const lock = await acquireMigrationLock(conn);
+  try {
+    return await fn();
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Apply pending migrations (up to and including `to`). */
+export async function migrate(conn: Connection, opts: { to?: string; dryRun?: boolean }): Promise<RunResult> {
+  const pendingUpTo = (state: Loaded): string[] => {
+    const pending = state.entries.filter((e) => e.state === 'pending').map((e) => e.name);
+    if (!opts.to) return pending;
+    const target = resolveTarget(state, opts.to);
+    const i = pending.indexOf(target);
+    return i < 0 ? [] : pending.slice(0, i + 1);
+  };
+  if (opts.dryRun) {
+    const state = await loadState(conn);
+    return { dryRun: true, migrations: plan(state, pendingUpTo(state), 'up') };
+  }
+  return withLock(conn, async () => {
+    await ensureBookkeeping(conn);
+    const state = await loadState(conn); // read under the lock: another run may have just finished
+    const todo = pendingUpTo(state);
+    const cfg = migratorConfig(conn, state);
+    const done: string[] = [];
+    try {
+      if (!opts.to) {
+        if (todo.length) await conn.knex.migrate.latest(cfg);
+        done.push(...todo);
+      } else {
+        for (const name of todo) {
+          await conn.knex.migrate.up({ ...cfg, name });
+          done.push(name);
+        }
+      }
+    } catch (err) {
+      const applied = new Set((await readApplied(conn).catch(() => [])).map((a) => a.name));
+      const ok = todo.filter((n) => applied.has(n));
+      throw failure(conn, err, ok, todo.find((n) => !applied.has(n)));
+    }
+    return { dryRun: false, migrations: plan(state, done, 'up') };
+  });
+}
+
+/** Undo the last batch, the last `steps` migrations, or all of them. */
+export async function rollback(
+  conn: Connection,
+  opts: { steps?: number; all?: boolean; dryRun?: boolean },
+): Promise<RunResult> {
+  const toRevert = (state: Loaded): string[] => {
+    const applied = state.entries.filter((e) => e.state !== 'pending');
+    if (opts.all) return applied.map((e) => e.name).reverse();
+    if (opts.steps !== undefined) return applied.slice(-opts.steps).map((e) => e.name).reverse();
+    const last = Math.max(...applied.map((e) => e.batch ?? 0));
+    return applied.filter((e) => e.batch === last).map((e) => e.name).reverse();
+  };
+  const first = await loadState(conn);
+  const missing = first.entries.filter((e) => e.state === 'missing' && toRevert(first).includes(e.name));
+  if (missing.length) {
+    throw new UsageError(`cannot roll back ${missing.map((m) => m.name).join(', ')}: the migration file is missing`);
+  }
+  if (opts.dryRun) return { dryRun: true, migrations: plan(first, toRevert(first), 'down') };
+  return withLock(conn, async () => {
+    const state = await loadState(conn);
+    const todo = toRevert(state);
+    const cfg = migratorConfig(conn, state);
+    try {
+      for (const name of todo) await conn.knex.migrate.down({ ...cfg, name });
+    } catch (err) {
+      const still = new Set((await readApplied(conn).catch(() => [])).map((a) => a.name));
+      const failed = todo.find((n) => still.has(n));
+      const reverted = todo.filter((n) => !still.has(n));
+      throw new SqlError(
+        `rolling back ${failed ?? 'a migration'} failed: ${(err as Error).message}; reverted before it: ${reverted.join(', ') || 'none'}`,
+        { cause: err },
+      );
+    }
+    return { dryRun: false, migrations: plan(state, todo, 'down') };
+  });
+}

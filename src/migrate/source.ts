@@ -1,0 +1,88 @@
+/**
+ * Where dbkit's migrations live and how Knex loads them: compiled modules in
+ * `dist/migrations/<schema>/`, named by file name without extension, each
+ * called with the migration context and given a checksum.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Knex } from 'knex';
+import type { DbkitMigration, MigrationContext } from './context.js';
+
+export interface MigrationFile {
+  name: string;
+  file: string;
+}
+
+export interface LoadedMigration extends MigrationFile {
+  module: DbkitMigration;
+  checksum: string;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** `dist/src/migrate` -> `dist/migrations`; the TypeScript sources are in `<repo>/migrations`. */
+export const compiledMigrationsRoot = path.resolve(here, '../../migrations');
+export const sourceMigrationsRoot = path.resolve(here, '../../../migrations');
+
+const MODULE = /\.(m?js)$/;
+
+export function listMigrationFiles(schemaName: string, root = compiledMigrationsRoot): MigrationFile[] {
+  const dir = path.join(root, schemaName);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => MODULE.test(f) && !f.endsWith('.d.ts'))
+    .sort()
+    .map((f) => ({ name: f.replace(MODULE, ''), file: path.join(dir, f) }));
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+export async function loadMigration(mf: MigrationFile, ctx: MigrationContext): Promise<LoadedMigration> {
+  const module = (await import(pathToFileURL(mf.file).href)) as DbkitMigration;
+  if (typeof module.up !== 'function' || typeof module.down !== 'function') {
+    throw new Error(`migration ${mf.name} must export up() and down()`);
+  }
+  // A step migration is checksummed by the SQL it runs on this dialect; any other by its file.
+  const plan = module.plan?.(ctx);
+  const checksum = plan
+    ? sha256(`${ctx.dialect}\n${plan.up.join(';\n')}\n-- down\n${plan.down.join(';\n')}`)
+    : sha256(fs.readFileSync(mf.file, 'utf8'));
+  return { ...mf, module, checksum };
+}
+
+export const CHECKSUM_TABLE = 'dbkit_checksums';
+export const MIGRATION_TABLE = 'dbkit_migrations';
+
+/** Knex's view of dbkit's migrations: each run in Knex's transaction, its checksum recorded with it. */
+export class DbkitMigrationSource implements Knex.MigrationSource<LoadedMigration> {
+  constructor(
+    private readonly migrations: LoadedMigration[],
+    private readonly ctx: MigrationContext,
+    private readonly qualify: (table: string) => string,
+  ) {}
+
+  async getMigrations(): Promise<LoadedMigration[]> {
+    return this.migrations;
+  }
+
+  getMigrationName(m: LoadedMigration): string {
+    return m.name;
+  }
+
+  async getMigration(m: LoadedMigration): Promise<Knex.Migration> {
+    const table = this.qualify(CHECKSUM_TABLE);
+    return {
+      up: async (knex: Knex) => {
+        await m.module.up(knex, this.ctx);
+        await knex(table).where({ name: m.name }).delete();
+        await knex(table).insert({ name: m.name, checksum: m.checksum });
+      },
+      down: async (knex: Knex) => {
+        await m.module.down(knex, this.ctx);
+        await knex(table).where({ name: m.name }).delete();
+      },
+    };
+  }
+}

@@ -1,0 +1,10 @@
+import { agents } from './agents.js';
+import { chat } from './chat.js';
+import type { SchemaDef } from './definition.js';
+import type { Dialect } from './model.js';
+
+export const schemas: Record<string, SchemaDef> = { agents, chat };
+export const schemaNames = Object.keys(schemas);
+
+/** The schema a dialect uses when none is named: the one whose document was written for it. */
+export const defaultSchemaFor = (dialect: Dialect): string => (dialect === 'postgres' ? 'agents' : 'chat');
