@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { maskText, maskUrl } from '../../src/config/mask.js';
+import { parseUrl } from '../../src/config/url.js';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dbkit-config-'));
+
+describe('URLs', () => {
+  it.each([
+    ['postgres://u:p@h:5432/db', 'postgres'],
+    ['postgresql://u@h/db', 'postgres'],
+    ['mysql://u:p@h/db', 'mysql'],
+    ['mariadb://u:p@h/db', 'mysql'],
+    ['pglite:memory', 'pglite'],
+    ['pglite:./data', 'pglite'],
+  ])('%s is %s', (url, engine) => {
+    expect(parseUrl(url).engine).toBe(engine);
+  });
+
+  it('rejects other schemes with exit code 2, password masked', () => {
+    expect(() => parseUrl('oracle://u:hunter2@h/db')).toThrowError(/oracle:\/\/u:\*\*\*\*@h\/db/);
+    try {
+      parseUrl('oracle://u:hunter2@h/db');
+    } catch (err) {
+      expect((err as { exitCode: number }).exitCode).toBe(2);
+      expect(String(err)).not.toContain('hunter2');
+    }
+  });
+
+  it('masks passwords in URLs and free text', () => {
+    expect(maskUrl('postgres://app:s3cr%40t@db:5432/x')).toBe('postgres://app:****@db:5432/x');
+    expect(maskText('password authentication failed for s3cr@t', ['s3cr%40t', 's3cr@t'])).toBe(
+      'password authentication failed for ****',
+    );
+  });
+});
+
+describe('configuration sources', () => {
+  it('uses the embedded PGlite database with no configuration, and the agents schema', async () => {
+    const cwd = tmp();
+    const c = await loadConfig({}, {}, cwd);
+    expect(c.urlSource).toBe('default');
+    expect(c.target.engine).toBe('pglite');
+    expect(c.target.pgliteDir).toBe(path.join(cwd, '.dbkit', 'pglite'));
+    expect(c.schemaName).toBe('agents');
+  });
+
+  it('--url beats DATABASE_URL beats .env beats the config file', async () => {
+    const cwd = tmp();
+    fs.writeFileSync(path.join(cwd, 'dbkit.config.json'), JSON.stringify({ url: 'mysql://c@h/fromfile' }));
+    expect((await loadConfig({}, {}, cwd)).urlSource).toBe('config file');
+    fs.writeFileSync(path.join(cwd, '.env'), 'DATABASE_URL=mysql://e@h/fromdotenv\n');
+    expect((await loadConfig({}, {}, cwd)).target.url).toBe('mysql://e@h/fromdotenv');
+    expect((await loadConfig({}, { DATABASE_URL: 'postgres://x@h/env' }, cwd)).urlSource).toBe('DATABASE_URL');
+    const flag = await loadConfig({ url: 'pglite:memory' }, { DATABASE_URL: 'postgres://x@h/env' }, cwd);
+    expect(flag.urlSource).toBe('--url');
+  });
+
+  it('defaults the schema by dialect: chat on MySQL', async () => {
+    expect((await loadConfig({ url: 'mysql://u@h/db' }, {}, tmp())).schemaName).toBe('chat');
+  });
+
+  it('reads dbkit.config.ts without a TypeScript loader', async () => {
+    const cwd = tmp();
+    fs.writeFileSync(
+      path.join(cwd, 'dbkit.config.ts'),
+      `const url: string = 'pglite:memory';\nexport default { url, schema: 'chat' as const };\n`,
+    );
+    const c = await loadConfig({}, {}, cwd);
+    expect(c.urlSource).toBe('config file');
+    expect(c.schemaName).toBe('chat');
+  });
+
+  it.each([
+    [{ schema: 'nope' }, /unknown schema "nope"/],
+    [{ url: 'mysql://u@h' }, /names no database/],
+    [{ namespace: 'a;drop' }, /plain identifier/],
+    [{ lockTimeout: 'soon' }, /--lock-timeout/],
+  ])('rejects %o with exit code 2', async (opts, message) => {
+    await expect(loadConfig(opts, {}, tmp())).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(message) });
+  });
+
+  it('rejects unknown keys in a config file', async () => {
+    const cwd = tmp();
+    fs.writeFileSync(path.join(cwd, 'dbkit.config.json'), JSON.stringify({ uri: 'x' }));
+    await expect(loadConfig({}, {}, cwd)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/unknown key "uri"/) });
+  });
+});
