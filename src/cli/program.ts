@@ -29,7 +29,12 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .option('-q, --quiet', 'no progress output')
     .option('-v, --verbose', 'details and SQL on stderr, stack traces on errors (passwords masked)')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
-    .showSuggestionAfterError();
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => streams.stdout.write(s),
+      writeErr: (s) => streams.stderr.write(s),
+    });
 
   const io = (cmd: Command): [Globals, Io] => {
     const g = cmd.optsWithGlobals() as Globals & { color?: boolean };

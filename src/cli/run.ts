@@ -9,11 +9,6 @@ import { buildProgram, type ProgramResult } from './program.js';
 export async function run(argv: string[], streams: Streams = processStreams()): Promise<number> {
   const result: ProgramResult = { exitCode: 0, io: null };
   const program = buildProgram(streams, result);
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (s) => streams.stdout.write(s),
-    writeErr: (s) => streams.stderr.write(s),
-  });
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   const json = argv.includes('--json');
   try {

@@ -14,7 +14,7 @@ export async function configFor(globals: GlobalOptions, io: Io): Promise<Config>
 
 /** Open the configured database, run `fn`, and always close it. */
 export async function withConnection<T>(config: Config, io: Io, fn: (conn: Connection) => Promise<T>): Promise<T> {
-  const conn = await connect(config);
+  const conn = await connect(config, (t) => io.debug(t));
   if (io.verbose) conn.knex.on('query', (q: { sql: string }) => io.debug(`sql: ${q.sql}`));
   io.debug(`connected; namespace ${conn.namespace}`);
   try {

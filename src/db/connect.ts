@@ -23,8 +23,15 @@ export interface Connection {
 
 const PG_NAMESPACE_EXISTS = 'SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?) AS "exists"';
 
-async function createKnex(config: Config): Promise<Knex> {
-  const { default: knex } = await import('knex');
+/** Knex's own warnings would land on stdout and break --json: they go to the debug log. */
+const quietLog = (debug: (t: string) => void) => {
+  const say = (m: unknown) => debug(`knex: ${m instanceof Error ? m.message : String(m)}`);
+  return { warn: say, error: say, deprecate: say, debug: () => undefined };
+};
+
+async function createKnex(config: Config, debug: (t: string) => void): Promise<Knex> {
+  const { default: knexFactory } = await import('knex');
+  const knex = (c: Knex.Config) => knexFactory({ ...c, log: quietLog(debug) });
   const { target, namespace } = config;
   if (target.engine === 'postgres') {
     return knex({
@@ -63,7 +70,7 @@ function describe(err: unknown): string {
   return e.code && !msg.includes(e.code) ? `${msg} (${e.code})` : msg;
 }
 
-export async function connect(config: Config): Promise<Connection> {
+export async function connect(config: Config, debug: (t: string) => void = () => undefined): Promise<Connection> {
   const { target } = config;
   let fileLock: HeldLock | null = null;
   if (target.engine === 'pglite' && target.pgliteDir) {
@@ -74,7 +81,7 @@ export async function connect(config: Config): Promise<Connection> {
   }
   let knex: Knex | undefined;
   try {
-    knex = await createKnex(config);
+    knex = await createKnex(config, debug);
     let namespace: string;
     let namespaceExists = true;
     if (target.engine === 'mysql') {

@@ -1,0 +1,17 @@
+/** Indexes the database marks invalid (PostgreSQL `indisvalid`, after a failed CREATE INDEX CONCURRENTLY). */
+import { cols } from '../diff/describe.js';
+import type { Table } from '../schema/model.js';
+import { ownIndexes } from './match.js';
+import type { Advisory } from './types.js';
+
+export function invalidIndexes(table: Table): Advisory[] {
+  return ownIndexes(table)
+    .filter((i) => i.valid === false)
+    .map((i) => ({
+      kind: 'invalid',
+      table: table.name,
+      index: i.name,
+      columns: [...i.columns],
+      message: `Index ${i.name} on ${table.name} ${cols(i.columns)} is invalid and unused by queries: rebuild it (REINDEX) or drop and recreate it.`,
+    }));
+}
