@@ -72,10 +72,7 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .command('make')
     .description('create an empty migration file in migrations/<schema>/')
     .argument('<name>', 'what the migration does, e.g. add_user_locale')
-    .action((name: string, _opts, cmd: Command) => {
-      const [g, made] = io(cmd);
-      set(makeCommand(name, { schema: g.schema }, made));
-    });
+    .action((name: string, _opts, cmd: Command) => set(makeCommand(name, ...io(cmd))));
 
   program
     .command('sql')

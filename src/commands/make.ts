@@ -3,12 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
-import { schemaNames } from '../schema/registry.js';
+import type { GlobalOptions } from '../config/load.js';
 import { sourceMigrationsRoot } from '../migrate/source.js';
+import { offlineDialect, schemaFor } from './shared.js';
 
-export interface MakeOptions {
-  schema?: string;
-}
 
 const TEMPLATE = `import type { Knex } from 'knex';
 
@@ -23,9 +21,8 @@ export async function down(knex: Knex): Promise<void> {
 
 export const timestamp = (d: Date): string => d.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 
-export function makeCommand(name: string, opts: MakeOptions, io: Io, now = new Date(), root = sourceMigrationsRoot): number {
-  const schema = opts.schema ?? 'agents';
-  if (!schemaNames.includes(schema)) throw new UsageError(`unknown schema "${schema}": use one of ${schemaNames.join(', ')}`);
+export function makeCommand(name: string, globals: GlobalOptions, io: Io, now = new Date(), root = sourceMigrationsRoot): number {
+  const schema = schemaFor(globals, offlineDialect(globals));
   const slug = name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
   if (!slug) throw new UsageError('make needs a NAME of letters or digits, e.g. dbkit make add_user_locale');
   const dir = path.join(root, schema);

@@ -2,11 +2,10 @@
 import { UsageError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
-import { dialectOf, parseUrl } from '../config/url.js';
 import { dialects, expectedVariant } from '../dialects.js';
 import { renderScript, variantSteps } from '../schema/ddl.js';
 import type { Dialect } from '../schema/model.js';
-import { defaultSchemaFor, schemaNames } from '../schema/registry.js';
+import { offlineDialect, schemaFor } from './shared.js';
 
 export interface SqlOptions {
   dialect?: string;
@@ -26,11 +25,9 @@ export function sqlCommand(opts: SqlOptions, globals: GlobalOptions, io: Io): nu
     }
     dialect = opts.dialect;
   } else {
-    const url = globals.url ?? process.env.DATABASE_URL;
-    dialect = url ? dialectOf(parseUrl(url).engine) : 'postgres';
+    dialect = offlineDialect(globals);
   }
-  const schema = globals.schema ?? defaultSchemaFor(dialect);
-  if (!schemaNames.includes(schema)) throw new UsageError(`unknown schema "${schema}": use one of ${schemaNames.join(', ')}`);
+  const schema = schemaFor(globals, dialect);
   const statements = variantStatements(schema, dialect, globals.namespace);
   if (io.json) io.emitJson({ dialect, schema, namespace: globals.namespace ?? null, statements });
   else io.out(`-- dbkit sql: schema ${schema}, ${dialect} variant\n\n` + renderScript(statements));

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createIo } from '../../src/cli/io.js';
+import { makeCommand } from '../../src/commands/make.js';
+
+const io = (json = false) => {
+  const stdout = new PassThrough();
+  let out = '';
+  stdout.on('data', (d) => (out += d));
+  const made = createIo({ json }, { stdout, stderr: new PassThrough(), stdinIsTTY: false, stderrIsTTY: false, stdoutIsTTY: false }, {});
+  return { made, out: () => out };
+};
+
+describe('dbkit make', () => {
+  it('writes a timestamped, empty migration for the chosen schema', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dbkit-make-'));
+    fs.mkdirSync(path.join(root, 'chat'));
+    const { made, out } = io(true);
+    const code = makeCommand('Add user locale!', { schema: 'chat' }, made, new Date('2026-11-23T01:02:03Z'), root);
+    expect(code).toBe(0);
+    const file = path.join(root, 'chat', '20261123010203_add_user_locale.ts');
+    expect(fs.readFileSync(file, 'utf8')).toContain('export async function up(knex: Knex): Promise<void>');
+    expect(JSON.parse(out())).toMatchObject({ schema: 'chat', name: '20261123010203_add_user_locale' });
+    expect(() => makeCommand('Add user locale', { schema: 'chat' }, made, new Date('2026-11-23T01:02:03Z'), root)).toThrow(
+      /already exists/,
+    );
+  });
+
+  it('rejects empty names and unknown schemas with exit code 2', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dbkit-make-'));
+    expect(() => makeCommand('!!!', {}, io().made, new Date(), root)).toThrow(expect.objectContaining({ exitCode: 2 }));
+    expect(() => makeCommand('x', { schema: 'nope' }, io().made, new Date(), root)).toThrow(expect.objectContaining({ exitCode: 2 }));
+  });
+});
