@@ -4,9 +4,12 @@
  */
 import type { Knex } from 'knex';
 import { mysqlDdl } from '../dialects/mysql/ddl.js';
+import { mysqlFixStatements } from '../dialects/mysql/statements.js';
 import { mysqlRules } from '../dialects/mysql/types.js';
 import { postgresDdl } from '../dialects/postgres/ddl.js';
+import { postgresFixStatements } from '../dialects/postgres/statements.js';
 import { postgresRules } from '../dialects/postgres/types.js';
+import type { Change } from './diff/changes.js';
 import type { DdlEmitter } from './schema/ddl.js';
 import type { DbSchema, Dialect } from './schema/model.js';
 import { schemas } from './schema/registry.js';
@@ -19,6 +22,8 @@ export interface DialectBundle {
   ddl: DdlEmitter;
   /** Read the live schema of one namespace (constant number of catalog queries). */
   introspect(knex: Knex, namespace: string): Promise<DbSchema>;
+  /** A reviewable script that turns `actual` into `expected` for these changes (printed, never run). */
+  fixStatements(changes: Change[], expected: DbSchema, actual: DbSchema): string[];
 }
 
 export const dialects: Record<Dialect, DialectBundle> = {
@@ -27,12 +32,14 @@ export const dialects: Record<Dialect, DialectBundle> = {
     rules: postgresRules,
     ddl: postgresDdl,
     introspect: async (knex, ns) => (await import('../dialects/postgres/introspect.js')).introspectPostgres(knex, ns),
+    fixStatements: postgresFixStatements,
   },
   mysql: {
     name: 'mysql',
     rules: mysqlRules,
     ddl: mysqlDdl,
     introspect: async (knex, ns) => (await import('../dialects/mysql/introspect.js')).introspectMysql(knex, ns),
+    fixStatements: mysqlFixStatements,
   },
 };
 

@@ -1,5 +1,7 @@
 /** The commander program: declares commands and options, nothing else. */
 import { Command, Option } from 'commander';
+import { checkIndexesCommand } from '../commands/check-indexes.js';
+import { diffCommand } from '../commands/diff.js';
 import { makeCommand } from '../commands/make.js';
 import { migrateCommand } from '../commands/migrate.js';
 import { rollbackCommand } from '../commands/rollback.js';
@@ -79,6 +81,18 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .description('print the full DDL of a schema variant (no database needed)')
     .addOption(new Option('--dialect <dialect>', 'which variant').choices(['postgres', 'mysql']))
     .action((opts, cmd: Command) => set(sqlCommand(opts, ...io(cmd))));
+
+  program
+    .command('diff')
+    .description('compare the live database with the expected definition (exit 1 on drift)')
+    .option('--sql', 'print a reviewable fix script for this dialect (never run)')
+    .action(async (opts, cmd: Command) => set(await diffCommand(opts, ...io(cmd))));
+
+  program
+    .command('check-indexes')
+    .description('check that every expected index exists and is valid; advise on index smells')
+    .option('--strict', 'advisories fail the check too')
+    .action(async (opts, cmd: Command) => set(await checkIndexesCommand(opts, ...io(cmd))));
 
   return program;
 }

@@ -1,0 +1,22 @@
+/** dbkit check-indexes [--strict]: expected indexes present and valid, plus advisories. */
+import type { Io } from '../cli/io.js';
+import type { GlobalOptions } from '../config/load.js';
+import { checkIndexes } from '../indexes/check.js';
+import { checkIndexesJson, renderCheckIndexesHuman } from '../render/check-indexes.js';
+import { inspect } from './inspect.js';
+import { configFor, withConnection } from './shared.js';
+
+export interface CheckIndexesOptions {
+  strict?: boolean;
+}
+
+export async function checkIndexesCommand(opts: CheckIndexesOptions, globals: GlobalOptions, io: Io): Promise<number> {
+  const config = await configFor(globals, io);
+  return withConnection(config, io, async (conn) => {
+    const { actual, expected } = await inspect(conn, io);
+    const report = checkIndexes(actual, expected, { strict: opts.strict });
+    if (io.json) io.emitJson(checkIndexesJson(report));
+    else io.out(renderCheckIndexesHuman(report, { color: io.color }));
+    return report.ok ? 0 : 1;
+  });
+}

@@ -1,0 +1,36 @@
+/** dbkit diff [--sql]: the live database against the expected definition. */
+import type { Io } from '../cli/io.js';
+import type { GlobalOptions } from '../config/load.js';
+import { dialects } from '../dialects.js';
+import { diff } from '../diff/differ.js';
+import { diffJson, renderDiffHuman } from '../render/diff.js';
+import { renderScript } from '../schema/ddl.js';
+import { inspect } from './inspect.js';
+import { configFor, withConnection } from './shared.js';
+
+export interface DiffOptions {
+  sql?: boolean;
+}
+
+export async function diffCommand(opts: DiffOptions, globals: GlobalOptions, io: Io): Promise<number> {
+  const config = await configFor(globals, io);
+  return withConnection(config, io, async (conn) => {
+    const { actual, expected, pendingMigrations } = await inspect(conn, io);
+    const changes = diff(actual, expected);
+    const result = { dialect: config.dialect, schema: config.schemaName, changes };
+    const fix = opts.sql ? dialects[config.dialect].fixStatements(changes, expected, actual) : null;
+    if (io.json) {
+      io.emitJson({ ...diffJson(result), namespace: conn.namespace, pendingMigrations, ...(fix ? { sql: fix } : {}) });
+    } else if (fix) {
+      io.log(renderDiffHuman(result, { color: false }));
+      io.out(
+        `-- dbkit diff --sql: ${config.schemaName} on ${config.target.display}, namespace ${conn.namespace}\n` +
+          `-- review before running; destructive statements are commented out\n\n` +
+          (fix.length ? renderScript(fix) : '-- nothing to change\n'),
+      );
+    } else {
+      io.out(renderDiffHuman(result, { color: io.color }));
+    }
+    return changes.length ? 1 : 0;
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * The shared first half of `diff` and `check-indexes`: read the live schema
+ * (a constant number of catalog queries) and the expected variant, both
+ * normalized the same way, and whether migrations are pending.
+ */
+import { ConnectError } from '../cli/errors.js';
+import type { Io } from '../cli/io.js';
+import type { Connection } from '../db/connect.js';
+import { dialects, expectedVariant } from '../dialects.js';
+import { loadState } from '../migrate/runner.js';
+import type { DbSchema } from '../schema/model.js';
+import { normalize } from '../schema/normalize.js';
+
+export interface Inspected {
+  actual: DbSchema;
+  expected: DbSchema;
+  pendingMigrations: string[];
+}
+
+export async function inspect(conn: Connection, io: Io): Promise<Inspected> {
+  const { dialect, schemaName } = conn.config;
+  if (!conn.namespaceExists) throw new ConnectError(`namespace ${conn.namespace} does not exist in ${conn.config.target.display}`);
+  const started = Date.now();
+  const raw = await dialects[dialect].introspect(conn.knex, conn.namespace);
+  io.debug(`introspected ${raw.tables.length} tables in ${Date.now() - started} ms`);
+  const { entries } = await loadState(conn);
+  const pendingMigrations = entries.filter((e) => e.state === 'pending').map((e) => e.name);
+  if (pendingMigrations.length) {
+    io.warn(`${pendingMigrations.length} migration(s) of ${schemaName} are pending here (dbkit status): differences may be just that`);
+  }
+  return { actual: normalize(raw), expected: normalize(expectedVariant(schemaName, dialect)), pendingMigrations };
+}
