@@ -11,7 +11,13 @@ import { duplicateIndexes } from './duplicate.js';
 import { invalidIndexes } from './invalid.js';
 import { pairIndexes, type IndexPair } from './match.js';
 import { redundantIndexes } from './redundant.js';
-import { ADVISORY_KINDS, type Advisory, type ExpectedIndexResult, type IndexReport, type IndexStatus } from './types.js';
+import {
+  ADVISORY_KINDS,
+  type Advisory,
+  type ExpectedIndexResult,
+  type IndexReport,
+  type IndexStatus,
+} from './types.js';
 import { unindexedForeignKeys } from './unindexed-fk.js';
 
 export interface CheckOptions {

@@ -12,6 +12,8 @@ export function invalidIndexes(table: Table): Advisory[] {
       table: table.name,
       index: i.name,
       columns: [...i.columns],
-      message: `Index ${i.name} on ${table.name} ${cols(i.columns)} is invalid and unused by queries: rebuild it (REINDEX) or drop and recreate it.`,
+      message:
+        `Index ${i.name} on ${table.name} ${cols(i.columns)} is invalid, so queries do not use it: ` +
+        'rebuild it (REINDEX) or drop and recreate it.',
     }));
 }

@@ -42,7 +42,9 @@ export function redundantIndexes(table: Table): Advisory[] {
       table: table.name,
       index: i.name,
       columns: [...i.columns],
-      message: `Index ${i.name} on ${table.name} ${cols(i.columns)} is a left prefix of ${by.label} ${cols(by.columns)}; drop it.`,
+      message:
+        `Index ${i.name} on ${table.name} ${cols(i.columns)} is a left prefix of ` +
+        `${by.label} ${cols(by.columns)}; drop it.`,
     });
   }
   return out;

