@@ -1,8 +1,15 @@
 /**
  * MySQL 8 and MariaDB spellings -> the canonical forms resolve.ts writes (see
- * types.ts): `bigint(20)` -> `bigint`, `current_timestamp()` ->
- * `CURRENT_TIMESTAMP`, MariaDB's `'NULL'`-less `NULL` default -> no default,
- * `ENUM('a', 'b')` -> `enum('a','b')`, RESTRICT -> NO ACTION.
+ * types.ts): `bigint(20)` -> `bigint`, `current_timestamp()` / `now()` ->
+ * `CURRENT_TIMESTAMP`, MariaDB's bare `NULL` default -> no default (a quoted
+ * `'NULL'` stays a string), `ENUM('a', 'b')` -> `enum('a','b')`, RESTRICT ->
+ * NO ACTION.
+ *
+ * Integer display widths are dropped (`int(11)` is `int`) except `tinyint(1)`,
+ * kept on purpose: both MySQL 8 and MariaDB still report it, it is how
+ * BOOLEAN is stored, and drivers (mysql2 typeCast, Connector/J) read it as a
+ * boolean, so `tinyint` -> `tinyint(1)` is a change a DBA wants to see.
+ * ZEROFILL columns keep their width too (it changes how values print).
  */
 import type { Column, FkAction } from '../../src/schema/model.js';
 import { canonicalNow, canonicalNumber } from '../../src/schema/normal-form.js';

@@ -31,6 +31,8 @@ export interface DbkitMigration {
   up(knex: Knex, ctx: MigrationContext): Promise<void>;
   down(knex: Knex, ctx: MigrationContext): Promise<void>;
   plan?(ctx: MigrationContext): { up: string[]; down: string[] };
+  /** Undo what an interrupted earlier run of this migration left behind (called before `up`). */
+  recover?(knex: Knex, ctx: MigrationContext): Promise<void>;
 }
 
 async function runAll(knex: Knex, statements: string[]): Promise<void> {
@@ -43,5 +45,16 @@ export function stepMigration(id: string): DbkitMigration {
     up: (knex, ctx) => runAll(knex, ctx.step(id).up),
     down: (knex, ctx) => runAll(knex, ctx.step(id).down),
     plan: (ctx) => ({ up: ctx.step(id).up, down: ctx.step(id).down }),
+    // A table step is one CREATE TABLE on MySQL (PostgreSQL rolls back a
+    // failed migration itself): an empty table left by a killed run is dropped.
+    async recover(knex, ctx) {
+      const table = id.startsWith('table:') ? id.slice('table:'.length) : null;
+      if (!table || !(await knex.schema.hasTable(table))) return;
+      const [row] = (await knex(table).count({ n: '*' })) as { n: number | string }[];
+      if (Number(row?.n) > 0) {
+        throw new Error(`table ${table}, left by an interrupted run of this migration, has rows: check it and drop it by hand`);
+      }
+      await runAll(knex, ctx.step(id).down);
+    },
   };
 }

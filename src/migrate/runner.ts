@@ -83,8 +83,20 @@ async function ensureBookkeeping(conn: Connection): Promise<void> {
   }
 }
 
+/** The engine's own words, without the SQL text Knex puts in front of them. */
+export function engineMessage(err: unknown): string {
+  const e = err as { sqlMessage?: string; code?: string; message?: string };
+  if (e.sqlMessage) return `${e.sqlMessage}${e.code ? ` (${e.code})` : ''}`;
+  const msg = e.message ?? String(err);
+  const cut = msg.lastIndexOf(' - ');
+  const text = (cut >= 0 && /\b(CREATE|ALTER|DROP|INSERT|UPDATE|DELETE|SELECT|COMMENT)\b/.test(msg.slice(0, cut)) ? msg.slice(cut + 3) : msg)
+    .replace(/\s+/g, ' ')
+    .trim();
+  return e.code && /^[0-9A-Z]{5}$/.test(e.code) ? `${text} (SQLSTATE ${e.code})` : text;
+}
+
 function failure(conn: Connection, err: unknown, done: string[], failed: string | undefined): SqlError {
-  const msg = (err as Error).message ?? String(err);
+  const msg = engineMessage(err);
   const where = failed ? `migration ${failed} failed` : 'migrating failed';
   const state =
     conn.config.dialect === 'postgres'
@@ -170,7 +182,7 @@ export async function rollback(
       const failed = todo.find((n) => still.has(n));
       const reverted = todo.filter((n) => !still.has(n));
       throw new SqlError(
-        `rolling back ${failed ?? 'a migration'} failed: ${(err as Error).message}; reverted before it: ${reverted.join(', ') || 'none'}`,
+        `rolling back ${failed ?? 'a migration'} failed: ${engineMessage(err)}; reverted before it: ${reverted.join(', ') || 'none'}`,
         { cause: err },
       );
     }

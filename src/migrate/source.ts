@@ -53,6 +53,8 @@ export async function loadMigration(mf: MigrationFile, ctx: MigrationContext): P
 }
 
 export const CHECKSUM_TABLE = 'dbkit_checksums';
+/** The checksum column of a migration that started and has not finished. */
+export const STARTED = 'started';
 export const MIGRATION_TABLE = 'dbkit_migrations';
 
 /** Knex's view of dbkit's migrations: each run in Knex's transaction, its checksum recorded with it. */
@@ -75,9 +77,16 @@ export class DbkitMigrationSource implements Knex.MigrationSource<LoadedMigratio
     const table = this.qualify(CHECKSUM_TABLE);
     return {
       up: async (knex: Knex) => {
-        await m.module.up(knex, this.ctx);
+        // A marker row says this migration has started. MySQL commits DDL as
+        // it goes: if a run is killed after CREATE TABLE and before Knex
+        // records the migration, the marker is still there next time, and the
+        // migration cleans up what the killed run left before running again.
+        const prior = (await knex(table).where({ name: m.name }).first('checksum')) as { checksum: string } | undefined;
+        if (prior?.checksum === STARTED) await m.module.recover?.(knex, this.ctx);
         await knex(table).where({ name: m.name }).delete();
-        await knex(table).insert({ name: m.name, checksum: m.checksum });
+        await knex(table).insert({ name: m.name, checksum: STARTED });
+        await m.module.up(knex, this.ctx);
+        await knex(table).where({ name: m.name }).update({ checksum: m.checksum });
       },
       down: async (knex: Knex) => {
         await m.module.down(knex, this.ctx);

