@@ -92,6 +92,29 @@ describe('embedded default (PGlite in ./.dbkit/)', () => {
   }, 120_000);
 });
 
+describe('diff and check-indexes on PGlite', () => {
+  it('a migrated embedded database diffs clean; a dropped index is drift', async () => {
+    const cwd = workdir();
+    const url = `pglite:${path.join(cwd, 'db')}`;
+    for (const schema of ['agents', 'chat']) {
+      expect((await dbkit(['migrate', '--url', url, '--schema', schema, '--namespace', schema], { cwd })).code).toBe(0);
+      const d = await dbkit(['diff', '--url', url, '--schema', schema, '--namespace', schema, '--json'], { cwd });
+      expect(json(d)).toMatchObject({ clean: true, changes: [], namespace: schema });
+      expect(d.code).toBe(0);
+      const ci = await dbkit(['check-indexes', '--url', url, '--schema', schema, '--namespace', schema], { cwd });
+      expect(ci.code).toBe(0);
+    }
+    const rb = await dbkit(['rollback', '--steps', '1', '--yes', '--url', url, '--schema', 'chat', '--namespace', 'chat'], { cwd });
+    expect(rb.code).toBe(0);
+    const d = await dbkit(['diff', '--url', url, '--schema', 'chat', '--namespace', 'chat', '--json'], { cwd });
+    expect(d.code).toBe(1);
+    expect(json<{ changes: { kind: string; name: string }[] }>(d).changes).toEqual([
+      expect.objectContaining({ kind: 'table_missing', name: 'api_calls' }),
+    ]);
+    expect(d.stderr).toMatch(/1 migration\(s\) of chat are pending/);
+  }, 120_000);
+});
+
 describe('exit codes and errors', () => {
   it('usage errors exit 2 with one line and no stack', async () => {
     const cwd = workdir();

@@ -53,28 +53,47 @@ const STOP_TIMEOUT_MS = 20_000;
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
   const servers: Server[] = [];
-  const onExit = (): void => servers.forEach((s) => s.kill());
+  const onExit = (): void =>
+    servers.forEach((s) => {
+      try {
+        s.kill();
+      } catch {
+        // best effort while the process exits
+      }
+    });
+  // Last resort when vitest dies without running teardown (signals, process.exit()).
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const onSignal = (signal: NodeJS.Signals): void => {
+    onExit();
+    signals.forEach((s) => process.off(s, onSignal));
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal); // default action
+  };
   process.on('exit', onExit);
+  signals.forEach((s) => process.on(s, onSignal));
 
   const teardown = async (): Promise<void> => {
     const results = await Promise.allSettled(servers.splice(0).map((s) => s.stop()));
     process.off('exit', onExit);
+    signals.forEach((s) => process.off(s, onSignal));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length > 0) throw new AggregateError(failed.map((f) => f.reason), 'dbkit tests: stopping test servers failed');
   };
 
+  const track = async (starting: Promise<Server>): Promise<Server> => {
+    const server = await starting;
+    servers.push(server);
+    return server;
+  };
   const results = await Promise.allSettled([
-    fromEnvOr(PG_URL_ENV, 'PostgreSQL', startPostgres),
-    fromEnvOr(MYSQL_URL_ENV, 'MySQL/MariaDB', startMariadb),
+    track(fromEnvOr(PG_URL_ENV, 'PostgreSQL', startPostgres)),
+    track(fromEnvOr(MYSQL_URL_ENV, 'MySQL/MariaDB', startMariadb)),
   ]);
-  for (const r of results) if (r.status === 'fulfilled') servers.push(r.value);
   const errors = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
   if (errors.length > 0) {
     await teardown().catch(() => undefined);
     throw errors.length === 1 ? errors[0] : new AggregateError(errors, 'dbkit tests: starting test servers failed');
   }
-
-  const [pgServer, myServer] = servers as [Server, Server];
+  const [pgServer, myServer] = results.map((r) => (r as PromiseFulfilledResult<Server>).value) as [Server, Server];
   process.env[PG_URL_ENV] = pgServer.url;
   process.env[MYSQL_URL_ENV] = myServer.url;
   project.provide('dbkitPgUrl', pgServer.url);
@@ -268,7 +287,7 @@ async function startPostgresWith(bins: PgBinaries, source: string): Promise<Serv
     },
     kill: () => {
       server.kill('SIGQUIT');
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }
@@ -383,7 +402,7 @@ async function startMariadb(): Promise<Server> {
     },
     kill: () => {
       server.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }
