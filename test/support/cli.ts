@@ -19,6 +19,15 @@ export interface CliOptions {
 }
 
 export function dbkit(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  return spawnDbkit(args, opts);
+}
+
+/** Start dbkit and SIGKILL it after `ms` milliseconds (or let it finish first). */
+export function dbkitKilledAfter(args: string[], ms: number, opts: CliOptions = {}): Promise<CliResult & { killed: boolean }> {
+  return spawnDbkit(args, opts, ms);
+}
+
+function spawnDbkit(args: string[], opts: CliOptions, killAfterMs?: number): Promise<CliResult & { killed: boolean }> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', DATABASE_URL: undefined, ...opts.env };
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
@@ -27,8 +36,12 @@ export function dbkit(args: string[], opts: CliOptions = {}): Promise<CliResult>
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
+    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr, killed: signal === 'SIGKILL' });
+    });
     child.stdin.end(opts.input ?? '');
   });
 }
@@ -42,22 +55,3 @@ export function json<T = Record<string, unknown>>(r: CliResult): T {
   }
 }
 
-/** Start dbkit and SIGKILL it after `ms` milliseconds (or let it finish first). */
-export function dbkitKilledAfter(args: string[], ms: number, opts: CliOptions = {}): Promise<CliResult & { killed: boolean }> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', DATABASE_URL: undefined, ...opts.env };
-    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    const child = spawn(process.execPath, [bin, ...args], { cwd: opts.cwd ?? repoRoot, env, stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr, killed: signal === 'SIGKILL' });
-    });
-    child.stdin.end();
-  });
-}
