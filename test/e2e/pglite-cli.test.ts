@@ -3,12 +3,12 @@
  * migrate / status / rollback / dry runs / JSON shapes / exit codes.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dbkit, json } from '../support/cli.js';
+import { tempDirs } from '../support/tmp.js';
 
-const workdir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dbkit-e2e-'));
+const workdir = tempDirs('dbkit-e2e-');
 
 interface StatusJson {
   upToDate: boolean;

@@ -1,3 +1,6 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import {
   adminExec,
@@ -58,13 +61,16 @@ describe('test database servers are real', () => {
     expect(await adminQuery(inject('dbkitMysqlUrl'), 'show databases like ?', [a.name])).toEqual([]);
   });
 
-  it('PGlite: a fresh directory URL, removed by drop()', async () => {
+  it('PGlite: a fresh, not yet created directory under the temp dir, removed by drop()', async () => {
     const db = await freshPglite('engines');
-    try {
-      expect(db.url).toMatch(/^pglite:\//);
-      expect(await adminQuery(db.url, 'select 1 as one')).toEqual([{ one: 1 }]);
-    } finally {
-      await db.drop();
-    }
+    const dir = db.url.slice('pglite:'.length);
+    expect(db.url).toMatch(/^pglite:\//);
+    expect(dir.startsWith(tmpdir())).toBe(true);
+    expect(existsSync(dir)).toBe(false);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'PG_VERSION'), '17\n');
+    await db.drop();
+    expect(existsSync(dir)).toBe(false);
+    expect(existsSync(dirname(dir))).toBe(false);
   });
 });

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { maskText, maskUrl } from '../../src/config/mask.js';
 import { parseUrl } from '../../src/config/url.js';
+import { tempDirs } from '../support/tmp.js';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dbkit-config-'));
+const tmp = tempDirs('dbkit-config-');
 
 describe('URLs', () => {
   it.each([

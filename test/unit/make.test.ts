@@ -1,10 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createIo } from '../../src/cli/io.js';
 import { makeCommand } from '../../src/commands/make.js';
+import { tempDirs } from '../support/tmp.js';
+
+const tmp = tempDirs('dbkit-make-');
 
 const io = (json = false) => {
   const stdout = new PassThrough();
@@ -16,7 +18,7 @@ const io = (json = false) => {
 
 describe('dbkit make', () => {
   it('writes a timestamped, empty migration for the chosen schema', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dbkit-make-'));
+    const root = tmp();
     fs.mkdirSync(path.join(root, 'chat'));
     const { made, out } = io(true);
     const code = makeCommand('Add user locale!', { schema: 'chat' }, made, new Date('2026-11-23T01:02:03Z'), root);
@@ -30,7 +32,7 @@ describe('dbkit make', () => {
   });
 
   it('rejects empty names and unknown schemas with exit code 2', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dbkit-make-'));
+    const root = tmp();
     expect(() => makeCommand('!!!', {}, io().made, new Date(), root)).toThrow(expect.objectContaining({ exitCode: 2 }));
     expect(() => makeCommand('x', { schema: 'nope' }, io().made, new Date(), root)).toThrow(expect.objectContaining({ exitCode: 2 }));
   });
