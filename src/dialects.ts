@@ -2,13 +2,13 @@
  * The dialect bundles: type rules, DDL emitter and introspector of each
  * engine family. PGlite is PostgreSQL with another connection.
  */
-import type { Knex } from 'knex';
 import { mysqlDdl } from '../dialects/mysql/ddl.js';
 import { mysqlFixStatements } from '../dialects/mysql/statements.js';
 import { mysqlRules } from '../dialects/mysql/types.js';
 import { postgresDdl } from '../dialects/postgres/ddl.js';
 import { postgresFixStatements } from '../dialects/postgres/statements.js';
 import { postgresRules } from '../dialects/postgres/types.js';
+import type { Sql } from './db/sql.js';
 import type { Change } from './diff/changes.js';
 import type { DdlEmitter } from './schema/ddl.js';
 import type { DbSchema, Dialect } from './schema/model.js';
@@ -21,7 +21,7 @@ export interface DialectBundle {
   rules: VariantRules;
   ddl: DdlEmitter;
   /** Read the live schema of one namespace (constant number of catalog queries). */
-  introspect(knex: Knex, namespace: string): Promise<DbSchema>;
+  introspect(sql: Sql, namespace: string): Promise<DbSchema>;
   /** A reviewable script that turns `actual` into `expected` for these changes (printed, never run). */
   fixStatements(changes: Change[], expected: DbSchema, actual: DbSchema): string[];
 }
@@ -31,14 +31,14 @@ export const dialects: Record<Dialect, DialectBundle> = {
     name: 'postgres',
     rules: postgresRules,
     ddl: postgresDdl,
-    introspect: async (knex, ns) => (await import('../dialects/postgres/introspect.js')).introspectPostgres(knex, ns),
+    introspect: async (sql, ns) => (await import('../dialects/postgres/introspect.js')).introspectPostgres(sql, ns),
     fixStatements: postgresFixStatements,
   },
   mysql: {
     name: 'mysql',
     rules: mysqlRules,
     ddl: mysqlDdl,
-    introspect: async (knex, ns) => (await import('../dialects/mysql/introspect.js')).introspectMysql(knex, ns),
+    introspect: async (sql, ns) => (await import('../dialects/mysql/introspect.js')).introspectMysql(sql, ns),
     fixStatements: mysqlFixStatements,
   },
 };

@@ -12,7 +12,7 @@
  * MariaDB's bare `NULL` default, RESTRICT vs NO ACTION) are left to the
  * normalizer.
  */
-import type { Knex } from 'knex';
+import type { Sql } from '../../src/db/sql.js';
 import type { Column, DbSchema, FkAction, ForeignKey, Index, Table } from '../../src/schema/model.js';
 import { literal } from './quote.js';
 
@@ -257,21 +257,17 @@ export function catalogToSchema(catalog: MysqlCatalog, flavor: MysqlFlavor): DbS
   return { dialect: 'mysql', tables: [...tables.values()], enums: [], triggers: [] };
 }
 
-/** Rows of a query: mysql2 answers `[rows, fields]`. */
-async function select<T>(knex: Knex, sql: string, bindings: string[] = []): Promise<T[]> {
-  const [rows] = (await knex.raw(sql, bindings)) as [T[], unknown];
-  return rows;
-}
+const select = <T>(db: Sql, sql: string, bindings: string[] = []): Promise<T[]> => db.query<T>(sql, bindings);
 
-export async function detectFlavor(knex: Knex): Promise<MysqlFlavor> {
-  const [row] = await select<{ server_version: Value }>(knex, VERSION_SQL);
+export async function detectFlavor(db: Sql): Promise<MysqlFlavor> {
+  const [row] = await select<{ server_version: Value }>(db, VERSION_SQL);
   return /mariadb/i.test(text(row?.server_version ?? null)) ? 'mariadb' : 'mysql';
 }
 
 /** Servers before MariaDB 10.2.22 / 10.3.10 have no CHECK_CONSTRAINTS table (and no JSON checks to find). */
-async function selectChecks(knex: Knex, database: string): Promise<CheckRow[]> {
+async function selectChecks(db: Sql, database: string): Promise<CheckRow[]> {
   try {
-    return await select<CheckRow>(knex, CHECKS_SQL, [database]);
+    return await select<CheckRow>(db, CHECKS_SQL, [database]);
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'ER_UNKNOWN_TABLE' || code === 'ER_NO_SUCH_TABLE' || code === 'ER_BAD_FIELD_ERROR') return [];
@@ -279,14 +275,14 @@ async function selectChecks(knex: Knex, database: string): Promise<CheckRow[]> {
   }
 }
 
-export async function introspectMysql(knex: Knex, database: string): Promise<DbSchema> {
-  const flavor = await detectFlavor(knex);
+export async function introspectMysql(db: Sql, database: string): Promise<DbSchema> {
+  const flavor = await detectFlavor(db);
   const catalog: MysqlCatalog = {
-    tables: await select<TableRow>(knex, TABLES_SQL, [database]),
-    columns: await select<ColumnRow>(knex, COLUMNS_SQL, [database]),
-    statistics: await select<StatisticsRow>(knex, STATISTICS_SQL[flavor], [database]),
-    foreignKeys: await select<ForeignKeyRow>(knex, FOREIGN_KEYS_SQL, [database]),
-    checks: flavor === 'mariadb' ? await selectChecks(knex, database) : [],
+    tables: await select<TableRow>(db, TABLES_SQL, [database]),
+    columns: await select<ColumnRow>(db, COLUMNS_SQL, [database]),
+    statistics: await select<StatisticsRow>(db, STATISTICS_SQL[flavor], [database]),
+    foreignKeys: await select<ForeignKeyRow>(db, FOREIGN_KEYS_SQL, [database]),
+    checks: flavor === 'mariadb' ? await selectChecks(db, database) : [],
   };
   return catalogToSchema(catalog, flavor);
 }

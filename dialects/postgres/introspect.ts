@@ -9,15 +9,19 @@
  * varying(50)`, `now()`, `'running'::character varying`), which the
  * normalizer turns into canonical form.
  */
-import type { Knex } from 'knex';
+import type { Sql } from '../../src/db/sql.js';
 import type { Column, DbSchema, EnumType, FkAction, ForeignKey, Index, Table, Trigger } from '../../src/schema/model.js';
 
 /** dbkit's own bookkeeping tables are not part of any schema. */
 const isBookkeeping = (table: string): boolean => table.startsWith('dbkit_');
 
 // Plain tables and partitioned tables, but not the partitions themselves.
+// Comments are read from pg_description directly (what obj_description and
+// col_description do), without the per-row cost of calling a SQL function.
 const TABLES_SQL = `
-SELECT c.relname AS name, obj_description(c.oid, 'pg_class') AS comment
+SELECT c.relname AS name,
+       (SELECT ds.description FROM pg_catalog.pg_description ds
+        WHERE ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = 0) AS comment
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition
@@ -27,6 +31,7 @@ ORDER BY c.relname`;
 // types that are not on the search_path.
 const COLUMNS_SQL = `
 SELECT c.relname AS table_name,
+       a.attnum::int AS attnum,
        a.attname AS name,
        CASE
          WHEN t.typtype = 'e' THEN t.typname::text
@@ -36,7 +41,8 @@ SELECT c.relname AS table_name,
        a.attnotnull AS not_null,
        CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END AS default_expr,
        a.attidentity <> '' AS is_identity,
-       col_description(c.oid, a.attnum) AS comment
+       (SELECT ds.description FROM pg_catalog.pg_description ds
+        WHERE ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum) AS comment
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -47,20 +53,23 @@ WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY c.relname, a.attnum`;
 
-// Primary keys, unique constraints and foreign keys, columns in key order.
+// Primary keys, unique constraints and foreign keys. Key columns come as
+// attribute numbers, named from the columns query (per-row subqueries cost
+// more than the rest of the query); only a foreign key into another
+// namespace has its target's column names read here.
 const CONSTRAINTS_SQL = `
 SELECT c.relname AS table_name,
        con.conname AS name,
        con.contype::text AS kind,
-       ARRAY(SELECT a.attname::text
-             FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
-             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
-             ORDER BY k.ord) AS columns,
+       con.conkey::int[] AS column_nums,
        rc.relname AS ref_table,
-       ARRAY(SELECT a.attname::text
-             FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
-             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
-             ORDER BY k.ord) AS ref_columns,
+       con.confkey::int[] AS ref_column_nums,
+       CASE WHEN con.contype = 'f' AND rc.relnamespace <> c.relnamespace THEN
+         ARRAY(SELECT a.attname::text
+               FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
+               JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+               ORDER BY k.ord)
+       END AS ref_column_names,
        con.confdeltype::text AS on_delete,
        con.confupdtype::text AS on_update
 FROM pg_catalog.pg_constraint con
@@ -70,8 +79,9 @@ LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
 WHERE n.nspname = ? AND con.contype IN ('p', 'u', 'f')
 ORDER BY c.relname, con.conname`;
 
-// Indexes that do not back a primary key or unique constraint; key columns
-// only (not INCLUDE columns), expressions as pg_get_indexdef prints them.
+// Indexes that do not back a primary key or unique constraint. Key columns
+// (not INCLUDE columns) come as attribute numbers; only an index with an
+// expression has its key columns printed by pg_get_indexdef.
 const INDEXES_SQL = `
 SELECT t.relname AS table_name,
        i.relname AS name,
@@ -79,9 +89,11 @@ SELECT t.relname AS table_name,
        am.amname::text AS method,
        pg_get_expr(ix.indpred, ix.indrelid) AS predicate,
        ix.indisvalid AS is_valid,
-       ARRAY(SELECT pg_get_indexdef(ix.indexrelid, k, true)
-             FROM generate_series(1, ix.indnkeyatts) AS k
-             ORDER BY k) AS columns
+       ix.indnkeyatts::int AS key_count,
+       ix.indkey::int2[]::int[] AS key_nums,
+       CASE WHEN 0 = ANY (ix.indkey::int2[]) THEN
+         ARRAY(SELECT pg_get_indexdef(ix.indexrelid, k, true) FROM generate_series(1, ix.indnkeyatts) AS k ORDER BY k)
+       END AS key_defs
 FROM pg_catalog.pg_index ix
 JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid
 JOIN pg_catalog.pg_class t ON t.oid = ix.indrelid
@@ -116,6 +128,7 @@ interface TableRow {
 }
 interface ColumnRow {
   table_name: string;
+  attnum: number;
   name: string;
   type: string;
   not_null: boolean;
@@ -127,9 +140,10 @@ interface ConstraintRow {
   table_name: string;
   name: string;
   kind: 'p' | 'u' | 'f';
-  columns: string[];
+  column_nums: number[];
   ref_table: string | null;
-  ref_columns: string[];
+  ref_column_nums: number[] | null;
+  ref_column_names: string[] | null;
   on_delete: string;
   on_update: string;
 }
@@ -140,7 +154,22 @@ interface IndexRow {
   method: string;
   predicate: string | null;
   is_valid: boolean;
-  columns: string[];
+  key_count: number;
+  key_nums: number[];
+  key_defs: string[] | null;
+}
+
+/** Column names by table and attribute number, from the columns query. */
+type ColumnNames = (table: string, attnum: number) => string;
+
+function columnNames(rows: ColumnRow[]): ColumnNames {
+  const names = new Map<string, string>();
+  for (const row of rows) names.set(`${row.table_name}\u0000${row.attnum}`, row.name);
+  return (table, attnum) => {
+    const name = names.get(`${table}\u0000${attnum}`);
+    if (name === undefined) throw new Error(`no column ${attnum} of ${table} in the catalog`);
+    return name;
+  };
 }
 interface EnumRow {
   name: string;
@@ -209,10 +238,12 @@ function toColumn(row: ColumnRow): Column {
   };
 }
 
-function toIndex(row: IndexRow): Index {
+function toIndex(row: IndexRow, names: ColumnNames): Index {
+  const keys = row.key_nums.slice(0, row.key_count);
   return {
     name: row.name,
-    columns: row.columns.map(unquoteIdent),
+    // An expression (attribute 0) as pg_get_indexdef prints it.
+    columns: keys.map((n, i) => (n === 0 ? unquoteIdent(row.key_defs![i]!) : names(row.table_name, n))),
     unique: row.is_unique,
     method: row.method,
     where: row.predicate,
@@ -220,38 +251,36 @@ function toIndex(row: IndexRow): Index {
   };
 }
 
-function toForeignKey(row: ConstraintRow): ForeignKey {
+function toForeignKey(row: ConstraintRow, columns: string[], names: ColumnNames): ForeignKey {
+  const refTable = row.ref_table ?? '';
   return {
     name: row.name,
-    columns: row.columns,
-    refTable: row.ref_table ?? '',
-    refColumns: row.ref_columns,
+    columns,
+    refTable,
+    refColumns: row.ref_column_names ?? (row.ref_column_nums ?? []).map((n) => names(refTable, n)),
     onDelete: fkAction(row.on_delete),
     onUpdate: fkAction(row.on_update),
   };
 }
 
-function applyConstraint(table: Table, row: ConstraintRow): void {
-  if (row.kind === 'p') table.primaryKey = { name: row.name, columns: row.columns };
-  else if (row.kind === 'u') table.uniques.push({ name: row.name, columns: row.columns });
-  else table.foreignKeys.push(toForeignKey(row));
+function applyConstraint(table: Table, row: ConstraintRow, names: ColumnNames): void {
+  const columns = row.column_nums.map((n) => names(row.table_name, n));
+  if (row.kind === 'p') table.primaryKey = { name: row.name, columns };
+  else if (row.kind === 'u') table.uniques.push({ name: row.name, columns });
+  else table.foreignKeys.push(toForeignKey(row, columns, names));
 }
 
-/** Rows as returned by node-postgres (`{ rows }`) and knex-pglite alike. */
-async function select<T>(knex: Knex, sql: string, namespace: string): Promise<T[]> {
-  const result = (await knex.raw(sql, [namespace])) as { rows: T[] };
-  return result.rows;
-}
+const select = <T>(db: Sql, sql: string, namespace: string): Promise<T[]> => db.query<T>(sql, [namespace]);
 
-export async function introspectPostgres(knex: Knex, namespace: string): Promise<DbSchema> {
+export async function introspectPostgres(db: Sql, namespace: string): Promise<DbSchema> {
   // Sequential on purpose: PGlite has a single connection, and six small
   // catalog reads gain little from running side by side.
-  const tableRows = await select<TableRow>(knex, TABLES_SQL, namespace);
-  const columnRows = await select<ColumnRow>(knex, COLUMNS_SQL, namespace);
-  const constraintRows = await select<ConstraintRow>(knex, CONSTRAINTS_SQL, namespace);
-  const indexRows = await select<IndexRow>(knex, INDEXES_SQL, namespace);
-  const enumRows = await select<EnumRow>(knex, ENUMS_SQL, namespace);
-  const triggerRows = await select<TriggerRow>(knex, TRIGGERS_SQL, namespace);
+  const tableRows = await select<TableRow>(db, TABLES_SQL, namespace);
+  const columnRows = await select<ColumnRow>(db, COLUMNS_SQL, namespace);
+  const constraintRows = await select<ConstraintRow>(db, CONSTRAINTS_SQL, namespace);
+  const indexRows = await select<IndexRow>(db, INDEXES_SQL, namespace);
+  const enumRows = await select<EnumRow>(db, ENUMS_SQL, namespace);
+  const triggerRows = await select<TriggerRow>(db, TRIGGERS_SQL, namespace);
 
   const tables = new Map<string, Table>();
   for (const row of tableRows) {
@@ -267,11 +296,15 @@ export async function introspectPostgres(knex: Knex, namespace: string): Promise
     });
   }
   for (const row of columnRows) tables.get(row.table_name)?.columns.push(toColumn(row));
+  const names = columnNames(columnRows);
   for (const row of constraintRows) {
     const table = tables.get(row.table_name);
-    if (table) applyConstraint(table, row);
+    if (table) applyConstraint(table, row, names);
   }
-  for (const row of indexRows) tables.get(row.table_name)?.indexes.push(toIndex(row));
+  for (const row of indexRows) {
+    const table = tables.get(row.table_name);
+    if (table) table.indexes.push(toIndex(row, names));
+  }
 
   const enums: EnumType[] = enumRows.map((row) => ({ name: row.name, labels: row.labels }));
   const triggers: Trigger[] = triggerRows

@@ -69,7 +69,8 @@ export function createIo(opts: IoOptions, streams: Streams = processStreams(), e
       if (!opts.json) line(streams.stdout, t);
     },
     emitJson: (doc) => {
-      streams.stdout.write(mask(JSON.stringify(doc, null, 2)) + '\n');
+      // Indented for a person at a terminal; one compact line for a pipe.
+      streams.stdout.write(mask(JSON.stringify(doc, null, streams.stdoutIsTTY ? 2 : undefined)) + '\n');
     },
     log: (t) => {
       if (!opts.quiet) line(streams.stderr, t);

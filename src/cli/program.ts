@@ -1,12 +1,9 @@
-/** The commander program: declares commands and options, nothing else. */
+/**
+ * The commander program: declares commands and options, nothing else. Each
+ * command's module is loaded only when it runs, so a pipeline's `status` or
+ * a DBA's `diff` does not pay for the others at start-up.
+ */
 import { Command, Option } from 'commander';
-import { checkIndexesCommand } from '../commands/check-indexes.js';
-import { diffCommand } from '../commands/diff.js';
-import { makeCommand } from '../commands/make.js';
-import { migrateCommand } from '../commands/migrate.js';
-import { rollbackCommand } from '../commands/rollback.js';
-import { sqlCommand } from '../commands/sql.js';
-import { statusCommand } from '../commands/status.js';
 import type { GlobalOptions } from '../config/load.js';
 import { createIo, type Io, type IoOptions, type Streams } from './io.js';
 
@@ -54,7 +51,7 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .description('apply pending migrations')
     .option('--to <name>', 'stop after this migration')
     .option('--dry-run', 'print the SQL that would run; change nothing')
-    .action(async (opts, cmd: Command) => set(await migrateCommand(opts, ...io(cmd))));
+    .action(async (opts, cmd: Command) => set(await (await import('../commands/migrate.js')).migrateCommand(opts, ...io(cmd))));
 
   program
     .command('rollback')
@@ -62,37 +59,37 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .option('--steps <n>', 'undo the last N migrations')
     .option('--all', 'undo every migration')
     .option('--dry-run', 'print the SQL that would run; change nothing')
-    .action(async (opts, cmd: Command) => set(await rollbackCommand(opts, ...io(cmd))));
+    .action(async (opts, cmd: Command) => set(await (await import('../commands/rollback.js')).rollbackCommand(opts, ...io(cmd))));
 
   program
     .command('status')
     .description('applied, pending, changed and missing migrations')
     .option('--check', 'exit 1 unless everything is applied and unchanged')
-    .action(async (opts, cmd: Command) => set(await statusCommand(opts, ...io(cmd))));
+    .action(async (opts, cmd: Command) => set(await (await import('../commands/status.js')).statusCommand(opts, ...io(cmd))));
 
   program
     .command('make')
     .description('create an empty migration file in migrations/<schema>/')
     .argument('<name>', 'what the migration does, e.g. add_user_locale')
-    .action((name: string, _opts, cmd: Command) => set(makeCommand(name, ...io(cmd))));
+    .action(async (name: string, _opts, cmd: Command) => set((await import('../commands/make.js')).makeCommand(name, ...io(cmd))));
 
   program
     .command('sql')
     .description('print the full DDL of a schema variant (no database needed)')
     .addOption(new Option('--dialect <dialect>', 'which variant').choices(['postgres', 'mysql']))
-    .action((opts, cmd: Command) => set(sqlCommand(opts, ...io(cmd))));
+    .action(async (opts, cmd: Command) => set((await import('../commands/sql.js')).sqlCommand(opts, ...io(cmd))));
 
   program
     .command('diff')
     .description('compare the live database with the expected definition (exit 1 on drift)')
     .option('--sql', 'print a reviewable fix script for this dialect (never run)')
-    .action(async (opts, cmd: Command) => set(await diffCommand(opts, ...io(cmd))));
+    .action(async (opts, cmd: Command) => set(await (await import('../commands/diff.js')).diffCommand(opts, ...io(cmd))));
 
   program
     .command('check-indexes')
     .description('check that every expected index exists and is valid; advise on index smells')
     .option('--strict', 'advisories fail the check too')
-    .action(async (opts, cmd: Command) => set(await checkIndexesCommand(opts, ...io(cmd))));
+    .action(async (opts, cmd: Command) => set(await (await import('../commands/check-indexes.js')).checkIndexesCommand(opts, ...io(cmd))));
 
   return program;
 }

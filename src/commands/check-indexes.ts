@@ -4,7 +4,7 @@ import type { GlobalOptions } from '../config/load.js';
 import { checkIndexes } from '../indexes/check.js';
 import { checkIndexesJson, renderCheckIndexesHuman } from '../render/check-indexes.js';
 import { inspect } from './inspect.js';
-import { configFor, withConnection } from './shared.js';
+import { configFor, withSession } from './shared.js';
 
 export interface CheckIndexesOptions {
   strict?: boolean;
@@ -12,7 +12,7 @@ export interface CheckIndexesOptions {
 
 export async function checkIndexesCommand(opts: CheckIndexesOptions, globals: GlobalOptions, io: Io): Promise<number> {
   const config = await configFor(globals, io);
-  return withConnection(config, io, async (conn) => {
+  return withSession(config, io, async (conn) => {
     const { actual, expected } = await inspect(conn, io);
     const report = checkIndexes(actual, expected, { strict: opts.strict });
     if (io.json) io.emitJson(checkIndexesJson(report));

@@ -6,7 +6,7 @@ import { diff } from '../diff/differ.js';
 import { diffJson, renderDiffHuman } from '../render/diff.js';
 import { renderScript } from '../schema/ddl.js';
 import { inspect } from './inspect.js';
-import { configFor, withConnection } from './shared.js';
+import { configFor, withSession } from './shared.js';
 
 export interface DiffOptions {
   sql?: boolean;
@@ -14,7 +14,7 @@ export interface DiffOptions {
 
 export async function diffCommand(opts: DiffOptions, globals: GlobalOptions, io: Io): Promise<number> {
   const config = await configFor(globals, io);
-  return withConnection(config, io, async (conn) => {
+  return withSession(config, io, async (conn) => {
     const { actual, expected, pendingMigrations } = await inspect(conn, io);
     const changes = diff(actual, expected);
     const result = { dialect: config.dialect, schema: config.schemaName, changes };

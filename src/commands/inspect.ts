@@ -5,7 +5,7 @@
  */
 import { ConnectError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
-import type { Connection } from '../db/connect.js';
+import type { Session } from '../db/connect.js';
 import { dialects, expectedVariant } from '../dialects.js';
 import { loadState } from '../migrate/runner.js';
 import type { DbSchema } from '../schema/model.js';
@@ -17,13 +17,18 @@ export interface Inspected {
   pendingMigrations: string[];
 }
 
-export async function inspect(conn: Connection, io: Io): Promise<Inspected> {
+export async function inspect(conn: Session, io: Io): Promise<Inspected> {
   const { dialect, schemaName } = conn.config;
   if (!conn.namespaceExists) throw new ConnectError(`namespace ${conn.namespace} does not exist in ${conn.config.target.display}`);
   const started = Date.now();
-  const raw = await dialects[dialect].introspect(conn.knex, conn.namespace);
-  io.debug(`introspected ${raw.tables.length} tables in ${Date.now() - started} ms`);
-  const { entries } = await loadState(conn);
+  // The migration files load while the catalog queries are on the wire.
+  const [raw, { entries }] = await Promise.all([
+    dialects[dialect].introspect(conn.sql, conn.namespace).then((r) => {
+      io.debug(`introspected ${r.tables.length} tables in ${Date.now() - started} ms`);
+      return r;
+    }),
+    loadState(conn),
+  ]);
   const pendingMigrations = entries.filter((e) => e.state === 'pending').map((e) => e.name);
   if (pendingMigrations.length) {
     io.warn(`${pendingMigrations.length} migration(s) of ${schemaName} are pending here (dbkit status): differences may be just that`);

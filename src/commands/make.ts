@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UsageError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
-import { sourceMigrationsRoot } from '../migrate/source.js';
+import { sourceMigrationsRoot } from '../paths.js';
 import { offlineDialect, schemaFor } from './shared.js';
 
 

@@ -6,7 +6,7 @@ import { urlSecrets } from '../config/mask.js';
 import { dialectOf, parseUrl } from '../config/url.js';
 import type { Dialect } from '../schema/model.js';
 import { defaultSchemaFor, schemaNames } from '../schema/registry.js';
-import { connect, type Connection } from '../db/connect.js';
+import { connect, openSession, type Connection, type Session } from '../db/connect.js';
 
 export async function configFor(globals: GlobalOptions, io: Io): Promise<Config> {
   const config = await loadConfig(globals);
@@ -15,17 +15,23 @@ export async function configFor(globals: GlobalOptions, io: Io): Promise<Config>
   return config;
 }
 
-/** Open the configured database, run `fn`, and always close it. */
-export async function withConnection<T>(config: Config, io: Io, fn: (conn: Connection) => Promise<T>): Promise<T> {
-  const conn = await connect(config, (t) => io.debug(t));
-  if (io.verbose) conn.knex.on('query', (q: { sql: string }) => io.debug(`sql: ${q.sql}`));
-  io.debug(`connected; namespace ${conn.namespace}`);
+async function using<S extends Session, T>(open: Promise<S>, io: Io, fn: (s: S) => Promise<T>): Promise<T> {
+  const session = await open;
+  io.debug(`connected; namespace ${session.namespace}`);
   try {
-    return await fn(conn);
+    return await fn(session);
   } finally {
-    await conn.close();
+    await session.close();
   }
 }
+
+/** Open the configured database with Knex (migrations), run `fn`, and always close it. */
+export const withConnection = <T>(config: Config, io: Io, fn: (conn: Connection) => Promise<T>): Promise<T> =>
+  using(connect(config, (t) => io.debug(t)), io, fn);
+
+/** Open the configured database for SQL only (catalog reading: no Knex to load), run `fn`, close it. */
+export const withSession = <T>(config: Config, io: Io, fn: (session: Session) => Promise<T>): Promise<T> =>
+  using(openSession(config, (t) => io.debug(t)), io, fn);
 
 export function positiveInt(value: string, flag: string): number {
   const n = Number(value);
@@ -34,7 +40,7 @@ export function positiveInt(value: string, flag: string): number {
 }
 
 /** What every JSON document says about where it ran. */
-export const whereJson = (conn: Connection) => ({
+export const whereJson = (conn: Session) => ({
   dialect: conn.config.dialect,
   engine: conn.config.target.engine,
   schema: conn.config.schemaName,

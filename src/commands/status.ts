@@ -3,7 +3,7 @@ import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { loadState } from '../migrate/runner.js';
 import { renderStatus, summarize } from '../render/migrations.js';
-import { configFor, whereJson, withConnection } from './shared.js';
+import { configFor, whereJson, withSession } from './shared.js';
 
 export interface StatusOptions {
   check?: boolean;
@@ -11,7 +11,7 @@ export interface StatusOptions {
 
 export async function statusCommand(opts: StatusOptions, globals: GlobalOptions, io: Io): Promise<number> {
   const config = await configFor(globals, io);
-  return withConnection(config, io, async (conn) => {
+  return withSession(config, io, async (conn) => {
     const { entries } = await loadState(conn);
     const summary = summarize(entries);
     if (io.json) io.emitJson({ ...whereJson(conn), ...summary, migrations: entries });

@@ -1,7 +1,9 @@
 /**
- * Open a Knex connection for a configuration, prove it works, and resolve
- * the namespace (PostgreSQL schema / MySQL database) to work in.
- * Failures become ConnectError (exit 3) with the password masked.
+ * Open a database for a configuration, prove it works, and resolve the
+ * namespace (PostgreSQL schema / MySQL database) to work in. `connect` gives
+ * Knex (migrations); `openSession` gives only SQL, through the driver itself
+ * where it can (catalog reading). Failures become ConnectError (exit 3) with
+ * the password masked.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,17 +11,26 @@ import type { Knex } from 'knex';
 import { ConnectError, LockError } from '../cli/errors.js';
 import type { Config } from '../config/load.js';
 import { mysqlConnection } from '../config/url.js';
+import { driverSql, knexSql, type ClosableSql, type Sql } from './sql.js';
 import { acquireFileLock, type HeldLock } from '../../dialects/pglite/file-lock.js';
 
-export interface Connection {
-  knex: Knex;
+/** An open database: SQL, and where to work in it. */
+export interface Session {
   config: Config;
+  sql: Sql;
   /** The PostgreSQL schema or MySQL database in use. */
   namespace: string;
   /** False when the namespace was named but does not exist (yet). */
   namespaceExists: boolean;
   close(): Promise<void>;
 }
+
+/** A session with Knex, for migrations. */
+export interface Connection extends Session {
+  knex: Knex;
+}
+
+type Debug = (t: string) => void;
 
 const PG_NAMESPACE_EXISTS = 'SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?) AS "exists"';
 
@@ -70,37 +81,47 @@ function describe(err: unknown): string {
   return e.code && !msg.includes(e.code) ? `${msg} (${e.code})` : msg;
 }
 
-export async function connect(config: Config, debug: (t: string) => void = () => undefined): Promise<Connection> {
-  const { target } = config;
-  let fileLock: HeldLock | null = null;
-  if (target.engine === 'pglite' && target.pgliteDir) {
-    fs.mkdirSync(path.dirname(target.pgliteDir), { recursive: true });
-    ignoreEmbeddedDir(target.pgliteDir);
-    fileLock = await acquireFileLock(`${target.pgliteDir}.lock`, config.lockTimeoutMs);
-    if (!fileLock) throw new LockError(`the embedded database ${target.display} is in use by another dbkit process`);
+async function resolveNamespace(config: Config, sql: Sql): Promise<{ namespace: string; namespaceExists: boolean }> {
+  if (config.target.engine === 'mysql') {
+    const [row] = await sql.query<{ db: string | null }>('SELECT DATABASE() AS db');
+    return { namespace: row?.db ?? config.namespace ?? '', namespaceExists: true };
   }
+  if (config.namespace) {
+    const [row] = await sql.query<{ exists: boolean }>(PG_NAMESPACE_EXISTS, [config.namespace]);
+    return { namespace: config.namespace, namespaceExists: !!row?.exists };
+  }
+  const [row] = await sql.query<{ ns: string | null }>('SELECT current_schema() AS ns');
+  return { namespace: row?.ns ?? 'public', namespaceExists: true };
+}
+
+/** PGlite is one process's database: take its lock file before opening it. */
+async function lockEmbedded(config: Config): Promise<HeldLock | null> {
+  const { target } = config;
+  if (target.engine !== 'pglite' || !target.pgliteDir) return null;
+  fs.mkdirSync(path.dirname(target.pgliteDir), { recursive: true });
+  ignoreEmbeddedDir(target.pgliteDir);
+  const lock = await acquireFileLock(`${target.pgliteDir}.lock`, config.lockTimeoutMs);
+  if (!lock) throw new LockError(`the embedded database ${target.display} is in use by another dbkit process`);
+  return lock;
+}
+
+const connectError = (config: Config, err: unknown) =>
+  new ConnectError(`cannot connect to ${config.target.display}: ${describe(err)}`, { cause: err });
+
+/** Knex on the configured database (and, for PGlite, its lock file). */
+export async function connect(config: Config, debug: Debug = () => undefined): Promise<Connection> {
+  const fileLock = await lockEmbedded(config);
   let knex: Knex | undefined;
   try {
     knex = await createKnex(config, debug);
-    let namespace: string;
-    let namespaceExists = true;
-    if (target.engine === 'mysql') {
-      const rows = (await knex.raw('SELECT DATABASE() AS db'))[0] as { db: string | null }[];
-      namespace = rows[0]?.db ?? config.namespace ?? '';
-    } else if (config.namespace) {
-      namespace = config.namespace;
-      const res = await knex.raw(PG_NAMESPACE_EXISTS, [namespace]);
-      namespaceExists = !!res.rows[0]?.exists;
-    } else {
-      const res = await knex.raw('SELECT current_schema() AS ns');
-      namespace = res.rows[0]?.ns ?? 'public';
-    }
+    knex.on('query', (q: { sql: string }) => debug(`sql: ${q.sql}`));
+    const sql = knexSql(knex, config.target.engine);
     const k = knex;
     return {
       knex: k,
+      sql,
       config,
-      namespace,
-      namespaceExists,
+      ...(await resolveNamespace(config, sql)),
       async close() {
         await k.destroy();
         await fileLock?.release();
@@ -109,6 +130,21 @@ export async function connect(config: Config, debug: (t: string) => void = () =>
   } catch (err) {
     await knex?.destroy().catch(() => undefined);
     await fileLock?.release();
-    throw new ConnectError(`cannot connect to ${target.display}: ${describe(err)}`, { cause: err });
+    throw connectError(config, err);
+  }
+}
+
+/** SQL only: the driver itself on PostgreSQL and MySQL, Knex on PGlite. */
+export async function openSession(config: Config, debug: Debug = () => undefined): Promise<Session> {
+  const { target } = config;
+  if (target.engine === 'pglite') return connect(config, debug);
+  let sql: ClosableSql | undefined;
+  try {
+    sql = await driverSql(target.engine, target.url, config.namespace ?? undefined, (q) => debug(`sql: ${q}`));
+    const s = sql;
+    return { sql: s, config, ...(await resolveNamespace(config, s)), close: () => s.close() };
+  } catch (err) {
+    await sql?.close().catch(() => undefined);
+    throw connectError(config, err);
   }
 }

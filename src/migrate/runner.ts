@@ -4,7 +4,7 @@
  */
 import type { Knex } from 'knex';
 import { SqlError, UsageError } from '../cli/errors.js';
-import type { Connection } from '../db/connect.js';
+import type { Connection, Session } from '../db/connect.js';
 import { migrationContext, type MigrationContext } from './context.js';
 import { acquireMigrationLock } from './lock.js';
 import { DbkitMigrationSource, CHECKSUM_TABLE, MIGRATION_TABLE, listMigrationFiles, loadMigration, type LoadedMigration } from './source.js';
@@ -28,7 +28,7 @@ export interface Loaded {
   entries: MigrationEntry[];
 }
 
-export async function loadState(conn: Connection): Promise<Loaded> {
+export async function loadState(conn: Session): Promise<Loaded> {
   const ctx = migrationContext(conn.config.schemaName, conn.config.dialect);
   const files = listMigrationFiles(conn.config.schemaName);
   const migrations = await Promise.all(files.map((f) => loadMigration(f, ctx)));

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { compiledMigrationsRoot } from '../paths.js';
 import type { Knex } from 'knex';
 import type { DbkitMigration, MigrationContext } from './context.js';
 
@@ -20,10 +21,6 @@ export interface LoadedMigration extends MigrationFile {
   checksum: string;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** `dist/src/migrate` -> `dist/migrations`; the TypeScript sources are in `<repo>/migrations`. */
-export const compiledMigrationsRoot = path.resolve(here, '../../migrations');
-export const sourceMigrationsRoot = path.resolve(here, '../../../migrations');
 
 const MODULE = /\.(m?js)$/;
 

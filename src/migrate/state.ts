@@ -1,6 +1,7 @@
 /** What the database says has been applied: dbkit_migrations and dbkit_checksums, read without creating them. */
-import type { Knex } from 'knex';
-import type { Connection } from '../db/connect.js';
+import { ident as mysqlIdent } from '../../dialects/mysql/quote.js';
+import { ident as pgIdent } from '../../dialects/postgres/quote.js';
+import type { Session } from '../db/connect.js';
 import { CHECKSUM_TABLE, MIGRATION_TABLE, type LoadedMigration } from './source.js';
 
 export interface AppliedRow {
@@ -21,34 +22,37 @@ export interface MigrationEntry {
 
 /** PostgreSQL tables are qualified with the namespace; MySQL's database is the connection's. */
 export const qualifier =
-  (conn: Connection) =>
+  (conn: Session) =>
   (table: string): string =>
     conn.config.dialect === 'postgres' ? `${conn.namespace}.${table}` : table;
 
-async function hasTable(knex: Knex, conn: Connection, table: string): Promise<boolean> {
+const TABLE_EXISTS =
+  'SELECT 1 AS present FROM information_schema.tables WHERE table_schema = ? AND table_name = ?';
+
+async function hasTable(conn: Session, table: string): Promise<boolean> {
   if (!conn.namespaceExists) return false;
-  return conn.config.dialect === 'postgres'
-    ? knex.schema.withSchema(conn.namespace).hasTable(table)
-    : knex.schema.hasTable(table);
+  return (await conn.sql.query(TABLE_EXISTS, [conn.namespace, table])).length > 0;
+}
+
+/** A bookkeeping table, quoted and (on PostgreSQL) qualified with the namespace. */
+function quoted(conn: Session, table: string): string {
+  return conn.config.dialect === 'postgres' ? `${pgIdent(conn.namespace)}.${pgIdent(table)}` : mysqlIdent(table);
 }
 
 const iso = (v: unknown): string | null =>
   v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v);
 
-export async function readApplied(conn: Connection): Promise<AppliedRow[]> {
-  const { knex } = conn;
-  const q = qualifier(conn);
-  if (!(await hasTable(knex, conn, MIGRATION_TABLE))) return [];
-  const rows = (await knex(q(MIGRATION_TABLE)).select('name', 'batch', 'migration_time').orderBy('id')) as {
-    name: string;
-    batch: number;
-    migration_time: unknown;
-  }[];
+export async function readApplied(conn: Session): Promise<AppliedRow[]> {
+  if (!(await hasTable(conn, MIGRATION_TABLE))) return [];
+  const rows = await conn.sql.query<{ name: string; batch: number; migration_time: unknown }>(
+    `SELECT name, batch, migration_time FROM ${quoted(conn, MIGRATION_TABLE)} ORDER BY id`,
+  );
   const sums = new Map<string, string>();
-  if (await hasTable(knex, conn, CHECKSUM_TABLE)) {
-    for (const r of (await knex(q(CHECKSUM_TABLE)).select('name', 'checksum')) as { name: string; checksum: string }[]) {
-      sums.set(r.name, r.checksum);
-    }
+  if (await hasTable(conn, CHECKSUM_TABLE)) {
+    const sumRows = await conn.sql.query<{ name: string; checksum: string }>(
+      `SELECT name, checksum FROM ${quoted(conn, CHECKSUM_TABLE)}`,
+    );
+    for (const r of sumRows) sums.set(r.name, r.checksum);
   }
   return rows.map((r) => ({
     name: r.name,

@@ -11,6 +11,7 @@ import knexFactory, { type Knex } from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mysqlDdl } from '../../dialects/mysql/ddl.js';
 import { introspectMysql } from '../../dialects/mysql/introspect.js';
+import { knexSql } from '../../src/db/sql.js';
 import { mysqlRules } from '../../dialects/mysql/types.js';
 import { postgresDdl } from '../../dialects/postgres/ddl.js';
 import { introspectPostgres } from '../../dialects/postgres/introspect.js';
@@ -91,7 +92,7 @@ async function introspectCounting(engine: 'postgres' | 'mysql', k: Knex, namespa
   const count = (): void => void queries++;
   k.on('query', count);
   try {
-    const schema = engine === 'postgres' ? await introspectPostgres(k, namespace) : await introspectMysql(k, namespace);
+    const schema = engine === 'postgres' ? await introspectPostgres(knexSql(k, 'postgres'), namespace) : await introspectMysql(knexSql(k, 'mysql'), namespace);
     return { schema, queries };
   } finally {
     k.off('query', count);
@@ -174,7 +175,7 @@ describe("dbkit's DDL reads back as the variant it was emitted from", () => {
       { name: 'trg_users_updated_at', table: 'users', timing: 'BEFORE UPDATE', function: 'set_updated_at' },
     ]);
     // Nothing of it is visible in public.
-    expect((await introspectPostgres(k, 'public')).tables).toEqual([]);
+    expect((await introspectPostgres(knexSql(k, 'postgres'), 'public')).tables).toEqual([]);
   });
 
   it('agents on MariaDB: JSON columns (LONGTEXT + json_valid), varchar defaults, implicit FK index', async () => {
@@ -230,7 +231,7 @@ describe('introspection cost and scope', () => {
     await k.raw('CREATE UNIQUE INDEX t_lower ON t (lower(email))');
     await k.raw('CREATE INDEX t_gin ON t USING gin (data)');
     await k.raw('CREATE INDEX t_ts ON t ("timestamp" DESC)');
-    const t = normalize(await introspectPostgres(k, 'public')).tables[0]!;
+    const t = normalize(await introspectPostgres(knexSql(k, 'postgres'), 'public')).tables[0]!;
     expect(t.columns.map((c) => [c.name, c.type, c.default, c.autoIncrement])).toEqual([
       ['id', 'integer', null, true],
       ['big', 'bigint', null, true],
