@@ -1,5 +1,5 @@
 /** `dbkit diff --sql` on MySQL/MariaDB: statements that turn the live schema into the expected one. */
-import type { Change } from '../../src/diff/changes.js';
+import { CHANGE_KINDS, type Change } from '../../src/diff/changes.js';
 import { destructive, fixOrder } from '../../src/diff/fix.js';
 import type { DbSchema, Table } from '../../src/schema/model.js';
 import { columnDefinition, foreignKeySql, indexSql, mysqlDdl } from './ddl.js';
@@ -7,14 +7,10 @@ import { ident, literal } from './quote.js';
 
 const alter = (table: string, action: string): string => `ALTER TABLE ${ident(table)} ${action}`;
 const list = (cols: string[]): string => cols.map(ident).join(', ');
-const COLUMN_KINDS = new Set<Change['kind']>([
-  'column_type',
-  'column_nullable',
-  'column_default',
-  'column_auto_increment',
-  'column_on_update',
-  'column_comment',
-]);
+/** Changes to one attribute of an existing column: all become one MODIFY COLUMN. */
+const COLUMN_KINDS = new Set<Change['kind']>(
+  CHANGE_KINDS.filter((k) => k.startsWith('column_') && k !== 'column_missing' && k !== 'column_extra'),
+);
 
 function tableOf(schema: DbSchema, name: string): Table {
   const t = schema.tables.find((x) => x.name === name);
