@@ -61,8 +61,6 @@ export const mysqlDdl: DdlEmitter = {
       down: [`DROP TABLE ${ident(table.name)}`],
     };
   },
-  useNamespace: (ns) => [
-    `CREATE DATABASE IF NOT EXISTS ${ident(ns)} DEFAULT CHARACTER SET utf8mb4`,
-    `USE ${ident(ns)}`,
-  ],
+  useNamespace: (ns) => [`CREATE DATABASE IF NOT EXISTS ${ident(ns)} DEFAULT CHARACTER SET utf8mb4`, mysqlDdl.targetNamespace(ns)],
+  targetNamespace: (ns) => `USE ${ident(ns)}`,
 };

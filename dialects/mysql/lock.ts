@@ -5,10 +5,7 @@
  */
 import mysql from 'mysql2/promise';
 import { mysqlConnection } from '../../src/config/url.js';
-
-export interface HeldLock {
-  release(): Promise<void>;
-}
+import type { HeldLock } from '../../src/migrate/held-lock.js';
 
 /** GET_LOCK names are limited to 64 characters. */
 export const lockName = (database: string): string => `dbkit_migrate:${database}`.slice(0, 64);

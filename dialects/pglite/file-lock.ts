@@ -4,10 +4,7 @@
  * process is gone is taken over.
  */
 import fs from 'node:fs';
-
-export interface HeldLock {
-  release(): Promise<void>;
-}
+import type { HeldLock } from '../../src/migrate/held-lock.js';
 
 const alive = (pid: number): boolean => {
   try {
@@ -18,16 +15,27 @@ const alive = (pid: number): boolean => {
   }
 };
 
+/** Create the lock file with our pid in it, atomically: written aside, then hard-linked into place. */
 function tryTake(file: string): boolean {
+  const mine = `${file}.${process.pid}`;
+  fs.writeFileSync(mine, String(process.pid));
   try {
-    fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+    fs.linkSync(mine, file);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    fs.rmSync(mine, { force: true });
   }
-  const pid = Number(fs.readFileSync(file, 'utf8').trim());
-  if (Number.isInteger(pid) && pid > 0 && alive(pid)) return false;
-  fs.rmSync(file, { force: true }); // stale: its process is gone
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(file, 'utf8').trim());
+  } catch {
+    return false; // released meanwhile: try again
+  }
+  // Stale: its process is gone, or it is ours from before a restart (pids come back in containers).
+  if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) return false;
+  fs.rmSync(file, { force: true });
   return false;
 }
 

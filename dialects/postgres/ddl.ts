@@ -110,5 +110,6 @@ export const postgresDdl: DdlEmitter = {
     const down = [`DROP TABLE ${ident(table.name)}`, ...enums.map((e) => `DROP TYPE ${ident(e.name)}`)];
     return { id: `table:${table.name}`, up, down };
   },
-  useNamespace: (ns) => [`CREATE SCHEMA IF NOT EXISTS ${ident(ns)}`, `SET search_path TO ${ident(ns)}`],
+  useNamespace: (ns) => [`CREATE SCHEMA IF NOT EXISTS ${ident(ns)}`, postgresDdl.targetNamespace(ns)],
+  targetNamespace: (ns) => `SET search_path TO ${ident(ns)}`,
 };

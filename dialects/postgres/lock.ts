@@ -4,15 +4,12 @@
  * killed pipeline never leaves a stale lock behind.
  */
 import pg from 'pg';
+import type { HeldLock } from '../../src/migrate/held-lock.js';
 
 /** Lock key space of dbkit (two-int advisory lock form: class, hashtext(namespace)). */
 const LOCK_CLASS = 0x64626b74 >> 1; // "dbkt"
 const TRY_LOCK = 'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked';
 const UNLOCK = 'SELECT pg_advisory_unlock($1, hashtext($2))';
-
-export interface HeldLock {
-  release(): Promise<void>;
-}
 
 export async function acquirePostgresLock(url: string, namespace: string, timeoutMs: number): Promise<HeldLock | null> {
   const client = new pg.Client({ connectionString: url, application_name: 'dbkit-lock' });

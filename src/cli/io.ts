@@ -3,7 +3,7 @@
  * --json), progress and warnings on stderr. Everything passes through the
  * password mask.
  */
-import { maskText } from '../config/mask.js';
+import { maskText, maskUrl } from '../config/mask.js';
 
 export interface IoOptions {
   json?: boolean;
@@ -57,6 +57,8 @@ export function createIo(opts: IoOptions, streams: Streams = processStreams(), e
   const secrets: string[] = [];
   const mask = (t: string) => maskText(t, secrets);
   const line = (s: NodeJS.WritableStream, t: string) => s.write(mask(t).replace(/\n?$/, '\n'));
+  // Results carry URLs only as masked displays; they get the structural mask, not the free-text one.
+  const result = (s: NodeJS.WritableStream, t: string) => s.write(maskUrl(t).replace(/\n?$/, '\n'));
   const color = opts.color ?? (streams.stdoutIsTTY && !('NO_COLOR' in env) && env.TERM !== 'dumb');
   return {
     json: !!opts.json,
@@ -66,14 +68,14 @@ export function createIo(opts: IoOptions, streams: Streams = processStreams(), e
     color,
     interactive: streams.stdinIsTTY && streams.stderrIsTTY,
     out: (t) => {
-      if (!opts.json) line(streams.stdout, t);
+      if (!opts.json) result(streams.stdout, t);
     },
     emitJson: (doc) => {
       // Indented for a person at a terminal; one compact line for a pipe.
-      streams.stdout.write(mask(JSON.stringify(doc, null, streams.stdoutIsTTY ? 2 : undefined)) + '\n');
+      streams.stdout.write(maskUrl(JSON.stringify(doc, null, streams.stdoutIsTTY ? 2 : undefined)) + '\n');
     },
     log: (t) => {
-      if (!opts.quiet) line(streams.stderr, t);
+      if (!opts.quiet) result(streams.stderr, t);
     },
     debug: (t) => {
       if (opts.verbose) line(streams.stderr, t);
@@ -82,8 +84,13 @@ export function createIo(opts: IoOptions, streams: Streams = processStreams(), e
     async confirm(message) {
       const { default: inquirer } = await import('inquirer');
       const prompt = inquirer.createPromptModule({ output: streams.stderr as NodeJS.WriteStream });
-      const answer = await prompt<{ ok: boolean }>([{ type: 'confirm', name: 'ok', message, default: false }]);
-      return answer.ok;
+      try {
+        const answer = await prompt<{ ok: boolean }>([{ type: 'confirm', name: 'ok', message, default: false }]);
+        return answer.ok;
+      } catch (err) {
+        if ((err as Error).name === 'ExitPromptError') return false; // Ctrl-C at the prompt: not confirmed
+        throw err;
+      }
     },
     addSecrets: (s) => secrets.push(...s.filter(Boolean)),
     mask,

@@ -32,7 +32,8 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (s) => streams.stdout.write(s),
-      writeErr: (s) => streams.stderr.write(s),
+      // Commander's own messages follow the one-line error format: `dbkit: ...`.
+      writeErr: (s) => streams.stderr.write(s.replace(/^error: /, 'dbkit: ')),
     });
 
   const io = (cmd: Command): [Globals, Io] => {
@@ -71,13 +72,13 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .command('make')
     .description('create an empty migration file in migrations/<schema>/')
     .argument('<name>', 'what the migration does, e.g. add_user_locale')
-    .action(async (name: string, _opts, cmd: Command) => set((await import('../commands/make.js')).makeCommand(name, ...io(cmd))));
+    .action(async (name: string, _opts, cmd: Command) => set(await (await import('../commands/make.js')).makeCommand(name, ...io(cmd))));
 
   program
     .command('sql')
     .description('print the full DDL of a schema variant (no database needed)')
     .addOption(new Option('--dialect <dialect>', 'which variant').choices(['postgres', 'mysql']))
-    .action(async (opts, cmd: Command) => set((await import('../commands/sql.js')).sqlCommand(opts, ...io(cmd))));
+    .action(async (opts, cmd: Command) => set(await (await import('../commands/sql.js')).sqlCommand(opts, ...io(cmd))));
 
   program
     .command('diff')

@@ -17,9 +17,10 @@ export async function run(argv: string[], streams: Streams = processStreams()): 
   } catch (err) {
     if (err instanceof CommanderError) {
       // Commander has printed its message already; --help and --version are not errors.
-      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version'
-        ? 0
-        : ExitCode.usage;
+      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      const message = err.message.replace(/^error: /, '').split('\n')[0]!;
+      if (json) streams.stdout.write(JSON.stringify({ error: { exitCode: ExitCode.usage, message } }) + '\n');
+      return ExitCode.usage;
     }
     const urlFlag = argv.find((a, i) => argv[i - 1] === '--url') ?? argv.find((a) => a.startsWith('--url='))?.slice(6);
     const secrets = configSecrets({ url: urlFlag });

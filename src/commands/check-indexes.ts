@@ -4,7 +4,7 @@ import type { GlobalOptions } from '../config/load.js';
 import { checkIndexes } from '../indexes/check.js';
 import { checkIndexesJson, renderCheckIndexesHuman } from '../render/check-indexes.js';
 import { inspect } from './inspect.js';
-import { configFor, withSession } from './shared.js';
+import { configFor, whereJson, withSession } from './shared.js';
 
 export interface CheckIndexesOptions {
   strict?: boolean;
@@ -15,7 +15,7 @@ export async function checkIndexesCommand(opts: CheckIndexesOptions, globals: Gl
   return withSession(config, io, async (conn) => {
     const { actual, expected } = await inspect(conn, io);
     const report = checkIndexes(actual, expected, { strict: opts.strict });
-    if (io.json) io.emitJson(checkIndexesJson(report));
+    if (io.json) io.emitJson({ ...whereJson(conn), ...checkIndexesJson(report) });
     else io.out(renderCheckIndexesHuman(report, { color: io.color }));
     return report.ok ? 0 : 1;
   });

@@ -6,7 +6,7 @@ import { diff } from '../diff/differ.js';
 import { diffJson, renderDiffHuman } from '../render/diff.js';
 import { renderScript } from '../schema/ddl.js';
 import { inspect } from './inspect.js';
-import { configFor, withSession } from './shared.js';
+import { configFor, whereJson, withSession } from './shared.js';
 
 export interface DiffOptions {
   sql?: boolean;
@@ -18,15 +18,17 @@ export async function diffCommand(opts: DiffOptions, globals: GlobalOptions, io:
     const { actual, expected, pendingMigrations } = await inspect(conn, io);
     const changes = diff(actual, expected);
     const result = { dialect: config.dialect, schema: config.schemaName, changes };
-    const fix = opts.sql ? dialects[config.dialect].fixStatements(changes, expected, actual) : null;
+    const { fixStatements, ddl } = dialects[config.dialect];
+    // The script names tables unqualified: it starts by making the namespace the target.
+    const fix = opts.sql && changes.length ? [ddl.targetNamespace(conn.namespace), ...fixStatements(changes, expected, actual)] : null;
     if (io.json) {
-      io.emitJson({ ...diffJson(result), namespace: conn.namespace, pendingMigrations, ...(fix ? { sql: fix } : {}) });
-    } else if (fix) {
+      io.emitJson({ ...whereJson(conn), ...diffJson(result), pendingMigrations, ...(opts.sql ? { sql: fix ?? [] } : {}) });
+    } else if (opts.sql) {
       io.log(renderDiffHuman(result, { color: false }));
       io.out(
         `-- dbkit diff --sql: ${config.schemaName} on ${config.target.display}, namespace ${conn.namespace}\n` +
           `-- review before running; destructive statements are commented out\n\n` +
-          (fix.length ? renderScript(fix) : '-- nothing to change\n'),
+          (fix ? renderScript(fix) : '-- nothing to change\n'),
       );
     } else {
       io.out(renderDiffHuman(result, { color: io.color }));

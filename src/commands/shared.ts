@@ -3,9 +3,6 @@ import { UsageError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import { loadConfig, type Config, type GlobalOptions } from '../config/load.js';
 import { urlSecrets } from '../config/mask.js';
-import { dialectOf, parseUrl } from '../config/url.js';
-import type { Dialect } from '../schema/model.js';
-import { defaultSchemaFor, schemaNames } from '../schema/registry.js';
 import { connect, openSession, type Connection, type Session } from '../db/connect.js';
 
 export async function configFor(globals: GlobalOptions, io: Io): Promise<Config> {
@@ -47,16 +44,3 @@ export const whereJson = (conn: Session) => ({
   namespace: conn.namespace,
   url: conn.config.target.display,
 });
-
-/** For commands that never connect: the dialect of --url / DATABASE_URL if any, else PostgreSQL. */
-export function offlineDialect(globals: GlobalOptions): Dialect {
-  const url = globals.url ?? process.env.DATABASE_URL;
-  return url ? dialectOf(parseUrl(url).engine) : 'postgres';
-}
-
-/** --schema, else the native schema of the dialect; unknown names are usage errors. */
-export function schemaFor(globals: GlobalOptions, dialect: Dialect): string {
-  const schema = globals.schema ?? defaultSchemaFor(dialect);
-  if (!schemaNames.includes(schema)) throw new UsageError(`unknown schema "${schema}": use one of ${schemaNames.join(', ')}`);
-  return schema;
-}

@@ -5,7 +5,7 @@ import type { GlobalOptions } from '../config/load.js';
 import { dialects, expectedVariant } from '../dialects.js';
 import { renderScript, variantSteps } from '../schema/ddl.js';
 import type { Dialect } from '../schema/model.js';
-import { offlineDialect, schemaFor } from './shared.js';
+import { loadSettings } from '../config/load.js';
 
 export interface SqlOptions {
   dialect?: string;
@@ -17,19 +17,15 @@ export function variantStatements(schemaName: string, dialect: Dialect, namespac
   return [...(namespace ? ddl.useNamespace(namespace) : []), ...steps.flatMap((s) => s.up)];
 }
 
-export function sqlCommand(opts: SqlOptions, globals: GlobalOptions, io: Io): number {
-  let dialect: Dialect;
-  if (opts.dialect !== undefined) {
-    if (opts.dialect !== 'postgres' && opts.dialect !== 'mysql') {
-      throw new UsageError(`--dialect must be postgres or mysql, got "${opts.dialect}"`);
-    }
-    dialect = opts.dialect;
-  } else {
-    dialect = offlineDialect(globals);
+export async function sqlCommand(opts: SqlOptions, globals: GlobalOptions, io: Io): Promise<number> {
+  if (opts.dialect !== undefined && opts.dialect !== 'postgres' && opts.dialect !== 'mysql') {
+    throw new UsageError(`--dialect must be postgres or mysql, got "${opts.dialect}"`);
   }
-  const schema = schemaFor(globals, dialect);
-  const statements = variantStatements(schema, dialect, globals.namespace);
-  if (io.json) io.emitJson({ dialect, schema, namespace: globals.namespace ?? null, statements });
+  // --dialect picks the variant; the schema's default follows it unless --schema or the config names one.
+  const settings = await loadSettings(opts.dialect ? { ...globals, url: `${opts.dialect}://offline` } : globals);
+  const { dialect, schemaName: schema, namespace } = settings;
+  const statements = variantStatements(schema, dialect, namespace ?? undefined);
+  if (io.json) io.emitJson({ dialect, schema, namespace, statements });
   else io.out(`-- dbkit sql: schema ${schema}, ${dialect} variant\n\n` + renderScript(statements));
   return 0;
 }

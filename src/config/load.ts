@@ -48,11 +48,21 @@ export function configSecrets(opts: GlobalOptions, env: NodeJS.ProcessEnv = proc
   return [opts.url, env.DATABASE_URL].filter((u): u is string => !!u).flatMap(urlSecrets);
 }
 
-export async function loadConfig(
+/** What every command agrees on, connecting or not: the URL, the dialect, the schema, the namespace. */
+export interface Settings {
+  target: Target;
+  urlSource: UrlSource;
+  dialect: Dialect;
+  schemaName: string;
+  namespace: string | null;
+  lockTimeoutMs: number;
+}
+
+export async function loadSettings(
   opts: GlobalOptions,
   env: NodeJS.ProcessEnv = process.env,
   cwd = process.cwd(),
-): Promise<Config> {
+): Promise<Settings> {
   const file = findConfigFile(cwd, opts.config);
   const fileConfig = file ? await loadConfigFile(file) : {};
   const candidates: [UrlSource, string | undefined][] = [
@@ -73,16 +83,20 @@ export async function loadConfig(
   if (namespace !== null && !/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/.test(namespace)) {
     throw new UsageError(`--namespace must be a plain identifier, got "${namespace}"`);
   }
+  const lockTimeoutMs = parseSeconds(opts.lockTimeout ?? fileConfig.lockTimeout, 60) * 1000;
+  return { target, urlSource: urlSource as UrlSource, dialect, schemaName, namespace, lockTimeoutMs };
+}
+
+/** The configuration of a command that connects. */
+export async function loadConfig(
+  opts: GlobalOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): Promise<Config> {
+  const settings = await loadSettings(opts, env, cwd);
+  const { dialect, namespace, target } = settings;
   if (dialect === 'mysql' && !namespace && !target.database) {
     throw new UsageError(`the MySQL URL ${target.display} names no database: add /<database> to it or pass --namespace`);
   }
-  return {
-    target,
-    urlSource: urlSource as UrlSource,
-    dialect,
-    schemaName,
-    namespace,
-    lockTimeoutMs: parseSeconds(opts.lockTimeout ?? fileConfig.lockTimeout, 60) * 1000,
-    cwd,
-  };
+  return { ...settings, cwd };
 }

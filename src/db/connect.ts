@@ -12,7 +12,8 @@ import { ConnectError, LockError } from '../cli/errors.js';
 import type { Config } from '../config/load.js';
 import { mysqlConnection } from '../config/url.js';
 import { driverSql, knexSql, type ClosableSql, type Sql } from './sql.js';
-import { acquireFileLock, type HeldLock } from '../../dialects/pglite/file-lock.js';
+import { acquireFileLock } from '../../dialects/pglite/file-lock.js';
+import type { HeldLock } from '../migrate/held-lock.js';
 
 /** An open database: SQL, and where to work in it. */
 export interface Session {
@@ -69,9 +70,15 @@ async function createKnex(config: Config, debug: (t: string) => void): Promise<K
   } as Knex.Config);
 }
 
-/** `.dbkit/` gets a .gitignore of its own, so the embedded database never shows as untracked. */
+/**
+ * The default `.dbkit/` folder gets a .gitignore of its own, so the embedded
+ * database never shows as untracked. A directory named by --url is the
+ * user's to place: nothing is written beside it but its lock file.
+ */
 function ignoreEmbeddedDir(dir: string): void {
-  const ignore = path.join(path.dirname(dir), '.gitignore');
+  const parent = path.dirname(dir);
+  if (path.basename(parent) !== '.dbkit') return;
+  const ignore = path.join(parent, '.gitignore');
   if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '*\n');
 }
 

@@ -6,9 +6,7 @@
 import { LockError } from '../cli/errors.js';
 import type { Connection } from '../db/connect.js';
 
-export interface HeldLock {
-  release(): Promise<void>;
-}
+import type { HeldLock } from './held-lock.js';
 
 export async function acquireMigrationLock(conn: Connection): Promise<HeldLock> {
   const { target, lockTimeoutMs } = conn.config;

@@ -36,11 +36,11 @@ export async function loadState(conn: Session): Promise<Loaded> {
   return { ctx, migrations, entries };
 }
 
-function migratorConfig(conn: Connection, state: Loaded): Knex.MigratorConfig {
+function migratorConfig(conn: Connection, state: Loaded, migrations = state.migrations): Knex.MigratorConfig {
   return {
     tableName: MIGRATION_TABLE,
     ...(conn.config.dialect === 'postgres' ? { schemaName: conn.namespace } : {}),
-    migrationSource: new DbkitMigrationSource(state.migrations, state.ctx, qualifier(conn)),
+    migrationSource: new DbkitMigrationSource(migrations, state.ctx, qualifier(conn)),
     // dbkit reports missing migrations itself (status); they must not block the others.
     disableMigrationsListValidation: true,
   };
@@ -124,26 +124,21 @@ export async function migrate(conn: Connection, opts: { to?: string; dryRun?: bo
     const i = pending.indexOf(target);
     return i < 0 ? [] : pending.slice(0, i + 1);
   };
-  if (opts.dryRun) {
-    const state = await loadState(conn);
-    return { dryRun: true, migrations: plan(state, pendingUpTo(state), 'up') };
-  }
+  // A bad --to is a usage error before anything is locked or created.
+  const before = await loadState(conn);
+  if (opts.dryRun) return { dryRun: true, migrations: plan(before, pendingUpTo(before), 'up') };
+  pendingUpTo(before);
   return withLock(conn, async () => {
     await ensureBookkeeping(conn);
     const state = await loadState(conn); // read under the lock: another run may have just finished
     const todo = pendingUpTo(state);
-    const cfg = migratorConfig(conn, state);
+    // One batch, as `latest` makes it; with --to, Knex sees only the migrations up to the target.
+    const applied = new Set(state.entries.filter((e) => e.state !== 'pending').map((e) => e.name));
+    const cfg = migratorConfig(conn, state, state.migrations.filter((m) => applied.has(m.name) || todo.includes(m.name)));
     const done: string[] = [];
     try {
-      if (!opts.to) {
-        if (todo.length) await conn.knex.migrate.latest(cfg);
-        done.push(...todo);
-      } else {
-        for (const name of todo) {
-          await conn.knex.migrate.up({ ...cfg, name });
-          done.push(name);
-        }
-      }
+      if (todo.length) await conn.knex.migrate.latest(cfg);
+      done.push(...todo);
     } catch (err) {
       const applied = new Set((await readApplied(conn).catch(() => [])).map((a) => a.name));
       const ok = todo.filter((n) => applied.has(n));

@@ -74,12 +74,13 @@ export class DbkitMigrationSource implements Knex.MigrationSource<LoadedMigratio
     const table = this.qualify(CHECKSUM_TABLE);
     return {
       up: async (knex: Knex) => {
-        // A marker row says this migration has started. MySQL commits DDL as
-        // it goes: if a run is killed after CREATE TABLE and before Knex
-        // records the migration, the marker is still there next time, and the
-        // migration cleans up what the killed run left before running again.
+        // A row here for a migration Knex has not recorded means an earlier
+        // run got this far and was killed: MySQL commits DDL as it goes, so
+        // CREATE TABLE (and even the checksum update after it) can outlive a
+        // run killed before Knex's bookkeeping. The migration cleans up what
+        // that run left before running again.
         const prior = (await knex(table).where({ name: m.name }).first('checksum')) as { checksum: string } | undefined;
-        if (prior?.checksum === STARTED) await m.module.recover?.(knex, this.ctx);
+        if (prior) await m.module.recover?.(knex, this.ctx);
         await knex(table).where({ name: m.name }).delete();
         await knex(table).insert({ name: m.name, checksum: STARTED });
         await m.module.up(knex, this.ctx);

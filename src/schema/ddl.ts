@@ -18,8 +18,10 @@ export interface DdlEmitter {
   prelude(schema: DbSchema): Step;
   /** Everything one table owns: its enum types, the table, indexes, comments, triggers. */
   table(table: Table, schema: DbSchema): Step;
-  /** Statements that make `namespace` the target of the script (printed by `dbkit sql --namespace`). */
+  /** Statements that create `namespace` if needed and make it the target of a script (`dbkit sql --namespace`). */
   useNamespace(namespace: string): string[];
+  /** The statement that makes an existing `namespace` the target of a script (`dbkit diff --sql`). */
+  targetNamespace(namespace: string): string;
   /** Identifier quoting of the dialect. */
   ident(name: string): string;
 }
@@ -30,7 +32,7 @@ export function variantSteps(schema: DbSchema, ddl: DdlEmitter): Step[] {
   return prelude.up.length ? [prelude, ...tables] : tables;
 }
 
-/** The full DDL of a variant as one script, each statement ended by `;`. */
+/** A script, each statement ended by `;` (comment-only lines stay as they are). */
 export function renderScript(statements: string[]): string {
-  return statements.map((s) => `${s};\n`).join('\n');
+  return statements.map((s) => (s.split('\n').every((l) => l.startsWith('--')) ? `${s}\n` : `${s};\n`)).join('\n');
 }

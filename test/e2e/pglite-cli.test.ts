@@ -75,6 +75,9 @@ describe('embedded default (PGlite in ./.dbkit/)', () => {
       '20250201000100_create_users',
       '20250201000200_create_conversations',
     ]);
+    const batches = json<StatusJson>(await dbkit(['status', '--json', '--url', url, '--schema', 'chat'], { cwd }));
+    expect(batches.migrations.filter((m) => m.state === 'applied').map((m) => m.batch)).toEqual([1, 1, 1]);
+    expect(fs.existsSync(path.join(cwd, '.gitignore'))).toBe(false); // a --url directory is the user's to place
     const rest = await dbkit(['migrate', '--url', url, '--schema', 'chat'], { cwd });
     expect(rest.code).toBe(0);
 
@@ -112,6 +115,9 @@ describe('diff and check-indexes on PGlite', () => {
       expect.objectContaining({ kind: 'table_missing', name: 'api_calls' }),
     ]);
     expect(d.stderr).toMatch(/1 migration\(s\) of chat are pending/);
+    const fix = await dbkit(['diff', '--sql', '--url', url, '--schema', 'chat', '--namespace', 'chat'], { cwd });
+    expect(fix.stdout).toMatch(/^SET search_path TO "chat";$/m);
+    expect(fix.stdout).toContain('CREATE TABLE "api_calls"');
   }, 120_000);
 });
 
@@ -138,6 +144,22 @@ describe('exit codes and errors', () => {
     const env = await dbkit(['migrate'], { cwd, env: { DATABASE_URL: 'mysql://root:An0therSecret@127.0.0.1:1/db' } });
     expect(env.code).toBe(3);
     expect(env.stderr).not.toContain('An0therSecret');
+  });
+
+  it('command-line usage errors follow the error format, with a JSON document under --json', async () => {
+    const r = await dbkit(['status', '--bogus', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^dbkit: unknown option '--bogus'/);
+    expect(json(r)).toEqual({ error: { exitCode: 2, message: "unknown option '--bogus'" } });
+  });
+
+  it('sql and make read the config file like every other command', async () => {
+    const cwd = workdir();
+    fs.writeFileSync(path.join(cwd, 'dbkit.config.json'), JSON.stringify({ schema: 'chat', url: 'pglite:memory' }));
+    const r = await dbkit(['sql', '--json'], { cwd });
+    expect(json(r)).toMatchObject({ dialect: 'postgres', schema: 'chat' });
+    fs.writeFileSync(path.join(cwd, 'dbkit.config.json'), JSON.stringify({ bogus: 1 }));
+    expect((await dbkit(['sql'], { cwd })).code).toBe(2);
   });
 
   it('sql prints every variant offline', async () => {

@@ -30,6 +30,16 @@ describe('URLs', () => {
     }
   });
 
+  it('masks passwords with a raw @ or / whole, and leaves common words alone in URLs', () => {
+    expect(maskUrl('postgres://app:p@ss@127.0.0.1:1/db')).toBe('postgres://app:****@127.0.0.1:1/db');
+    expect(maskUrl('postgres://app:pa/ss@127.0.0.1:1/db')).toBe('postgres://app:****@127.0.0.1:1/db');
+    expect(() => parseUrl('postgres://app:pa/ss@127.0.0.1:1/db')).toThrowError(/postgres:\/\/app:\*\*\*\*@127/);
+    // A password that is also a word is masked in free text, not inside the URL's other parts.
+    expect(maskText('cannot connect to postgres://postgres:postgres@h/postgres: bad postgres', ['postgres'])).toBe(
+      'cannot connect to postgres://postgres:****@h/postgres: bad ****',
+    );
+  });
+
   it('masks passwords in URLs and free text', () => {
     expect(maskUrl('postgres://app:s3cr%40t@db:5432/x')).toBe('postgres://app:****@db:5432/x');
     expect(maskText('password authentication failed for s3cr@t', ['s3cr%40t', 's3cr@t'])).toBe(

@@ -17,23 +17,23 @@ const io = (json = false) => {
 };
 
 describe('dbkit make', () => {
-  it('writes a timestamped, empty migration for the chosen schema', () => {
+  it('writes a timestamped, empty migration for the chosen schema', async () => {
     const root = tmp();
     fs.mkdirSync(path.join(root, 'chat'));
     const { made, out } = io(true);
-    const code = makeCommand('Add user locale!', { schema: 'chat' }, made, new Date('2026-11-23T01:02:03Z'), root);
+    const code = await makeCommand('Add user locale!', { schema: 'chat' }, made, new Date('2026-11-23T01:02:03Z'), root);
     expect(code).toBe(0);
     const file = path.join(root, 'chat', '20261123010203_add_user_locale.ts');
     expect(fs.readFileSync(file, 'utf8')).toContain('export async function up(knex: Knex): Promise<void>');
     expect(JSON.parse(out())).toMatchObject({ schema: 'chat', name: '20261123010203_add_user_locale' });
-    expect(() => makeCommand('Add user locale', { schema: 'chat' }, made, new Date('2026-11-23T01:02:03Z'), root)).toThrow(
+    await expect(makeCommand('Add user locale', { schema: 'chat' }, made, new Date('2026-11-23T01:02:03Z'), root)).rejects.toThrow(
       /already exists/,
     );
   });
 
-  it('rejects empty names and unknown schemas with exit code 2', () => {
+  it('rejects empty names and unknown schemas with exit code 2', async () => {
     const root = tmp();
-    expect(() => makeCommand('!!!', {}, io().made, new Date(), root)).toThrow(expect.objectContaining({ exitCode: 2 }));
-    expect(() => makeCommand('x', { schema: 'nope' }, io().made, new Date(), root)).toThrow(expect.objectContaining({ exitCode: 2 }));
+    await expect(makeCommand('!!!', {}, io().made, new Date(), root)).rejects.toMatchObject({ exitCode: 2 });
+    await expect(makeCommand('x', { schema: 'nope' }, io().made, new Date(), root)).rejects.toMatchObject({ exitCode: 2 });
   });
 });

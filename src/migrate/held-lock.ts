@@ -1,0 +1,4 @@
+/** A lock some process holds until it calls release(). */
+export interface HeldLock {
+  release(): Promise<void>;
+}
