@@ -1,4 +1,8 @@
 #!/usr/bin/env node
 import { run } from '../src/cli/run.js';
 
-process.exitCode = await run(process.argv);
+const code = await run(process.argv);
+// Exit as soon as everything written has been flushed, instead of waiting for
+// Node's own teardown; the streams' callbacks fire once earlier writes are out.
+await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((done) => s.write('', () => done()))));
+process.exit(code);

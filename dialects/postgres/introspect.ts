@@ -50,8 +50,7 @@ JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-  AND a.attnum > 0 AND NOT a.attisdropped
-ORDER BY c.relname, a.attnum`;
+  AND a.attnum > 0 AND NOT a.attisdropped`; // no ORDER BY: sorting thousands of rows costs the server more than JS
 
 // Primary keys, unique constraints and foreign keys. Key columns come as
 // attribute numbers, named from the columns query (per-row subqueries cost
@@ -295,6 +294,7 @@ export async function introspectPostgres(db: Sql, namespace: string): Promise<Db
       indexes: [],
     });
   }
+  columnRows.sort((a, b) => a.attnum - b.attnum); // stable: each table's columns in attnum order
   for (const row of columnRows) tables.get(row.table_name)?.columns.push(toColumn(row));
   const names = columnNames(columnRows);
   for (const row of constraintRows) {

@@ -38,8 +38,8 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
 
   const io = (cmd: Command): [Globals, Io] => {
     const g = cmd.optsWithGlobals() as Globals & { color?: boolean };
-    const colorFlag = process.argv.includes('--no-color') ? false : undefined;
-    const made = createIo({ ...g, color: colorFlag }, streams);
+    // --no-color turns colour off; otherwise the terminal and NO_COLOR decide.
+    const made = createIo({ ...g, color: g.color === false ? false : undefined }, streams);
     result.io = made;
     return [g, made];
   };

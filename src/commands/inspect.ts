@@ -7,7 +7,8 @@ import { ConnectError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import type { Session } from '../db/connect.js';
 import { dialects, expectedVariant } from '../dialects.js';
-import { loadState } from '../migrate/runner.js';
+import { listMigrationFiles } from '../migrate/source.js';
+import { readApplied } from '../migrate/state.js';
 import type { DbSchema } from '../schema/model.js';
 import { normalize } from '../schema/normalize.js';
 
@@ -21,15 +22,16 @@ export async function inspect(conn: Session, io: Io): Promise<Inspected> {
   const { dialect, schemaName } = conn.config;
   if (!conn.namespaceExists) throw new ConnectError(`namespace ${conn.namespace} does not exist in ${conn.config.target.display}`);
   const started = Date.now();
-  // The migration files load while the catalog queries are on the wire.
-  const [raw, { entries }] = await Promise.all([
+  const [raw, applied] = await Promise.all([
     dialects[dialect].introspect(conn.sql, conn.namespace).then((r) => {
       io.debug(`introspected ${r.tables.length} tables in ${Date.now() - started} ms`);
       return r;
     }),
-    loadState(conn),
+    readApplied(conn),
   ]);
-  const pendingMigrations = entries.filter((e) => e.state === 'pending').map((e) => e.name);
+  // Pending by name only: no migration module needs loading for that.
+  const done = new Set(applied.map((a) => a.name));
+  const pendingMigrations = listMigrationFiles(schemaName).map((f) => f.name).filter((n) => !done.has(n));
   if (pendingMigrations.length) {
     io.warn(`${pendingMigrations.length} migration(s) of ${schemaName} are pending here (dbkit status): differences may be just that`);
   }
