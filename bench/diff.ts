@@ -259,7 +259,7 @@ const pgDumpMajor = async (pgDump: string, cwd: string): Promise<number> => {
 };
 
 async function main(cleanups: Array<() => Promise<void>>): Promise<void> {
-  const runs = intOption('--runs', 'DBKIT_BENCH_RUNS', 7);
+  const runs = intOption('--runs', 'DBKIT_BENCH_RUNS', 11);
   const tableCount = intOption('--tables', 'DBKIT_BENCH_TABLES', 500);
   const benchStarted = performance.now();
   const cwd = await mkdtemp(join(tmpdir(), 'dbkit-bench-cwd-')); // no dbkit.config / .env of the checkout
@@ -359,9 +359,9 @@ async function main(cleanups: Array<() => Promise<void>>): Promise<void> {
   const bigSqlCounts = new Set<number>();
   const STAGES: Array<[string, string, (ran: Ran) => number | null]> = [
     ['start-up', 'node, dbkit modules, config (-> "database:")', (ran) => ran.lines.find((l) => l.text.startsWith('database: '))?.ms ?? null],
-    ['connect', 'load knex + pg, TCP, auth, current_schema (-> "connected")', (ran) => ran.lines.find((l) => l.text.startsWith('connected'))?.ms ?? null],
+    ['connect', 'load pg, TCP, auth, current_schema (-> "connected")', (ran) => ran.lines.find((l) => l.text.startsWith('connected'))?.ms ?? null],
     ['introspect', 'catalog queries, rows -> model (-> "introspected")', (ran) => ran.lines.find((l) => l.text.startsWith('introspected '))?.ms ?? null],
-    ['rest', 'migration state, normalize, diff, JSON (-> 1st stdout byte)', (ran) => ran.firstStdoutMs],
+    ['rest', 'applied migrations, normalize, diff, output (-> 1st stdout byte)', (ran) => ran.firstStdoutMs],
     ['exit', 'write, close the pool, exit', (ran) => ran.ms],
   ];
   const stageMs: number[][] = STAGES.map(() => []);
