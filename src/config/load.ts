@@ -19,14 +19,8 @@ export interface GlobalOptions {
 
 export type UrlSource = '--url' | 'DATABASE_URL' | '.env' | 'config file' | 'default';
 
-export interface Config {
-  target: Target;
-  urlSource: UrlSource;
-  dialect: Dialect;
-  schemaName: string;
-  /** PostgreSQL schema or MySQL database to work in; null = the connection's default. */
-  namespace: string | null;
-  lockTimeoutMs: number;
+/** The configuration of a command that connects. */
+export interface Config extends Settings {
   cwd: string;
 }
 
@@ -54,6 +48,7 @@ export interface Settings {
   urlSource: UrlSource;
   dialect: Dialect;
   schemaName: string;
+  /** PostgreSQL schema or MySQL database to work in; null = the connection's default. */
   namespace: string | null;
   lockTimeoutMs: number;
 }
@@ -87,7 +82,6 @@ export async function loadSettings(
   return { target, urlSource: urlSource as UrlSource, dialect, schemaName, namespace, lockTimeoutMs };
 }
 
-/** The configuration of a command that connects. */
 export async function loadConfig(
   opts: GlobalOptions,
   env: NodeJS.ProcessEnv = process.env,
