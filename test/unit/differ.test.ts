@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mysqlRules } from '../../dialects/mysql/types.js';
-import { postgresRules } from '../../dialects/postgres/types.js';
 import type { Change } from '../../src/diff/changes.js';
 import { diff } from '../../src/diff/differ.js';
-import { agents } from '../../src/schema/agents.js';
-import { chat } from '../../src/schema/chat.js';
-import type { DbSchema, Table } from '../../src/schema/model.js';
-import { resolveSchema } from '../../src/schema/resolve.js';
+import type { DbSchema } from '../../src/schema/model.js';
+import { tableOf, VARIANTS, variantNames } from '../support/variants.js';
 
-const VARIANTS = {
-  'agents/postgres': () => resolveSchema(agents, postgresRules),
-  'agents/mysql': () => resolveSchema(agents, mysqlRules),
-  'chat/postgres': () => resolveSchema(chat, postgresRules),
-  'chat/mysql': () => resolveSchema(chat, mysqlRules),
-};
-const variantNames = Object.keys(VARIANTS) as Array<keyof typeof VARIANTS>;
-
-const table = (s: DbSchema, name: string): Table => s.tables.find((t) => t.name === name)!;
+const table = tableOf;
 const column = (s: DbSchema, t: string, name: string) => table(s, t).columns.find((c) => c.name === name)!;
 const brief = (changes: Change[]) => changes.map((c) => [c.kind, c.table, c.name]);
 

@@ -19,23 +19,11 @@ import {
 import { mysqlRules } from '../../dialects/mysql/types.js';
 import { agents } from '../../src/schema/agents.js';
 import { chat } from '../../src/schema/chat.js';
-import type { DbSchema, Table } from '../../src/schema/model.js';
+import type { Table } from '../../src/schema/model.js';
 import { normalize } from '../../src/schema/normalize.js';
 import { resolveSchema } from '../../src/schema/resolve.js';
+import { tableOf, withoutConstraintNames } from '../support/variants.js';
 
-/** Constraint names the design leaves to the engine are compared by structure: blank them. */
-function withoutConstraintNames(table: Table): Table {
-  return {
-    ...table,
-    primaryKey: table.primaryKey && { ...table.primaryKey, name: null },
-    uniques: table.uniques.map((u) => ({ ...u, name: null })),
-    foreignKeys: table.foreignKeys.map((f) => ({ ...f, name: null })),
-    // Which index MySQL made by itself is not in the catalog: compare it by name and columns.
-    indexes: table.indexes.map(({ implicit: _implicit, ...i }) => i),
-  };
-}
-
-const tableOf = (schema: DbSchema, name: string): Table => schema.tables.find((t) => t.name === name)!;
 const expectedMysql = (def: typeof chat, table: string): Table => tableOf(normalize(resolveSchema(def, mysqlRules)), table);
 
 type Col = [name: string, columnDefault: string | null, nullable: 'YES' | 'NO', dataType: string, columnType: string, extra: string, comment: string];

@@ -15,22 +15,12 @@ import { mysqlRules } from '../../dialects/mysql/types.js';
 import { postgresRules } from '../../dialects/postgres/types.js';
 import { agents } from '../../src/schema/agents.js';
 import { chat } from '../../src/schema/chat.js';
-import type { DbSchema, ForeignKey, Table } from '../../src/schema/model.js';
+import type { DbSchema, ForeignKey } from '../../src/schema/model.js';
 import { canonicalNow, canonicalNumber, stripOuterParens } from '../../src/schema/normal-form.js';
 import { normalize } from '../../src/schema/normalize.js';
 import { resolveSchema } from '../../src/schema/resolve.js';
+import { tableOf, withoutConstraintNames } from '../support/variants.js';
 
-/** Constraint names the design leaves to the engine are compared by structure: blank them. */
-function withoutConstraintNames(table: Table): Table {
-  return {
-    ...table,
-    primaryKey: table.primaryKey && { ...table.primaryKey, name: null },
-    uniques: table.uniques.map((u) => ({ ...u, name: null })),
-    foreignKeys: table.foreignKeys.map((f) => ({ ...f, name: null })),
-  };
-}
-
-const tableOf = (schema: DbSchema, name: string): Table => schema.tables.find((t) => t.name === name)!;
 
 describe('shared lexical forms', () => {
   it.each([
