@@ -135,16 +135,13 @@ export async function migrate(conn: Connection, opts: { to?: string; dryRun?: bo
     // One batch, as `latest` makes it; with --to, Knex sees only the migrations up to the target.
     const applied = new Set(state.entries.filter((e) => e.state !== 'pending').map((e) => e.name));
     const cfg = migratorConfig(conn, state, state.migrations.filter((m) => applied.has(m.name) || todo.includes(m.name)));
-    const done: string[] = [];
     try {
       if (todo.length) await conn.knex.migrate.latest(cfg);
-      done.push(...todo);
     } catch (err) {
-      const applied = new Set((await readApplied(conn).catch(() => [])).map((a) => a.name));
-      const ok = todo.filter((n) => applied.has(n));
-      throw failure(conn, err, ok, todo.find((n) => !applied.has(n)));
+      const now = new Set((await readApplied(conn).catch(() => [])).map((a) => a.name));
+      throw failure(conn, err, todo.filter((n) => now.has(n)), todo.find((n) => !now.has(n)));
     }
-    return { dryRun: false, migrations: plan(state, done, 'up') };
+    return { dryRun: false, migrations: plan(state, todo, 'up') };
   });
 }
 
