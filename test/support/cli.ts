@@ -27,6 +27,44 @@ export function dbkitKilledAfter(args: string[], ms: number, opts: CliOptions = 
   return spawnDbkit(args, opts, ms);
 }
 
+/**
+ * Start dbkit and send it `signal` once its stderr matches `when` (run it with
+ * --verbose to see its progress), or after `ms` milliseconds if it never does.
+ */
+export function dbkitSignalled(
+  args: string[],
+  signal: NodeJS.Signals,
+  when: RegExp,
+  ms = 30_000,
+  opts: CliOptions = {},
+): Promise<CliResult & { signalled: boolean }> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', DATABASE_URL: undefined, ...opts.env };
+    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+    const child = spawn(process.execPath, [bin, ...args], { cwd: opts.cwd ?? repoRoot, env, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    let signalled = false;
+    const send = () => {
+      if (signalled) return;
+      signalled = true;
+      child.kill(signal);
+    };
+    const timer = setTimeout(send, ms);
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (when.test(stderr)) send();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr, signalled });
+    });
+    child.stdin.end('');
+  });
+}
+
 function spawnDbkit(args: string[], opts: CliOptions, killAfterMs?: number): Promise<CliResult & { killed: boolean }> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', DATABASE_URL: undefined, ...opts.env };

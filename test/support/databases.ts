@@ -238,3 +238,35 @@ export async function runMysqlClient(url: string, sql: string, extraArgs: string
   ];
   return runClient(client, args, sql, { ...process.env, MYSQL_PWD: decodeURIComponent(u.password) });
 }
+
+/** One open admin connection for many queries (PGlite opens its directory once). `?` placeholders on MySQL, `$1` on PostgreSQL. */
+export interface AdminConnection {
+  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export async function openAdmin(url: string): Promise<AdminConnection> {
+  switch (engineOf(url)) {
+    case 'postgres': {
+      const client = new pg.Client({ connectionString: url });
+      client.on('error', () => undefined);
+      await client.connect();
+      return { query: async (sql, params = []) => (await client.query(sql, params)).rows, close: () => client.end() };
+    }
+    case 'mysql': {
+      const conn = await mysql.createConnection({ uri: url, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+      return {
+        query: async <T extends Row>(sql: string, params: unknown[] = []) => {
+          const [result] = await conn.query(sql, params);
+          return Array.isArray(result) ? (result as unknown as T[]) : [];
+        },
+        close: () => conn.end(),
+      };
+    }
+    case 'pglite': {
+      const { PGlite } = await import('@electric-sql/pglite');
+      const db = await PGlite.create(pgliteDir(url));
+      return { query: async <T extends Row>(sql: string, params: unknown[] = []) => (await db.query<T>(sql, params)).rows, close: () => db.close() };
+    }
+  }
+}
