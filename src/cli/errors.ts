@@ -9,6 +9,8 @@ export const ExitCode = {
   connect: 3,
   lock: 4,
   sql: 5,
+  /** Stopped by SIGINT (Ctrl-C) or SIGTERM: 128 + SIGINT, as shells report it. */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -48,5 +50,12 @@ export class LockError extends DbkitError {
 export class SqlError extends DbkitError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, ExitCode.sql, options);
+  }
+}
+
+/** Stopped by SIGINT or SIGTERM; the message says what was undone. Exit 130. */
+export class InterruptedError extends DbkitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.interrupted, options);
   }
 }

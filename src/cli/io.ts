@@ -31,6 +31,12 @@ export interface Io {
   debug(text: string): void;
   /** Warnings on stderr, even with --quiet. */
   warn(text: string): void;
+  /** Live progress (a progress bar) is drawn: stderr is a terminal, and neither --json nor --quiet. */
+  readonly progress: boolean;
+  /** Redraw the progress line (only when `progress`). */
+  progressLine(text: string): void;
+  /** Clear the progress line. */
+  progressEnd(): void;
   /** Ask a yes/no question on the terminal. */
   confirm(message: string): Promise<boolean>;
   addSecrets(secrets: string[]): void;
@@ -59,6 +65,7 @@ export function createIo(opts: IoOptions, streams: Streams = processStreams(), e
   const line = (s: NodeJS.WritableStream, t: string) => s.write(mask(t).replace(/\n?$/, '\n'));
   // Results carry URLs only as masked displays; they get the structural mask, not the free-text one.
   const result = (s: NodeJS.WritableStream, t: string) => s.write(maskUrl(t).replace(/\n?$/, '\n'));
+  const showProgress = streams.stderrIsTTY && !opts.json && !opts.quiet;
   const color = opts.color ?? (streams.stdoutIsTTY && !('NO_COLOR' in env) && env.TERM !== 'dumb');
   return {
     json: !!opts.json,
@@ -67,6 +74,13 @@ export function createIo(opts: IoOptions, streams: Streams = processStreams(), e
     yes: !!opts.yes,
     color,
     interactive: streams.stdinIsTTY && streams.stderrIsTTY,
+    progress: showProgress,
+    progressLine: (t) => {
+      if (showProgress) streams.stderr.write(`\r${mask(t)}\x1b[K`);
+    },
+    progressEnd: () => {
+      if (showProgress) streams.stderr.write('\r\x1b[K');
+    },
     out: (t) => {
       if (!opts.json) result(streams.stdout, t);
     },

@@ -29,7 +29,11 @@ export async function run(argv: string[], streams: Streams = processStreams()): 
     const message = err instanceof Error ? err.message : String(err);
     const firstLine = message.split('\n')[0]!;
     streams.stderr.write(mask(`dbkit: ${firstLine}`) + '\n');
-    if (verbose && err instanceof Error && err.stack) streams.stderr.write(mask(err.stack) + '\n');
+    if (verbose && err instanceof Error && err.stack) {
+      streams.stderr.write(mask(err.stack) + '\n');
+      const cause = err.cause;
+      if (cause !== undefined) streams.stderr.write(mask(`caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`) + '\n');
+    }
     if (json) streams.stdout.write(mask(JSON.stringify({ error: { exitCode: code, message: firstLine } })) + '\n');
     return code;
   }

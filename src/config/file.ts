@@ -9,15 +9,45 @@ export interface FileConfig {
   schema?: string;
   namespace?: string;
   lockTimeout?: number;
+  /** `production` makes `seed` refuse without --force (as DBKIT_ENV=production does). */
+  env?: string;
+  /** Seeding defaults: `{ users: 50, agents: { runsPerSession: 8 }, chat: {...} }`. */
+  seed?: SeedFileConfig;
+}
+
+export interface SeedFileConfig {
+  users?: number;
+  /** Per-parent counts by schema name (see `dbkit seed --help`). */
+  [schema: string]: number | Record<string, number> | undefined;
 }
 
 const NAMES = ['dbkit.config.ts', 'dbkit.config.js', 'dbkit.config.mjs', 'dbkit.config.json'];
-const KEYS: Record<keyof FileConfig, 'string' | 'number'> = {
+const KEYS: Record<keyof FileConfig, 'string' | 'number' | 'object'> = {
   url: 'string',
   schema: 'string',
   namespace: 'string',
   lockTimeout: 'number',
+  env: 'string',
+  seed: 'object',
 };
+
+/** `seed`: `users` is a number; every other key is an object of non-negative numbers. */
+function checkSeed(name: string, seed: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(seed)) {
+    if (key === 'users') {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+        throw new UsageError(`config file ${name}: "seed.users" must be a positive whole number`);
+      }
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) throw new UsageError(`config file ${name}: "seed.${key}" must be an object of counts`);
+    for (const [k, v] of Object.entries(value)) {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+        throw new UsageError(`config file ${name}: "seed.${key}.${k}" must be a non-negative number`);
+      }
+    }
+  }
+}
 
 export function findConfigFile(cwd: string, explicit?: string): string | null {
   if (explicit) {
@@ -56,7 +86,10 @@ export async function loadConfigFile(file: string): Promise<FileConfig> {
   for (const [key, value] of Object.entries(raw)) {
     const want = KEYS[key as keyof FileConfig];
     if (!want) throw new UsageError(`config file ${path.basename(file)}: unknown key "${key}" (known: ${Object.keys(KEYS).join(', ')})`);
-    if (typeof value !== want) throw new UsageError(`config file ${path.basename(file)}: "${key}" must be a ${want}`);
+    if (typeof value !== want || value === null) {
+      throw new UsageError(`config file ${path.basename(file)}: "${key}" must be ${want === 'object' ? 'an' : 'a'} ${want}`);
+    }
+    if (key === 'seed') checkSeed(path.basename(file), value as Record<string, unknown>);
   }
   return raw as FileConfig;
 }

@@ -5,7 +5,7 @@ import dotenv from 'dotenv';
 import { UsageError } from '../cli/errors.js';
 import { defaultSchemaFor, schemaNames } from '../schema/registry.js';
 import type { Dialect } from '../schema/model.js';
-import { findConfigFile, loadConfigFile } from './file.js';
+import { findConfigFile, loadConfigFile, type SeedFileConfig } from './file.js';
 import { urlSecrets } from './mask.js';
 import { DEFAULT_PGLITE_DIR, dialectOf, parseUrl, type Target } from './url.js';
 
@@ -51,6 +51,10 @@ export interface Settings {
   /** PostgreSQL schema or MySQL database to work in; null = the connection's default. */
   namespace: string | null;
   lockTimeoutMs: number;
+  /** True when DBKIT_ENV or the config file's `env` says `production`. */
+  production: boolean;
+  /** The config file's `seed` section. */
+  seed: SeedFileConfig;
 }
 
 export async function loadSettings(
@@ -79,7 +83,8 @@ export async function loadSettings(
     throw new UsageError(`--namespace must be a plain identifier, got "${namespace}"`);
   }
   const lockTimeoutMs = parseSeconds(opts.lockTimeout ?? fileConfig.lockTimeout, 60) * 1000;
-  return { target, urlSource: urlSource as UrlSource, dialect, schemaName, namespace, lockTimeoutMs };
+  const production = [env.DBKIT_ENV, fileConfig.env].some((v) => v?.trim().toLowerCase() === 'production');
+  return { target, urlSource: urlSource as UrlSource, dialect, schemaName, namespace, lockTimeoutMs, production, seed: fileConfig.seed ?? {} };
 }
 
 export async function loadConfig(

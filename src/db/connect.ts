@@ -123,6 +123,9 @@ export async function connect(config: Config, debug: Debug = () => undefined): P
     knex = await createKnex(config, debug);
     knex.on('query', (q: { sql: string }) => debug(`sql: ${q.sql}`));
     const sql = knexSql(knex, config.target.engine);
+    if (config.target.engine === 'pglite') {
+      sql.native = { engine: 'pglite', db: (knex.client as { pglite: import('@electric-sql/pglite').PGlite }).pglite };
+    }
     const k = knex;
     return {
       knex: k,

@@ -9,7 +9,15 @@ import { mysqlConnection, type Engine } from '../config/url.js';
 
 export interface Sql {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** The driver's own connection, for what plain SQL cannot do (bulk loading). */
+  native?: NativeHandle;
 }
+
+/** A driver connection: node-postgres client, mysql2 connection, or the PGlite instance. */
+export type NativeHandle =
+  | { engine: 'postgres'; client: import('pg').Client }
+  | { engine: 'mysql'; conn: import('mysql2/promise').Connection }
+  | { engine: 'pglite'; db: import('@electric-sql/pglite').PGlite };
 
 export interface ClosableSql extends Sql {
   close(): Promise<void>;
@@ -60,6 +68,7 @@ export async function driverSql(
         return (await client.query(numbered(sql), params as unknown[])).rows as T[];
       },
       close: () => client.end(),
+      native: { engine: 'postgres', client },
     };
   }
   const { default: mysql } = await import('mysql2/promise');
@@ -71,5 +80,6 @@ export async function driverSql(
       return rows as T[];
     },
     close: () => conn.end(),
+    native: { engine: 'mysql', conn },
   };
 }

@@ -93,6 +93,28 @@ describe('configuration sources', () => {
     await expect(loadConfig(opts, {}, tmp())).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(message) });
   });
 
+  it('reads the production marker from DBKIT_ENV or the config file, and the seed section', async () => {
+    const cwd = tmp();
+    expect((await loadConfig({}, {}, cwd)).production).toBe(false);
+    expect((await loadConfig({}, { DBKIT_ENV: 'Production' }, cwd)).production).toBe(true);
+    expect((await loadConfig({}, { DBKIT_ENV: 'development' }, cwd)).production).toBe(false);
+    fs.writeFileSync(path.join(cwd, 'dbkit.config.json'), JSON.stringify({ env: 'production', seed: { users: 7, agents: { runsPerSession: 2 } } }));
+    const c = await loadConfig({}, { DBKIT_ENV: 'development' }, cwd);
+    expect(c.production).toBe(true);
+    expect(c.seed).toEqual({ users: 7, agents: { runsPerSession: 2 } });
+  });
+
+  it.each([
+    [{ seed: 3 }, /"seed" must be an object/],
+    [{ seed: { users: 0 } }, /"seed.users" must be a positive whole number/],
+    [{ seed: { agents: 5 } }, /"seed.agents" must be an object of counts/],
+    [{ seed: { agents: { runsPerSession: -1 } } }, /"seed.agents.runsPerSession" must be a non-negative number/],
+  ])('rejects a bad seed section %o with exit code 2', async (file, message) => {
+    const cwd = tmp();
+    fs.writeFileSync(path.join(cwd, 'dbkit.config.json'), JSON.stringify(file));
+    await expect(loadConfig({}, {}, cwd)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(message) });
+  });
+
   it('rejects unknown keys in a config file', async () => {
     const cwd = tmp();
     fs.writeFileSync(path.join(cwd, 'dbkit.config.json'), JSON.stringify({ uri: 'x' }));
