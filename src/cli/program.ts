@@ -81,6 +81,17 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .action(async (opts, cmd: Command) => set(await (await import('../commands/sql.js')).sqlCommand(opts, ...io(cmd))));
 
   program
+    .command('seed')
+    .description('fill the schema with realistic fake data (bulk-loaded, one transaction)')
+    .option('--users <n>', 'how many users to create, each with their own rows (default: config seed.users, else 100)')
+    .option('--seed <s>', 'random seed: the same seed and dbkit version give the same rows (default: random, reported)')
+    .option('--truncate', 'empty the schema\'s tables first (asks first; --yes without a terminal)')
+    .option('--append', 'add to existing rows instead of refusing a non-empty schema')
+    .option('--force', 'seed even a database marked production (DBKIT_ENV=production or config env)')
+    .addHelpText('after', '\nPer-parent counts (means) can be set in the config file, e.g. { "seed": { "users": 50, "agents": { "runsPerSession": 8 } } }.\nagents: sessionsPerUser 5, runsPerSession 4, messagesPerRun 12, filesPerRun 1.5, settingsPerUser 4, galleryPerUser 3\nchat: conversationsPerUser 8, messagesPerConversation 22, failedCallRate 0.04')
+    .action(async (opts, cmd: Command) => set(await (await import('../commands/seed.js')).seedCommand(opts, ...io(cmd))));
+
+  program
     .command('diff')
     .description('compare the live database with the expected definition (exit 1 on drift)')
     .option('--sql', 'print a reviewable fix script for this dialect (never run)')

@@ -1,0 +1,22 @@
+/** Bulk load on PGlite: `COPY ... FROM '/dev/blob'`, PGlite's in-process fast path. */
+import type { PGlite } from '@electric-sql/pglite';
+import type { BulkWriter } from '../../src/seed/bulk.js';
+import { copySql, maySkipTriggers, SKIP_TRIGGERS } from '../postgres/bulk.js';
+
+export async function pgliteWriter(db: PGlite, namespace: string): Promise<BulkWriter> {
+  const skip = await maySkipTriggers(async (sql) => (await db.query<{ ok: boolean }>(sql)).rows);
+  return {
+    method: 'pglite-copy',
+    skipsForeignKeyChecks: skip,
+    async begin() {
+      await db.exec('BEGIN');
+      if (skip) await db.exec(SKIP_TRIGGERS);
+    },
+    async load(table, columns, data) {
+      if (!data.rows) return;
+      await db.query(copySql(namespace, table, columns, "'/dev/blob'"), [], { blob: new Blob(data.pieces as Uint8Array<ArrayBuffer>[]) });
+    },
+    commit: async () => void (await db.exec('COMMIT')),
+    rollback: async () => void (await db.exec('ROLLBACK')),
+  };
+}

@@ -1,0 +1,9 @@
+/** The fake-data generator of each schema. */
+import type { SeedGenerator } from '../src/seed/types.js';
+import { agentsGenerator } from './agents/index.js';
+import { chatGenerator } from './chat/index.js';
+
+export const generators: Record<string, SeedGenerator> = {
+  agents: agentsGenerator,
+  chat: chatGenerator,
+};

@@ -1,0 +1,124 @@
+/**
+ * Generation of a seed run, chunk by chunk: each chunk is a few users and
+ * everything they own, encoded as text as the rows are emitted (a chunk is
+ * held as bytes, not objects). The same code runs in the seeding worker
+ * thread (src/seed/worker.ts) or, where there is no worker file, inline.
+ */
+import { schemas } from '../schema/registry.js';
+import type { Dialect } from '../schema/model.js';
+import { generators } from '../../seeds/index.js';
+import { TextBuffer, type TextRows } from './bulk.js';
+import { tableEncoder } from './encode.js';
+import { hashPassword } from './password.js';
+import { buildPools, loadFaker } from './pools.js';
+import { Rng } from './random.js';
+import type { Counts, GeneratorContext, Id, Scope } from './types.js';
+
+/** Users generated (and loaded) at a time, at most. */
+export const CHUNK_USERS = 100;
+/** Generated times lie before 2026-01-01 UTC, whenever the seed runs: the same seed gives the same rows. */
+export const REF_TIME = Date.UTC(2026, 0, 1);
+
+/** What to generate (plain data: it crosses to the worker thread). */
+export interface GenerateSpec {
+  schema: string;
+  dialect: Dialect;
+  seed: number;
+  users: number;
+  counts: Counts;
+  /** Users already there (--append): new ordinals continue after them. */
+  firstOrdinal: number;
+  /** MySQL: the highest existing id per table (ids are assigned here, continuing from it). */
+  idBase: Record<string, number>;
+  /** Write rows that belong to no user (not with --append). */
+  shared: boolean;
+}
+
+export interface Chunk {
+  /** Every table of the schema, parents first, with this chunk's rows. */
+  tables: { name: string; columns: readonly string[]; data: TextRows }[];
+  /** The users.id values of this chunk. */
+  userIds: Id[];
+  /** Called once the chunk is loaded: its buffers may be reused. */
+  release?(): void;
+}
+
+/** A seeded user's password: random, but reproducible from the seed (tests verify the hashes with it). */
+export function seedPassword(seed: number, ordinal: number): { password: string; salt: Buffer } {
+  const r = Rng.of(seed, 'password', ordinal);
+  return { password: r.token(16), salt: r.bytes(16) };
+}
+
+/**
+ * The next chunk's size: small at first (the server starts working at
+ * once), doubling up to CHUNK_USERS, and smaller again towards the end (the
+ * last chunks, loaded while there is nothing left to generate, are short).
+ */
+export function chunkSize(done: number, total: number, index: number): number {
+  const ramp = 10 * 2 ** index;
+  const tail = Math.ceil((total - done) / 3);
+  return Math.min(total - done, Math.max(10, Math.min(CHUNK_USERS, ramp, tail)));
+}
+
+/** Where the time part of seeded UUIDv7 keys starts (2024-01-01 UTC). */
+export const ID_EPOCH = Date.UTC(2024, 0, 1);
+
+class Ids {
+  private readonly next: Record<string, number>;
+  constructor(
+    private readonly dialect: Dialect,
+    base: Record<string, number>,
+    /** --append runs continue later (a day per user already there), so their keys sort after the earlier ones. */
+    private readonly epoch: number,
+  ) {
+    this.next = { ...base };
+  }
+  /**
+   * MySQL: the next integer. PostgreSQL: a version-7 UUID whose time part
+   * counts the table's rows in generation order (a millisecond each, from
+   * ID_EPOCH + the run's first user): each table's keys grow as rows are
+   * loaded, the way rows inserted one after another get them.
+   */
+  id(table: string, rng: Rng): Id {
+    const n = (this.next[table] = (this.next[table] ?? 0) + 1);
+    return this.dialect === 'postgres' ? rng.uuidV7(this.epoch + n) : n;
+  }
+}
+
+export async function* generateChunks(spec: GenerateSpec, alloc?: (bytes: number) => Buffer): AsyncGenerator<Chunk> {
+  const generator = generators[spec.schema]!;
+  const schema = schemas[spec.schema]!;
+  const encoders = new Map(generator.tables.map((t) => [t.name, tableEncoder(schema, t, spec.dialect)]));
+  const pools = buildPools(await loadFaker(spec.seed));
+  const ctx: GeneratorContext = { seed: spec.seed, dialect: spec.dialect, refTime: REF_TIME, pools, counts: spec.counts };
+  const ids = new Ids(spec.dialect, spec.idBase, ID_EPOCH + spec.firstOrdinal * 86_400_000);
+
+  for (let start = 0, index = 0; start < spec.users; index++) {
+    const buffers = new Map(generator.tables.map((t) => [t.name, new TextBuffer(alloc)]));
+    const userIds: Id[] = [];
+    const scope = (rng: Rng): Scope => ({
+      ctx,
+      rng,
+      id: (table) => {
+        const id = ids.id(table, rng);
+        if (table === 'users') userIds.push(id);
+        return id;
+      },
+      emit: (table, row) => encoders.get(table)!.write(row, buffers.get(table)!),
+    });
+    // Rows no user owns travel with the first chunk.
+    if (start === 0 && spec.shared && generator.shared) generator.shared(scope(Rng.of(spec.seed, 'shared')));
+    const size = chunkSize(start, spec.users, index);
+    const ordinals = Array.from({ length: size }, (_, i) => spec.firstOrdinal + start + i + 1);
+    start += size;
+    const hashes = await Promise.all(ordinals.map((o) => seedPassword(spec.seed, o)).map((p) => hashPassword(p.password, p.salt)));
+    for (let i = 0; i < ordinals.length; i++) {
+      generator.user({ ...scope(Rng.of(spec.seed, 'user', ordinals[i]!)), ordinal: ordinals[i]!, passwordHash: hashes[i]! });
+    }
+    const tables = generator.tables.map((t) => {
+      const { pieces, rows } = buffers.get(t.name)!.flush();
+      return { name: t.name, columns: t.columns, data: { pieces, rows } }; // plain data: it may cross to another thread
+    });
+    yield { tables, userIds };
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * What the seeder needs to know about, and do to, the target tables before
+ * loading: which exist, which hold rows, how many users there are, where
+ * MySQL ids continue, and how to empty them. One statement each, whatever
+ * the number of tables.
+ */
+import { ident as mysqlIdent } from '../../dialects/mysql/quote.js';
+import { ident as pgIdent } from '../../dialects/postgres/quote.js';
+import type { Sql } from '../db/sql.js';
+import type { Dialect } from '../schema/model.js';
+
+/** A single-column foreign key to a parent's `id`. */
+export interface ForeignKeyRef {
+  table: string;
+  column: string;
+  parent: string;
+}
+
+export class SeedTarget {
+  private readonly ident: (name: string) => string;
+
+  constructor(
+    private readonly sql: Sql,
+    readonly dialect: Dialect,
+    readonly namespace: string,
+    readonly tables: readonly string[],
+  ) {
+    this.ident = dialect === 'mysql' ? mysqlIdent : pgIdent;
+  }
+
+  qualified(table: string): string {
+    return `${this.ident(this.namespace)}.${this.ident(table)}`;
+  }
+
+  /** Tables of the schema that the namespace lacks. */
+  async missingTables(): Promise<string[]> {
+    // PostgreSQL's information_schema views cost ~20 ms here; pg_class answers at once.
+    const rows = await this.sql.query<{ name: string }>(
+      this.dialect === 'postgres'
+        ? "SELECT c.relname AS name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('r', 'p')"
+        : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'",
+      [this.namespace],
+    );
+    const present = new Set(rows.map((r) => r.name));
+    return this.tables.filter((t) => !present.has(t));
+  }
+
+  /** Tables that hold at least one row. */
+  async filledTables(): Promise<string[]> {
+    const parts = this.tables.map((t, i) => `SELECT ${i} AS i, EXISTS (SELECT 1 FROM ${this.qualified(t)}) AS filled`);
+    const rows = await this.sql.query<{ i: number | string; filled: boolean | number | string }>(parts.join(' UNION ALL '));
+    return rows.filter((r) => r.filled === true || Number(r.filled) === 1).map((r) => this.tables[Number(r.i)]!);
+  }
+
+  /**
+   * Foreign keys that some row breaks (`table.column -> parent`), found
+   * set-based: one anti-join per key, all in one statement. Run after a
+   * load with per-row checks suspended, before committing.
+   */
+  async brokenForeignKeys(keys: readonly ForeignKeyRef[], pool: readonly Sql[] = [this.sql]): Promise<string[]> {
+    // One query per connection of the pool, the keys dealt out among them, all at once.
+    const groups = pool.map((sql, g) => ({ sql, keys: keys.map((k, i) => ({ k, i })).filter(({ i }) => i % pool.length === g) }));
+    const found = await Promise.all(groups.filter((g) => g.keys.length).map((g) => this.broken(g.sql, g.keys)));
+    return found.flat().sort((a, b) => a.i - b.i).map(({ k }) => `${k.table}.${k.column} -> ${k.parent}`);
+  }
+
+  private async broken(sql: Sql, keys: { k: ForeignKeyRef; i: number }[]): Promise<{ k: ForeignKeyRef; i: number }[]> {
+    const id = this.ident('id');
+    const parts = keys.map(({ k, i }) => {
+      const col = `c.${this.ident(k.column)}`;
+      return (
+        `SELECT ${i} AS i, EXISTS (SELECT 1 FROM ${this.qualified(k.table)} c WHERE ${col} IS NOT NULL AND NOT EXISTS ` +
+        `(SELECT 1 FROM ${this.qualified(k.parent)} p WHERE p.${id} = ${col})) AS broken`
+      );
+    });
+    // Right after a bulk load the planner has no statistics and may pick a nested loop over
+    // seq scans (minutes on a big table); a hash anti-join is what this check wants.
+    if (this.dialect === 'postgres') await sql.query('SET enable_nestloop = off');
+    const rows = await sql.query<{ i: number | string; broken: boolean | number | string }>(parts.join(' UNION ALL '));
+    if (this.dialect === 'postgres') await sql.query('RESET enable_nestloop');
+    return rows.filter((r) => r.broken === true || Number(r.broken) === 1).map((r) => keys.find(({ i }) => i === Number(r.i))!);
+  }
+
+  /** Delete users by id, 1,000 a statement; their rows go with them (ON DELETE CASCADE). */
+  async deleteUsers(ids: readonly unknown[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 1000) {
+      const batch = ids.slice(i, i + 1000);
+      await this.sql.query(`DELETE FROM ${this.qualified('users')} WHERE ${this.ident('id')} IN (${batch.map(() => '?').join(', ')})`, batch);
+    }
+  }
+
+  async count(table: string): Promise<number> {
+    const [row] = await this.sql.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${this.qualified(table)}`);
+    return Number(row?.n ?? 0);
+  }
+
+  /** MySQL: the highest id of each table (0 when empty), so explicit ids continue after it. */
+  async maxIds(): Promise<Record<string, number>> {
+    const parts = this.tables.map((t, i) => `SELECT ${i} AS i, COALESCE(MAX(${this.ident('id')}), 0) AS m FROM ${this.qualified(t)}`);
+    const rows = await this.sql.query<{ i: number | string; m: number | string }>(parts.join(' UNION ALL '));
+    return Object.fromEntries(rows.map((r) => [this.tables[Number(r.i)]!, Number(r.m)]));
+  }
+
+  /**
+   * Empty every table of the schema. PostgreSQL: one TRUNCATE of them all.
+   * MySQL: TRUNCATE refuses referenced tables, so children first, with
+   * foreign-key checks off for this session only.
+   */
+  async truncate(): Promise<void> {
+    if (this.dialect === 'postgres') {
+      await this.sql.query(`TRUNCATE ${this.tables.map((t) => this.qualified(t)).join(', ')} RESTART IDENTITY`);
+      return;
+    }
+    await this.sql.query('SET FOREIGN_KEY_CHECKS = 0');
+    try {
+      for (const t of [...this.tables].reverse()) await this.sql.query(`TRUNCATE TABLE ${this.qualified(t)}`);
+    } finally {
+      await this.sql.query('SET FOREIGN_KEY_CHECKS = 1');
+    }
+  }
+}

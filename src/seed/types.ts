@@ -1,0 +1,61 @@
+/**
+ * What a fake-data generator (seeds/<schema>/) declares and what it is
+ * given. Generators know nothing of engines: they emit rows of logical
+ * values (ids, strings, numbers, epoch-millisecond times, JSON objects,
+ * string arrays) in the column order they declare, and the seeder encodes
+ * and bulk-loads them.
+ */
+import type { Dialect } from '../schema/model.js';
+import type { Pools } from './pools.js';
+import type { Rng } from './random.js';
+
+/** An id: a UUID string (PostgreSQL variants) or a number (MySQL variants). */
+export type Id = string | number;
+
+/** One row: values in the table's declared column order. */
+export type Row = unknown[];
+
+export interface SeedTable {
+  name: string;
+  columns: readonly string[];
+}
+
+/** Per-parent counts (means; each parent gets a count around it). */
+export type Counts = Record<string, number>;
+
+export interface GeneratorContext {
+  seed: number;
+  dialect: Dialect;
+  /** Every generated time lies before this instant (fixed, so a seed reproduces). */
+  refTime: number;
+  pools: Pools;
+  counts: Counts;
+}
+
+/** What a generator writes through: ids, rows, a random stream. */
+export interface Scope {
+  ctx: GeneratorContext;
+  rng: Rng;
+  /** The next id of a table. */
+  id(table: string): Id;
+  /** Add a finished row to a table (it is encoded at once: emit a parent after computing all of it). */
+  emit(table: string, row: Row): void;
+}
+
+/** A user's scope: also their ordinal (1-based, across runs) and password hash. */
+export interface UserScope extends Scope {
+  ordinal: number;
+  passwordHash: string;
+}
+
+export interface SeedGenerator {
+  schema: string;
+  /** Tables in an order that satisfies every foreign key. */
+  tables: readonly SeedTable[];
+  /** Default per-parent counts; the config file's `seed.<schema>` overrides them. */
+  defaults: Counts;
+  /** Rows no user owns (written once, before the users; skipped with --append). */
+  shared?(scope: Scope): void;
+  /** One user and everything that belongs to them. */
+  user(scope: UserScope): void;
+}
