@@ -1,0 +1,175 @@
+/** The seeder's pure parts: encoding, SQL text, batching, randomness, hashing, generation. */
+import { describe, expect, it } from 'vitest';
+import { copySql } from '../../dialects/postgres/bulk.js';
+import { insertBatches, insertSql, loadDataSql } from '../../dialects/mysql/bulk.js';
+import { progressLine, num } from '../../src/render/seed.js';
+import { agents } from '../../src/schema/agents.js';
+import { TextBuffer, PIECE_SIZE } from '../../src/seed/bulk.js';
+import { escapeText, parseLines, pgTextArray, tableEncoder, utcDateTime } from '../../src/seed/encode.js';
+import { chunkSize, CHUNK_USERS, generateChunks, seedPassword, type GenerateSpec } from '../../src/seed/generate.js';
+import { hashPassword, verifyPassword } from '../../src/seed/password.js';
+import { Rng } from '../../src/seed/random.js';
+import { seedCounts } from '../../src/seed/seed.js';
+import { generators } from '../../seeds/index.js';
+
+describe('text encoding (COPY / LOAD DATA)', () => {
+  it('writes UTC times, array literals and escapes exactly', () => {
+    expect(utcDateTime(0)).toBe('1970-01-01 00:00:00');
+    expect(utcDateTime(Date.UTC(2025, 1, 28, 23, 59, 7))).toBe('2025-02-28 23:59:07');
+    expect(utcDateTime(Date.UTC(2024, 11, 31, 0, 0, 0))).toBe('2024-12-31 00:00:00');
+    expect(pgTextArray(['a', 'b "c"', 'd\\e', ''])).toBe('{"a","b \\"c\\"","d\\\\e",""}');
+    expect(escapeText('a\tb\nc\\d\re')).toBe('a\\tb\\nc\\\\d\\re');
+    expect(escapeText('plain')).toBe('plain');
+  });
+
+  it('encodes a row per dialect, NULL as \\N, quoting nothing it should not', () => {
+    const users = generators.agents!.tables[0]!;
+    const row = ['u-1', 'ann\tlee', 'a@b.c', '$scrypt$x', Date.UTC(2025, 0, 2, 3, 4, 5), Date.UTC(2025, 0, 2, 3, 4, 6)];
+    const lines = (dialect: 'postgres' | 'mysql') => {
+      const out = new TextBuffer();
+      tableEncoder(agents, users, dialect).write(row, out);
+      return Buffer.concat(out.flush().pieces).toString();
+    };
+    expect(lines('postgres')).toBe('u-1\tann\\tlee\ta@b.c\t$scrypt$x\t2025-01-02 03:04:05+00\t2025-01-02 03:04:06+00\n');
+    expect(lines('mysql')).toBe('u-1\tann\\tlee\ta@b.c\t$scrypt$x\t2025-01-02 03:04:05\t2025-01-02 03:04:06\n');
+
+    const gallery = generators.agents!.tables.find((t) => t.name === 'gallery')!;
+    const g = [1, 2, null, 'T', null, ['/a b', 'c"d'], ['x'], 0];
+    const enc = (dialect: 'postgres' | 'mysql') => {
+      const out = new TextBuffer();
+      tableEncoder(agents, gallery, dialect).write(g, out);
+      return Buffer.concat(out.flush().pieces).toString();
+    };
+    expect(enc('postgres')).toBe('1\t2\t\\N\tT\t\\N\t{"/a b","c\\\\"d"}\t{"x"}\t1970-01-01 00:00:00+00\n');
+    expect(enc('mysql')).toBe('1\t2\t\\N\tT\t\\N\t["/a b","c\\\\"d"]\t["x"]\t1970-01-01 00:00:00\n');
+  });
+
+  it('parses its own text back, rows spanning buffer pieces included', () => {
+    const out = new TextBuffer();
+    const long = 'x'.repeat(PIECE_SIZE / 2);
+    const rows = [['a\\b', null, 'tab\there'], [long, 'line\nbreak', ''], [long, long, 'end']];
+    for (const r of rows) out.line(r.map((c) => (c === null ? '\\N' : escapeText(c))).join('\t'));
+    const data = out.flush();
+    expect(data.rows).toBe(3);
+    expect(data.pieces.length).toBeGreaterThan(1);
+    expect(parseLines(Buffer.concat(data.pieces).toString())).toEqual(rows);
+  });
+});
+
+describe('bulk-load SQL', () => {
+  it('quotes every identifier (key, timestamp and value are column names here)', () => {
+    expect(copySql('public', 'settings', ['id', 'key', 'value'])).toBe('COPY "public"."settings" ("id", "key", "value") FROM STDIN');
+    expect(loadDataSql('chat', 'messages', ['id', 'timestamp'])).toBe(
+      "LOAD DATA LOCAL INFILE 'dbkit-seed.tsv' INTO TABLE `chat`.`messages` CHARACTER SET utf8mb4 (`id`, `timestamp`)",
+    );
+    expect(insertSql('chat', 'settings', ['key', 'value'], 2)).toBe('INSERT INTO `chat`.`settings` (`key`, `value`) VALUES (?, ?), (?, ?)');
+  });
+
+  it('sizes INSERT batches under the packet limit, every row once and in order', () => {
+    const rows = Array.from({ length: 500 }, (_, i) => [String(i), 'x'.repeat(i % 50), null]);
+    const batches = insertBatches(rows, 4000);
+    expect(batches.length).toBeGreaterThan(5);
+    expect(batches.flat()).toEqual(rows);
+    for (const b of batches) {
+      const bytes = b.reduce((n, r) => n + 4 + r.reduce((m, c) => m + (c === null ? 5 : Buffer.byteLength(c) * 2 + 3), 0), 0);
+      expect(b.length === 1 || bytes <= 4000).toBe(true);
+    }
+  });
+});
+
+describe('seeded randomness', () => {
+  it('repeats per stream, differs across streams, makes version-4 UUIDs', () => {
+    const a = Rng.of(1, 'user', 7);
+    const b = Rng.of(1, 'user', 7);
+    const c = Rng.of(1, 'user', 8);
+    const seqA = Array.from({ length: 5 }, () => a.u32());
+    expect(Array.from({ length: 5 }, () => b.u32())).toEqual(seqA);
+    expect(Array.from({ length: 5 }, () => c.u32())).not.toEqual(seqA);
+    const ids = new Set(Array.from({ length: 20_000 }, (_, i) => Rng.of(3, 'u', i).uuid()));
+    expect(ids.size).toBe(20_000);
+    for (const id of [...ids].slice(0, 50)) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('ramps chunk sizes up and down and covers every user once', () => {
+    for (const total of [1, 9, 10, 95, 400, 1234]) {
+      const sizes: number[] = [];
+      for (let done = 0, i = 0; done < total; i++) {
+        const n = chunkSize(done, total, i);
+        expect(n).toBeGreaterThan(0);
+        expect(n).toBeLessThanOrEqual(CHUNK_USERS);
+        sizes.push(n);
+        done += n;
+      }
+      expect(sizes.reduce((x, y) => x + y, 0)).toBe(total);
+    }
+    expect(chunkSize(0, 1000, 0)).toBe(10);
+    expect(chunkSize(10, 1000, 1)).toBe(20);
+  });
+});
+
+describe('password hashes', () => {
+  it('are scrypt PHC strings that verify the password and nothing else', async () => {
+    const { password, salt } = seedPassword(9, 1);
+    expect(password).toMatch(/^[A-Za-z0-9]{16}$/);
+    expect(seedPassword(9, 1).password).toBe(password);
+    expect(seedPassword(9, 2).password).not.toBe(password);
+    const phc = await hashPassword(password, salt);
+    expect(phc).toMatch(/^\$scrypt\$ln=\d+,r=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+    expect(await verifyPassword(password, phc)).toBe(true);
+    expect(await verifyPassword('wrong', phc)).toBe(false);
+    expect(await verifyPassword(password, 'plaintext')).toBe(false);
+  });
+});
+
+async function generate(spec: GenerateSpec): Promise<{ text: string; tables: Record<string, number> }> {
+  let text = '';
+  const tables: Record<string, number> = {};
+  for await (const chunk of generateChunks(spec)) {
+    for (const t of chunk.tables) {
+      tables[t.name] = (tables[t.name] ?? 0) + t.data.rows;
+      text += `${t.name}\n${Buffer.concat(t.data.pieces).toString()}`;
+    }
+  }
+  return { text, tables };
+}
+
+describe.each(['agents', 'chat'])('the %s generator', (schema) => {
+  const spec = (seed: number, users = 30): GenerateSpec => ({
+    schema,
+    dialect: 'mysql',
+    seed,
+    users,
+    counts: seedCounts(generators[schema]!),
+    firstOrdinal: 0,
+    idBase: {},
+    shared: true,
+  });
+
+  it('gives the same bytes for the same seed, other bytes for another, about 300 rows a user', async () => {
+    const a = await generate(spec(5));
+    expect((await generate(spec(5))).text).toBe(a.text);
+    expect((await generate(spec(6))).text).not.toBe(a.text);
+    const perUser = Object.values(a.tables).reduce((x, y) => x + y, 0) / 30;
+    expect(perUser).toBeGreaterThan(230);
+    expect(perUser).toBeLessThan(380);
+    expect(a.tables.users).toBe(30);
+  });
+
+  it('follows the per-parent counts of the config file', async () => {
+    const defaults = seedCounts(generators[schema]!);
+    const key = schema === 'agents' ? 'sessionsPerUser' : 'conversationsPerUser';
+    const child = schema === 'agents' ? 'sessions' : 'conversations';
+    const doubled = await generate({ ...spec(5), counts: seedCounts(generators[schema]!, { [key]: defaults[key]! * 2 }) });
+    const normal = await generate(spec(5));
+    expect(doubled.tables[child]! / normal.tables[child]!).toBeGreaterThan(1.6);
+    expect(() => seedCounts(generators[schema]!, { nonsense: 1 })).toThrow(/unknown seed count/);
+  });
+});
+
+describe('progress and numbers', () => {
+  it('formats without Intl', () => {
+    expect(num(0)).toBe('0');
+    expect(num(1234567)).toBe('1,234,567');
+    expect(progressLine(100, 400, 30000, 2, 8)).toBe('[##......] 100/400 users  30,000 rows  15,000 rows/s');
+  });
+});
