@@ -15,7 +15,7 @@ import { Rng } from './random.js';
 import type { Counts, GeneratorContext, Id, Scope } from './types.js';
 
 /** Users generated (and loaded) at a time, at most. */
-export const CHUNK_USERS = 100;
+export const CHUNK_USERS = 50;
 /** Generated times lie before 2026-01-01 UTC, whenever the seed runs: the same seed gives the same rows. */
 export const REF_TIME = Date.UTC(2026, 0, 1);
 

@@ -90,6 +90,21 @@ describe('seeded randomness', () => {
     for (const id of [...ids].slice(0, 50)) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
+  it('makes version-7 UUIDs whose first 48 bits are the milliseconds, sorting as they grow', () => {
+    const r = Rng.of(2, 'ids');
+    const start = Date.UTC(2024, 0, 1);
+    // Across a 65,536 ms boundary of the cached high part, and far from it.
+    const times = [start, start + 1, start + 65_535, start + 65_536, start + 65_537, start + 86_400_000 * 400];
+    const ids = times.map((ms) => r.uuidV7(ms));
+    for (const [i, id] of ids.entries()) {
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(parseInt(id.replace(/-/g, '').slice(0, 12), 16)).toBe(times[i]);
+    }
+    expect([...ids].sort()).toEqual(ids);
+    expect(r.hex(12)).toMatch(/^[0-9a-f]{12}$/);
+    expect(r.hex(64)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('ramps chunk sizes up and down and covers every user once', () => {
     for (const total of [1, 9, 10, 95, 400, 1234]) {
       const sizes: number[] = [];
