@@ -52,6 +52,11 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .description('apply pending migrations')
     .option('--to <name>', 'stop after this migration')
     .option('--dry-run', 'print the SQL that would run; change nothing')
+    .option(
+      '--accept-changed <name>',
+      'accept an applied migration that was edited (record its new checksum) or whose file is gone (forget it); repeatable',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .action(async (opts, cmd: Command) => set(await (await import('../commands/migrate.js')).migrateCommand(opts, ...io(cmd))));
 
   program

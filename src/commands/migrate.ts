@@ -1,4 +1,4 @@
-/** dbkit migrate [--to NAME] [--dry-run] */
+/** dbkit migrate [--to NAME] [--dry-run] [--accept-changed NAME...] */
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { migrate } from '../migrate/runner.js';
@@ -8,14 +8,15 @@ import { configFor, whereJson, withConnection } from './shared.js';
 export interface MigrateOptions {
   to?: string;
   dryRun?: boolean;
+  acceptChanged?: string[];
 }
 
 export async function migrateCommand(opts: MigrateOptions, globals: GlobalOptions, io: Io): Promise<number> {
   const config = await configFor(globals, io);
   return withConnection(config, io, async (conn) => {
     if (!opts.dryRun) io.log(`migrating ${config.schemaName} on ${config.target.display} ...`);
-    const result = await migrate(conn, { to: opts.to, dryRun: opts.dryRun });
-    if (io.json) io.emitJson({ ...whereJson(conn), dryRun: result.dryRun, migrations: result.migrations });
+    const result = await migrate(conn, { to: opts.to, dryRun: opts.dryRun, acceptChanged: opts.acceptChanged });
+    if (io.json) io.emitJson({ ...whereJson(conn), dryRun: result.dryRun, migrations: result.migrations, ...(result.accepted ? { accepted: result.accepted } : {}) });
     else if (result.dryRun) io.out(renderPlan(result, 'migrate'));
     else io.out(renderRun(result, 'migrate', `${config.schemaName} on ${config.target.display}`, io.color));
     return 0;

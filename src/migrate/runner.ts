@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import { SqlError, UsageError } from '../cli/errors.js';
 import type { Connection, Session } from '../db/connect.js';
 import { migrationContext, type MigrationContext } from './context.js';
+import { acceptedDrift, recordAccepted, refuseDrift, type Accepted } from './drift.js';
 import { acquireMigrationLock } from './lock.js';
 import { DbkitMigrationSource, CHECKSUM_TABLE, MIGRATION_TABLE, listMigrationFiles, loadMigration, type LoadedMigration } from './source.js';
 import { classify, qualifier, readApplied, type MigrationEntry } from './state.js';
@@ -20,6 +21,8 @@ export interface RunResult {
   dryRun: boolean;
   /** Migrations applied (migrate) or reverted (rollback), in the order run; planned ones on a dry run. */
   migrations: Planned[];
+  /** Edited or missing applied migrations accepted with --accept-changed (migrate only). */
+  accepted?: Accepted[];
 }
 
 export interface Loaded {
@@ -116,7 +119,14 @@ async function withLock<T>(conn: Connection, fn: () => Promise<T>): Promise<T> {
 }
 
 /** Apply pending migrations (up to and including `to`). */
-export async function migrate(conn: Connection, opts: { to?: string; dryRun?: boolean }): Promise<RunResult> {
+export interface MigrateRequest {
+  to?: string;
+  dryRun?: boolean;
+  /** Names (or unique parts of names) of edited or missing applied migrations to accept. */
+  acceptChanged?: string[];
+}
+
+export async function migrate(conn: Connection, opts: MigrateRequest): Promise<RunResult> {
   const pendingUpTo = (state: Loaded): string[] => {
     const pending = state.entries.filter((e) => e.state === 'pending').map((e) => e.name);
     if (!opts.to) return pending;
@@ -124,13 +134,19 @@ export async function migrate(conn: Connection, opts: { to?: string; dryRun?: bo
     const i = pending.indexOf(target);
     return i < 0 ? [] : pending.slice(0, i + 1);
   };
-  // A bad --to is a usage error before anything is locked or created.
+  // A bad --to or --accept-changed, or an edited applied migration, stops the run before anything is locked or created.
   const before = await loadState(conn);
+  const acceptedNames = new Set(acceptedDrift(before.entries, opts.acceptChanged ?? []).map((e) => e.name));
+  const accepting = (state: Loaded) => state.entries.filter((e) => acceptedNames.has(e.name) && (e.state === 'changed' || e.state === 'missing'));
+  refuseDrift(before.entries, accepting(before), conn.config.schemaName);
   if (opts.dryRun) return { dryRun: true, migrations: plan(before, pendingUpTo(before), 'up') };
   pendingUpTo(before);
   return withLock(conn, async () => {
     await ensureBookkeeping(conn);
-    const state = await loadState(conn); // read under the lock: another run may have just finished
+    let state = await loadState(conn); // read under the lock: another run may have just finished
+    refuseDrift(state.entries, accepting(state), conn.config.schemaName);
+    const accepted = accepting(state).length ? await recordAccepted(conn, accepting(state), state.migrations) : [];
+    if (accepted.length) state = await loadState(conn);
     const todo = pendingUpTo(state);
     // One batch, as `latest` makes it; with --to, Knex sees only the migrations up to the target.
     const applied = new Set(state.entries.filter((e) => e.state !== 'pending').map((e) => e.name));
@@ -141,7 +157,7 @@ export async function migrate(conn: Connection, opts: { to?: string; dryRun?: bo
       const now = new Set((await readApplied(conn).catch(() => [])).map((a) => a.name));
       throw failure(conn, err, todo.filter((n) => now.has(n)), todo.find((n) => !now.has(n)));
     }
-    return { dryRun: false, migrations: plan(state, todo, 'up') };
+    return { dryRun: false, migrations: plan(state, todo, 'up'), ...(opts.acceptChanged ? { accepted } : {}) };
   });
 }
 

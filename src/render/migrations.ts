@@ -21,14 +21,17 @@ export function renderPlan(result: RunResult, verb: 'migrate' | 'rollback'): str
 
 export function renderRun(result: RunResult, verb: 'migrate' | 'rollback', where: string, color: boolean): string {
   const c = painter(color);
+  const accepted = (result.accepted ?? []).map(
+    (a) => `  ${c.yellow('!')} ${a.name}: ${a.was === 'changed' ? 'edited file accepted, new checksum recorded' : 'missing file accepted, forgotten'}`,
+  );
   if (!result.migrations.length) {
-    return verb === 'migrate' ? `${where}: already up to date` : `${where}: nothing to roll back`;
+    return [verb === 'migrate' ? `${where}: already up to date` : `${where}: nothing to roll back`, ...accepted].join('\n');
   }
   const head =
     verb === 'migrate'
       ? `${where}: applied ${result.migrations.length} migration(s)`
       : `${where}: rolled back ${result.migrations.length} migration(s)`;
-  return [head, ...result.migrations.map((m) => `  ${c.green(verb === 'migrate' ? '+' : '-')} ${m.name}`)].join('\n');
+  return [head, ...accepted, ...result.migrations.map((m) => `  ${c.green(verb === 'migrate' ? '+' : '-')} ${m.name}`)].join('\n');
 }
 
 export interface StatusSummary {
@@ -60,5 +63,9 @@ export function renderStatus(entries: MigrationEntry[], where: string, color: bo
         .filter(([k, n]) => k !== 'applied' && n > 0)
         .map(([k, n]) => `${n} ${k}`)
         .join(', ');
-  return [`${where}:`, ...lines, `${s.counts.applied} applied; ${tail}`].join('\n');
+  const drifted = entries.filter((e) => e.state === 'changed' || e.state === 'missing');
+  const hint = drifted.length
+    ? [`dbkit migrate stops until each is restored, or reviewed and accepted: dbkit migrate ${drifted.map((e) => `--accept-changed ${e.name}`).join(' ')}`]
+    : [];
+  return [`${where}:`, ...lines, `${s.counts.applied} applied; ${tail}`, ...hint].join('\n');
 }
