@@ -11,7 +11,7 @@ const LOCK_CLASS = 0x64626b74 >> 1; // "dbkt"
 const TRY_LOCK = 'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked';
 const UNLOCK = 'SELECT pg_advisory_unlock($1, hashtext($2))';
 
-export async function acquirePostgresLock(url: string, namespace: string, timeoutMs: number): Promise<HeldLock | null> {
+export async function acquirePostgresLock(url: string, namespace: string, timeoutMs: number, signal?: AbortSignal): Promise<HeldLock | null> {
   const client = new pg.Client({ connectionString: url, application_name: 'dbkit-lock' });
   await client.connect();
   const deadline = Date.now() + timeoutMs;
@@ -19,7 +19,7 @@ export async function acquirePostgresLock(url: string, namespace: string, timeou
     for (;;) {
       const res = await client.query<{ locked: boolean }>(TRY_LOCK, [LOCK_CLASS, namespace]);
       if (res.rows[0]?.locked) break;
-      if (Date.now() >= deadline) {
+      if (Date.now() >= deadline || signal?.aborted) {
         await client.end();
         return null;
       }
@@ -30,6 +30,9 @@ export async function acquirePostgresLock(url: string, namespace: string, timeou
     throw err;
   }
   return {
+    async cancelQuery(pid: number) {
+      await client.query('SELECT pg_cancel_backend($1)', [pid]);
+    },
     async release() {
       await client.query(UNLOCK, [LOCK_CLASS, namespace]).catch(() => undefined);
       await client.end().catch(() => undefined);

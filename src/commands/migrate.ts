@@ -1,4 +1,5 @@
 /** dbkit migrate [--to NAME] [--dry-run] [--accept-changed NAME...] */
+import { withInterrupts } from '../cli/interrupt.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { migrate } from '../migrate/runner.js';
@@ -15,7 +16,9 @@ export async function migrateCommand(opts: MigrateOptions, globals: GlobalOption
   const config = await configFor(globals, io);
   return withConnection(config, io, async (conn) => {
     if (!opts.dryRun) io.log(`migrating ${config.schemaName} on ${config.target.display} ...`);
-    const result = await migrate(conn, { to: opts.to, dryRun: opts.dryRun, acceptChanged: opts.acceptChanged });
+    const result = await withInterrupts('migrate', (signal) =>
+      migrate(conn, { to: opts.to, dryRun: opts.dryRun, acceptChanged: opts.acceptChanged, signal }),
+    );
     if (io.json) io.emitJson({ ...whereJson(conn), dryRun: result.dryRun, migrations: result.migrations, ...(result.accepted ? { accepted: result.accepted } : {}) });
     else if (result.dryRun) io.out(renderPlan(result, 'migrate'));
     else io.out(renderRun(result, 'migrate', `${config.schemaName} on ${config.target.display}`, io.color));

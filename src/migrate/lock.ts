@@ -8,17 +8,21 @@ import type { Connection } from '../db/connect.js';
 
 import type { HeldLock } from './held-lock.js';
 
-export async function acquireMigrationLock(conn: Connection): Promise<HeldLock> {
+export async function acquireMigrationLock(conn: Connection, signal?: AbortSignal): Promise<HeldLock> {
   const { target, lockTimeoutMs } = conn.config;
   let lock: HeldLock | null;
   if (target.engine === 'postgres') {
     const { acquirePostgresLock } = await import('../../dialects/postgres/lock.js');
-    lock = await acquirePostgresLock(target.url, conn.namespace, lockTimeoutMs);
+    lock = await acquirePostgresLock(target.url, conn.namespace, lockTimeoutMs, signal);
   } else if (target.engine === 'mysql') {
     const { acquireMysqlLock } = await import('../../dialects/mysql/lock.js');
-    lock = await acquireMysqlLock(target.url, conn.namespace, lockTimeoutMs);
+    lock = await acquireMysqlLock(target.url, conn.namespace, lockTimeoutMs, signal);
   } else {
     lock = { release: async () => undefined };
+  }
+  if (signal?.aborted) {
+    await lock?.release();
+    throw signal.reason;
   }
   if (!lock) {
     throw new LockError(

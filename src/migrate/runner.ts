@@ -7,6 +7,8 @@ import { SqlError, UsageError } from '../cli/errors.js';
 import type { Connection, Session } from '../db/connect.js';
 import { migrationContext, type MigrationContext } from './context.js';
 import { acceptedDrift, recordAccepted, refuseDrift, type Accepted } from './drift.js';
+import type { HeldLock } from './held-lock.js';
+import { MigrationInterrupt } from './interrupt.js';
 import { acquireMigrationLock } from './lock.js';
 import { DbkitMigrationSource, CHECKSUM_TABLE, MIGRATION_TABLE, listMigrationFiles, loadMigration, type LoadedMigration } from './source.js';
 import { classify, qualifier, readApplied, type MigrationEntry } from './state.js';
@@ -39,11 +41,11 @@ export async function loadState(conn: Session): Promise<Loaded> {
   return { ctx, migrations, entries };
 }
 
-function migratorConfig(conn: Connection, state: Loaded, migrations = state.migrations): Knex.MigratorConfig {
+function migratorConfig(conn: Connection, state: Loaded, migrations = state.migrations, interrupt?: MigrationInterrupt): Knex.MigratorConfig {
   return {
     tableName: MIGRATION_TABLE,
     ...(conn.config.dialect === 'postgres' ? { schemaName: conn.namespace } : {}),
-    migrationSource: new DbkitMigrationSource(migrations, state.ctx, qualifier(conn)),
+    migrationSource: new DbkitMigrationSource(migrations, state.ctx, qualifier(conn), interrupt),
     // dbkit reports missing migrations itself (status); they must not block the others.
     disableMigrationsListValidation: true,
   };
@@ -109,10 +111,21 @@ function failure(conn: Connection, err: unknown, done: string[], failed: string 
   return new SqlError(`${where}: ${msg}; ${state}${before}`, { cause: err });
 }
 
-async function withLock<T>(conn: Connection, fn: () => Promise<T>): Promise<T> {
-  const lock = await acquireMigrationLock(conn);
+/** The interrupt error, saying where the run stopped and that a re-run finishes it. */
+function interrupted(conn: Connection, reason: Error, done: string[], stopped: string | undefined, cause: unknown): Error {
+  const before = done.length ? `applied: ${done.join(', ')}` : 'nothing was applied';
+  const undone = !stopped
+    ? ''
+    : conn.config.dialect === 'postgres'
+      ? `; ${stopped} was rolled back`
+      : `; ${stopped} did not finish (a re-run redoes it)`;
+  return Object.assign(reason, { message: `${reason.message}: ${before}${undone}; the lock is released; run dbkit migrate again to finish`, cause });
+}
+
+async function withLock<T>(conn: Connection, fn: (lock: HeldLock) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  const lock = await acquireMigrationLock(conn, signal);
   try {
-    return await fn();
+    return await fn(lock);
   } finally {
     await lock.release();
   }
@@ -124,6 +137,8 @@ export interface MigrateRequest {
   dryRun?: boolean;
   /** Names (or unique parts of names) of edited or missing applied migrations to accept. */
   acceptChanged?: string[];
+  /** SIGINT / SIGTERM: stop at once, roll back the running migration, release the lock. */
+  signal?: AbortSignal;
 }
 
 export async function migrate(conn: Connection, opts: MigrateRequest): Promise<RunResult> {
@@ -141,7 +156,7 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
   refuseDrift(before.entries, accepting(before), conn.config.schemaName);
   if (opts.dryRun) return { dryRun: true, migrations: plan(before, pendingUpTo(before), 'up') };
   pendingUpTo(before);
-  return withLock(conn, async () => {
+  return withLock(conn, async (lock) => {
     await ensureBookkeeping(conn);
     let state = await loadState(conn); // read under the lock: another run may have just finished
     refuseDrift(state.entries, accepting(state), conn.config.schemaName);
@@ -150,15 +165,23 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     const todo = pendingUpTo(state);
     // One batch, as `latest` makes it; with --to, Knex sees only the migrations up to the target.
     const applied = new Set(state.entries.filter((e) => e.state !== 'pending').map((e) => e.name));
-    const cfg = migratorConfig(conn, state, state.migrations.filter((m) => applied.has(m.name) || todo.includes(m.name)));
+    const interrupt = opts.signal ? new MigrationInterrupt(opts.signal, conn.config.target.engine) : undefined;
+    const cfg = migratorConfig(conn, state, state.migrations.filter((m) => applied.has(m.name) || todo.includes(m.name)), interrupt);
+    const disarm = interrupt?.arm(lock);
     try {
+      interrupt?.check();
       if (todo.length) await conn.knex.migrate.latest(cfg);
     } catch (err) {
       const now = new Set((await readApplied(conn).catch(() => [])).map((a) => a.name));
-      throw failure(conn, err, todo.filter((n) => now.has(n)), todo.find((n) => !now.has(n)));
+      const done = todo.filter((n) => now.has(n));
+      const failed = todo.find((n) => !now.has(n));
+      if (opts.signal?.aborted) throw interrupted(conn, opts.signal.reason as Error, done, failed, err);
+      throw failure(conn, err, done, failed);
+    } finally {
+      disarm?.();
     }
     return { dryRun: false, migrations: plan(state, todo, 'up'), ...(opts.acceptChanged ? { accepted } : {}) };
-  });
+  }, opts.signal);
 }
 
 /** Undo the last batch, the last `steps` migrations, or all of them. */

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { compiledMigrationsRoot } from '../paths.js';
 import type { Knex } from 'knex';
 import type { DbkitMigration, MigrationContext } from './context.js';
+import type { MigrationInterrupt } from './interrupt.js';
 
 export interface MigrationFile {
   name: string;
@@ -60,6 +61,7 @@ export class DbkitMigrationSource implements Knex.MigrationSource<LoadedMigratio
     private readonly migrations: LoadedMigration[],
     private readonly ctx: MigrationContext,
     private readonly qualify: (table: string) => string,
+    private readonly interrupt?: MigrationInterrupt,
   ) {}
 
   async getMigrations(): Promise<LoadedMigration[]> {
@@ -74,6 +76,9 @@ export class DbkitMigrationSource implements Knex.MigrationSource<LoadedMigratio
     const table = this.qualify(CHECKSUM_TABLE);
     return {
       up: async (knex: Knex) => {
+        // Interrupted: no new migration starts (the one that would have is rolled back with its transaction).
+        this.interrupt?.check();
+        await this.interrupt?.track(knex);
         // A row here for a migration Knex has not recorded means an earlier
         // run got this far and was killed: MySQL commits DDL as it goes, so
         // CREATE TABLE (and even the checksum update after it) can outlive a
@@ -84,6 +89,8 @@ export class DbkitMigrationSource implements Knex.MigrationSource<LoadedMigratio
         await knex(table).where({ name: m.name }).delete();
         await knex(table).insert({ name: m.name, checksum: STARTED });
         await m.module.up(knex, this.ctx);
+        // On PostgreSQL an interrupt that came during the step still rolls the whole migration back.
+        if (this.ctx.dialect === 'postgres') this.interrupt?.check();
         await knex(table).where({ name: m.name }).update({ checksum: m.checksum });
       },
       down: async (knex: Knex) => {

@@ -1,0 +1,47 @@
+/**
+ * Ctrl-C / SIGTERM during `migrate`: no new migration starts, and the
+ * statement running when the signal came is cancelled from the lock's own
+ * connection (pg_cancel_backend / KILL QUERY), so a migration blocked on a
+ * lock stops at once. On PostgreSQL the migration's transaction then rolls
+ * back; on MySQL each migration is one atomic CREATE TABLE step that a
+ * re-run redoes (see stepMigration's recover).
+ */
+import type { Knex } from 'knex';
+import type { HeldLock } from './held-lock.js';
+
+const SESSION_ID: Record<string, string> = {
+  postgres: 'SELECT pg_backend_pid() AS id',
+  mysql: 'SELECT CONNECTION_ID() AS id',
+};
+
+export class MigrationInterrupt {
+  private session: number | null = null;
+
+  constructor(
+    readonly signal: AbortSignal,
+    private readonly engine: string,
+  ) {}
+
+  /** Throws the interrupt once the signal came. */
+  check(): void {
+    if (this.signal.aborted) throw this.signal.reason;
+  }
+
+  /** Note which server session runs the migration (the one to cancel). */
+  async track(knex: Knex): Promise<void> {
+    const sql = SESSION_ID[this.engine];
+    if (!sql) return;
+    const res = (await knex.raw(sql)) as { rows?: { id: unknown }[] } | [{ id: unknown }[]];
+    const rows = Array.isArray(res) ? res[0] : res.rows;
+    this.session = Number(rows?.[0]?.id);
+  }
+
+  /** From now until the returned function is called, the signal cancels the tracked session's statement. */
+  arm(lock: HeldLock): () => void {
+    const cancel = () => {
+      if (this.session !== null && lock.cancelQuery) void lock.cancelQuery(this.session).catch(() => undefined);
+    };
+    this.signal.addEventListener('abort', cancel, { once: true });
+    return () => this.signal.removeEventListener('abort', cancel);
+  }
+}
