@@ -10,12 +10,33 @@ import type { HeldLock } from '../../src/migrate/held-lock.js';
 /** GET_LOCK names are limited to 64 characters. */
 export const lockName = (database: string): string => `dbkit_migrate:${database}`.slice(0, 64);
 
-export async function acquireMysqlLock(url: string, database: string, timeoutMs: number, signal?: AbortSignal): Promise<HeldLock | null> {
+/** Who holds the lock: IS_USED_LOCK's connection id, with its user, host and age from the process list. */
+async function holder(conn: mysql.Connection, name: string): Promise<string | null | undefined> {
+  const [[used]] = (await conn.query('SELECT IS_USED_LOCK(?) AS id', [name])) as unknown as [{ id: number | null }[]];
+  if (used?.id == null) return undefined; // free
+  const [rows] = (await conn
+    .query('SELECT USER AS user, HOST AS host, TIME AS secs FROM information_schema.PROCESSLIST WHERE ID = ?', [used.id])
+    .catch(() => [[]])) as unknown as [{ user: string; host: string; secs: number }[]];
+  const p = rows[0];
+  return `MySQL connection ${used.id}${p ? ` (${p.user}@${p.host}, current statement for ${p.secs}s)` : ''}`;
+}
+
+export async function acquireMysqlLock(
+  url: string,
+  database: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  onWait?: (holder: string | null) => void,
+): Promise<HeldLock | null> {
   const conn = await mysql.createConnection({ ...mysqlConnection(url, database), database: undefined });
   // GET_LOCK waits on the server: an interrupt drops the connection, and the wait with it.
   const drop = () => conn.destroy();
   signal?.addEventListener('abort', drop, { once: true });
   try {
+    if (onWait) {
+      const h = await holder(conn, lockName(database));
+      if (h !== undefined) onWait(h);
+    }
     const [rows] = await conn.query('SELECT GET_LOCK(?, ?) AS locked', [lockName(database), timeoutMs / 1000]);
     if (Number((rows as { locked: unknown }[])[0]?.locked) !== 1) {
       await conn.end();

@@ -11,7 +11,24 @@ const LOCK_CLASS = 0x64626b74 >> 1; // "dbkt"
 const TRY_LOCK = 'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked';
 const UNLOCK = 'SELECT pg_advisory_unlock($1, hashtext($2))';
 
-export async function acquirePostgresLock(url: string, namespace: string, timeoutMs: number, signal?: AbortSignal): Promise<HeldLock | null> {
+/** Who holds the lock: the session's pid, application, client address and start (pg_locks x pg_stat_activity). */
+const HOLDER = `SELECT a.pid, a.application_name AS app, host(a.client_addr) AS addr, to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ') AS since
+FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::int::oid AND l.objid = hashtext($2)::oid AND l.objsubid = 2`;
+
+async function holder(client: pg.Client, namespace: string): Promise<string | null> {
+  const rows = (await client.query<{ pid: number; app: string; addr: string | null; since: string }>(HOLDER, [LOCK_CLASS, namespace]).catch(() => null))?.rows;
+  const h = rows?.[0];
+  return h ? `PostgreSQL session ${h.pid} (${h.app || 'no application name'}${h.addr ? ` from ${h.addr}` : ''}, connected ${h.since})` : null;
+}
+
+export async function acquirePostgresLock(
+  url: string,
+  namespace: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  onWait?: (holder: string | null) => void,
+): Promise<HeldLock | null> {
   const client = new pg.Client({ connectionString: url, application_name: 'dbkit-lock' });
   await client.connect();
   const deadline = Date.now() + timeoutMs;
@@ -19,6 +36,10 @@ export async function acquirePostgresLock(url: string, namespace: string, timeou
     for (;;) {
       const res = await client.query<{ locked: boolean }>(TRY_LOCK, [LOCK_CLASS, namespace]);
       if (res.rows[0]?.locked) break;
+      if (onWait) {
+        onWait(await holder(client, namespace));
+        onWait = undefined;
+      }
       if (Date.now() >= deadline || signal?.aborted) {
         await client.end();
         return null;

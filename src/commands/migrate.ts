@@ -17,7 +17,7 @@ export async function migrateCommand(opts: MigrateOptions, globals: GlobalOption
   return withConnection(config, io, async (conn) => {
     if (!opts.dryRun) io.log(`migrating ${config.schemaName} on ${config.target.display} ...`);
     const result = await withInterrupts('migrate', (signal) =>
-      migrate(conn, { to: opts.to, dryRun: opts.dryRun, acceptChanged: opts.acceptChanged, signal }),
+      migrate(conn, { to: opts.to, dryRun: opts.dryRun, acceptChanged: opts.acceptChanged, signal, onLockWait: (text) => io.log(text) }),
     );
     if (io.json) io.emitJson({ ...whereJson(conn), dryRun: result.dryRun, migrations: result.migrations, ...(result.accepted ? { accepted: result.accepted } : {}) });
     else if (result.dryRun) io.out(renderPlan(result, 'migrate'));

@@ -8,15 +8,20 @@ import type { Connection } from '../db/connect.js';
 
 import type { HeldLock } from './held-lock.js';
 
-export async function acquireMigrationLock(conn: Connection, signal?: AbortSignal): Promise<HeldLock> {
+export async function acquireMigrationLock(conn: Connection, signal?: AbortSignal, onWait?: (text: string) => void): Promise<HeldLock> {
   const { target, lockTimeoutMs } = conn.config;
   let lock: HeldLock | null;
+  let heldBy: string | null = null;
+  const waiting = (holder: string | null) => {
+    heldBy = holder;
+    onWait?.(`waiting up to ${lockTimeoutMs / 1000}s for the migration lock, held by ${holder ?? 'another session'}`);
+  };
   if (target.engine === 'postgres') {
     const { acquirePostgresLock } = await import('../../dialects/postgres/lock.js');
-    lock = await acquirePostgresLock(target.url, conn.namespace, lockTimeoutMs, signal);
+    lock = await acquirePostgresLock(target.url, conn.namespace, lockTimeoutMs, signal, waiting);
   } else if (target.engine === 'mysql') {
     const { acquireMysqlLock } = await import('../../dialects/mysql/lock.js');
-    lock = await acquireMysqlLock(target.url, conn.namespace, lockTimeoutMs, signal);
+    lock = await acquireMysqlLock(target.url, conn.namespace, lockTimeoutMs, signal, waiting);
   } else {
     lock = { release: async () => undefined };
   }
@@ -26,7 +31,7 @@ export async function acquireMigrationLock(conn: Connection, signal?: AbortSigna
   }
   if (!lock) {
     throw new LockError(
-      `another dbkit is migrating ${target.display} (namespace ${conn.namespace}); gave up after ${lockTimeoutMs / 1000}s (--lock-timeout)`,
+      `another dbkit is migrating ${target.display} (namespace ${conn.namespace}${heldBy ? `; lock held by ${heldBy}` : ''}); gave up after ${lockTimeoutMs / 1000}s (--lock-timeout)`,
     );
   }
   // Knex keeps a lock row of its own; a killed run leaves it set. Holding our

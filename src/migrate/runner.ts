@@ -122,8 +122,8 @@ function interrupted(conn: Connection, reason: Error, done: string[], stopped: s
   return Object.assign(reason, { message: `${reason.message}: ${before}${undone}; the lock is released; run dbkit migrate again to finish`, cause });
 }
 
-async function withLock<T>(conn: Connection, fn: (lock: HeldLock) => Promise<T>, signal?: AbortSignal): Promise<T> {
-  const lock = await acquireMigrationLock(conn, signal);
+async function withLock<T>(conn: Connection, fn: (lock: HeldLock) => Promise<T>, signal?: AbortSignal, onWait?: (text: string) => void): Promise<T> {
+  const lock = await acquireMigrationLock(conn, signal, onWait);
   try {
     return await fn(lock);
   } finally {
@@ -139,6 +139,8 @@ export interface MigrateRequest {
   acceptChanged?: string[];
   /** SIGINT / SIGTERM: stop at once, roll back the running migration, release the lock. */
   signal?: AbortSignal;
+  /** Told once when the lock is held by someone else, with who when the server can tell. */
+  onLockWait?(text: string): void;
 }
 
 export async function migrate(conn: Connection, opts: MigrateRequest): Promise<RunResult> {
@@ -181,7 +183,7 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
       disarm?.();
     }
     return { dryRun: false, migrations: plan(state, todo, 'up'), ...(opts.acceptChanged ? { accepted } : {}) };
-  }, opts.signal);
+  }, opts.signal, opts.onLockWait);
 }
 
 /** Undo the last batch, the last `steps` migrations, or all of them. */

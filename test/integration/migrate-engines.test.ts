@@ -75,7 +75,9 @@ describe.each(['postgres', 'mysql'] as const)('%s: pipelines', (engine) => {
         const r = await dbkit(['migrate', '--url', url, '--lock-timeout', '1']);
         await held!.release();
         expect(r.code).toBe(4);
-        expect(r.stderr).toMatch(/another dbkit is migrating/);
+        // Says who holds it, while waiting and when giving up: the lock's session, its application and address.
+        expect(r.stderr).toMatch(/waiting up to 1s for the migration lock, held by PostgreSQL session \d+ \(dbkit-lock from 127\.0\.0\.1, connected /);
+        expect(r.stderr).toMatch(/dbkit: another dbkit is migrating .*; lock held by PostgreSQL session \d+ .*gave up after 1s \(--lock-timeout\)\n$/);
       } else {
         const db = ((await k.raw('SELECT DATABASE() AS db'))[0] as { db: string }[])[0]!.db;
         const { acquireMysqlLock } = await import('../../dialects/mysql/lock.js');
@@ -83,6 +85,8 @@ describe.each(['postgres', 'mysql'] as const)('%s: pipelines', (engine) => {
         const r = await dbkit(['migrate', '--url', url, '--lock-timeout', '1']);
         await held!.release();
         expect(r.code).toBe(4);
+        expect(r.stderr).toMatch(/waiting up to 1s for the migration lock, held by MySQL connection \d+ \(dbkit@/);
+        expect(r.stderr).toMatch(/dbkit: another dbkit is migrating .*; lock held by MySQL connection \d+.*gave up after 1s/);
       }
       expect((await dbkit(['migrate', '--url', url])).code).toBe(0);
     } finally {
