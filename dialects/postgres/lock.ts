@@ -4,6 +4,7 @@
  * killed pipeline never leaves a stale lock behind.
  */
 import pg from 'pg';
+import { CONNECT_TIMEOUT_MS } from '../../src/db/sql.js';
 import type { HeldLock } from '../../src/migrate/held-lock.js';
 
 /** Lock key space of dbkit (two-int advisory lock form: class, hashtext(namespace)). */
@@ -29,7 +30,7 @@ export async function acquirePostgresLock(
   signal?: AbortSignal,
   onWait?: (holder: string | null) => void,
 ): Promise<HeldLock | null> {
-  const client = new pg.Client({ connectionString: url, application_name: 'dbkit-lock' });
+  const client = new pg.Client({ connectionString: url, application_name: 'dbkit-lock', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   await client.connect();
   const deadline = Date.now() + timeoutMs;
   try {

@@ -97,6 +97,17 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .action(async (opts, cmd: Command) => set(await (await import('../commands/seed.js')).seedCommand(opts, ...io(cmd))));
 
   program
+    .command('wait')
+    .description('wait until the database accepts connections (exit 3 when --timeout passes first)')
+    .option('--timeout <seconds>', 'how long to wait (default 60)')
+    .action(async (opts, cmd: Command) => set(await (await import('../commands/wait.js')).waitCommand(opts, ...io(cmd))));
+
+  program
+    .command('unlock')
+    .description("clear a migration lock row left set by another tool (dbkit's own locks free themselves)")
+    .action(async (opts, cmd: Command) => set(await (await import('../commands/unlock.js')).unlockCommand(opts, ...io(cmd))));
+
+  program
     .command('diff')
     .description('compare the live database with the expected definition (exit 1 on drift)')
     .option('--sql', 'print a reviewable fix script for this dialect (never run)')

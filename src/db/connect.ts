@@ -11,7 +11,7 @@ import type { Knex } from 'knex';
 import { ConnectError, LockError } from '../cli/errors.js';
 import type { Config } from '../config/load.js';
 import { mysqlConnection } from '../config/url.js';
-import { driverSql, knexSql, type ClosableSql, type Sql } from './sql.js';
+import { CONNECT_TIMEOUT_MS, driverSql, knexSql, type ClosableSql, type Sql } from './sql.js';
 import { acquireFileLock } from '../../dialects/pglite/file-lock.js';
 import type { HeldLock } from '../migrate/held-lock.js';
 
@@ -48,7 +48,7 @@ async function createKnex(config: Config, debug: (t: string) => void): Promise<K
   if (target.engine === 'postgres') {
     return knex({
       client: 'pg',
-      connection: { connectionString: target.url, application_name: 'dbkit' },
+      connection: { connectionString: target.url, application_name: 'dbkit', connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
       pool: { min: 0, max: 4 },
       ...(namespace ? { searchPath: [namespace] } : {}),
     });

@@ -7,6 +7,9 @@
 import type { Knex } from 'knex';
 import { mysqlConnection, type Engine } from '../config/url.js';
 
+
+/** How long a connection attempt may take (an unreachable host must not hang a pipeline; mysql2's default is the same). */
+export const CONNECT_TIMEOUT_MS = 10_000;
 export interface Sql {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** The driver's own connection, for what plain SQL cannot do (bulk loading). */
@@ -60,7 +63,7 @@ export async function driverSql(
   if (engine === 'postgres') {
     skipCloudflareProbe();
     const { default: pg } = await import('pg');
-    const client = new pg.Client({ connectionString: url, application_name: 'dbkit' });
+    const client = new pg.Client({ connectionString: url, application_name: 'dbkit', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     await client.connect();
     return {
       async query<T>(sql: string, params: readonly unknown[] = []) {

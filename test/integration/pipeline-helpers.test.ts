@@ -1,0 +1,103 @@
+/**
+ * `dbkit wait` and `dbkit unlock` on real servers: wait returns once a
+ * server comes up on its port (here a TCP proxy to MariaDB that opens late),
+ * gives up with exit 3 after --timeout, and fails at once on a wrong
+ * password; unlock clears a Knex lock row left set, and says so.
+ */
+import net from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dbkit, json } from '../support/cli.js';
+import { adminExec, adminQuery, freshMysql, freshPostgres, type FreshDatabase } from '../support/databases.js';
+import { TEST_PASSWORD } from '../support/servers.js';
+
+const dbs: FreshDatabase[] = [];
+afterAll(async () => {
+  for (const db of dbs) await db.drop().catch(() => undefined);
+});
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+/** A TCP proxy on `port` to the server of `url`, opened when called. */
+async function proxy(port: number, url: string): Promise<net.Server> {
+  const target = new URL(url);
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    client.pipe(upstream).pipe(client);
+    const end = () => (client.destroy(), upstream.destroy());
+    client.on('error', end);
+    upstream.on('error', end);
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return server;
+}
+
+const viaPort = (url: string, port: number) => Object.assign(new URL(url), { port: String(port) }).toString();
+
+describe('dbkit wait', () => {
+  it('returns once the server comes up, after failed attempts', async () => {
+    const db = await freshMysql('wait');
+    dbs.push(db);
+    const port = await freePort();
+    let server: net.Server | undefined;
+    const opening = setTimeout(async () => (server = await proxy(port, db.url)), 1500);
+    try {
+      const r = await dbkit(['wait', '--url', viaPort(db.url, port), '--timeout', '20', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const out = json<{ ready: boolean; seconds: number; attempts: number }>(r);
+      expect(out.ready).toBe(true);
+      expect(out.attempts).toBeGreaterThan(1);
+      expect(out.seconds).toBeGreaterThanOrEqual(1.4);
+      expect(r.stdout + r.stderr).not.toContain(TEST_PASSWORD);
+    } finally {
+      clearTimeout(opening);
+      server?.close();
+    }
+  }, 30_000);
+
+  it('exits 3 after --timeout when nothing answers, in one line without the password', async () => {
+    const url = `postgres://app:${TEST_PASSWORD}@127.0.0.1:${await freePort()}/app`;
+    const t0 = Date.now();
+    const r = await dbkit(['wait', '--url', url, '--timeout', '1.5']);
+    expect(r.code).toBe(3);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1400);
+    expect(r.stderr).toMatch(/^dbkit: postgres:\/\/app:\*\*\*\*@127\.0\.0\.1:\d+\/app did not accept connections within 1\.5s \(\d+ attempts\); last: .*ECONNREFUSED.*\n$/);
+    expect(r.stderr + r.stdout).not.toContain(TEST_PASSWORD);
+  }, 30_000);
+
+  it('fails at once on a wrong password (waiting would not fix it)', async () => {
+    const db = await freshPostgres('wait_pw');
+    dbs.push(db);
+    const wrong = Object.assign(new URL(db.url), { password: 'not-the-password' }).toString();
+    const t0 = Date.now();
+    const r = await dbkit(['wait', '--url', wrong, '--timeout', '30']);
+    expect(r.code).toBe(3);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(r.stderr).toMatch(/password authentication failed/);
+    expect(r.stderr).not.toContain('not-the-password');
+  }, 30_000);
+});
+
+describe.each([
+  ['postgres', freshPostgres],
+  ['mysql', freshMysql],
+] as const)('dbkit unlock on %s', (_engine, fresh) => {
+  it('clears a lock row left set, and says when there was nothing to clear', async () => {
+    const db = await fresh('unlock');
+    dbs.push(db);
+    expect((await dbkit(['migrate', '--url', db.url, '--quiet'])).code).toBe(0);
+    await adminExec(db.url, 'UPDATE dbkit_migrations_lock SET is_locked = 1');
+    const r = await dbkit(['unlock', '--url', db.url, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(json(r)).toMatchObject({ wasLocked: true, unlocked: true });
+    expect(await adminQuery(db.url, 'SELECT is_locked FROM dbkit_migrations_lock')).toEqual([{ is_locked: 0 }]);
+    const again = await dbkit(['unlock', '--url', db.url]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('nothing to unlock');
+  }, 30_000);
+});
