@@ -73,12 +73,19 @@ async function importModule(file: string): Promise<unknown> {
   return ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
 }
 
+/** One line about why a config file did not load: esbuild's first error with its line and column, else the message. */
+function readError(err: unknown): string {
+  const first = (err as { errors?: { text: string; location?: { line: number; column: number } | null }[] }).errors?.[0];
+  if (first) return `${first.location ? `line ${first.location.line}, column ${first.location.column + 1}: ` : ''}${first.text}`;
+  return ((err as Error).message ?? String(err)).split('\n')[0]!;
+}
+
 export async function loadConfigFile(file: string): Promise<FileConfig> {
   let raw: unknown;
   try {
     raw = file.endsWith('.json') ? JSON.parse(fs.readFileSync(file, 'utf8')) : await importModule(file);
   } catch (err) {
-    throw new UsageError(`cannot read config file ${path.basename(file)}: ${(err as Error).message}`, { cause: err });
+    throw new UsageError(`cannot read config file ${path.basename(file)}: ${readError(err)}`, { cause: err });
   }
   if (typeof raw !== 'object' || raw === null) {
     throw new UsageError(`config file ${path.basename(file)} must export an object`);

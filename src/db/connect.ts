@@ -82,8 +82,19 @@ function ignoreEmbeddedDir(dir: string): void {
   if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '*\n');
 }
 
+/** PGlite's file system (Emscripten) throws ErrnoError objects with a number and no message. */
+const EMSCRIPTEN_ERRNO: Record<number, string> = {
+  2: 'permission denied (EACCES)',
+  20: 'a file is in the way (EEXIST)',
+  31: 'is a directory (EISDIR)',
+  44: 'no such file or directory (ENOENT)',
+  54: 'not a directory (ENOTDIR)',
+  69: 'read-only file system (EROFS)',
+};
+
 function describe(err: unknown): string {
-  const e = err as { code?: string; message?: string; errno?: number };
+  const e = err as { code?: string; message?: string; errno?: number; name?: string };
+  if (!e.message && e.name === 'ErrnoError') return EMSCRIPTEN_ERRNO[e.errno ?? -1] ?? `file system error ${e.errno}`;
   const msg = e.message || String(err);
   return e.code && !msg.includes(e.code) ? `${msg} (${e.code})` : msg;
 }
@@ -105,15 +116,24 @@ async function resolveNamespace(config: Config, sql: Sql): Promise<{ namespace: 
 async function lockEmbedded(config: Config): Promise<HeldLock | null> {
   const { target } = config;
   if (target.engine !== 'pglite' || !target.pgliteDir) return null;
-  fs.mkdirSync(path.dirname(target.pgliteDir), { recursive: true });
-  ignoreEmbeddedDir(target.pgliteDir);
-  const lock = await acquireFileLock(`${target.pgliteDir}.lock`, config.lockTimeoutMs);
+  let lock: HeldLock | null;
+  try {
+    fs.mkdirSync(path.dirname(target.pgliteDir), { recursive: true });
+    ignoreEmbeddedDir(target.pgliteDir);
+    lock = await acquireFileLock(`${target.pgliteDir}.lock`, config.lockTimeoutMs);
+  } catch (err) {
+    // Not a directory dbkit can create and write in (a file in the way, a read-only place, no permission).
+    throw new ConnectError(`cannot open the embedded database ${target.display}: ${describe(err)}`, { cause: err });
+  }
   if (!lock) throw new LockError(`the embedded database ${target.display} is in use by another dbkit process`);
   return lock;
 }
 
 const connectError = (config: Config, err: unknown) =>
-  new ConnectError(`cannot connect to ${config.target.display}: ${describe(err)}`, { cause: err });
+  new ConnectError(
+    `${config.target.engine === 'pglite' ? 'cannot open the embedded database' : 'cannot connect to'} ${config.target.display}: ${describe(err)}`,
+    { cause: err },
+  );
 
 /** Knex on the configured database (and, for PGlite, its lock file). */
 export async function connect(config: Config, debug: Debug = () => undefined): Promise<Connection> {
