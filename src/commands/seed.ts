@@ -5,7 +5,7 @@ import { withInterrupts } from '../cli/interrupt.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { progressLine, renderSeed, type SeedReport } from '../render/seed.js';
-import { loadConnections, seedDatabase, type SeedMode } from '../seed/seed.js';
+import { loadConnections, seedDatabase, startSeed, type SeedMode, type SeedRequest } from '../seed/seed.js';
 import { openSession } from '../db/connect.js';
 import { configFor, positiveInt, whereJson, withSession } from './shared.js';
 
@@ -37,45 +37,55 @@ export async function seedCommand(opts: SeedOptions, globals: GlobalOptions, io:
   const mode: SeedMode = opts.truncate ? 'truncate' : opts.append ? 'append' : 'fresh';
   const counts = config.seed[config.schemaName];
 
-  return withSession(config, io, (session) =>
-    withInterrupts('seed', async (signal) => {
-      const started = performance.now();
-      const outcome = await seedDatabase(session, {
-        schema: config.schemaName,
-        dialect: config.dialect,
-        users,
-        seed,
-        mode,
-        counts: typeof counts === 'object' ? counts : undefined,
-        signal,
-        connections: loadConnections(config.target.engine, config.schemaName),
-        openSession: () => openSession(config, (t) => io.debug(t)),
-        debug: (t) => io.debug(t),
-        async confirmTruncate(filled) {
-          if (io.yes) return;
-          if (!io.interactive) throw new UsageError(`--truncate deletes every row of ${filled.join(', ')}: pass --yes to confirm (no terminal to ask on)`);
-          const ok = await io.confirm(`Delete every row of ${config.schemaName} (${filled.join(', ')}) on ${config.target.display}?`);
-          if (!ok) throw new UsageError('truncate not confirmed');
-        },
-        onProgress: io.progress ? (done, rows) => io.progressLine(progressLine(done, users, rows, (performance.now() - started) / 1000)) : undefined,
-      });
-      io.progressEnd();
-      const seconds = (performance.now() - started) / 1000;
-      const report: SeedReport = {
-        ...whereJson(session),
-        seed,
-        users,
-        mode,
-        method: outcome.method,
-        foreignKeys: outcome.foreignKeys,
-        tables: outcome.tables,
-        rows: outcome.rows,
-        seconds: Math.round(seconds * 1000) / 1000,
-        rowsPerSecond: Math.round(outcome.rows / seconds),
-      };
-      if (io.json) io.emitJson(report);
-      else io.out(renderSeed(report, io.color));
-      return 0;
-    }),
-  );
+  const request: Omit<SeedRequest, 'signal' | 'onProgress' | 'prelude'> = {
+    schema: config.schemaName,
+    dialect: config.dialect,
+    users,
+    seed,
+    mode,
+    counts: typeof counts === 'object' ? counts : undefined,
+    connections: loadConnections(config.target.engine, config.schemaName),
+    openSession: () => openSession(config, (t) => io.debug(t)),
+    debug: (t) => io.debug(t),
+    async confirmTruncate(filled) {
+      if (io.yes) return;
+      if (!io.interactive) throw new UsageError(`--truncate deletes every row of ${filled.join(', ')}: pass --yes to confirm (no terminal to ask on)`);
+      const ok = await io.confirm(`Delete every row of ${config.schemaName} (${filled.join(', ')}) on ${config.target.display}?`);
+      if (!ok) throw new UsageError('truncate not confirmed');
+    },
+  };
+  // The generator and the extra connections start while the first connection opens.
+  const prelude = startSeed(request);
+  try {
+    return await withSession(config, io, (session) =>
+      withInterrupts('seed', async (signal) => {
+        const started = performance.now();
+        const outcome = await seedDatabase(session, {
+          ...request,
+          signal,
+          prelude,
+          onProgress: io.progress ? (done, rows) => io.progressLine(progressLine(done, users, rows, (performance.now() - started) / 1000)) : undefined,
+        });
+        io.progressEnd();
+        const seconds = (performance.now() - started) / 1000;
+        const report: SeedReport = {
+          ...whereJson(session),
+          seed,
+          users,
+          mode,
+          method: outcome.method,
+          foreignKeys: outcome.foreignKeys,
+          tables: outcome.tables,
+          rows: outcome.rows,
+          seconds: Math.round(seconds * 1000) / 1000,
+          rowsPerSecond: Math.round(outcome.rows / seconds),
+        };
+        if (io.json) io.emitJson(report);
+        else io.out(renderSeed(report, io.color));
+        return 0;
+      }),
+    );
+  } finally {
+    await prelude.dispose();
+  }
 }

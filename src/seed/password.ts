@@ -1,6 +1,6 @@
 /**
  * Password hashes for seeded users: scrypt (Node's own, no native addon) in
- * the PHC string format `$scrypt$ln=8,r=8,p=1$<salt>$<hash>` (base64, no
+ * the PHC string format `$scrypt$ln=4,r=8,p=1$<salt>$<hash>` (base64, no
  * padding). The cost is low on purpose: this is test data, and hashing must
  * not dominate a seed of thousands of users. It is still a real hash that
  * any scrypt implementation verifies.
@@ -15,7 +15,7 @@ const scrypt = promisify(crypto.scrypt) as (
   options: crypto.ScryptOptions,
 ) => Promise<Buffer>;
 
-export const SEED_HASH_COST = { ln: 6, r: 8, p: 1 } as const;
+export const SEED_HASH_COST = { ln: 4, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
 
 const b64 = (b: Buffer) => b.toString('base64').replace(/=+$/, '');

@@ -35,6 +35,8 @@ export interface SeedRequest {
   confirmTruncate(filled: string[]): Promise<void>;
   onProgress?(usersDone: number, rows: number): void;
   debug(text: string): void;
+  /** Started before the first session was open (see startSeed); the caller disposes of it. */
+  prelude?: SeedPrelude;
 }
 
 export interface SeedOutcome extends SeedTotals {
@@ -71,23 +73,47 @@ export function loadConnections(engine: string, schema: string): number {
   return Math.min(4, Math.max(3, availableParallelism()));
 }
 
+/**
+ * What a run can start before its first connection is open: the generator
+ * (not for --append, which first learns where to continue) and the extra
+ * loading sessions. dispose() stops and closes whatever was not used.
+ */
+export interface SeedPrelude {
+  early: AsyncGenerator<Chunk> | null;
+  extra: Promise<Session[]>;
+  dispose(): Promise<void>;
+}
+
+export function startSeed(req: Omit<SeedRequest, 'prelude'>): SeedPrelude {
+  const generator = generators[req.schema];
+  if (!generator) throw new UsageError(`no seed generator for schema ${req.schema}`);
+  const counts = seedCounts(generator, req.counts);
+  const extra = Promise.all(Array.from({ length: req.connections - 1 }, () => req.openSession()));
+  extra.catch(() => undefined);
+  const early = req.mode === 'append' ? null : chunkSource(specFor(req, counts, 0, {}));
+  return {
+    early,
+    extra,
+    async dispose() {
+      await early?.return(undefined);
+      const sessions = await extra.catch(() => []);
+      await Promise.all(sessions.map((s) => s.close().catch(() => undefined)));
+    },
+  };
+}
+
 export async function seedDatabase(session: Session, req: SeedRequest): Promise<SeedOutcome> {
   const generator = generators[req.schema];
   if (!generator) throw new UsageError(`no seed generator for schema ${req.schema}`);
   const counts = seedCounts(generator, req.counts);
   const target = new SeedTarget(session.sql, req.dialect, session.namespace, generator.tables.map((t) => t.name));
 
-  // The other connections get ready while the tables are checked; so does the generator, unless it must
-  // first learn where an --append run continues (a refused run stops it unused).
-  const extraReady = Promise.all(Array.from({ length: req.connections - 1 }, () => req.openSession()));
-  extraReady.catch(() => undefined);
-  const early = req.mode === 'append' ? null : chunkSource(specFor(req, counts, 0, {}));
+  // The other connections get ready while the tables are checked; so does the generator (a refused run stops it unused).
+  const prelude = req.prelude ?? startSeed(req);
   try {
-    return await seedChecked(session, req, target, counts, extraReady, early);
+    return await seedChecked(session, req, target, counts, prelude.extra, prelude.early);
   } finally {
-    await early?.return(undefined);
-    const extra = await extraReady.catch(() => []);
-    await Promise.all(extra.map((s) => s.close().catch(() => undefined)));
+    if (!req.prelude) await prelude.dispose();
   }
 }
 
