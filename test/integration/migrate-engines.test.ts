@@ -9,7 +9,7 @@ import { normalize } from '../../src/schema/normalize.js';
 import type { Dialect } from '../../src/schema/model.js';
 import { introspected, knexFor, leftovers } from '../support/catalog.js';
 import { dbkit, json } from '../support/cli.js';
-import { freshMysql, freshPostgres } from '../support/databases.js';
+import { adminQuery, freshMysql, freshPostgres } from '../support/databases.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -63,6 +63,12 @@ describe.each(['postgres', 'mysql'] as const)('%s: pipelines', (engine) => {
     expect(new Set(applied).size).toBe(expectedCount);
     const status = json<{ counts: Record<string, number> }>(await dbkit(['status', '--url', url, '--json']));
     expect(status.counts).toEqual({ applied: expectedCount, pending: 0, changed: 0, missing: 0 });
+    // Recorded exactly once each, in the table itself, and the schema is exactly the expected one.
+    const recorded = await adminQuery<{ name: string }>(url, 'SELECT name FROM dbkit_migrations');
+    expect(recorded).toHaveLength(expectedCount);
+    expect(new Set(recorded.map((r) => r.name)).size).toBe(expectedCount);
+    const drift = await dbkit(['diff', '--url', url]);
+    expect(drift.code, drift.stdout).toBe(0);
   }, 120_000);
 
   it('a held migration lock makes migrate exit 4 after --lock-timeout', async () => {

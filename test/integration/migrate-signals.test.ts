@@ -23,10 +23,15 @@ const TABLES = {
   mysql: (table: string) => `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = '${table}'`,
 };
 
+const PG_HOLD = 'BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE';
+// MariaDB lets CREATE TABLE reference a locked table: hold up the migration's own bookkeeping row instead.
+const MYSQL_HOLD = 'BEGIN; SELECT * FROM dbkit_checksums FOR UPDATE';
+
 describe.each([
-  ['postgres', freshPostgres, 'SIGINT', 'BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE'],
-  // MariaDB lets CREATE TABLE reference a locked table: hold up the migration's own bookkeeping row instead.
-  ['mysql', freshMysql, 'SIGTERM', 'BEGIN; SELECT * FROM dbkit_checksums FOR UPDATE'],
+  ['postgres', freshPostgres, 'SIGINT', PG_HOLD],
+  ['postgres', freshPostgres, 'SIGTERM', PG_HOLD],
+  ['mysql', freshMysql, 'SIGINT', MYSQL_HOLD],
+  ['mysql', freshMysql, 'SIGTERM', MYSQL_HOLD],
 ] as const)('%s', (engine, fresh, signal, hold) => {
   it(`${signal} while a migration waits cancels it, exits 130, frees the lock, and a re-run completes`, async () => {
     const db = await fresh('migrate_signal');
