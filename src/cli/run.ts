@@ -1,6 +1,5 @@
 /** The entry point's one catch: errors become one masked line and an exit code. */
 import { CommanderError } from 'commander';
-import { configSecrets } from '../config/load.js';
 import { maskText } from '../config/mask.js';
 import { DbkitError, ExitCode } from './errors.js';
 import { processStreams, type Streams } from './io.js';
@@ -23,6 +22,8 @@ export async function run(argv: string[], streams: Streams = processStreams()): 
       return ExitCode.usage;
     }
     const urlFlag = argv.find((a, i) => argv[i - 1] === '--url') ?? argv.find((a) => a.startsWith('--url='))?.slice(6);
+    // Loaded here, not at start-up: --help and usage errors never need the config loader.
+    const { configSecrets } = await import('../config/load.js');
     const secrets = configSecrets({ url: urlFlag });
     const mask = (t: string) => (result.io ? result.io.mask(maskText(t, secrets)) : maskText(t, secrets));
     const code = err instanceof DbkitError ? err.exitCode : ExitCode.sql;
