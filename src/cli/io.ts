@@ -4,6 +4,7 @@
  * password mask.
  */
 import { maskText, maskUrl } from '../config/mask.js';
+import { InterruptedError } from './errors.js';
 
 export interface IoOptions {
   json?: boolean;
@@ -39,6 +40,8 @@ export interface Io {
   progressEnd(): void;
   /** Ask a yes/no question on the terminal. */
   confirm(message: string): Promise<boolean>;
+  /** Ask inquirer questions on the terminal (prompts on stderr); Ctrl-C at a prompt is an interrupt (exit 130). */
+  ask<T extends object>(questions: readonly object[]): Promise<T>;
   addSecrets(secrets: string[]): void;
   mask(text: string): string;
 }
@@ -59,6 +62,17 @@ export const processStreams = (): Streams => ({
   stdoutIsTTY: !!process.stdout.isTTY,
 });
 
+/**
+ * Colour by default only on a terminal (not TERM=dumb). NO_COLOR (set and
+ * not empty, no-color.org) turns it off; FORCE_COLOR turns it on even in a
+ * pipe (FORCE_COLOR=0 or false: off). --no-color wins over both.
+ */
+export function colorWanted(stdoutIsTTY: boolean, env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined) return !['0', 'false'].includes(env.FORCE_COLOR);
+  return stdoutIsTTY && env.TERM !== 'dumb';
+}
+
 export function createIo(opts: IoOptions, streams: Streams = processStreams(), env = process.env): Io {
   const secrets: string[] = [];
   const mask = (t: string) => maskText(t, secrets);
@@ -66,7 +80,7 @@ export function createIo(opts: IoOptions, streams: Streams = processStreams(), e
   // Results carry URLs only as masked displays; they get the structural mask, not the free-text one.
   const result = (s: NodeJS.WritableStream, t: string) => s.write(maskUrl(t).replace(/\n?$/, '\n'));
   const showProgress = streams.stderrIsTTY && !opts.json && !opts.quiet;
-  const color = opts.color ?? (streams.stdoutIsTTY && !('NO_COLOR' in env) && env.TERM !== 'dumb');
+  const color = opts.color ?? colorWanted(streams.stdoutIsTTY, env);
   return {
     json: !!opts.json,
     quiet: !!opts.quiet,
@@ -103,6 +117,16 @@ export function createIo(opts: IoOptions, streams: Streams = processStreams(), e
         return answer.ok;
       } catch (err) {
         if ((err as Error).name === 'ExitPromptError') return false; // Ctrl-C at the prompt: not confirmed
+        throw err;
+      }
+    },
+    async ask<T extends object>(questions: readonly object[]): Promise<T> {
+      const { default: inquirer } = await import('inquirer');
+      const prompt = inquirer.createPromptModule({ output: streams.stderr as NodeJS.WriteStream });
+      try {
+        return (await prompt(questions as Parameters<typeof prompt>[0])) as T;
+      } catch (err) {
+        if ((err as Error).name === 'ExitPromptError') throw new InterruptedError('interrupted at a prompt; nothing was written');
         throw err;
       }
     },

@@ -97,6 +97,20 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .action(async (opts, cmd: Command) => set(await (await import('../commands/seed.js')).seedCommand(opts, ...io(cmd))));
 
   program
+    .command('init')
+    .description('set a project up: ask for (or take from flags) the connection, test it, write .env and dbkit.config.json')
+    .option('--engine <engine>', 'postgres, mysql or pglite')
+    .option('--host <host>', 'server host (default localhost)')
+    .option('--port <port>', 'server port (default 5432 / 3306)')
+    .option('--user <user>', 'user (default postgres / root)')
+    .option('--password <password>', 'password (visible to other local users in the process list: prefer DBKIT_PASSWORD or the prompt)')
+    .option('--database <name>', 'database (default app)')
+    .option('--dir <dir>', 'PGlite data directory (default ./.dbkit/pglite)')
+    .option('--force', 'replace an existing .env DATABASE_URL or dbkit.config.json without asking')
+    .option('--no-test', 'write the files without testing the connection')
+    .action(async (opts, cmd: Command) => set(await (await import('../commands/init.js')).initCommand(opts, ...io(cmd))));
+
+  program
     .command('wait')
     .description('wait until the database accepts connections (exit 3 when --timeout passes first)')
     .option('--timeout <seconds>', 'how long to wait (default 60)')

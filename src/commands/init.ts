@@ -1,0 +1,173 @@
+/**
+ * dbkit init: set a project up. Asks (on a terminal) for the engine, host,
+ * port, user, password (hidden), database and schema, or takes them from
+ * flags (no terminal needed); tests the connection; writes `.env`
+ * (DATABASE_URL) and `dbkit.config.json` (the schema). A file that would
+ * change is replaced only after a yes at the prompt, or with --force.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConnectError, UsageError } from '../cli/errors.js';
+import type { Io } from '../cli/io.js';
+import { findConfigFile } from '../config/file.js';
+import { loadConfig, type GlobalOptions } from '../config/load.js';
+import { maskUrl, urlSecrets } from '../config/mask.js';
+import { parseUrl } from '../config/url.js';
+import { openSession } from '../db/connect.js';
+import { schemaNames } from '../schema/registry.js';
+import {
+  CONFIG_FILE,
+  ENV_FILE,
+  INIT_ENGINES,
+  checkAnswers,
+  configContent,
+  defaultsFor,
+  envWith,
+  urlOf,
+  type InitAnswers,
+  type InitEngine,
+} from '../init/plan.js';
+
+export interface InitOptions {
+  engine?: string;
+  host?: string;
+  port?: string;
+  user?: string;
+  password?: string;
+  database?: string;
+  dir?: string;
+  force?: boolean;
+  /** false with --no-test */
+  test?: boolean;
+}
+
+type FileState = 'created' | 'updated' | 'unchanged' | 'kept';
+
+/** Flags first, then (on a terminal) questions for what they left open, then defaults. */
+async function answers(opts: InitOptions, globals: GlobalOptions, io: Io): Promise<InitAnswers> {
+  const ask = io.interactive && !io.yes;
+  let engine = opts.engine as InitEngine | undefined;
+  if (!engine && ask) {
+    engine = (
+      await io.ask<{ engine: InitEngine }>([
+        { type: 'select', name: 'engine', message: 'Database engine', choices: INIT_ENGINES.map((e) => ({ name: e, value: e })), default: 'postgres' },
+      ])
+    ).engine;
+  }
+  const d = defaultsFor(engine ?? 'postgres');
+  const given: Partial<InitAnswers> = {
+    ...(opts.host !== undefined ? { host: opts.host } : {}),
+    ...(opts.port !== undefined ? { port: Number(opts.port) } : {}),
+    ...(opts.user !== undefined ? { user: opts.user } : {}),
+    ...(opts.password !== undefined ? { password: opts.password } : process.env.DBKIT_PASSWORD ? { password: process.env.DBKIT_PASSWORD } : {}),
+    ...(opts.database !== undefined ? { database: opts.database } : {}),
+    ...(globals.schema !== undefined ? { schema: globals.schema } : {}),
+    ...(opts.dir !== undefined ? { dir: opts.dir } : {}),
+  };
+  const a: InitAnswers = { ...d, ...given };
+  if (!ask) return a;
+  const open = (k: keyof InitAnswers) => !(k in given);
+  const server = a.engine !== 'pglite';
+  const questions = [
+    !server && open('dir') && { type: 'input', name: 'dir', message: 'Data directory', default: a.dir },
+    server && open('host') && { type: 'input', name: 'host', message: 'Host', default: a.host },
+    server && open('port') && { type: 'number', name: 'port', message: 'Port', default: a.port },
+    server && open('user') && { type: 'input', name: 'user', message: 'User', default: a.user },
+    server && open('password') && { type: 'password', name: 'password', message: 'Password', mask: '*' },
+    server && open('database') && { type: 'input', name: 'database', message: 'Database', default: a.database },
+    open('schema') && {
+      type: 'select',
+      name: 'schema',
+      message: 'Schema',
+      choices: schemaNames.map((s) => ({ name: s, value: s })),
+      default: a.schema,
+    },
+  ].filter(Boolean) as object[];
+  return { ...a, ...(await io.ask<Partial<InitAnswers>>(questions)) };
+}
+
+/** Whether a file may be replaced: it is new or the same, the user said yes, or --force. */
+async function mayWrite(file: string, replaces: boolean, opts: InitOptions, io: Io): Promise<boolean> {
+  if (!replaces || opts.force) return true;
+  if (io.interactive && !io.yes) return io.confirm(`${path.basename(file)} exists and would change: replace it?`);
+  throw new UsageError(`${path.basename(file)} exists and would change: pass --force to replace it (nothing was written)`);
+}
+
+function writeAtomically(file: string, content: string, mode?: number): void {
+  const tmp = `${file}.dbkit-${process.pid}.tmp`;
+  fs.writeFileSync(tmp, content, mode ? { mode } : {});
+  fs.renameSync(tmp, file);
+}
+
+export async function initCommand(opts: InitOptions, globals: GlobalOptions, io: Io): Promise<number> {
+  const cwd = process.cwd();
+  if (opts.engine !== undefined && !INIT_ENGINES.includes(opts.engine as InitEngine)) {
+    throw new UsageError(`--engine must be one of ${INIT_ENGINES.join(', ')}, got "${opts.engine}"`);
+  }
+  let url: string;
+  let schema: string;
+  if (globals.url) {
+    url = globals.url;
+    const target = parseUrl(url, cwd);
+    schema = globals.schema ?? defaultsFor(target.engine === 'mysql' ? 'mysql' : 'postgres').schema;
+  } else {
+    const a = await answers(opts, globals, io);
+    checkAnswers(a);
+    url = urlOf(a);
+    schema = a.schema;
+  }
+  io.addSecrets(urlSecrets(url));
+  const display = maskUrl(url);
+  const engine = parseUrl(url, cwd).engine;
+
+  // The connection first: nothing is written for a database that does not answer, unless asked to.
+  let tested = false;
+  if (opts.test !== false && engine !== 'pglite') {
+    const config = await loadConfig({ url, schema }, { ...process.env, DATABASE_URL: undefined }, cwd);
+    try {
+      const session = await openSession(config, (t) => io.debug(t));
+      await session.sql.query('SELECT 1').finally(() => session.close());
+      tested = true;
+      io.log(`connected to ${display}`);
+    } catch (err) {
+      const why = (err as Error).message;
+      if (!(io.interactive && !io.yes) || !(await io.confirm(`${why}. Write the files anyway?`))) {
+        throw err instanceof ConnectError ? err : new ConnectError(why, { cause: err });
+      }
+    }
+  }
+
+  const files: Record<string, FileState> = {};
+  const envFile = path.join(cwd, ENV_FILE);
+  const existingEnv = fs.existsSync(envFile) ? fs.readFileSync(envFile, 'utf8') : null;
+  const env = envWith(existingEnv, url);
+  const other = findConfigFile(cwd);
+  const configFile = path.join(cwd, CONFIG_FILE);
+  const existingConfig = fs.existsSync(configFile) ? fs.readFileSync(configFile, 'utf8') : null;
+  const config = configContent({ ...defaultsFor('postgres'), schema });
+
+  // Ask (or refuse) for both before writing either: a refusal leaves everything as it was.
+  const writeEnv = env.content === existingEnv ? false : await mayWrite(envFile, env.replaces, opts, io);
+  const ownConfig = !other || path.resolve(other) === configFile;
+  const writeConfig = !ownConfig || config === existingConfig ? false : await mayWrite(configFile, existingConfig !== null, opts, io);
+
+  if (writeEnv) writeAtomically(envFile, env.content, 0o600);
+  files[ENV_FILE] = env.content === existingEnv ? 'unchanged' : !writeEnv ? 'kept' : existingEnv === null ? 'created' : 'updated';
+  if (writeConfig) writeAtomically(configFile, config);
+  files[CONFIG_FILE] = !ownConfig || config === existingConfig ? (ownConfig ? 'unchanged' : 'kept') : !writeConfig ? 'kept' : existingConfig === null ? 'created' : 'updated';
+  if (!ownConfig) io.warn(`${path.basename(other!)} exists and is read instead of ${CONFIG_FILE}: set "schema": "${schema}" there`);
+
+  if (io.json) {
+    io.emitJson({ url: display, engine, schema, tested, files });
+  } else {
+    const list = Object.entries(files).map(([f, state]) => `  ${f}: ${state}`);
+    io.out(
+      [
+        `dbkit is set up for ${schema} on ${display}${tested ? ' (connection tested)' : ''}:`,
+        ...list,
+        `keep ${ENV_FILE} out of version control (it holds the password); next: dbkit migrate`,
+      ].join('\n'),
+    );
+  }
+  return 0;
+}
