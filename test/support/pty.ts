@@ -21,7 +21,11 @@ export interface PtyResult {
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r/g;
 
-export function onPty(command: string, steps: Step[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<PtyResult> {
+export function onPty(
+  command: string,
+  steps: Step[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; keepEscapes?: boolean },
+): Promise<PtyResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: 'pipe' });
     let raw = '';
@@ -45,7 +49,7 @@ export function onPty(command: string, steps: Step[], opts: { cwd: string; env?:
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code: code ?? -1, screen: raw.replace(ANSI, '') });
+      resolve({ code: code ?? -1, screen: opts.keepEscapes ? raw : raw.replace(ANSI, '') });
     });
   });
 }
