@@ -5,6 +5,8 @@
  */
 import { Command, Option } from 'commander';
 import type { GlobalOptions } from '../config/load.js';
+import { UsageError } from './errors.js';
+import { examplesText } from './examples.js';
 import { createIo, type Io, type IoOptions, type Streams } from './io.js';
 
 type Globals = GlobalOptions & IoOptions;
@@ -133,5 +135,24 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .option('--strict', 'advisories fail the check too')
     .action(async (opts, cmd: Command) => set(await (await import('../commands/check-indexes.js')).checkIndexesCommand(opts, ...io(cmd))));
 
+  program
+    .command('completion')
+    .description('print a shell completion script (bash or zsh)')
+    .argument('[shell]', 'bash or zsh', 'bash')
+    .action(async (shell: string) => {
+      const { completionScript } = await import('./completion.js');
+      if (shell !== 'bash' && shell !== 'zsh') throw new UsageError(`completion: unknown shell "${shell}" (use bash or zsh)`);
+      const longFlags = (c: Command) => c.options.map((o) => o.long).filter((f): f is string => !!f);
+      const valued = [program, ...program.commands].flatMap((c) => c.options.filter((o) => o.required || o.optional).map((o) => o.long!));
+      const spec = {
+        globals: [...longFlags(program), '--help'],
+        valued: [...new Set(valued)],
+        commands: program.commands.map((c) => ({ name: c.name(), options: longFlags(c) })),
+      };
+      streams.stdout.write(completionScript(shell, spec));
+      set(0);
+    });
+
+  for (const c of program.commands) c.addHelpText('after', examplesText(c.name()));
   return program;
 }

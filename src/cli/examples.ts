@@ -1,0 +1,21 @@
+/** One or more examples per command, shown by `dbkit help <command>` (and `dbkit <command> --help`). */
+export const EXAMPLES: Record<string, string[]> = {
+  init: ['dbkit init                                   # asks on a terminal', 'DBKIT_PASSWORD=… dbkit init --engine mysql --host db --user app --database chat --schema chat'],
+  migrate: ['dbkit migrate --url "$DATABASE_URL" --json', 'dbkit migrate --to create_messages --dry-run > plan.sql', 'dbkit migrate --accept-changed create_runs'],
+  rollback: ['dbkit rollback --steps 2 --dry-run', 'dbkit rollback --all --yes'],
+  status: ['dbkit status --check --quiet || echo "database is behind"'],
+  make: ['dbkit make add_user_locale --schema agents'],
+  sql: ['dbkit sql --dialect mysql --schema chat > chat.sql'],
+  seed: ['npx dbkit seed                               # 100 users in the embedded database', 'dbkit seed --users 400 --seed 7 --truncate --yes --json'],
+  diff: ['dbkit diff --url "$DATABASE_URL"', 'dbkit diff --sql > fix.sql                   # review, then run it yourself'],
+  'check-indexes': ['dbkit check-indexes --strict --json'],
+  wait: ['dbkit wait --timeout 90 && dbkit migrate'],
+  unlock: ['dbkit unlock --url "$DATABASE_URL"'],
+  completion: ['source <(dbkit completion bash)              # in ~/.bashrc', 'dbkit completion zsh > "${fpath[1]}/_dbkit"'],
+};
+
+export function examplesText(command: string): string {
+  const lines = EXAMPLES[command];
+  if (!lines) return '';
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n\nGlobal options (--url, --schema, --json, --yes, --quiet, --verbose, ...): dbkit --help\n`;
+}
