@@ -38,7 +38,7 @@ import pg from 'pg';
 import { findExecutable, startPostgres, type PgServer } from './pg-server.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'); // dist/bench -> checkout
-const CLI = join(ROOT, 'dist', 'cli', 'dbkit.js'); // the bundled CLI, as installed
+const CLI = join(ROOT, 'dist', 'cli', 'dbkit.cjs'); // the bundled CLI, as installed
 const SMALL_TABLES = 3;
 const BATCH = 50;
 

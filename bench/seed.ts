@@ -30,7 +30,7 @@ import { startTestServers } from '../test/support/servers.js';
 import { pregenerate, timeBatchInsert, timeRawBulk, type TableRows } from './seed-baselines.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = join(ROOT, 'dist', 'cli', 'dbkit.js');
+const CLI = join(ROOT, 'dist', 'cli', 'dbkit.cjs');
 const PROBE = join(ROOT, 'dist', 'bench', 'rss-probe.js');
 const DB = 'dbkit_bench_seed';
 const SEED = 20261123;

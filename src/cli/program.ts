@@ -16,6 +16,9 @@ export interface ProgramResult {
   io: Io | null;
 }
 
+/** The command modules, through the one module the entry bundle leaves out (see commands-index.ts). */
+const load = async () => (await import('./commands-index.js')).commands;
+
 export function buildProgram(streams: Streams, result: ProgramResult): Command {
   const program = new Command('dbkit')
     .description('Migrations, schema SQL, drift and index checks for the AI platform database (PostgreSQL, MySQL, embedded PGlite)')
@@ -59,7 +62,7 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
       'accept an applied migration that was edited (record its new checksum) or whose file is gone (forget it); repeatable',
       (v: string, prev: string[] = []) => [...prev, v],
     )
-    .action(async (opts, cmd: Command) => set(await (await import('../commands/migrate.js')).migrateCommand(opts, ...io(cmd))));
+    .action(async (opts, cmd: Command) => set(await (await (await load()).migrate()).migrateCommand(opts, ...io(cmd))));
 
   program
     .command('rollback')
@@ -67,25 +70,25 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .option('--steps <n>', 'undo the last N migrations')
     .option('--all', 'undo every migration')
     .option('--dry-run', 'print the SQL that would run; change nothing')
-    .action(async (opts, cmd: Command) => set(await (await import('../commands/rollback.js')).rollbackCommand(opts, ...io(cmd))));
+    .action(async (opts, cmd: Command) => set(await (await (await load()).rollback()).rollbackCommand(opts, ...io(cmd))));
 
   program
     .command('status')
     .description('applied, pending, changed and missing migrations')
     .option('--check', 'exit 1 unless everything is applied and unchanged')
-    .action(async (opts, cmd: Command) => set(await (await import('../commands/status.js')).statusCommand(opts, ...io(cmd))));
+    .action(async (opts, cmd: Command) => set(await (await (await load()).status()).statusCommand(opts, ...io(cmd))));
 
   program
     .command('make')
     .description('create an empty migration file in migrations/<schema>/')
     .argument('<name>', 'what the migration does, e.g. add_user_locale')
-    .action(async (name: string, _opts, cmd: Command) => set(await (await import('../commands/make.js')).makeCommand(name, ...io(cmd))));
+    .action(async (name: string, _opts, cmd: Command) => set(await (await (await load()).make()).makeCommand(name, ...io(cmd))));
 
   program
     .command('sql')
     .description('print the full DDL of a schema variant (no database needed)')
     .addOption(new Option('--dialect <dialect>', 'which variant').choices(['postgres', 'mysql']))
-    .action(async (opts, cmd: Command) => set(await (await import('../commands/sql.js')).sqlCommand(opts, ...io(cmd))));
+    .action(async (opts, cmd: Command) => set(await (await (await load()).sql()).sqlCommand(opts, ...io(cmd))));
 
   program
     .command('seed')
@@ -96,7 +99,7 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .option('--append', 'add to existing rows instead of refusing a non-empty schema')
     .option('--force', 'seed even a database marked production (DBKIT_ENV=production or config env)')
     .addHelpText('after', '\nPer-parent counts (means) can be set in the config file, e.g. { "seed": { "users": 50, "agents": { "runsPerSession": 8 } } }.\nagents: sessionsPerUser 5, runsPerSession 4, messagesPerRun 12, filesPerRun 1.5, settingsPerUser 4, galleryPerUser 3\nchat: conversationsPerUser 8, messagesPerConversation 22, failedCallRate 0.04')
-    .action(async (opts, cmd: Command) => set(await (await import('../commands/seed.js')).seedCommand(opts, ...io(cmd))));
+    .action(async (opts, cmd: Command) => set(await (await (await load()).seed()).seedCommand(opts, ...io(cmd))));
 
   program
     .command('init')
@@ -110,30 +113,30 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .option('--dir <dir>', 'PGlite data directory (default ./.dbkit/pglite)')
     .option('--force', 'replace an existing .env DATABASE_URL or dbkit.config.json without asking')
     .option('--no-test', 'write the files without testing the connection')
-    .action(async (opts, cmd: Command) => set(await (await import('../commands/init.js')).initCommand(opts, ...io(cmd))));
+    .action(async (opts, cmd: Command) => set(await (await (await load()).init()).initCommand(opts, ...io(cmd))));
 
   program
     .command('wait')
     .description('wait until the database accepts connections (exit 3 when --timeout passes first)')
     .option('--timeout <seconds>', 'how long to wait (default 60)')
-    .action(async (opts, cmd: Command) => set(await (await import('../commands/wait.js')).waitCommand(opts, ...io(cmd))));
+    .action(async (opts, cmd: Command) => set(await (await (await load()).wait()).waitCommand(opts, ...io(cmd))));
 
   program
     .command('unlock')
     .description("clear a migration lock row left set by another tool (dbkit's own locks free themselves)")
-    .action(async (opts, cmd: Command) => set(await (await import('../commands/unlock.js')).unlockCommand(opts, ...io(cmd))));
+    .action(async (opts, cmd: Command) => set(await (await (await load()).unlock()).unlockCommand(opts, ...io(cmd))));
 
   program
     .command('diff')
     .description('compare the live database with the expected definition (exit 1 on drift)')
     .option('--sql', 'print a reviewable fix script for this dialect (never run)')
-    .action(async (opts, cmd: Command) => set(await (await import('../commands/diff.js')).diffCommand(opts, ...io(cmd))));
+    .action(async (opts, cmd: Command) => set(await (await (await load()).diff()).diffCommand(opts, ...io(cmd))));
 
   program
     .command('check-indexes')
     .description('check that every expected index exists and is valid; advise on index smells')
     .option('--strict', 'advisories fail the check too')
-    .action(async (opts, cmd: Command) => set(await (await import('../commands/check-indexes.js')).checkIndexesCommand(opts, ...io(cmd))));
+    .action(async (opts, cmd: Command) => set(await (await (await load()).checkIndexes()).checkIndexesCommand(opts, ...io(cmd))));
 
   program
     .command('completion')

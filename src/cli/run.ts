@@ -5,6 +5,15 @@ import { DbkitError, ExitCode } from './errors.js';
 import { processStreams, type Streams } from './io.js';
 import { buildProgram, type ProgramResult } from './program.js';
 
+/**
+ * A typed error, by shape: the entry bundle (CommonJS) and the command
+ * modules (ES modules) each hold a copy of errors.ts, so instanceof cannot
+ * tell across them.
+ */
+function isDbkitError(err: unknown): err is DbkitError {
+  return err instanceof DbkitError || (err instanceof Error && Number.isInteger((err as { exitCode?: unknown }).exitCode));
+}
+
 export async function run(argv: string[], streams: Streams = processStreams()): Promise<number> {
   const result: ProgramResult = { exitCode: 0, io: null };
   const program = buildProgram(streams, result);
@@ -26,7 +35,7 @@ export async function run(argv: string[], streams: Streams = processStreams()): 
     const { configSecrets } = await import('../config/load.js');
     const secrets = configSecrets({ url: urlFlag });
     const mask = (t: string) => (result.io ? result.io.mask(maskText(t, secrets)) : maskText(t, secrets));
-    const code = err instanceof DbkitError ? err.exitCode : ExitCode.sql;
+    const code = isDbkitError(err) ? err.exitCode : ExitCode.sql;
     const message = err instanceof Error ? err.message : String(err);
     const firstLine = message.split('\n')[0]!;
     streams.stderr.write(mask(`dbkit: ${firstLine}`) + '\n');

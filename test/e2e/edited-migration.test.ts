@@ -25,7 +25,7 @@ function copiedPackage(): { bin: string; migrations: string } {
   fs.copyFileSync(path.join(repoRoot, 'package.json'), path.join(root, 'package.json'));
   fs.cpSync(path.join(repoRoot, 'dist'), path.join(root, 'dist'), { recursive: true });
   fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'));
-  return { bin: path.join(root, 'dist', 'cli', 'dbkit.js'), migrations: path.join(root, 'dist', 'migrations') };
+  return { bin: path.join(root, 'dist', 'cli', 'dbkit.cjs'), migrations: path.join(root, 'dist', 'migrations') };
 }
 
 // The runs migration, edited to run one more statement after its step.

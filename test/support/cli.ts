@@ -1,10 +1,10 @@
-/** Run the built dbkit CLI (dist/cli/dbkit.js, what package.json's bin names) as a child process, as a pipeline would. */
+/** Run the built dbkit CLI (dist/cli/dbkit.cjs, what package.json's bin names) as a child process, as a pipeline would. */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const bin = path.join(repoRoot, 'dist', 'cli', 'dbkit.js');
+export const bin = path.join(repoRoot, 'dist', 'cli', 'dbkit.cjs');
 
 export interface CliResult {
   code: number;

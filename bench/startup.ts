@@ -1,0 +1,64 @@
+/**
+ * bench/startup: wall time of `dbkit --help` and `dbkit sql` (offline, no
+ * database) against a bare `node -e 0` and against `knex --help`, all
+ * spawned from here one after another, interleaved, in the same run; prints
+ * medians and ratios. Goal (issue 6): `dbkit --help` <= 1.3x bare Node.
+ *
+ *   npm run bench:startup                   # builds, then runs this
+ *   node dist/bench/startup.js --runs 40
+ *
+ * Exits 0 whatever the ratios (it is a report); 1 when a command fails.
+ */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = join(ROOT, 'dist', 'cli', 'dbkit.cjs');
+const KNEX_CLI = join(dirname(createRequire(import.meta.url).resolve('knex/package.json')), 'bin', 'cli.js');
+
+function runsOption(): number {
+  const argv = process.argv.slice(2);
+  const i = argv.indexOf('--runs');
+  const n = i >= 0 ? Number(argv[i + 1]) : 30;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--runs must be a positive whole number, got "${argv[i + 1]}"`);
+  return n;
+}
+
+const CASES: { label: string; args: string[] }[] = [
+  { label: 'node -e 0 (bare Node)', args: ['-e', '0'] },
+  { label: 'dbkit --help', args: [CLI, '--help'] },
+  { label: 'dbkit sql', args: [CLI, 'sql'] },
+  { label: 'knex --help', args: [KNEX_CLI, '--help'] },
+];
+
+function time(args: string[]): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr.toString()}`);
+  return ms;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+function main(): void {
+  const runs = runsOption();
+  const samples = CASES.map(() => [] as number[]);
+  for (const c of CASES) time(c.args); // warm the file cache
+  for (let r = 0; r < runs; r++) CASES.forEach((c, i) => samples[i]!.push(time(c.args)));
+  const med = samples.map(median);
+  console.log(`start-up, ${runs} runs each, interleaved (median / min), Node ${process.version}`);
+  CASES.forEach((c, i) => console.log(`  ${c.label.padEnd(24)} ${med[i]!.toFixed(1).padStart(6)} ms  ${Math.min(...samples[i]!).toFixed(1).padStart(6)} ms`));
+  const [bare, help, sql, knex] = med as [number, number, number, number];
+  const ratio = help / bare;
+  console.log(`  ratio dbkit --help / node -e 0: ${ratio.toFixed(2)} (goal <= 1.3: ${ratio <= 1.3 ? 'PASS' : 'FAIL'})`);
+  console.log(`  ratio dbkit sql / node -e 0: ${(sql / bare).toFixed(2)}`);
+  console.log(`  ratio knex --help / node -e 0: ${(knex / bare).toFixed(2)}`);
+}
+
+main();

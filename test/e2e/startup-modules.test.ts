@@ -1,0 +1,51 @@
+/**
+ * Commands load only what they use (issue 6): no database driver, Knex,
+ * faker or inquirer for `--help` or `sql`, and no MySQL code for a
+ * PGlite-only run. Every module file the real binary loads is recorded by a
+ * preloaded hook (test/support/module-trace.cjs).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bin, repoRoot } from '../support/cli.js';
+import { tempDirs } from '../support/tmp.js';
+
+const tmp = tempDirs('dbkit-modules-');
+const HEAVY = ['pg', 'pg-copy-streams', 'mysql2', 'knex', 'knex-pglite', '@electric-sql/pglite', '@faker-js/faker', 'inquirer', 'esbuild', 'dotenv'];
+
+function loadedPackages(args: string[]): string[] {
+  const dir = tmp();
+  const trace = path.join(dir, 'modules.txt');
+  fs.writeFileSync(trace, '');
+  const r = spawnSync(process.execPath, ['--require', path.join(repoRoot, 'test/support/module-trace.cjs'), bin, ...args], {
+    cwd: dir,
+    env: { ...process.env, DBKIT_MODULE_TRACE: trace, NO_COLOR: '1', DATABASE_URL: '' },
+    encoding: 'utf8',
+  });
+  expect(r.status, r.stderr).toBe(0);
+  const files = fs.readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+  expect(files.length).toBeGreaterThan(0);
+  const pkgs = files.map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]).filter((p): p is string => !!p);
+  return [...new Set(pkgs)].sort();
+}
+
+describe('start-up loads only what a command uses', () => {
+  // (commander is bundled into dist/cli/dbkit.cjs: these load nothing from node_modules at all.)
+  it('--help and sql: no driver, Knex, faker, inquirer, esbuild or dotenv', () => {
+    for (const args of [['--help'], ['sql', '--dialect', 'mysql', '--schema', 'chat']]) {
+      const pkgs = loadedPackages(args);
+      for (const heavy of HEAVY) expect(pkgs, `${args.join(' ')} loaded ${heavy}`).not.toContain(heavy);
+    }
+  });
+
+  // Also the control that the trace sees packages at all.
+  it('a PGlite-only run loads PGlite and Knex but no MySQL or PostgreSQL driver code', () => {
+    const pkgs = loadedPackages(['status', '--url', 'pglite:memory']);
+    expect(pkgs).toContain('@electric-sql/pglite');
+    expect(pkgs).toContain('knex');
+    expect(pkgs).not.toContain('mysql2');
+    expect(pkgs).not.toContain('pg');
+    expect(pkgs).not.toContain('@faker-js/faker');
+  });
+});
