@@ -31,6 +31,11 @@ export async function acquireMysqlLock(
   const conn = await mysql.createConnection({ ...mysqlConnection(url, database), database: undefined });
   // GET_LOCK waits on the server: an interrupt drops the connection, and the wait with it.
   const drop = () => conn.destroy();
+  conn.on('error', () => undefined); // a lock session killed later must not crash the run
+  if (signal?.aborted) {
+    await conn.end().catch(() => undefined);
+    return null;
+  }
   signal?.addEventListener('abort', drop, { once: true });
   try {
     if (onWait) {

@@ -15,7 +15,8 @@ const UNLOCK = 'SELECT pg_advisory_unlock($1, hashtext($2))';
 /** Who holds the lock: the session's pid, application, client address and start (pg_locks x pg_stat_activity). */
 const HOLDER = `SELECT a.pid, a.application_name AS app, host(a.client_addr) AS addr, to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ') AS since
 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::int::oid AND l.objid = hashtext($2)::oid AND l.objsubid = 2`;
+WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND l.classid = $1::int::oid AND l.objid = hashtext($2)::oid AND l.objsubid = 2`;
 
 async function holder(client: pg.Client, namespace: string): Promise<string | null> {
   const rows = (await client.query<{ pid: number; app: string; addr: string | null; since: string }>(HOLDER, [LOCK_CLASS, namespace]).catch(() => null))?.rows;
@@ -31,6 +32,8 @@ export async function acquirePostgresLock(
   onWait?: (holder: string | null) => void,
 ): Promise<HeldLock | null> {
   const client = new pg.Client({ connectionString: url, application_name: 'dbkit-lock', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // A lock session that dies later (idle_session_timeout, pg_terminate_backend) must not crash the run.
+  client.on('error', () => undefined);
   await client.connect();
   const deadline = Date.now() + timeoutMs;
   try {
@@ -53,7 +56,11 @@ export async function acquirePostgresLock(
   }
   return {
     async cancelQuery(pid: number) {
-      await client.query('SELECT pg_cancel_backend($1)', [pid]);
+      // Only dbkit's own session of this database (behind a pooler, the pid could be another server's).
+      await client.query(
+        "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND application_name = 'dbkit' AND datname = current_database()",
+        [pid],
+      );
     },
     async release() {
       await client.query(UNLOCK, [LOCK_CLASS, namespace]).catch(() => undefined);

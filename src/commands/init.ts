@@ -20,6 +20,7 @@ import {
   ENV_FILE,
   INIT_ENGINES,
   checkAnswers,
+  checkEnvValue,
   configContent,
   defaultsFor,
   envWith,
@@ -89,7 +90,11 @@ async function answers(opts: InitOptions, globals: GlobalOptions, io: Io): Promi
 /** Whether a file may be replaced: it is new or the same, the user said yes, or --force. */
 async function mayWrite(file: string, replaces: boolean, opts: InitOptions, io: Io): Promise<boolean> {
   if (!replaces || opts.force) return true;
-  if (io.interactive && !io.yes) return io.confirm(`${path.basename(file)} exists and would change: replace it?`);
+  if (io.interactive && !io.yes) {
+    // io.ask, not io.confirm: Ctrl-C here is an interrupt (nothing written), not a "no".
+    const { ok } = await io.ask<{ ok: boolean }>([{ type: 'confirm', name: 'ok', message: `${path.basename(file)} exists and would change: replace it?`, default: false }]);
+    return ok;
+  }
   throw new UsageError(`${path.basename(file)} exists and would change: pass --force to replace it (nothing was written)`);
 }
 
@@ -116,6 +121,7 @@ export async function initCommand(opts: InitOptions, globals: GlobalOptions, io:
     url = urlOf(a);
     schema = a.schema;
   }
+  checkEnvValue(url);
   io.addSecrets(urlSecrets(url));
   const display = maskUrl(url);
   const engine = parseUrl(url, cwd).engine;
@@ -144,7 +150,7 @@ export async function initCommand(opts: InitOptions, globals: GlobalOptions, io:
   const other = findConfigFile(cwd);
   const configFile = path.join(cwd, CONFIG_FILE);
   const existingConfig = fs.existsSync(configFile) ? fs.readFileSync(configFile, 'utf8') : null;
-  const config = configContent({ ...defaultsFor('postgres'), schema });
+  const config = configContent({ ...defaultsFor('postgres'), schema }, existingConfig);
 
   // Ask (or refuse) for both before writing either: a refusal leaves everything as it was.
   const writeEnv = env.content === existingEnv ? false : await mayWrite(envFile, env.replaces, opts, io);

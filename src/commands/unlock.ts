@@ -31,7 +31,10 @@ export async function unlockCommand(_opts: object, globals: GlobalOptions, io: I
     const still = await lockRowSet(conn).finally(() => lock.release());
     const unlocked = wasLocked && !still;
     if (io.json) io.emitJson({ ...whereJson(conn), wasLocked, unlocked });
-    else io.out(`${config.target.display}: ${wasLocked ? `${LOCK_TABLE} was set; cleared` : 'nothing to unlock (no lock row set)'}`);
+    else {
+      const what = unlocked ? `${LOCK_TABLE} was set; cleared` : still ? `${LOCK_TABLE} is still set (cleared by another run?)` : 'nothing to unlock (no lock row set)';
+      io.out(`${config.target.display}: ${what}`);
+    }
     return 0;
   });
 }

@@ -7,7 +7,7 @@
 import { ConnectError, UsageError } from '../cli/errors.js';
 import { withInterrupts } from '../cli/interrupt.js';
 import type { Io } from '../cli/io.js';
-import type { GlobalOptions } from '../config/load.js';
+import type { Config, GlobalOptions } from '../config/load.js';
 import { openSession } from '../db/connect.js';
 import { renderWait } from '../render/wait.js';
 import { configFor } from './shared.js';
@@ -37,29 +37,40 @@ export async function waitCommand(opts: WaitOptions, globals: GlobalOptions, io:
   const started = Date.now();
   const deadline = started + timeout * 1000;
   return withInterrupts('wait', async (signal) => {
+    const aborted = new Promise<'abort'>((resolve) => signal.addEventListener('abort', () => resolve('abort'), { once: true }));
     for (let attempts = 1; ; attempts++) {
-      try {
-        const session = await openSession(config, (t) => io.debug(t));
-        try {
-          await session.sql.query('SELECT 1');
-        } finally {
-          await session.close();
-        }
+      const attempt = ping(config, io);
+      attempt.catch(() => undefined);
+      // An attempt may hang up to the connect timeout: neither --timeout nor Ctrl-C waits for it.
+      const outcome = await Promise.race([attempt.then(() => 'ok' as const), sleepFor(deadline - Date.now()), aborted]).catch((err: unknown) => err);
+      if (outcome === 'abort') throw signal.reason;
+      if (outcome === 'ok') {
         const seconds = (Date.now() - started) / 1000;
         if (io.json) io.emitJson({ url: config.target.display, engine: config.target.engine, ready: true, seconds, attempts });
         else io.out(renderWait(config.target.display, seconds, attempts));
         return 0;
-      } catch (err) {
-        if (!(err instanceof ConnectError) || PERMANENT.has(codeOf(err) ?? '')) throw err;
-        io.debug(`attempt ${attempts}: ${err.message}`);
-        if (Date.now() >= deadline) {
-          throw new ConnectError(`${config.target.display} did not accept connections within ${timeout}s (${attempts} attempts); last: ${err.message}`, {
-            cause: err,
-          });
-        }
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(RETRY_MS, deadline - Date.now()))));
-        if (signal.aborted) throw signal.reason;
       }
+      if (outcome === 'timeout') throw timedOut(config.target.display, timeout, attempts, 'the last attempt was still connecting');
+      const err = outcome;
+      if (!(err instanceof ConnectError) || PERMANENT.has(codeOf(err) ?? '')) throw err;
+      io.debug(`attempt ${attempts}: ${err.message}`);
+      if (Date.now() >= deadline) throw timedOut(config.target.display, timeout, attempts, err.message, err);
+      if ((await Promise.race([sleepFor(Math.min(RETRY_MS, deadline - Date.now())), aborted])) === 'abort') throw signal.reason;
     }
   });
 }
+
+/** Open a session and run SELECT 1 on it. */
+async function ping(config: Config, io: Io): Promise<void> {
+  const session = await openSession(config, (t) => io.debug(t));
+  try {
+    await session.sql.query('SELECT 1');
+  } finally {
+    await session.close();
+  }
+}
+
+const sleepFor = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(0, ms)));
+
+const timedOut = (display: string, timeout: number, attempts: number, last: string, cause?: unknown) =>
+  new ConnectError(`${display} did not accept connections within ${timeout}s (${attempts} attempt${attempts === 1 ? '' : 's'}); last: ${last}`, { cause });

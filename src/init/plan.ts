@@ -44,11 +44,11 @@ export function checkAnswers(a: InitAnswers): void {
   if (!INIT_ENGINES.includes(a.engine)) throw new UsageError(`--engine must be one of ${INIT_ENGINES.join(', ')}, got "${a.engine}"`);
   if (!schemaNames.includes(a.schema)) throw new UsageError(`unknown schema "${a.schema}": use one of ${schemaNames.join(', ')}`);
   if (a.engine === 'pglite') {
-    if (!a.dir || /["\n\r]/.test(a.dir)) throw new UsageError(`--dir must be a directory path without quotes or line breaks`);
+    if (!a.dir || /["\\\n\r]/.test(a.dir)) throw new UsageError('--dir must be a directory path without quotes, backslashes or line breaks');
     return;
   }
   if (!Number.isInteger(a.port) || a.port < 1 || a.port > 65535) throw new UsageError(`--port must be a port number, got "${a.port}"`);
-  if (!a.host) throw new UsageError('--host must not be empty');
+  if (!a.host || /[\s/@#?"\\]/.test(a.host)) throw new UsageError(`--host must be a host name or address, got "${a.host}"`);
   if (!a.database) throw new UsageError('--database must not be empty');
 }
 
@@ -60,17 +60,47 @@ export function urlOf(a: InitAnswers): string {
   return `${a.engine}://${auth}${host}:${a.port}/${encodeURIComponent(a.database)}`;
 }
 
-const DATABASE_URL_LINE = /^\s*(export\s+)?DATABASE_URL\s*=.*$/m;
+const DATABASE_URL_LINES = /^[ \t]*(export[ \t]+)?DATABASE_URL[ \t]*=.*$\n?/gm;
 
-/** `.env` with DATABASE_URL set: the line replaced if there is one, else added; other lines kept. */
+/** A URL that can stand between double quotes in .env as it is (dotenv expands backslash escapes there). */
+export function checkEnvValue(url: string): void {
+  if (/["\\\n\r]/.test(url)) throw new UsageError('the database URL must not hold quotes, backslashes or line breaks: percent-encode them');
+}
+
+/**
+ * `.env` with DATABASE_URL set: the first such line replaced (any later ones,
+ * which dotenv would read instead, removed), else the line added; every
+ * other line kept as it was.
+ */
 export function envWith(existing: string | null, url: string): { content: string; replaces: boolean } {
-  // Double-quoted for dotenv; the URL's user and password are percent-encoded, so it holds no quote or `#`.
   const line = `DATABASE_URL="${url}"`;
   if (existing === null || existing === '') return { content: `${line}\n`, replaces: false };
-  if (DATABASE_URL_LINE.test(existing)) return { content: existing.replace(DATABASE_URL_LINE, line), replaces: true };
+  let first = true;
+  const replaced = existing.replace(DATABASE_URL_LINES, (match) => {
+    if (!first) return '';
+    first = false;
+    return `${line}${match.endsWith('\n') ? '\n' : ''}`;
+  });
+  if (!first) return { content: replaced, replaces: true };
   return { content: `${existing.replace(/\n?$/, '\n')}${line}\n`, replaces: false };
 }
 
-export function configContent(a: InitAnswers): string {
-  return `${JSON.stringify({ schema: a.schema, lockTimeout: 60 }, null, 2)}\n`;
+/**
+ * dbkit.config.json with the schema set: an existing file's other keys (its
+ * `env` production marker, namespace, seed counts...) are kept; the lock
+ * timeout is added only where none is set.
+ */
+export function configContent(a: InitAnswers, existing: string | null = null): string {
+  let base: Record<string, unknown> = {};
+  if (existing !== null && existing.trim()) {
+    try {
+      base = JSON.parse(existing) as Record<string, unknown>;
+    } catch {
+      throw new UsageError(`${CONFIG_FILE} is not valid JSON: fix or remove it, then run dbkit init again (nothing was written)`);
+    }
+    if (typeof base !== 'object' || base === null || Array.isArray(base)) {
+      throw new UsageError(`${CONFIG_FILE} does not hold an object: fix or remove it, then run dbkit init again (nothing was written)`);
+    }
+  }
+  return `${JSON.stringify({ ...base, schema: a.schema, lockTimeout: base.lockTimeout ?? 60 }, null, 2)}\n`;
 }

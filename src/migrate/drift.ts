@@ -24,15 +24,25 @@ export class ChangedMigrationError extends DbkitError {
 
 const sourceFile = (schemaName: string, name: string) => `migrations/${schemaName}/${name}.ts`;
 
-/** Which drifted migrations the --accept-changed names pick; a name that picks none is a usage error. */
+/**
+ * Which drifted migrations the --accept-changed names pick. A name of an
+ * applied migration that is no longer edited or missing (accepted by an
+ * earlier run) picks nothing, so a pipeline may keep the flag for a while; a
+ * name that matches no migration at all, or several, is a usage error.
+ */
 export function acceptedDrift(entries: MigrationEntry[], names: readonly string[]): MigrationEntry[] {
   const drifted = entries.filter((e) => e.state === 'changed' || e.state === 'missing');
-  return names.map((n) => {
-    const hits = drifted.filter((e) => e.name === n).length ? drifted.filter((e) => e.name === n) : drifted.filter((e) => e.name.includes(n));
-    if (hits.length === 1) return hits[0]!;
-    const known = drifted.length ? `edited or missing: ${drifted.map((e) => e.name).join(', ')}` : 'no applied migration is edited or missing';
-    throw new UsageError(`--accept-changed ${n}: ${hits.length ? 'matches several migrations' : 'no such edited or missing migration'} (${known})`);
-  });
+  const picked: MigrationEntry[] = [];
+  for (const n of names) {
+    const exact = entries.filter((e) => e.name === n);
+    const hits = exact.length ? exact : entries.filter((e) => e.name.includes(n));
+    if (hits.length !== 1) {
+      const known = drifted.length ? `edited or missing: ${drifted.map((e) => e.name).join(', ')}` : 'no applied migration is edited or missing';
+      throw new UsageError(`--accept-changed ${n}: ${hits.length ? 'matches several migrations' : 'no such migration'} (${known})`);
+    }
+    if (drifted.includes(hits[0]!)) picked.push(hits[0]!);
+  }
+  return picked;
 }
 
 /** Throws unless every edited or missing applied migration is accepted. */

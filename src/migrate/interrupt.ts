@@ -16,6 +16,8 @@ const SESSION_ID: Record<string, string> = {
 
 export class MigrationInterrupt {
   private session: number | null = null;
+  /** The migration that was running when the signal came (for the message). */
+  current: string | null = null;
 
   constructor(
     readonly signal: AbortSignal,
@@ -27,13 +29,17 @@ export class MigrationInterrupt {
     if (this.signal.aborted) throw this.signal.reason;
   }
 
-  /** Note which server session runs the migration (the one to cancel). */
-  async track(knex: Knex): Promise<void> {
+  /** Note which migration runs, and on which server session (the one to cancel). */
+  async track(knex: Knex, name: string): Promise<void> {
+    this.current = name;
     const sql = SESSION_ID[this.engine];
-    if (!sql) return;
-    const res = (await knex.raw(sql)) as { rows?: { id: unknown }[] } | [{ id: unknown }[]];
-    const rows = Array.isArray(res) ? res[0] : res.rows;
-    this.session = Number(rows?.[0]?.id);
+    if (sql) {
+      const res = (await knex.raw(sql)) as { rows?: { id: unknown }[] } | [{ id: unknown }[]];
+      const rows = Array.isArray(res) ? res[0] : res.rows;
+      this.session = Number(rows?.[0]?.id);
+    }
+    // A signal that came while the session was being looked up found nothing to cancel: stop here.
+    this.check();
   }
 
   /** From now until the returned function is called, the signal cancels the tracked session's statement. */

@@ -16,6 +16,7 @@ export async function acquireMigrationLock(conn: Connection, signal?: AbortSigna
     heldBy = holder;
     onWait?.(`waiting up to ${lockTimeoutMs / 1000}s for the migration lock, held by ${holder ?? 'another session'}`);
   };
+  if (signal?.aborted) throw signal.reason;
   if (target.engine === 'postgres') {
     const { acquirePostgresLock } = await import('../../dialects/postgres/lock.js');
     lock = await acquirePostgresLock(target.url, conn.namespace, lockTimeoutMs, signal, waiting);
@@ -38,10 +39,15 @@ export async function acquireMigrationLock(conn: Connection, signal?: AbortSigna
   // lock, nobody else is migrating, so a set row can only be stale.
   const { knex } = conn;
   const table = conn.config.dialect === 'postgres' ? `${conn.namespace}.dbkit_migrations_lock` : 'dbkit_migrations_lock';
-  const exists =
-    conn.config.dialect === 'postgres'
-      ? await knex.schema.withSchema(conn.namespace).hasTable('dbkit_migrations_lock')
-      : await knex.schema.hasTable('dbkit_migrations_lock');
-  if (exists) await knex(table).update({ is_locked: 0 });
+  try {
+    const exists =
+      conn.config.dialect === 'postgres'
+        ? await knex.schema.withSchema(conn.namespace).hasTable('dbkit_migrations_lock')
+        : await knex.schema.hasTable('dbkit_migrations_lock');
+    if (exists) await knex(table).update({ is_locked: 0 });
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
   return lock;
 }

@@ -112,14 +112,17 @@ function failure(conn: Connection, err: unknown, done: string[], failed: string 
 }
 
 /** The interrupt error, saying where the run stopped and that a re-run finishes it. */
-function interrupted(conn: Connection, reason: Error, done: string[], stopped: string | undefined, cause: unknown): Error {
+function interrupted(conn: Connection, reason: Error, done: string[], running: string | null, cause: unknown): Error {
   const before = done.length ? `applied: ${done.join(', ')}` : 'nothing was applied';
-  const undone = !stopped
+  const undone = !running
     ? ''
     : conn.config.dialect === 'postgres'
-      ? `; ${stopped} was rolled back`
-      : `; ${stopped} did not finish (a re-run redoes it)`;
-  return Object.assign(reason, { message: `${reason.message}: ${before}${undone}; the lock is released; run dbkit migrate again to finish`, cause });
+      ? `; ${running} was rolled back${done.length ? '' : ' with the rest of its batch'}`
+      : `; ${running} did not finish (a re-run redoes it)`;
+  return Object.assign(reason, {
+    message: `${reason.message}: ${before}${undone}; the lock is released; run dbkit migrate again to finish`,
+    ...(cause !== reason ? { cause } : {}),
+  });
 }
 
 async function withLock<T>(conn: Connection, fn: (lock: HeldLock) => Promise<T>, signal?: AbortSignal, onWait?: (text: string) => void): Promise<T> {
@@ -177,7 +180,7 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
       const now = new Set((await readApplied(conn).catch(() => [])).map((a) => a.name));
       const done = todo.filter((n) => now.has(n));
       const failed = todo.find((n) => !now.has(n));
-      if (opts.signal?.aborted) throw interrupted(conn, opts.signal.reason as Error, done, failed, err);
+      if (opts.signal?.aborted) throw interrupted(conn, opts.signal.reason as Error, done, interrupt?.current ?? failed ?? null, err);
       throw failure(conn, err, done, failed);
     } finally {
       disarm?.();

@@ -78,7 +78,7 @@ export class DbkitMigrationSource implements Knex.MigrationSource<LoadedMigratio
       up: async (knex: Knex) => {
         // Interrupted: no new migration starts (the one that would have is rolled back with its transaction).
         this.interrupt?.check();
-        await this.interrupt?.track(knex);
+        await this.interrupt?.track(knex, m.name);
         // A row here for a migration Knex has not recorded means an earlier
         // run got this far and was killed: MySQL commits DDL as it goes, so
         // CREATE TABLE (and even the checksum update after it) can outlive a

@@ -66,9 +66,9 @@ describe.each([
     expect(refusedJson.code).toBe(1);
     expect(JSON.parse(refusedJson.stdout)).toMatchObject({ error: { exitCode: 1, message: expect.stringContaining(runs) } });
 
-    // Accepting one of the two is not enough; a name that is not edited or missing is a usage error.
+    // Accepting one of the two is not enough; a name that matches no migration is a usage error.
     expect((await run('migrate', '--accept-changed', runs)).code).toBe(1);
-    expect((await run('migrate', '--accept-changed', '20250101000100_create_users')).code).toBe(2);
+    expect((await run('migrate', '--accept-changed', 'no_such_migration')).code).toBe(2);
 
     const accepted = await run('migrate', '--accept-changed', 'create_runs', '--accept-changed', gallery, '--json');
     expect(accepted.code, accepted.stderr).toBe(0);
@@ -81,5 +81,9 @@ describe.each([
     });
     expect((await run('status', '--check')).code).toBe(0);
     expect((await run('migrate')).code).toBe(0);
+    // A pipeline that still passes the flag after the acceptance is not failed for it.
+    const kept = await run('migrate', '--accept-changed', runs, '--json');
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(json<{ accepted: unknown[] }>(kept).accepted).toEqual([]);
   }, 90_000);
 });

@@ -70,6 +70,22 @@ describe('dbkit wait', () => {
     expect(r.stderr + r.stdout).not.toContain(TEST_PASSWORD);
   }, 30_000);
 
+  it('keeps to --timeout even when a connection attempt hangs (a server that accepts and never answers)', async () => {
+    const silent = net.createServer(() => undefined); // accepts, says nothing
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as net.AddressInfo).port;
+      const t0 = Date.now();
+      const r = await dbkit(['wait', '--url', `postgres://app:${TEST_PASSWORD}@127.0.0.1:${port}/app`, '--timeout', '1']);
+      expect(r.code).toBe(3);
+      expect(Date.now() - t0).toBeLessThan(5_000); // not the 10 s connect timeout
+      expect(r.stderr).toMatch(/did not accept connections within 1s \(1 attempt\); last: the last attempt was still connecting\n$/);
+      expect(r.stderr).not.toContain(TEST_PASSWORD);
+    } finally {
+      silent.close();
+    }
+  }, 30_000);
+
   it('fails at once on a wrong password (waiting would not fix it)', async () => {
     const db = await freshPostgres('wait_pw');
     dbs.push(db);
