@@ -44,7 +44,8 @@ export function insertBatches(rows: readonly Cell[][], limit: number): Cell[][][
   return batches;
 }
 
-async function failOnWarnings(conn: Connection, table: string, sent: number, loaded: number): Promise<never> {
+/** A LOAD DATA that loaded fewer rows than sent, or warned: with LOCAL the server turns bad values and duplicate keys into warnings. */
+export async function failOnWarnings(conn: Connection, table: string, sent: number, loaded: number): Promise<never> {
   const [warnings] = (await conn.query('SHOW WARNINGS LIMIT 1')) as unknown as [{ Message: string }[]];
   const first = warnings[0]?.Message ?? 'no warning given';
   throw new Error(`LOAD DATA into ${table} loaded ${loaded} of ${sent} rows: ${first}`);

@@ -10,7 +10,7 @@
 import type { Connection } from 'mysql2/promise';
 import type { TableStream } from '../../src/seed/bulk.js';
 import { PieceQueue } from '../../src/seed/piece-queue.js';
-import { loadDataSql } from './bulk.js';
+import { failOnWarnings, loadDataSql } from './bulk.js';
 
 const ABORT_WAIT_MS = 10_000;
 
@@ -40,10 +40,7 @@ export async function openLoadStream(conn: Connection, namespace: string, table:
       queue.end();
       const [res] = await statement;
       // With LOCAL the server turns bad values and duplicate keys into warnings: they are errors here.
-      if (res.warningStatus > 0 || res.affectedRows !== rows) {
-        const [warnings] = (await conn.query('SHOW WARNINGS LIMIT 1')) as unknown as [{ Message: string }[]];
-        throw new Error(`LOAD DATA into ${table} loaded ${res.affectedRows} of ${rows} rows: ${warnings[0]?.Message ?? 'no warning given'}`);
-      }
+      if (res.warningStatus > 0 || res.affectedRows !== rows) await failOnWarnings(conn, table, rows, res.affectedRows);
     },
     async commit() {
       await conn.query('COMMIT');

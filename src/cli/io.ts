@@ -73,6 +73,13 @@ export function colorWanted(stdoutIsTTY: boolean, env: NodeJS.ProcessEnv): boole
   return stdoutIsTTY && env.TERM !== 'dumb';
 }
 
+/** inquirer, loaded only when a question is asked, prompting on stderr (stdout is for results). */
+async function prompt<T>(streams: Streams, questions: readonly object[]): Promise<T> {
+  const { default: inquirer } = await import('inquirer');
+  const ask = inquirer.createPromptModule({ output: streams.stderr as NodeJS.WriteStream });
+  return (await ask(questions as Parameters<typeof ask>[0])) as T;
+}
+
 export function createIo(opts: IoOptions, streams: Streams = processStreams(), env = process.env): Io {
   const secrets: string[] = [];
   const mask = (t: string) => maskText(t, secrets);
@@ -110,21 +117,16 @@ export function createIo(opts: IoOptions, streams: Streams = processStreams(), e
     },
     warn: (t) => line(streams.stderr, `warning: ${t}`),
     async confirm(message) {
-      const { default: inquirer } = await import('inquirer');
-      const prompt = inquirer.createPromptModule({ output: streams.stderr as NodeJS.WriteStream });
       try {
-        const answer = await prompt<{ ok: boolean }>([{ type: 'confirm', name: 'ok', message, default: false }]);
-        return answer.ok;
+        return (await prompt<{ ok: boolean }>(streams, [{ type: 'confirm', name: 'ok', message, default: false }])).ok;
       } catch (err) {
         if ((err as Error).name === 'ExitPromptError') return false; // Ctrl-C at the prompt: not confirmed
         throw err;
       }
     },
     async ask<T extends object>(questions: readonly object[]): Promise<T> {
-      const { default: inquirer } = await import('inquirer');
-      const prompt = inquirer.createPromptModule({ output: streams.stderr as NodeJS.WriteStream });
       try {
-        return (await prompt(questions as Parameters<typeof prompt>[0])) as T;
+        return await prompt<T>(streams, questions);
       } catch (err) {
         if ((err as Error).name === 'ExitPromptError') throw new InterruptedError('interrupted at a prompt; nothing was written');
         throw err;

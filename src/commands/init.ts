@@ -13,7 +13,7 @@ import { findConfigFile } from '../config/file.js';
 import { loadConfig, type GlobalOptions } from '../config/load.js';
 import { maskUrl, urlSecrets } from '../config/mask.js';
 import { parseUrl } from '../config/url.js';
-import { openSession } from '../db/connect.js';
+import { pingDatabase } from '../db/connect.js';
 import { schemaNames } from '../schema/registry.js';
 import {
   CONFIG_FILE,
@@ -131,8 +131,7 @@ export async function initCommand(opts: InitOptions, globals: GlobalOptions, io:
   if (opts.test !== false && engine !== 'pglite') {
     const config = await loadConfig({ url, schema }, { ...process.env, DATABASE_URL: undefined }, cwd);
     try {
-      const session = await openSession(config, (t) => io.debug(t));
-      await session.sql.query('SELECT 1').finally(() => session.close());
+      await pingDatabase(config, (t) => io.debug(t));
       tested = true;
       io.log(`connected to ${display}`);
     } catch (err) {

@@ -7,8 +7,8 @@
 import { ConnectError, UsageError } from '../cli/errors.js';
 import { withInterrupts } from '../cli/interrupt.js';
 import type { Io } from '../cli/io.js';
-import type { Config, GlobalOptions } from '../config/load.js';
-import { openSession } from '../db/connect.js';
+import type { GlobalOptions } from '../config/load.js';
+import { pingDatabase } from '../db/connect.js';
 import { renderWait } from '../render/wait.js';
 import { configFor } from './shared.js';
 
@@ -39,7 +39,7 @@ export async function waitCommand(opts: WaitOptions, globals: GlobalOptions, io:
   return withInterrupts('wait', async (signal) => {
     const aborted = new Promise<'abort'>((resolve) => signal.addEventListener('abort', () => resolve('abort'), { once: true }));
     for (let attempts = 1; ; attempts++) {
-      const attempt = ping(config, io);
+      const attempt = pingDatabase(config, (t) => io.debug(t));
       attempt.catch(() => undefined);
       // An attempt may hang up to the connect timeout: neither --timeout nor Ctrl-C waits for it.
       const outcome = await Promise.race([attempt.then(() => 'ok' as const), sleepFor(deadline - Date.now()), aborted]).catch((err: unknown) => err);
@@ -58,16 +58,6 @@ export async function waitCommand(opts: WaitOptions, globals: GlobalOptions, io:
       if ((await Promise.race([sleepFor(Math.min(RETRY_MS, deadline - Date.now())), aborted])) === 'abort') throw signal.reason;
     }
   });
-}
-
-/** Open a session and run SELECT 1 on it. */
-async function ping(config: Config, io: Io): Promise<void> {
-  const session = await openSession(config, (t) => io.debug(t));
-  try {
-    await session.sql.query('SELECT 1');
-  } finally {
-    await session.close();
-  }
 }
 
 const sleepFor = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(0, ms)));

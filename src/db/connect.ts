@@ -178,3 +178,13 @@ export async function openSession(config: Config, debug: Debug = () => undefined
     throw connectError(config, err);
   }
 }
+
+/** Whether the configured database answers: open a session, run SELECT 1, close it (throws ConnectError). */
+export async function pingDatabase(config: Config, debug: Debug = () => undefined): Promise<void> {
+  const session = await openSession(config, debug);
+  try {
+    await session.sql.query('SELECT 1');
+  } finally {
+    await session.close();
+  }
+}

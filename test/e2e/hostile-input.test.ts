@@ -6,11 +6,11 @@
  * stack trace is allowed).
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbkit, type CliResult } from '../support/cli.js';
 import { freshMysql, freshPostgres, type FreshDatabase } from '../support/databases.js';
+import { freePort } from '../support/servers.js';
 import { tempDirs } from '../support/tmp.js';
 
 const SECRET = 'Hunter2-s3cret';
@@ -25,10 +25,7 @@ beforeAll(async () => {
   my = await freshMysql('hostile');
   dbs.push(pg, my);
   expect((await dbkit(['migrate', '--url', pg.url, '--quiet'])).code).toBe(0);
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  closedPort = (srv.address() as net.AddressInfo).port;
-  await new Promise((resolve) => srv.close(resolve));
+  closedPort = await freePort();
 }, 60_000);
 afterAll(async () => {
   for (const db of dbs) await db.drop().catch(() => undefined);

@@ -8,20 +8,12 @@ import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dbkit, json } from '../support/cli.js';
 import { adminExec, adminQuery, freshMysql, freshPostgres, type FreshDatabase } from '../support/databases.js';
-import { TEST_PASSWORD } from '../support/servers.js';
+import { freePort, TEST_PASSWORD } from '../support/servers.js';
 
 const dbs: FreshDatabase[] = [];
 afterAll(async () => {
   for (const db of dbs) await db.drop().catch(() => undefined);
 });
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 /** A TCP proxy on `port` to the server of `url`, opened when called. */
 async function proxy(port: number, url: string): Promise<net.Server> {

@@ -41,9 +41,7 @@ export function dbkitSignalled(
   opts: CliOptions = {},
 ): Promise<CliResult & { signalled: boolean }> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', DATABASE_URL: undefined, ...opts.env };
-    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    const child = spawn(process.execPath, [opts.bin ?? bin, ...args], { cwd: opts.cwd ?? repoRoot, env, stdio: 'pipe' });
+    const child = start(args, opts);
     let stdout = '';
     let stderr = '';
     let signalled = false;
@@ -67,11 +65,16 @@ export function dbkitSignalled(
   });
 }
 
+/** The CLI as a child process: no colour, no inherited DATABASE_URL, unless opts.env says otherwise. */
+function start(args: string[], opts: CliOptions) {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', DATABASE_URL: undefined, ...opts.env };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  return spawn(process.execPath, [opts.bin ?? bin, ...args], { cwd: opts.cwd ?? repoRoot, env, stdio: 'pipe' });
+}
+
 function spawnDbkit(args: string[], opts: CliOptions, killAfterMs?: number): Promise<CliResult & { killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', DATABASE_URL: undefined, ...opts.env };
-    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    const child = spawn(process.execPath, [opts.bin ?? bin, ...args], { cwd: opts.cwd ?? repoRoot, env, stdio: 'pipe' });
+    const child = start(args, opts);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

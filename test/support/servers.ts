@@ -116,7 +116,8 @@ async function fromEnvOr(envName: string, label: string, start: () => Promise<Se
 
 // ---------------------------------------------------------------- helpers
 
-async function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that nothing listens on (at the moment of asking). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
