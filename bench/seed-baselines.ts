@@ -2,7 +2,8 @@
  * The baselines of bench/seed, fed the exact rows `dbkit seed` writes (same
  * generator, seed and user count, generated before the clock starts):
  * Knex `batchInsert` in chunks of 1000, and the engine's raw bulk path
- * (COPY FROM STDIN / LOAD DATA LOCAL INFILE) with the text already encoded.
+ * (COPY FROM STDIN / LOAD DATA LOCAL INFILE) with the rows already encoded:
+ * as text, and on PostgreSQL also in the binary COPY format `dbkit seed` uses.
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,11 +12,12 @@ import knexFactory from 'knex';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { copySql } from '../dialects/postgres/bulk.js';
+import { copyData, copySql } from '../dialects/postgres/bulk.js';
 import { loadDataSql } from '../dialects/mysql/bulk.js';
 import { mysqlConnection } from '../src/config/url.js';
 import { parseLines, type Cell } from '../src/seed/encode.js';
 import { generateChunks } from '../src/seed/generate.js';
+import type { RowFormat } from '../src/seed/pieces.js';
 import { seedCounts } from '../src/seed/seed.js';
 import type { Dialect } from '../src/schema/model.js';
 import { generators } from '../seeds/index.js';
@@ -26,19 +28,24 @@ export interface TableRows {
   rows: Cell[][];
   /** The rows as COPY / LOAD DATA text, in pieces. */
   text: Buffer[];
+  /** PostgreSQL: the rows in binary COPY format, in pieces (without header and trailer). */
+  binary: Buffer[];
 }
 
 /** Generate what `dbkit seed --seed S --users N` writes into an empty schema, table by table, parents first. */
 export async function pregenerate(schema: string, dialect: Dialect, users: number, seed: number): Promise<TableRows[]> {
   const generator = generators[schema]!;
-  const tables = new Map<string, TableRows>(generator.tables.map((t) => [t.name, { table: t.name, columns: t.columns, rows: [], text: [] }]));
+  const tables = new Map<string, TableRows>(generator.tables.map((t) => [t.name, { table: t.name, columns: t.columns, rows: [], text: [], binary: [] }]));
   const spec = { schema, dialect, seed, users, counts: seedCounts(generator), firstOrdinal: 0, idBase: {}, shared: true };
-  for await (const chunk of generateChunks(spec)) {
+  for await (const chunk of generateChunks({ ...spec, format: 'text' })) {
     for (const { name, data } of chunk.tables) {
       const t = tables.get(name)!;
       t.text.push(...data.pieces);
       for (const row of parseLines(Buffer.concat(data.pieces).toString('utf8'))) t.rows.push(row);
     }
+  }
+  if (dialect === 'postgres') {
+    for await (const chunk of generateChunks({ ...spec, format: 'binary' })) for (const { name, data } of chunk.tables) tables.get(name)!.binary.push(...data.pieces);
   }
   return [...tables.values()];
 }
@@ -75,8 +82,8 @@ export async function timeBatchInsert(dialect: Dialect, url: string, tables: Tab
   }
 }
 
-/** The raw bulk path with pre-encoded text, all tables in one transaction: seconds. */
-export async function timeRawBulk(dialect: Dialect, url: string, namespace: string, tables: TableRows[]): Promise<number> {
+/** The raw bulk path with pre-encoded rows (text, or PostgreSQL's binary COPY), all tables in one transaction: seconds. */
+export async function timeRawBulk(dialect: Dialect, url: string, namespace: string, tables: TableRows[], format: RowFormat = 'text'): Promise<number> {
   if (dialect === 'postgres') {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -84,7 +91,9 @@ export async function timeRawBulk(dialect: Dialect, url: string, namespace: stri
       const start = performance.now();
       await client.query('BEGIN');
       for (const t of tables) {
-        if (t.rows.length) await pipeline(Readable.from(t.text), client.query(copyStreams.from(copySql(namespace, t.table, t.columns))));
+        if (!t.rows.length) continue;
+        const data = { format, pieces: format === 'binary' ? t.binary : t.text, rows: t.rows.length };
+        await pipeline(Readable.from(copyData(data)), client.query(copyStreams.from(copySql(namespace, t.table, t.columns, format))));
       }
       await client.query('COMMIT');
       return (performance.now() - start) / 1000;

@@ -6,7 +6,8 @@
  */
 import { Readable } from 'node:stream';
 import type { Connection } from 'mysql2/promise';
-import type { BulkWriter, TextRows } from '../../src/seed/bulk.js';
+import type { BulkWriter } from '../../src/seed/bulk.js';
+import type { EncodedRows } from '../../src/seed/pieces.js';
 import { parseLines, type Cell } from '../../src/seed/encode.js';
 import { openLoadStream } from './load-stream.js';
 import { ident } from './quote.js';
@@ -76,7 +77,7 @@ export async function mysqlWriter(conn: Connection, namespace: string, debug: (t
   const limit = Math.max(64 * 1024, Math.floor(Number(vars!.packet) * 0.8) - 4096);
   debug(`seed: local_infile=${vars!.local_infile}, max_allowed_packet=${vars!.packet}`);
 
-  const insert = async (table: string, columns: readonly string[], data: TextRows) => {
+  const insert = async (table: string, columns: readonly string[], data: EncodedRows) => {
     for (const batch of insertBatches(parseLines(Buffer.concat(data.pieces).toString('utf8')), limit)) {
       await conn.query(insertSql(namespace, table, columns, batch.length), batch.flat());
     }
@@ -90,6 +91,7 @@ export async function mysqlWriter(conn: Connection, namespace: string, debug: (t
     begin: async () => void (await conn.query('START TRANSACTION')),
     async load(table, columns, data) {
       if (!data.rows) return;
+      if (data.format !== 'text') throw new Error(`MySQL loads text rows, not ${data.format}`);
       if (loadData) {
         try {
           const [res] = (await conn.query({

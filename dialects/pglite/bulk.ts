@@ -1,7 +1,7 @@
 /** Bulk load on PGlite: `COPY ... FROM '/dev/blob'`, PGlite's in-process fast path. */
 import type { PGlite } from '@electric-sql/pglite';
 import type { BulkWriter } from '../../src/seed/bulk.js';
-import { copySql, maySkipTriggers, SKIP_TRIGGERS } from '../postgres/bulk.js';
+import { copyData, copySql, maySkipTriggers, SKIP_TRIGGERS } from '../postgres/bulk.js';
 
 export async function pgliteWriter(db: PGlite, namespace: string): Promise<BulkWriter> {
   const skip = await maySkipTriggers(async (sql) => (await db.query<{ ok: boolean }>(sql)).rows);
@@ -14,7 +14,7 @@ export async function pgliteWriter(db: PGlite, namespace: string): Promise<BulkW
     },
     async load(table, columns, data) {
       if (!data.rows) return;
-      await db.query(copySql(namespace, table, columns, "'/dev/blob'"), [], { blob: new Blob(data.pieces as Uint8Array<ArrayBuffer>[]) });
+      await db.query(copySql(namespace, table, columns, data.format, "'/dev/blob'"), [], { blob: new Blob(copyData(data) as Uint8Array<ArrayBuffer>[]) });
     },
     commit: async () => void (await db.exec('COMMIT')),
     rollback: async () => void (await db.exec('ROLLBACK')),

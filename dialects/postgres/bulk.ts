@@ -1,13 +1,18 @@
-/** Bulk load on PostgreSQL: `COPY ... FROM STDIN` in text format, streamed in pieces. */
+/** Bulk load on PostgreSQL: `COPY ... FROM STDIN`, binary format (or text), streamed in pieces. */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import copyStreams from 'pg-copy-streams';
 import type { BulkWriter } from '../../src/seed/bulk.js';
+import type { EncodedRows, RowFormat } from '../../src/seed/pieces.js';
+import { BINARY_HEADER, BINARY_TRAILER } from './copy-binary.js';
 import { ident } from './quote.js';
 
-export const copySql = (namespace: string, table: string, columns: readonly string[], source = 'STDIN'): string =>
-  `COPY ${ident(namespace)}.${ident(table)} (${columns.map(ident).join(', ')}) FROM ${source}`;
+export const copySql = (namespace: string, table: string, columns: readonly string[], format: RowFormat, source = 'STDIN'): string =>
+  `COPY ${ident(namespace)}.${ident(table)} (${columns.map(ident).join(', ')}) FROM ${source}${format === 'binary' ? ' WITH (FORMAT binary)' : ''}`;
+
+/** What one COPY statement reads: binary data gets its header and trailer. */
+export const copyData = (data: EncodedRows): Buffer[] => (data.format === 'binary' ? [BINARY_HEADER, ...data.pieces, BINARY_TRAILER] : data.pieces);
 
 /**
  * Foreign keys are RI triggers in PostgreSQL; `session_replication_role =
@@ -47,7 +52,7 @@ export async function postgresWriter(client: Client, namespace: string): Promise
     },
     async load(table, columns, data) {
       if (!data.rows) return;
-      await pipeline(Readable.from(data.pieces), client.query(copyStreams.from(copySql(namespace, table, columns))));
+      await pipeline(Readable.from(copyData(data)), client.query(copyStreams.from(copySql(namespace, table, columns, data.format))));
     },
     commit: async () => void (await client.query('COMMIT')),
     rollback: async () => void (await client.query('ROLLBACK')),

@@ -5,9 +5,14 @@
  * cell formatters once; a row then becomes one line with no intermediate
  * arrays (a seed writes hundreds of thousands of rows: garbage matters).
  */
+import { binaryCell, writeTuple } from '../../dialects/postgres/copy-binary.js';
 import type { LogicalType, SchemaDef } from '../schema/definition.js';
 import type { Dialect } from '../schema/model.js';
+import { ByteBuffer, TextBuffer, type Alloc, type EncodedRows, type RowFormat } from './pieces.js';
 import type { Row, SeedTable } from './types.js';
+
+/** The format a dialect's bulk loader reads fastest: binary COPY on PostgreSQL (and PGlite), LOAD DATA text on MySQL. */
+export const bulkFormat = (dialect: Dialect): RowFormat => (dialect === 'postgres' ? 'binary' : 'text');
 
 /** A cell as the engine reads it in text form; null is SQL NULL. */
 export type Cell = string | null;
@@ -74,7 +79,7 @@ function formatter(type: LogicalType, dialect: Dialect): Format {
   }
 }
 
-/** Where an encoder writes rows (src/seed/bulk.ts's TextBuffer). */
+/** Where a text encoder writes rows (src/seed/pieces.ts's TextBuffer). */
 export interface TextSink {
   /** One row's text, without its line end. */
   line(s: string): void;
@@ -86,14 +91,19 @@ export interface TableEncoder {
   write(row: Row, out: TextSink): void;
 }
 
-export function tableEncoder(schema: SchemaDef, table: SeedTable, dialect: Dialect): TableEncoder {
+/** The logical types of a seed table's columns, in its column order. */
+function columnTypes(schema: SchemaDef, table: SeedTable): LogicalType[] {
   const def = schema.tables.find((t) => t.name === table.name);
   if (!def) throw new Error(`seed table ${table.name} is not in schema ${schema.name}`);
-  const formats = table.columns.map((name) => {
+  return table.columns.map((name) => {
     const col = def.columns.find((c) => c.name === name);
     if (!col) throw new Error(`seed column ${table.name}.${name} is not in schema ${schema.name}`);
-    return formatter(col.type, dialect);
+    return col.type;
   });
+}
+
+export function tableEncoder(schema: SchemaDef, table: SeedTable, dialect: Dialect): TableEncoder {
+  const formats = columnTypes(schema, table).map((type) => formatter(type, dialect));
   const n = formats.length;
   return {
     table,
@@ -106,6 +116,39 @@ export function tableEncoder(schema: SchemaDef, table: SeedTable, dialect: Diale
       }
       out.line(line);
     },
+  };
+}
+
+/** One table's rows of one chunk, being encoded. */
+export interface TableRows {
+  write(row: Row): void;
+  /** The encoded rows (call once, at the end of the chunk). */
+  flush(): EncodedRows;
+}
+
+/** Opens a table's rows for a chunk, in buffers from `alloc`. */
+export type TableRowsFactory = (alloc?: Alloc) => TableRows;
+
+/** How a seed table's rows are encoded in `format` (binary: the PostgreSQL variant's column types). */
+export function tableRows(schema: SchemaDef, table: SeedTable, dialect: Dialect, format: RowFormat): TableRowsFactory {
+  if (format === 'binary') {
+    if (dialect !== 'postgres') throw new Error(`binary rows are PostgreSQL's COPY format, not ${dialect}'s`);
+    const cells = columnTypes(schema, table).map(binaryCell);
+    return (alloc) => {
+      const out = new ByteBuffer(alloc);
+      return {
+        write(row) {
+          writeTuple(out, cells, row);
+          out.rows++;
+        },
+        flush: () => out.flush(),
+      };
+    };
+  }
+  const encoder = tableEncoder(schema, table, dialect);
+  return (alloc) => {
+    const out = new TextBuffer(alloc);
+    return { write: (row) => encoder.write(row, out), flush: () => out.flush() };
   };
 }
 

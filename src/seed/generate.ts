@@ -1,18 +1,18 @@
 /**
  * Generation of a seed run, chunk by chunk: each chunk is a few users and
- * everything they own, encoded as text as the rows are emitted (a chunk is
+ * everything they own, encoded as the rows are emitted (a chunk is
  * held as bytes, not objects). The same code runs in the seeding worker
  * thread (src/seed/worker.ts) or, where there is no worker file, inline.
  */
 import { schemas } from '../schema/registry.js';
 import type { Dialect } from '../schema/model.js';
 import { generators } from '../../seeds/index.js';
-import { TextBuffer, type TextRows } from './bulk.js';
-import { tableEncoder } from './encode.js';
+import { bulkFormat, tableRows } from './encode.js';
 import { hashPassword } from './password.js';
+import type { Alloc, EncodedRows, RowFormat } from './pieces.js';
 import { buildPools, loadFaker } from './pools.js';
 import { Rng } from './random.js';
-import type { Counts, GeneratorContext, Id, Scope } from './types.js';
+import type { Counts, GeneratorContext, Id, IdValue, Scope } from './types.js';
 
 /** Users generated (and loaded) at a time, at most. */
 export const CHUNK_USERS = 50;
@@ -32,13 +32,15 @@ export interface GenerateSpec {
   idBase: Record<string, number>;
   /** Write rows that belong to no user (not with --append). */
   shared: boolean;
+  /** How rows are encoded; by default the dialect's bulk format (src/seed/encode.ts bulkFormat). */
+  format?: RowFormat;
 }
 
 export interface Chunk {
   /** Every table of the schema, parents first, with this chunk's rows. */
-  tables: { name: string; columns: readonly string[]; data: TextRows }[];
+  tables: { name: string; columns: readonly string[]; data: EncodedRows }[];
   /** The users.id values of this chunk. */
-  userIds: Id[];
+  userIds: IdValue[];
   /** Called once the chunk is loaded: its buffers may be reused. */
   release?(): void;
 }
@@ -85,26 +87,27 @@ class Ids {
   }
 }
 
-export async function* generateChunks(spec: GenerateSpec, alloc?: (bytes: number) => Buffer): AsyncGenerator<Chunk> {
+export async function* generateChunks(spec: GenerateSpec, alloc?: Alloc): AsyncGenerator<Chunk> {
   const generator = generators[spec.schema]!;
   const schema = schemas[spec.schema]!;
-  const encoders = new Map(generator.tables.map((t) => [t.name, tableEncoder(schema, t, spec.dialect)]));
+  const format = spec.format ?? bulkFormat(spec.dialect);
+  const encoders = new Map(generator.tables.map((t) => [t.name, tableRows(schema, t, spec.dialect, format)]));
   const pools = buildPools(await loadFaker(spec.seed));
   const ctx: GeneratorContext = { seed: spec.seed, dialect: spec.dialect, refTime: REF_TIME, pools, counts: spec.counts };
   const ids = new Ids(spec.dialect, spec.idBase, ID_EPOCH + spec.firstOrdinal * 86_400_000);
 
   for (let start = 0, index = 0; start < spec.users; index++) {
-    const buffers = new Map(generator.tables.map((t) => [t.name, new TextBuffer(alloc)]));
-    const userIds: Id[] = [];
+    const out = new Map(generator.tables.map((t) => [t.name, encoders.get(t.name)!(alloc)]));
+    const userIds: IdValue[] = [];
     const scope = (rng: Rng): Scope => ({
       ctx,
       rng,
       id: (table) => {
         const id = ids.id(table, rng);
-        if (table === 'users') userIds.push(id);
+        if (table === 'users') userIds.push(typeof id === 'number' ? id : String(id));
         return id;
       },
-      emit: (table, row) => encoders.get(table)!.write(row, buffers.get(table)!),
+      emit: (table, row) => out.get(table)!.write(row),
     });
     // Rows no user owns travel with the first chunk.
     if (start === 0 && spec.shared && generator.shared) generator.shared(scope(Rng.of(spec.seed, 'shared')));
@@ -116,8 +119,8 @@ export async function* generateChunks(spec: GenerateSpec, alloc?: (bytes: number
       generator.user({ ...scope(Rng.of(spec.seed, 'user', ordinals[i]!)), ordinal: ordinals[i]!, passwordHash: hashes[i]! });
     }
     const tables = generator.tables.map((t) => {
-      const { pieces, rows } = buffers.get(t.name)!.flush();
-      return { name: t.name, columns: t.columns, data: { pieces, rows } }; // plain data: it may cross to another thread
+      const { pieces, rows } = out.get(t.name)!.flush();
+      return { name: t.name, columns: t.columns, data: { format, pieces, rows } }; // plain data: it may cross to another thread
     });
     yield { tables, userIds };
   }

@@ -3,6 +3,7 @@
  * of their own (seed x user ordinal), so the data does not depend on how the
  * run is chunked, and the same seed gives the same rows.
  */
+import { Uuid } from './uuid.js';
 
 /** 32-bit mix of a string and numbers (FNV-1a, then murmur's finalizer). */
 export function hash32(...parts: (string | number)[]): number {
@@ -123,31 +124,12 @@ export class Rng {
     return s;
   }
 
-  /**
-   * A version-7 UUID: `ms` (48-bit Unix milliseconds) first, then random bits
-   * from this stream. Keys that grow with `ms` go in at the right edge of a
-   * B-tree instead of at random places.
-   */
-  uuidV7(ms: number): string {
-    const hi = Math.floor(ms / 65536);
-    if (hi !== this.v7High) {
-      this.v7High = hi;
-      this.v7HighHex = HEX[(hi >>> 24) & 0xff]! + HEX[(hi >>> 16) & 0xff] + HEX[(hi >>> 8) & 0xff] + HEX[hi & 0xff] + '-';
-    }
-    const lo = ms % 65536;
+  /** A version-7 UUID (src/seed/uuid.ts) for `ms`, its random bits from this stream. */
+  uuidV7(ms: number): Uuid {
     const r1 = this.u32();
     const r2 = this.u32();
-    const r3 = this.u32();
-    const variant = 0x8000 | ((r1 >>> 12) & 0x3fff);
-    // Hex digits by table lookup (toString(16) per group costs several times as much).
-    return (
-      this.v7HighHex + HEX[lo >>> 8]! + HEX[lo & 0xff] + '-' + HEX[0x70 | ((r1 >>> 8) & 0x0f)] + HEX[r1 & 0xff] + '-' +
-      HEX[variant >>> 8] + HEX[variant & 0xff] + '-' + HEX[(r2 >>> 8) & 0xff] + HEX[r2 & 0xff] +
-      HEX[r3 >>> 24] + HEX[(r3 >>> 16) & 0xff] + HEX[(r3 >>> 8) & 0xff] + HEX[r3 & 0xff]
-    );
+    return Uuid.v7(ms, r1, r2, this.u32());
   }
-  private v7High = -1;
-  private v7HighHex = '';
 
   /** Random bytes (for salts). */
   bytes(n: number): Buffer {

@@ -13,12 +13,12 @@ import { Worker } from 'node:worker_threads';
 import { schemas } from '../schema/registry.js';
 import type { BulkWriter, TableStream } from './bulk.js';
 import { generateChunks, type Chunk, type GenerateSpec } from './generate.js';
-import type { Id } from './types.js';
+import type { IdValue } from './types.js';
 
 export interface SeedRun extends GenerateSpec {
   signal?: AbortSignal;
   /** Every users.id handed out, loaded or not (for undoing an --append run). */
-  userIds: Id[];
+  userIds: IdValue[];
   onProgress?(usersDone: number, rows: number): void;
 }
 

@@ -8,9 +8,13 @@
 import type { Dialect } from '../schema/model.js';
 import type { Pools } from './pools.js';
 import type { Rng } from './random.js';
+import type { Uuid } from './uuid.js';
 
-/** An id: a UUID string (PostgreSQL variants) or a number (MySQL variants). */
-export type Id = string | number;
+/** An id as generators hold it: a Uuid (PostgreSQL variants; `${id}` is its text) or a number (MySQL variants). */
+export type Id = Uuid | number;
+
+/** An id as the database and other threads see it: the UUID's text, or the number. */
+export type IdValue = string | number;
 
 /** One row: values in the table's declared column order. */
 export type Row = unknown[];

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { seedPassword } from '../../src/seed/generate.js';
 import { verifyPassword } from '../../src/seed/password.js';
 import { dbkit, json } from '../support/cli.js';
-import { freshMysql, freshPglite, freshPostgres, openAdmin, type AdminConnection, type FreshDatabase, type Row } from '../support/databases.js';
+import { dumpTables, freshMysql, freshPglite, freshPostgres, openAdmin, type AdminConnection, type FreshDatabase } from '../support/databases.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -129,16 +129,6 @@ async function codeViolations(db: AdminConnection, schema: string, dialect: Dial
   return problems;
 }
 
-/** Every row of every table, in id order, as text: equal dumps mean equal data. */
-async function dump(db: AdminConnection, tables: string[]): Promise<string> {
-  const parts: string[] = [];
-  for (const t of tables) {
-    const rows = await db.query<Row>(`SELECT * FROM ${t} ORDER BY id`);
-    parts.push(`${t}:${JSON.stringify(rows, (_k, v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? String(v) : v))}`);
-  }
-  return parts.join('\n');
-}
-
 const TABLES: Record<string, string[]> = {
   agents: ['users', 'sessions', 'runs', 'messages', 'files', 'settings', 'gallery'],
   chat: ['users', 'conversations', 'messages', 'api_calls'],
@@ -188,7 +178,7 @@ describe.each(VARIANTS)('dbkit seed on $name', ({ fresh, schema, dialect, method
         expect(await verifyPassword(password, u.password_hash)).toBe(true);
         expect(await verifyPassword(`${password}x`, u.password_hash)).toBe(false);
       }
-      first = await dump(admin, TABLES[schema]!);
+      first = await dumpTables(admin, TABLES[schema]!);
     } finally {
       await admin.close();
     }
@@ -198,14 +188,14 @@ describe.each(VARIANTS)('dbkit seed on $name', ({ fresh, schema, dialect, method
     expect(again.code).toBe(0);
     admin = await openAdmin(db.url);
     try {
-      expect(await dump(admin, TABLES[schema]!)).toBe(first);
+      expect(await dumpTables(admin, TABLES[schema]!)).toBe(first);
     } finally {
       await admin.close();
     }
     expect((await dbkit(['seed', ...base, '--users', String(USERS), '--seed', String(SEED + 1), '--truncate', '--yes'])).code).toBe(0);
     admin = await openAdmin(db.url);
     try {
-      expect(await dump(admin, TABLES[schema]!)).not.toBe(first);
+      expect(await dumpTables(admin, TABLES[schema]!)).not.toBe(first);
     } finally {
       await admin.close();
     }

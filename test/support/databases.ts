@@ -270,3 +270,13 @@ export async function openAdmin(url: string): Promise<AdminConnection> {
     }
   }
 }
+
+/** Every row of every table, in id order, as text: equal dumps mean equal data. */
+export async function dumpTables(db: Pick<AdminConnection, 'query'>, tables: string[]): Promise<string> {
+  const parts: string[] = [];
+  for (const t of tables) {
+    const rows = await db.query<Row>(`SELECT * FROM ${t} ORDER BY id`);
+    parts.push(`${t}:${JSON.stringify(rows, (_k, v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? String(v) : v))}`);
+  }
+  return parts.join('\n');
+}

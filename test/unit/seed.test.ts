@@ -4,7 +4,7 @@ import { copySql } from '../../dialects/postgres/bulk.js';
 import { insertBatches, insertSql, loadDataSql } from '../../dialects/mysql/bulk.js';
 import { progressLine, num } from '../../src/render/seed.js';
 import { agents } from '../../src/schema/agents.js';
-import { TextBuffer, PIECE_SIZE } from '../../src/seed/bulk.js';
+import { TextBuffer, PIECE_SIZE } from '../../src/seed/pieces.js';
 import { escapeText, parseLines, pgTextArray, tableEncoder, utcDateTime } from '../../src/seed/encode.js';
 import { chunkSize, CHUNK_USERS, generateChunks, seedPassword, type GenerateSpec } from '../../src/seed/generate.js';
 import { hashPassword, verifyPassword } from '../../src/seed/password.js';
@@ -58,7 +58,8 @@ describe('text encoding (COPY / LOAD DATA)', () => {
 
 describe('bulk-load SQL', () => {
   it('quotes every identifier (key, timestamp and value are column names here)', () => {
-    expect(copySql('public', 'settings', ['id', 'key', 'value'])).toBe('COPY "public"."settings" ("id", "key", "value") FROM STDIN');
+    expect(copySql('public', 'settings', ['id', 'key', 'value'], 'text')).toBe('COPY "public"."settings" ("id", "key", "value") FROM STDIN');
+    expect(copySql('public', 'messages', ['timestamp'], 'binary', "'/dev/blob'")).toBe('COPY "public"."messages" ("timestamp") FROM \'/dev/blob\' WITH (FORMAT binary)');
     expect(loadDataSql('chat', 'messages', ['id', 'timestamp'])).toBe(
       "LOAD DATA LOCAL INFILE 'dbkit-seed.tsv' INTO TABLE `chat`.`messages` CHARACTER SET utf8mb4 (`id`, `timestamp`)",
     );
@@ -95,7 +96,7 @@ describe('seeded randomness', () => {
     const start = Date.UTC(2024, 0, 1);
     // Across a 65,536 ms boundary of the cached high part, and far from it.
     const times = [start, start + 1, start + 65_535, start + 65_536, start + 65_537, start + 86_400_000 * 400];
-    const ids = times.map((ms) => r.uuidV7(ms));
+    const ids = times.map((ms) => String(r.uuidV7(ms)));
     for (const [i, id] of ids.entries()) {
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(parseInt(id.replace(/-/g, '').slice(0, 12), 16)).toBe(times[i]);
