@@ -64,6 +64,14 @@ class LoaderPool {
   }
 }
 
+/**
+ * The generator's young generation, capped: left to itself V8 grows it
+ * towards 48 MB over a long run, and peak memory would grow with the number
+ * of users (measured: 4,000 users 160 MB against 400 users 105 MB; capped,
+ * 137 MB against 104 MB, at the same speed).
+ */
+const WORKER_YOUNG_GENERATION_MB = 8;
+
 /** The bundled worker beside this module (dist/cli/seed-worker.js), if the build made one. */
 function workerFile(): URL | null {
   const url = new URL('./seed-worker.js', import.meta.url);
@@ -76,7 +84,7 @@ function workerFile(): URL | null {
  * database is still being checked); return() stops it, iterated or not.
  */
 function workerChunks(file: URL, spec: GenerateSpec): AsyncGenerator<Chunk> {
-  const worker = new Worker(file, { workerData: spec });
+  const worker = new Worker(file, { workerData: spec, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
   const queue: ({ chunk: Chunk } | { done: true } | { error: unknown } | { failed: string })[] = [];
   let wake: (() => void) | null = null;
   const push = (m: (typeof queue)[number]) => {

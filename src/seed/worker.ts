@@ -7,10 +7,11 @@
  * and flat however many users are seeded.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { PIECE_SIZE } from './bulk.js';
+import { PIECE_SIZE } from './pieces.js';
 import { generateChunks, type GenerateSpec } from './generate.js';
 
-export const AHEAD = 3;
+/** Chunks generated ahead of the loaders: one keeps them busy (the server is the slower side), more only holds memory. */
+export const AHEAD = 1;
 
 async function main(): Promise<void> {
   const port = parentPort!;
