@@ -11,6 +11,7 @@
  * extension) + tuples + TRAILER. https://www.postgresql.org/docs/current/sql-copy.html
  */
 import type { LogicalType } from '../../src/schema/definition.js';
+import type { ByteSink } from '../../src/seed/pieces.js';
 import { Uuid } from '../../src/seed/uuid.js';
 
 /** `PGCOPY\n\377\r\n\0`, flags 0, header extension length 0. */
@@ -20,13 +21,6 @@ export const BINARY_TRAILER = Buffer.from([0xff, 0xff]);
 
 /** Node's own UTF-8 writer, without Buffer#write's argument checks (the cell writers make room first). */
 type Utf8Buffer = Buffer & { utf8Write(s: string, offset: number): number };
-
-/** Where the cell writers put bytes: `ensure(n)` makes room for n more bytes at `pos`. */
-export interface ByteSink {
-  buf: Buffer;
-  pos: number;
-  ensure(bytes: number): void;
-}
 
 export type CellWriter = (out: ByteSink, v: unknown) => void;
 

@@ -28,16 +28,25 @@ export type Alloc = (bytes: number) => Buffer;
 const fresh: Alloc = (bytes) => Buffer.allocUnsafeSlow(bytes);
 const EMPTY = Buffer.alloc(0);
 
+/** Where cell writers put bytes: `ensure(n)` makes room for n more bytes at `pos` of `buf`. */
+export interface ByteSink {
+  buf: Buffer;
+  pos: number;
+  ensure(bytes: number): void;
+}
+
 /** Bytes written at `pos` of the current buffer; a full buffer becomes a piece. */
-export class ByteBuffer implements EncodedRows {
-  readonly format: RowFormat = 'binary';
+export class ByteBuffer implements EncodedRows, ByteSink {
   pieces: Buffer[] = [];
   rows = 0;
   /** The buffer being written (empty until the first write: idle tables cost nothing). */
   buf: Buffer = EMPTY;
   pos = 0;
 
-  constructor(private readonly alloc: Alloc = fresh) {}
+  constructor(
+    readonly format: RowFormat,
+    private readonly alloc: Alloc = fresh,
+  ) {}
 
   /** Make room for `bytes` more bytes at `pos` (in a new buffer when this one is short). */
   ensure(bytes: number): void {
@@ -52,52 +61,6 @@ export class ByteBuffer implements EncodedRows {
     if (this.pos) this.pieces.push(this.buf.subarray(0, this.pos));
     this.buf = EMPTY;
     this.pos = 0;
-    return this;
-  }
-}
-
-const WINDOW = 16 * 1024;
-
-/**
- * Text rows in UTF-8. Lines are gathered into a string and copied 16 K
- * characters at a time (one call, short-lived strings), not one call per
- * line.
- */
-export class TextBuffer implements EncodedRows {
-  readonly format: RowFormat = 'text';
-  private readonly bytes: ByteBuffer;
-  private pending = '';
-
-  constructor(alloc: Alloc = fresh) {
-    this.bytes = new ByteBuffer(alloc);
-  }
-
-  get pieces(): Buffer[] {
-    return this.bytes.pieces;
-  }
-
-  get rows(): number {
-    return this.bytes.rows;
-  }
-
-  /** One row's text (cells escaped and tab-separated), without its line end. */
-  line(s: string): void {
-    this.pending += s + '\n';
-    this.bytes.rows++;
-    if (this.pending.length >= WINDOW) this.copy();
-  }
-
-  private copy(): void {
-    const s = this.pending;
-    this.pending = '';
-    this.bytes.ensure(s.length * 3); // UTF-8 takes at most 3 bytes per UTF-16 unit
-    this.bytes.pos += this.bytes.buf.write(s, this.bytes.pos);
-  }
-
-  /** Close the last piece; returns this. */
-  flush(): this {
-    if (this.pending) this.copy();
-    this.bytes.flush();
     return this;
   }
 }

@@ -272,10 +272,10 @@ export async function openAdmin(url: string): Promise<AdminConnection> {
 }
 
 /** Every row of every table, in id order, as text: equal dumps mean equal data. */
-export async function dumpTables(db: Pick<AdminConnection, 'query'>, tables: string[]): Promise<string> {
+export async function dumpTables(db: { query(sql: string): Promise<Row[]> }, tables: string[]): Promise<string> {
   const parts: string[] = [];
   for (const t of tables) {
-    const rows = await db.query<Row>(`SELECT * FROM ${t} ORDER BY id`);
+    const rows = await db.query(`SELECT * FROM ${t} ORDER BY id`);
     parts.push(`${t}:${JSON.stringify(rows, (_k, v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? String(v) : v))}`);
   }
   return parts.join('\n');

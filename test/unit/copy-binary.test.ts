@@ -12,7 +12,7 @@ import { generators } from '../../seeds/index.js';
 
 /** One cell's bytes, as hex: its 32-bit length, then its value. */
 function cell(type: LogicalType, v: unknown): string {
-  const out = new ByteBuffer();
+  const out = new ByteBuffer('binary');
   binaryCell(type)(out, v);
   return Buffer.concat(out.flush().pieces).toString('hex');
 }
@@ -85,7 +85,7 @@ describe('binary COPY cells', () => {
 
 describe('binary COPY tuples and pieces', () => {
   it('frames a tuple with its field count, NULL as length -1', () => {
-    const out = new ByteBuffer();
+    const out = new ByteBuffer('binary');
     const cells: CellWriter[] = [binaryCell({ kind: 'int' }), binaryCell({ kind: 'text' }), binaryCell({ kind: 'json' })];
     writeTuple(out, cells, [7, null, undefined]);
     expect(Buffer.concat(out.flush().pieces).toString('hex')).toBe('0003' + len(4) + '00000007' + 'ffffffff' + 'ffffffff');
@@ -100,7 +100,7 @@ describe('binary COPY tuples and pieces', () => {
   });
 
   it('spills into new pieces without splitting a value it must write back into (arrays)', () => {
-    const out = new ByteBuffer();
+    const out = new ByteBuffer('binary');
     const array = binaryCell({ kind: 'text_array' });
     const text = binaryCell({ kind: 'text' });
     const long = 'y'.repeat(PIECE_SIZE / 8);

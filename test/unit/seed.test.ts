@@ -4,8 +4,9 @@ import { copySql } from '../../dialects/postgres/bulk.js';
 import { insertBatches, insertSql, loadDataSql } from '../../dialects/mysql/bulk.js';
 import { progressLine, num } from '../../src/render/seed.js';
 import { agents } from '../../src/schema/agents.js';
-import { TextBuffer, PIECE_SIZE } from '../../src/seed/pieces.js';
-import { escapeText, parseLines, pgTextArray, tableEncoder, utcDateTime } from '../../src/seed/encode.js';
+import { ByteBuffer, PIECE_SIZE } from '../../src/seed/pieces.js';
+import { parseLines, tableRows } from '../../src/seed/encode.js';
+import { escapeText, pgTextArray, textCell, utcDateTime, writeTextRow } from '../../src/seed/text-cells.js';
 import { chunkSize, CHUNK_USERS, generateChunks, seedPassword, type GenerateSpec } from '../../src/seed/generate.js';
 import { hashPassword, verifyPassword } from '../../src/seed/password.js';
 import { Rng } from '../../src/seed/random.js';
@@ -26,31 +27,56 @@ describe('text encoding (COPY / LOAD DATA)', () => {
     const users = generators.agents!.tables[0]!;
     const row = ['u-1', 'ann\tlee', 'a@b.c', '$scrypt$x', Date.UTC(2025, 0, 2, 3, 4, 5), Date.UTC(2025, 0, 2, 3, 4, 6)];
     const lines = (dialect: 'postgres' | 'mysql') => {
-      const out = new TextBuffer();
-      tableEncoder(agents, users, dialect).write(row, out);
-      return Buffer.concat(out.flush().pieces).toString();
+      const out = tableRows(agents, users, dialect, 'text')();
+      out.write(row);
+      const data = out.flush();
+      expect(data).toMatchObject({ format: 'text', rows: 1 });
+      return Buffer.concat(data.pieces).toString();
     };
     expect(lines('postgres')).toBe('u-1\tann\\tlee\ta@b.c\t$scrypt$x\t2025-01-02 03:04:05+00\t2025-01-02 03:04:06+00\n');
     expect(lines('mysql')).toBe('u-1\tann\\tlee\ta@b.c\t$scrypt$x\t2025-01-02 03:04:05\t2025-01-02 03:04:06\n');
 
     const gallery = generators.agents!.tables.find((t) => t.name === 'gallery')!;
-    const g = [1, 2, null, 'T', null, ['/a b', 'c"d'], ['x'], 0];
+    const g = [1, 2, null, 'T', undefined, ['/a b', 'c"d'], ['x'], 0];
     const enc = (dialect: 'postgres' | 'mysql') => {
-      const out = new TextBuffer();
-      tableEncoder(agents, gallery, dialect).write(g, out);
+      const out = tableRows(agents, gallery, dialect, 'text')();
+      out.write(g);
       return Buffer.concat(out.flush().pieces).toString();
     };
     expect(enc('postgres')).toBe('1\t2\t\\N\tT\t\\N\t{"/a b","c\\\\"d"}\t{"x"}\t1970-01-01 00:00:00+00\n');
     expect(enc('mysql')).toBe('1\t2\t\\N\tT\t\\N\t["/a b","c\\\\"d"]\t["x"]\t1970-01-01 00:00:00\n');
   });
 
+  it('writes numbers, times and strings of every length and kind exactly', () => {
+    const cell = (type: Parameters<typeof textCell>[0], v: unknown, dialect: 'postgres' | 'mysql' = 'mysql') => {
+      const out = new ByteBuffer('text');
+      textCell(type, dialect)(out, v);
+      return Buffer.concat(out.flush().pieces).toString();
+    };
+    for (const n of [0, 7, 10, 99, 100, 123456789, 2 ** 53 - 1]) expect(cell({ kind: 'bigint' }, n)).toBe(String(n));
+    expect(cell({ kind: 'int' }, -42)).toBe('-42');
+    expect(cell({ kind: 'id' }, 'a7f2-uuid')).toBe('a7f2-uuid');
+    expect(cell({ kind: 'timestamp' }, Date.UTC(1999, 11, 31, 23, 59, 59))).toBe('1999-12-31 23:59:59');
+    expect(cell({ kind: 'timestamp' }, Date.UTC(2024, 1, 29, 0, 0, 0), 'postgres')).toBe('2024-02-29 00:00:00+00');
+    expect(cell({ kind: 'timestamp' }, Date.UTC(2025, 6, 4, 9, 8, 7, 999))).toBe(utcDateTime(Date.UTC(2025, 6, 4, 9, 8, 7)));
+    const long = 'x'.repeat(100);
+    for (const s of ['', 'plain', 'tab\there', 'back\\slash\r\n', 'zoë', '🚀', `${long}\t${long}`, `${long}é\\`, long]) {
+      expect(cell({ kind: 'text' }, s), s).toBe(escapeText(s));
+    }
+    expect(cell({ kind: 'json' }, { a: 'b\\c\td' })).toBe(JSON.stringify({ a: 'b\\c\td' }).replaceAll('\\', '\\\\'));
+  });
+
   it('parses its own text back, rows spanning buffer pieces included', () => {
-    const out = new TextBuffer();
-    const long = 'x'.repeat(PIECE_SIZE / 2);
-    const rows = [['a\\b', null, 'tab\there'], [long, 'line\nbreak', ''], [long, long, 'end']];
-    for (const r of rows) out.line(r.map((c) => (c === null ? '\\N' : escapeText(c))).join('\t'));
+    const out = new ByteBuffer('text');
+    const long = 'x'.repeat(PIECE_SIZE / 4);
+    const rows = [['a\\b', null, 'tab\there'], [long, 'line\nbreak', ''], [long, long, 'end'], [long, 'é', long]];
+    const cells = [0, 1, 2].map(() => textCell({ kind: 'text' }, 'mysql'));
+    for (const r of rows) {
+      writeTextRow(out, cells, r);
+      out.rows++;
+    }
     const data = out.flush();
-    expect(data.rows).toBe(3);
+    expect(data.rows).toBe(4);
     expect(data.pieces.length).toBeGreaterThan(1);
     expect(parseLines(Buffer.concat(data.pieces).toString())).toEqual(rows);
   });
