@@ -39,34 +39,26 @@ export interface TableRows {
 /** Opens a table's rows for a chunk, in buffers from `alloc`. */
 export type TableRowsFactory = (alloc?: Alloc) => TableRows;
 
-/** How a seed table's rows are encoded in `format` (binary: the PostgreSQL variant's column types). */
-export function tableRows(schema: SchemaDef, table: SeedTable, dialect: Dialect, format: RowFormat): TableRowsFactory {
-  const types = columnTypes(schema, table);
-  if (format === 'binary') {
-    if (dialect !== 'postgres') throw new Error(`binary rows are PostgreSQL's COPY format, not ${dialect}'s`);
-    const cells = types.map(binaryCell);
-    return (alloc) => {
-      const out = new ByteBuffer('binary', alloc);
-      return {
-        write(row) {
-          writeTuple(out, cells, row);
-          out.rows++;
-        },
-        flush: () => out.flush(),
-      };
-    };
-  }
-  const cells = types.map((type) => textCell(type, dialect));
+/** Rows into buffers of `format`, each written by `writeRow`. */
+function rowsOf<C>(format: RowFormat, cells: readonly C[], writeRow: (out: ByteBuffer, cells: readonly C[], row: Row) => void): TableRowsFactory {
   return (alloc) => {
-    const out = new ByteBuffer('text', alloc);
+    const out = new ByteBuffer(format, alloc);
     return {
       write(row) {
-        writeTextRow(out, cells, row);
+        writeRow(out, cells, row);
         out.rows++;
       },
       flush: () => out.flush(),
     };
   };
+}
+
+/** How a seed table's rows are encoded in `format` (binary: the PostgreSQL variant's column types). */
+export function tableRows(schema: SchemaDef, table: SeedTable, dialect: Dialect, format: RowFormat): TableRowsFactory {
+  const types = columnTypes(schema, table);
+  if (format === 'text') return rowsOf(format, types.map((type) => textCell(type, dialect)), writeTextRow);
+  if (dialect !== 'postgres') throw new Error(`binary rows are PostgreSQL's COPY format, not ${dialect}'s`);
+  return rowsOf(format, types.map(binaryCell), writeTuple);
 }
 
 const UNESCAPES: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r' };
