@@ -53,10 +53,11 @@ function int64(out: ByteSink, n: number): void {
   int32(out, n - hi * TWO32);
 }
 
+/** A number, or a string of decimal digits, that is a whole number in range and exact (no silent rounding past 2^53). */
 function wholeNumber(v: unknown, bits: number): number {
-  const n = typeof v === 'number' ? v : Number(v);
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^[+-]?\d+$/.test(v) ? Number(v) : Number.NaN;
   const limit = 2 ** (bits - 1);
-  if (!Number.isInteger(n) || n < -limit || n >= limit) throw new Error(`not a ${bits}-bit integer: ${String(v)}`);
+  if (!Number.isSafeInteger(n) || n < -limit || n >= limit) throw new Error(`not a ${bits}-bit integer: ${String(v)}`);
   return n;
 }
 
@@ -90,7 +91,7 @@ function text(out: ByteSink, s: string, prefix = -1): void {
 /** Byte offsets of the 16 hex pairs in the canonical 8-4-4-4-12 form. */
 const CANONICAL = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 
-/** A UUID as its 16 bytes: a Uuid's words, a string in the canonical form at once, else any hyphenation uuid_in accepts. */
+/** A UUID as its 16 bytes: a Uuid's words, a string in the canonical form at once, else any form uuid_in accepts. */
 function uuid(out: ByteSink, v: unknown): void {
   out.ensure(20);
   int32(out, 16);
@@ -121,29 +122,40 @@ function uuid(out: ByteSink, v: unknown): void {
   uuidLoose(s, b, p);
 }
 
-/** Hex digits with hyphens anywhere between pairs (uuid_in's leniency); throws on anything else. */
+/**
+ * uuid_in's own rules: optional braces around 32 hex digits, and at most
+ * one hyphen after each group of four (not after the last); throws on
+ * anything else, as the server would.
+ */
 function uuidLoose(s: string, b: Buffer, start: number): void {
-  let p = start;
-  let i = 0;
-  while (i < s.length) {
-    const c = s.charCodeAt(i++);
-    if (c === 0x2d && p > start) continue;
+  const bad = () => new Error(`not a UUID: ${s}`);
+  const braces = s.charCodeAt(0) === 0x7b;
+  let i = braces ? 1 : 0;
+  for (let k = 0; k < 16; k++) {
+    const c = s.charCodeAt(i);
+    const d = s.charCodeAt(i + 1);
     const hi = c < 128 ? HEX_VALUE[c]! : -1;
-    const d = s.charCodeAt(i++);
     const lo = d < 128 ? HEX_VALUE[d]! : -1;
-    if (hi < 0 || lo < 0 || p === start + 16) throw new Error(`not a UUID: ${s}`);
-    b[p++] = (hi << 4) | lo;
+    if (hi < 0 || lo < 0) throw bad(); // NaN past the end is not below 128
+    b[start + k] = (hi << 4) | lo;
+    i += 2;
+    if (s.charCodeAt(i) === 0x2d && k % 2 === 1 && k < 15) i++;
   }
-  if (p !== start + 16) throw new Error(`not a UUID: ${s}`);
+  if (braces && s.charCodeAt(i++) !== 0x7d) throw bad();
+  if (i !== s.length) throw bad();
 }
 
-/** timestamptz from Unix milliseconds: microseconds since 2000-01-01 UTC. */
+/**
+ * timestamptz from Unix milliseconds (or a Date): microseconds since
+ * 2000-01-01 UTC, in whole seconds like the text form (src/seed/text-cells.ts;
+ * generated times have nothing smaller), so both formats store the same.
+ */
 function timestamp(out: ByteSink, v: unknown): void {
-  const ms = v as number;
+  const ms = typeof v === 'number' ? v : v instanceof Date ? v.getTime() : Number.NaN;
   if (!Number.isFinite(ms)) throw new Error(`not a time: ${String(v)}`);
   out.ensure(12);
   int32(out, 8);
-  int64(out, Math.round((ms - PG_EPOCH_MS) * 1000));
+  int64(out, (Math.floor(ms / 1000) - PG_EPOCH_MS / 1000) * 1_000_000);
 }
 
 function textArray(out: ByteSink, v: unknown): void {

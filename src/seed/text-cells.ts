@@ -105,7 +105,7 @@ function two(b: Buffer, p: number, n: number): void {
 /** A time as `YYYY-MM-DD HH:MM:SS` in UTC, `+00` after it for PostgreSQL (MySQL's session runs in UTC while seeding). */
 function timeWriter(offset: string): TextCellWriter {
   return (out, v) => {
-    const ms = v as number;
+    const ms = typeof v === 'number' ? v : v instanceof Date ? v.getTime() : Number.NaN;
     if (!Number.isFinite(ms)) throw new Error(`not a time: ${String(v)}`);
     const secs = Math.floor(ms / 1000);
     const day = Math.floor(secs / 86400);

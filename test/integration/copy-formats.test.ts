@@ -74,7 +74,7 @@ const AWKWARD: Record<string, Row[]> = {
   users: [[id(1), 'zoë\t"🚀"\\N', 'a@b.c', '$scrypt$ln=4,r=8,p=1$x$y', at('1999-12-31T23:59:59Z'), at('2025-06-30T12:00:00Z')]],
   sessions: [[id(2), id(1), 'line one\nline two\r\n', { model: 'qwen-max', nested: { list: [1, 'é', null, true], tab: '\t' } }, at('2024-02-29T00:00:00Z'), at('2024-02-29T00:00:01Z')]],
   runs: [[id(3), id(2), id(1), 'back\\slash \\t not a tab', 'completed', { model: 'm' }, null, { cost_usd: 0.00012, big: 12345678901 }, at('2024-03-01T00:00:00Z'), at('2024-03-01T01:00:00Z'), null]],
-  messages: [[id(4), id(3), 'user', '', 'text', null, at('1970-01-01T00:00:00Z')]],
+  messages: [[id(4), id(3), 'user', '', 'text', null, at('1970-01-01T00:00:00.750Z')]], // whole seconds in both formats
   files: [[id(5), id(3), 'naïve.csv', '/workspace/runs/x/naïve.csv', 12345678901, 'text/csv', 'ab'.repeat(32), at('2024-03-01T00:30:00Z')]],
   settings: [[id(6), null, 'key\tname', 'value "quoted"', at('2024-03-01T00:00:00Z'), at('2024-03-01T00:00:00Z')]],
   gallery: [[id(7), id(1), id(3), 'T', null, ['/a b', 'c"d', '{x,y}', 'back\\slash', '', 'NULL', 'é'], [], at('2024-03-02T00:00:00Z')]],

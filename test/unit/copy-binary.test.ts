@@ -10,6 +10,8 @@ import { Rng } from '../../src/seed/random.js';
 import { Uuid } from '../../src/seed/uuid.js';
 import { generators } from '../../seeds/index.js';
 
+const fixed = (v: unknown) => binaryCell({ kind: 'bigint' })(new ByteBuffer('binary'), v);
+
 /** One cell's bytes, as hex: its 32-bit length, then its value. */
 function cell(type: LogicalType, v: unknown): string {
   const out = new ByteBuffer('binary');
@@ -29,14 +31,24 @@ describe('binary COPY cells', () => {
     expect(cell({ kind: 'id' }, hex)).toBe(len(16) + hex);
     expect(cell({ kind: 'id' }, '0190f3a1-b2c37d4e-8f00-1122-33445566')).toBe(len(16) + hex);
     expect(cell({ kind: 'id' }, new Uuid(0x0190f3a1, 0xb2c37d4e, 0x8f001122, 0x33445566))).toBe(len(16) + hex);
-    for (const bad of ['0190f3a1-b2c3-7d4e-8f00-11223344556', '0190f3a1-b2c3-7d4e-8f00-1122334455667', 'g190f3a1-b2c3-7d4e-8f00-112233445566', '0190f3a1-b2c3-7d4e-8f00-11223344556é', '-0190f3a1b2c37d4e8f00112233445566', '']) {
+    // What PostgreSQL's uuid_in accepts besides: braces, a hyphen after any group of four digits.
+    expect(cell({ kind: 'id' }, `{${canonical}}`)).toBe(len(16) + hex);
+    expect(cell({ kind: 'id' }, '0190-f3a1-b2c3-7d4e-8f00-1122-3344-5566')).toBe(len(16) + hex);
+    for (const bad of [
+      '0190f3a1-b2c3-7d4e-8f00-11223344556', '0190f3a1-b2c3-7d4e-8f00-1122334455667', 'g190f3a1-b2c3-7d4e-8f00-112233445566',
+      '0190f3a1-b2c3-7d4e-8f00-11223344556é', '-0190f3a1b2c37d4e8f00112233445566', '', `${hex}-`, '0190f3a1--b2c3-7d4e-8f00-112233445566',
+      '01-90-f3-a1-b2-c3-7d-4e-8f-00-11-22-33-44-55-66', `{${canonical}`, `${canonical}}`,
+    ]) {
       expect(() => cell({ kind: 'id' }, bad), bad).toThrow(/not a UUID/);
     }
   });
 
   it('writes times as microseconds since 2000-01-01 UTC, before it too', () => {
+    expect(cell({ kind: 'timestamp' }, Date.UTC(1999, 11, 31, 23, 59, 59, 500))).toBe(len(8) + 'fffffffffff0bdc0');
     expect(cell({ kind: 'timestamp' }, Date.UTC(2000, 0, 1))).toBe(len(8) + '0000000000000000');
-    expect(cell({ kind: 'timestamp' }, Date.UTC(2000, 0, 1, 0, 0, 1, 234))).toBe(len(8) + (1_234_000).toString(16).padStart(16, '0'));
+    // Whole seconds, as the text form writes them (generated times have nothing smaller); a Date works too.
+    expect(cell({ kind: 'timestamp' }, Date.UTC(2000, 0, 1, 0, 0, 1, 999))).toBe(len(8) + (1_000_000).toString(16).padStart(16, '0'));
+    expect(cell({ kind: 'timestamp' }, new Date(Date.UTC(2000, 0, 1, 0, 0, 1)))).toBe(len(8) + (1_000_000).toString(16).padStart(16, '0'));
     // 2025-01-02 03:04:05 UTC is 789,102,245 s after 2000-01-01 (PostgreSQL: extract(epoch from its difference)).
     expect(cell({ kind: 'timestamp' }, Date.UTC(2025, 0, 2, 3, 4, 5))).toBe(len(8) + (789_102_245_000_000).toString(16).padStart(16, '0'));
     expect(cell({ kind: 'timestamp' }, Date.UTC(1999, 11, 31, 23, 59, 59))).toBe(len(8) + 'fffffffffff0bdc0');
@@ -53,6 +65,8 @@ describe('binary COPY cells', () => {
     expect(() => cell({ kind: 'smallint' }, 40_000)).toThrow(/16-bit/);
     expect(() => cell({ kind: 'int' }, 2 ** 31)).toThrow(/32-bit/);
     expect(() => cell({ kind: 'int' }, 1.5)).toThrow(/32-bit/);
+    expect(cell({ kind: 'int' }, '-42')).toBe(len(4) + 'ffffffd6');
+    for (const bad of ['', ' 7 ', '1e3', true, null, '9007199254740993']) expect(() => fixed(bad), String(bad)).toThrow(/64-bit/);
   });
 
   it('writes text as UTF-8 with nothing escaped, short and long, ASCII or not', () => {
