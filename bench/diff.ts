@@ -7,7 +7,7 @@
  *   npm run bench:diff                      # builds, then runs this
  *   node dist/bench/diff.js --runs 11 --tables 500
  *
- * - Starts a throwaway PostgreSQL from the system's binaries (bench/pg-server.ts),
+ * - Starts a throwaway PostgreSQL from the system's binaries (test/support/servers.ts),
  *   or uses DBKIT_BENCH_PG_URL (an admin URL: the bench creates and drops its
  *   own databases there) with the pg_dump on PATH.
  * - Builds two databases: "big" = the agents schema (dbkit migrate) + N generated
@@ -35,7 +35,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { findExecutable, startPostgres, type PgServer } from './pg-server.js';
+import { findExecutable, startSystemPostgres, type Server } from '../test/support/servers.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'); // dist/bench -> checkout
 const CLI = join(ROOT, 'dist', 'cli', 'dbkit.cjs'); // the bundled CLI, as installed
@@ -242,7 +242,7 @@ async function inProcessDiff(url: string, cwd: string): Promise<Record<Phase, nu
 interface Setup {
   adminUrl: string;
   pgDump: string;
-  server: PgServer | null;
+  server: (Server & { binDir: string }) | null;
 }
 
 function dbUrl(adminUrl: string, db: string): string {
@@ -271,15 +271,14 @@ async function main(cleanups: Array<() => Promise<void>>): Promise<void> {
   const setup: Setup = await (async () => {
     const external = process.env.DBKIT_BENCH_PG_URL;
     if (external) {
-      const pgDump = findExecutable('pg_dump');
+      const pgDump = findExecutable(['pg_dump']);
       if (!pgDump) throw new Error('DBKIT_BENCH_PG_URL is set but pg_dump is not on PATH');
       return { adminUrl: external, pgDump, server: null };
     }
-    const server = await startPostgres();
+    const server = await startSystemPostgres();
     cleanups.push(() => server.stop());
-    process.on('exit', () => server.kill());
     // Next to the server binary: /usr/bin/pg_dump may be a version-picking wrapper script (Debian's pg_wrapper).
-    const pgDump = existsSync(join(server.binDir, 'pg_dump')) ? join(server.binDir, 'pg_dump') : findExecutable('pg_dump');
+    const pgDump = existsSync(join(server.binDir, 'pg_dump')) ? join(server.binDir, 'pg_dump') : findExecutable(['pg_dump']);
     if (!pgDump) throw new Error(`no pg_dump next to ${server.binDir}/postgres nor on PATH`);
     return { adminUrl: server.url, pgDump, server };
   })();

@@ -28,6 +28,9 @@ export type Alloc = (bytes: number) => Buffer;
 const fresh: Alloc = (bytes) => Buffer.allocUnsafeSlow(bytes);
 const EMPTY = Buffer.alloc(0);
 
+/** Node's own UTF-8 writer, without Buffer#write's argument checks (callers make room first). */
+export type Utf8Buffer = Buffer & { utf8Write(s: string, offset: number): number };
+
 /** Where cell writers put bytes: `ensure(n)` makes room for n more bytes at `pos` of `buf`. */
 export interface ByteSink {
   buf: Buffer;

@@ -3,7 +3,7 @@
  * of their own (seed x user ordinal), so the data does not depend on how the
  * run is chunked, and the same seed gives the same rows.
  */
-import { Uuid } from './uuid.js';
+import { HEX, Uuid } from './uuid.js';
 
 /** 32-bit mix of a string and numbers (FNV-1a, then murmur's finalizer). */
 export function hash32(...parts: (string | number)[]): number {
@@ -25,7 +25,6 @@ export function hash32(...parts: (string | number)[]): number {
   return h >>> 0;
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 export class Rng {

