@@ -16,4 +16,5 @@ export const commands = {
   unlock: () => import('../commands/unlock.js'),
   diff: () => import('../commands/diff.js'),
   checkIndexes: () => import('../commands/check-indexes.js'),
+  docs: () => import('../commands/docs.js'),
 };

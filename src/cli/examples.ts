@@ -9,6 +9,7 @@ export const EXAMPLES: Record<string, string[]> = {
   seed: ['npx dbkit seed                               # 100 users in the embedded database', 'dbkit seed --users 400 --seed 7 --truncate --yes --json'],
   diff: ['dbkit diff --url "$DATABASE_URL"', 'dbkit diff --sql > fix.sql                   # review, then run it yourself'],
   'check-indexes': ['dbkit check-indexes --strict --json'],
+  docs: ['dbkit docs                                   # docs/agents.md and docs/chat.md, from the definition', 'dbkit docs --check                           # in CI: exit 1 when the committed docs are stale', 'dbkit docs --url "$DATABASE_URL" --out docs/prod   # the live database, differences marked'],
   wait: ['dbkit wait --timeout 90 && dbkit migrate'],
   unlock: ['dbkit unlock --url "$DATABASE_URL"'],
   completion: ['source <(dbkit completion bash)              # in ~/.bashrc', 'dbkit completion zsh > "${fpath[1]}/_dbkit"'],

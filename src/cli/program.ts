@@ -139,6 +139,20 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .action(async (opts, cmd: Command) => set(await (await (await load()).checkIndexes()).checkIndexesCommand(opts, ...io(cmd))));
 
   program
+    .command('docs')
+    .description('write a Markdown document per schema with a Mermaid ER diagram (from the definition; a live database with --url)')
+    .option('--out <dir>', 'directory to write to (default docs)')
+    .option('--check', 'write nothing; exit 1 when a document in --out is stale or missing (for CI)')
+    .option('--stdout', 'print the documents instead of writing them')
+    .addHelpText(
+      'after',
+      '\nWithout --url: one document per schema (--schema: just that one), both variants side by side, from the\n' +
+        'definition alone. With --url: <schema>.<dialect>.live.md, the live database beside the definition, each\n' +
+        'difference (as dbkit diff reports it) marked. DATABASE_URL and .env are not used: only --url goes live.',
+    )
+    .action(async (opts, cmd: Command) => set(await (await (await load()).docs()).docsCommand(opts, ...io(cmd))));
+
+  program
     .command('completion')
     .description('print a shell completion script (bash or zsh)')
     .argument('[shell]', 'bash or zsh', 'bash')
