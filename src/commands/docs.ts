@@ -26,14 +26,15 @@ interface Made {
   docs: SchemaDoc[];
   /** Live: where it ran (for --json), and how many differences. */
   live: { where: ReturnType<typeof whereJson>; differences: number } | null;
+  /** The command that writes these documents again, as this run was asked (for `--check`'s message). */
+  refresh: string;
 }
 
 function fromDefinition(schema: string | undefined, out: string): Made {
   if (schema !== undefined && !schemaNames.includes(schema)) {
     throw new UsageError(`unknown schema "${schema}": use one of ${schemaNames.join(', ')}`);
   }
-  const command = refreshCommand({ out });
-  return { docs: (schema ? [schema] : schemaNames).map((s) => definitionDoc(s, command)), live: null };
+  return { docs: (schema ? [schema] : schemaNames).map((s) => definitionDoc(s)), live: null, refresh: refreshCommand({ schema, out }) };
 }
 
 async function fromDatabase(globals: GlobalOptions, out: string, io: Io): Promise<Made> {
@@ -47,9 +48,10 @@ async function fromDatabase(globals: GlobalOptions, out: string, io: Io): Promis
       where: `${config.target.display}, namespace \`${conn.namespace}\``,
       actual,
       changes,
-      command: refreshCommand({ url: config.target.display, schema: config.schemaName, out }),
+      command: refreshCommand({ url: config.target.display, schema: config.schemaName }),
     });
-    return { docs: [doc], live: { where: whereJson(conn), differences: changes.length } };
+    const refresh = refreshCommand({ url: config.target.display, schema: config.schemaName, out });
+    return { docs: [doc], live: { where: whereJson(conn), differences: changes.length }, refresh };
   });
 }
 
@@ -92,7 +94,7 @@ export async function docsCommand(opts: DocsOptions, globals: GlobalOptions, io:
       io.emitJson({ ...head, files: results.map((r) => ({ file: r.shown, ...summary(r.doc), status: r.status })), stale: stale.map((r) => r.shown) });
     } else if (stale.length) {
       const what = stale.map((r) => `${r.shown} is ${r.status}`).join(', ');
-      io.out(`${what}: run ${rendered[0]!.doc.command} to refresh`);
+      io.out(`${what}: run ${made.refresh} to refresh`);
     } else {
       io.out(`docs up to date: ${results.map((r) => r.shown).join(', ')}`);
     }

@@ -29,13 +29,16 @@ const counts = (s: DbSchema) => {
   return `${tables.length} tables, ${fks} foreign keys`;
 };
 
-/** `dbkit docs [--out DIR]` as the reader should run it again. */
-export function refreshCommand(parts: { url?: string; schema?: string; out: string }): string {
+/** A word a POSIX shell reads back as is (single-quoted unless plain). */
+const shellWord = (w: string): string => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
+
+/** `dbkit docs [--url U] [--schema S] [--out DIR]`: what writes the same documents again. */
+export function refreshCommand(parts: { url?: string; schema?: string; out?: string }): string {
   return [
     'dbkit docs',
-    parts.url ? `--url ${parts.url}` : '',
+    parts.url ? `--url ${shellWord(parts.url)}` : '',
     parts.schema ? `--schema ${parts.schema}` : '',
-    parts.out !== 'docs' ? `--out ${parts.out}` : '',
+    parts.out && parts.out !== 'docs' ? `--out ${shellWord(parts.out)}` : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -44,7 +47,7 @@ export function refreshCommand(parts: { url?: string; schema?: string; out: stri
 export const definitionFile = (schemaName: string): string => `${schemaName}.md`;
 export const liveFile = (schemaName: string, dialect: Dialect): string => `${schemaName}.${dialect}.live.md`;
 
-export function definitionDoc(schemaName: string, command: string): SchemaDoc {
+export function definitionDoc(schemaName: string): SchemaDoc {
   const def = schemas[schemaName];
   if (!def) throw new Error(`unknown schema ${schemaName}`);
   const native = variantOf(schemaName, def.native);
@@ -56,7 +59,7 @@ export function definitionDoc(schemaName: string, command: string): SchemaDoc {
       `The \`${schemaName}\` schema as dbkit defines it (\`src/schema/${schemaName}.ts\`), in its two variants side by side: ` +
       `${native.label} (native: it matches the schema document exactly) and ${other.label}. ` +
       `${counts(native.schema)}. \`dbkit sql --schema ${schemaName} --dialect ${def.native}\` prints the DDL.`,
-    command,
+    command: refreshCommand({}),
     variants: [native, other],
     diagramVariant: 0,
     tableOrder: def.tables.map((t) => t.name),

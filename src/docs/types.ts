@@ -25,7 +25,11 @@ export interface SchemaDoc {
   file: string;
   /** The paragraph under the title (Markdown). */
   intro: string;
-  /** The command that writes this document again (shown in its header and by `--check`). */
+  /**
+   * The command that writes this document again, for its header. It must not
+   * depend on how the document was asked for (`--schema`, `--out`), or
+   * `--check` would find a document written another way stale.
+   */
   command: string;
   variants: DocVariant[];
   /** The variant the diagram is drawn from. */
