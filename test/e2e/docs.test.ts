@@ -38,7 +38,7 @@ describe('dbkit docs: the committed documents', () => {
 });
 
 describe('dbkit docs: from the definition', () => {
-  it('writes one document per schema, then finds nothing to change; the bytes are those committed', async () => {
+  it('writes one document per schema, then finds nothing to change; the bytes are those committed', { timeout: 120_000 }, async () => {
     const cwd = tmp();
     const first = await dbkit(['docs', '--json'], { cwd });
     expect(first.code, first.stderr).toBe(0);
@@ -59,7 +59,7 @@ describe('dbkit docs: from the definition', () => {
     );
   });
 
-  it('--check: exit 1 and one line naming the stale or missing files and the command that refreshes them', async () => {
+  it('--check: exit 1 and one line naming the stale or missing files and the command that refreshes them', { timeout: 180_000 }, async () => {
     const cwd = tmp();
     expect((await dbkit(['docs', '--out', 'site/db'], { cwd })).code).toBe(0);
     const chat = path.join(cwd, 'site/db/chat.md');
@@ -87,7 +87,7 @@ describe('dbkit docs: from the definition', () => {
     expect(fs.existsSync(path.join(cwd, 'site/db/agents.md'))).toBe(false);
   });
 
-  it('--stdout prints the documents and writes nothing; usage errors exit 2', async () => {
+  it('--stdout prints the documents and writes nothing; usage errors exit 2', { timeout: 120_000 }, async () => {
     const cwd = tmp();
     const r = await dbkit(['docs', '--stdout', '--schema', 'agents'], { cwd });
     expect(r.code).toBe(0);
@@ -106,7 +106,7 @@ describe('dbkit docs: from the definition', () => {
     expect(r.code).toBe(0);
   });
 
-  it('has help with examples, and completes', async () => {
+  it('has help with examples, and completes', { timeout: 120_000 }, async () => {
     const help = await dbkit(['help', 'docs']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: dbkit docs [options]');
@@ -136,7 +136,7 @@ const LIVE = {
 } as const;
 
 describe.each(Object.keys(LIVE) as Array<keyof typeof LIVE>)('dbkit docs --url on %s', (engine) => {
-  it('documents the live schema beside the definition, marks what `dbkit diff` finds, and --check notices a change', async () => {
+  it('documents the live schema beside the definition, marks what `dbkit diff` finds, and --check notices a change', { timeout: 240_000 }, async () => {
     const e = LIVE[engine];
     const db = await e.fresh('docs');
     cleanups.push(db.drop);
