@@ -9,6 +9,7 @@ export const commands = {
   rollback: () => import('../commands/rollback.js'),
   status: () => import('../commands/status.js'),
   make: () => import('../commands/make.js'),
+  hash: () => import('../commands/hash.js'),
   sql: () => import('../commands/sql.js'),
   seed: () => import('../commands/seed.js'),
   init: () => import('../commands/init.js'),

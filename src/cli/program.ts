@@ -70,6 +70,7 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .option('--steps <n>', 'undo the last N migrations')
     .option('--all', 'undo every migration')
     .option('--dry-run', 'print the SQL that would run; change nothing')
+    .option('--force', 'also roll back migrations whose down cannot bring back the data their up removed')
     .action(async (opts, cmd: Command) => set(await (await (await load()).rollback()).rollbackCommand(opts, ...io(cmd))));
 
   program
@@ -83,6 +84,11 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .description('create an empty migration file in migrations/<schema>/')
     .argument('<name>', 'what the migration does, e.g. add_user_locale')
     .action(async (name: string, _opts, cmd: Command) => set(await (await (await load()).make()).makeCommand(name, ...io(cmd))));
+
+  program
+    .command('hash')
+    .description('record the migrations folder in its sum file (migrations/<schema>/dbkit.sum), e.g. after resolving a merge')
+    .action(async (_opts, cmd: Command) => set(await (await (await load()).hash()).hashCommand(...io(cmd))));
 
   program
     .command('sql')
@@ -130,6 +136,7 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .command('diff')
     .description('compare the live database with the expected definition (exit 1 on drift)')
     .option('--sql', 'print a reviewable fix script for this dialect (never run)')
+    .option('--at <migration>', 'compare with the definition as of this migration (its snapshot) instead of the newest')
     .action(async (opts, cmd: Command) => set(await (await (await load()).diff()).diffCommand(opts, ...io(cmd))));
 
   program

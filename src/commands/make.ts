@@ -4,7 +4,8 @@ import path from 'node:path';
 import { UsageError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
-import { sourceMigrationsRoot } from '../paths.js';
+import { migrationsRoot } from '../paths.js';
+const sourceMigrationsRoot = migrationsRoot();
 import { loadSettings } from '../config/load.js';
 
 
