@@ -10,6 +10,7 @@ export const commands = {
   status: () => import('../commands/status.js'),
   make: () => import('../commands/make.js'),
   hash: () => import('../commands/hash.js'),
+  check: () => import('../commands/check.js'),
   sql: () => import('../commands/sql.js'),
   seed: () => import('../commands/seed.js'),
   init: () => import('../commands/init.js'),

@@ -86,6 +86,11 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .action(async (name: string, _opts, cmd: Command) => set(await (await (await load()).make()).makeCommand(name, ...io(cmd))));
 
   program
+    .command('check')
+    .description('check the migrations offline: sum file, snapshot = src/schema/, replay in an in-memory PGlite; --url replays on a scratch namespace of that server')
+    .action(async (_opts, cmd: Command) => set(await (await (await load()).check()).checkCommand(...io(cmd))));
+
+  program
     .command('hash')
     .description('record the migrations folder in its sum file (migrations/<schema>/dbkit.sum), e.g. after resolving a merge')
     .action(async (_opts, cmd: Command) => set(await (await (await load()).hash()).hashCommand(...io(cmd))));

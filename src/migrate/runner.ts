@@ -21,9 +21,12 @@ import { pickMigration } from './folder.js';
 import type { HeldLock } from './held-lock.js';
 import { MigrationInterrupt } from './interrupt.js';
 import { acquireMigrationLock } from './lock.js';
+import { engineMessage } from './errors.js';
 import { conflictError, findConflicts } from './ownership.js';
 import { loadMigrations, MIGRATION_TABLE, type LoadedMigration } from './source.js';
 import { classify, progressOf, readDatabaseState, type DatabaseState, type MigrationEntry } from './state.js';
+
+export { engineMessage };
 
 export interface Planned {
   name: string;
@@ -119,18 +122,6 @@ function migratorConfig(conn: Connection, migrations: LoadedMigration[], ctx: Ex
     // dbkit reports missing migrations itself (status); they must not block the others.
     disableMigrationsListValidation: true,
   };
-}
-
-/** The engine's own words, without the SQL text Knex puts in front of them. */
-export function engineMessage(err: unknown): string {
-  const e = err as { sqlMessage?: string; code?: string; message?: string };
-  if (e.sqlMessage) return `${e.sqlMessage}${e.code ? ` (${e.code})` : ''}`;
-  const msg = e.message ?? String(err);
-  const cut = msg.lastIndexOf(' - ');
-  const text = (cut >= 0 && /\b(CREATE|ALTER|DROP|INSERT|UPDATE|DELETE|SELECT|COMMENT)\b/.test(msg.slice(0, cut)) ? msg.slice(cut + 3) : msg)
-    .replace(/\s+/g, ' ')
-    .trim();
-  return e.code && /^[0-9A-Z]{5}$/.test(e.code) ? `${text} (SQLSTATE ${e.code})` : text;
 }
 
 /** Where a run stopped, truthfully: what of the running migration is in the database. */
