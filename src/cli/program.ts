@@ -81,9 +81,14 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
 
   program
     .command('make')
-    .description('create an empty migration file in migrations/<schema>/')
+    .description('make the next migration from the change of src/schema/ since the snapshot: both dialects, up and down (no build, no database)')
     .argument('<name>', 'what the migration does, e.g. add_user_locale')
-    .action(async (name: string, _opts, cmd: Command) => set(await (await (await load()).make()).makeCommand(name, ...io(cmd))));
+    .option('--rename <from=to>', 'declare a rename: table.old_column=new_column or old_table=new_table (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--no-renames', 'a drop plus an add that could be a rename is a drop and an add')
+    .option('--allow-data-loss', 'make it even when it drops data or can fail on existing rows (recorded in the migration)')
+    .option('--empty', 'a hand-written migration: empty SQL files to fill in (data changes)')
+    .option('--dry-run', 'print the SQL files; write nothing')
+    .action(async (name: string, opts, cmd: Command) => set(await (await (await load()).make()).makeCommand(name, opts, ...io(cmd))));
 
   program
     .command('check')

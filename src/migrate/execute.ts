@@ -123,20 +123,44 @@ async function inTransaction(trx: Knex, m: LoadedMigration, direction: Direction
   else await recordReverted(trx, ctx.conn, m, ctx.lock);
 }
 
-/** The model before statement `i` of a direction, and the operations of statement `i`. */
-function modelAt(m: LoadedMigration, direction: Direction, i: number, ctx: ExecutionContext) {
+/**
+ * Statements that belong together: consecutive statements that perform a
+ * common operation (an operation may take several statements: PostgreSQL's
+ * ADD CONSTRAINT ... NOT VALID then VALIDATE; MySQL's lookup of a name the
+ * engine chose, SET @v / PREPARE / EXECUTE / DEALLOCATE, which share session
+ * state a new run does not have). A run resumes a group from its start.
+ */
+export function statementGroups(statementOps: readonly number[][], count: number): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  for (let i = 0; i < count; i++) {
+    const prev = out[out.length - 1];
+    const ops = statementOps[i] ?? [];
+    const shared = i > 0 && ops.some((o) => (statementOps[i - 1] ?? []).includes(o));
+    if (prev && shared) prev.end = i + 1;
+    else out.push({ start: i, end: i + 1 });
+  }
+  return out;
+}
+
+/** Statements that are safe to run again after they took effect (their group is then re-run from these). */
+const IDEMPOTENT = /^ALTER TABLE .+ VALIDATE CONSTRAINT /s;
+
+/** The model before statement `start` of a direction, and the operations of statements start..end-1. */
+function modelAt(m: LoadedMigration, direction: Direction, start: number, end: number, ctx: ExecutionContext) {
   const meta = m.meta[direction];
   let model = ctx.modelBefore(m.name);
   if (direction === 'down') model = foldOperations(model, m.meta.up.operations);
-  const done = meta.statementOperations.slice(0, i).flat().map((j) => meta.operations[j]!);
-  const ops = (meta.statementOperations[i] ?? []).map((j) => meta.operations[j]!);
+  const done = [...new Set(meta.statementOperations.slice(0, start).flat())].map((j) => meta.operations[j]!);
+  const ops = [...new Set(meta.statementOperations.slice(start, end).flat())]
+    .filter((j) => !meta.statementOperations.slice(0, start).flat().includes(j))
+    .map((j) => meta.operations[j]!);
   return { before: foldOperations(model, done), ops };
 }
 
-async function decideAt(m: LoadedMigration, direction: Direction, i: number, ctx: ExecutionContext): Promise<Decision> {
+async function decideAt(m: LoadedMigration, direction: Direction, start: number, end: number, ctx: ExecutionContext): Promise<Decision> {
   let at: ReturnType<typeof modelAt>;
   try {
-    at = modelAt(m, direction, i, ctx);
+    at = modelAt(m, direction, start, end, ctx);
   } catch (err) {
     return { kind: 'unknown', found: `its operations do not fold (${(err as Error).message})` };
   }
@@ -157,25 +181,24 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
     await ctx.interrupt?.track(m.name, exec);
     if (pg) await exec(`SET lock_timeout = '${ctx.lockTimeoutMs}ms'`);
     try {
-      if (resumeAt !== null) {
-        ctx.note(`${m.name}: resuming ${direction === 'up' ? 'it' : 'its rollback'} at statement ${resumeAt + 1} of ${statements.length}, where an earlier run stopped`);
-      }
-      for (let i = resumeAt ?? 0; i < statements.length; i++) {
-        ctx.interrupt?.check();
-        ctx.running.statement = i;
+      let from = 0;
+      const again = new Set<number>();
+      if (resumeAt !== null && resumeAt < statements.length) {
+        const group = statementGroups(m.meta[direction].statementOperations, statements.length).find((g) => g.start <= resumeAt && resumeAt < g.end)!;
+        ctx.note(`${m.name}: resuming ${direction === 'up' ? 'it' : 'its rollback'} at statement ${group.start + 1} of ${statements.length}, where an earlier run stopped`);
         await ctx.lock.fence?.(knex);
-        if (i === resumeAt) {
-          const decision = await decideAt(m, direction, i, ctx);
-          if (decision.kind === 'done') {
-            ctx.note(`${m.name}: statement ${i + 1} had taken effect before that run stopped; going on after it`);
-            continue;
-          }
-          if (decision.kind === 'unknown') throw unknownState(m, direction, i, decision.found);
-          if (decision.kind === 'rebuild_index') await dropInvalidIndex(exec, decision.index, m, ctx);
+        const decision = await decideAt(m, direction, group.start, group.end, ctx);
+        if (decision.kind === 'unknown') throw unknownState(m, direction, resumeAt, decision.found);
+        if (decision.kind === 'rebuild_index') await dropInvalidIndex(exec, decision.index, m, ctx);
+        from = group.start;
+        if (decision.kind === 'done') {
+          ctx.note(`${m.name}: statement ${resumeAt + 1} had taken effect before that run stopped; going on after it`);
+          from = group.end;
+          for (let i = group.start; i < group.end; i++) if (IDEMPOTENT.test(statements[i]!)) again.add(i);
         }
-        await mark(i);
-        await runWithRetries(exec, m, direction, i, ctx);
       }
+      for (const i of [...again].sort((a, b) => a - b)) await runStatement(exec, knex, mark, m, direction, i, ctx);
+      for (let i = from; i < statements.length; i++) await runStatement(exec, knex, mark, m, direction, i, ctx);
     } finally {
       if (pg) await exec('RESET lock_timeout').catch(() => undefined);
     }
@@ -184,6 +207,22 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
     if (direction === 'up') await recordApplied(trx, ctx.conn, m, ctx.batch, ctx.lock);
     else await recordReverted(trx, ctx.conn, m, ctx.lock);
   });
+}
+
+async function runStatement(
+  exec: Exec,
+  knex: Knex,
+  mark: (i: number) => Promise<void>,
+  m: LoadedMigration,
+  direction: Direction,
+  i: number,
+  ctx: ExecutionContext,
+): Promise<void> {
+  ctx.interrupt?.check();
+  ctx.running!.statement = i;
+  await ctx.lock.fence?.(knex);
+  await mark(i);
+  await runWithRetries(exec, m, direction, i, ctx);
 }
 
 async function dropInvalidIndex(exec: Exec, index: string, m: LoadedMigration, ctx: ExecutionContext): Promise<void> {
@@ -202,11 +241,9 @@ async function runWithRetries(exec: Exec, m: LoadedMigration, direction: Directi
       const wait = 1000 * 2 ** (attempt - 1);
       ctx.note(lockWaitNote(m, i, ctx, attempt, wait));
       await pause(wait, ctx);
-      // A CREATE INDEX CONCURRENTLY that gave up leaves an invalid index behind.
-      const again = await decideAt(m, direction, i, ctx);
-      if (again.kind === 'done') return;
+      // A statement that failed took no effect, but CREATE INDEX CONCURRENTLY that gave up leaves an invalid index.
+      const again = await decideAt(m, direction, i, i + 1, ctx);
       if (again.kind === 'rebuild_index') await dropInvalidIndex(exec, again.index, m, ctx);
-      if (again.kind === 'unknown') throw unknownState(m, direction, i, again.found);
     }
   }
 }

@@ -77,8 +77,8 @@ export function sqlHeader(name: string, dialect: Dialect, direction: Direction, 
     meta.transactional
       ? 'runs in one transaction'
       : dialect === 'mysql'
-        ? 'MySQL commits DDL as it goes: progress is recorded after each statement, and a re-run resumes there'
-        : 'runs outside a transaction (CREATE INDEX CONCURRENTLY): progress is recorded after each statement, and a re-run resumes there',
+        ? 'MySQL commits DDL as it goes: runs statement by statement, recording which one runs; a re-run resumes there'
+        : 'runs outside a transaction, statement by statement, recording which one runs; a re-run resumes there',
     ...(d.dataLoss.length ? d.dataLoss.map((w) => `DATA LOSS: ${w}`) : []),
     ...d.warnings.map((w) => `warning: ${w}`),
     ...(direction === 'down' && !meta.down.restoresData ? ['this down migration cannot restore the data its up removed (dbkit rollback needs --force)'] : []),

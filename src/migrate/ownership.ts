@@ -66,6 +66,12 @@ function effects(o: Operation, d: Dialect): { creates: Named[]; removes: string[
       return { ...none, creates: o.index.implicit ? [] : [index(o.table, o.index.name)] };
     case 'drop_index':
       return { ...none, removes: [pg ? `relation:${o.index.name}` : `index:${o.table}.${o.index.name}`] };
+    case 'rename_index':
+      return {
+        creates: [index(o.table, o.to)],
+        removes: [pg ? `relation:${o.from}` : `index:${o.table}.${o.from}`],
+        removesPrefix: [],
+      };
     case 'create_enum':
       return pg ? { ...none, creates: [{ key: `type:${o.enum.name}`, label: `type ${o.enum.name}` }] } : none;
     case 'drop_enum':
@@ -82,6 +88,10 @@ function effects(o: Operation, d: Dialect): { creates: Named[]; removes: string[
     }
     case 'drop_trigger':
       return { ...none, removes: [pg ? `trigger:${o.trigger.table}.${o.trigger.name}` : `trigger:${o.trigger.name}`] };
+    case 'rename_trigger': {
+      const key = (n: string) => (pg ? `trigger:${o.table}.${n}` : `trigger:${n}`);
+      return { creates: [{ key: key(o.to), label: `trigger ${o.to} on ${o.table}` }], removes: [key(o.from)], removesPrefix: [] };
+    }
     default:
       return none;
   }

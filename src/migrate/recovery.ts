@@ -75,6 +75,13 @@ export function footprint(s: DbSchema, o: Operation): DbSchema {
     case 'drop_index':
       part(o.table, (t, i) => (i.indexes = t.indexes.filter((x) => x.name === o.index.name)));
       break;
+    case 'rename_index':
+      part(o.table, (t, i) => (i.indexes = t.indexes.filter((x) => x.name === o.from || x.name === o.to)));
+      break;
+    case 'add_check':
+    case 'drop_check':
+      part(o.table, (t, i) => (i.checks = (t.checks ?? []).filter((c) => c.name === o.check.name)));
+      break;
     case 'set_table_comment':
       part(o.table, (t, i) => (i.comment = t.comment));
       break;
@@ -92,9 +99,17 @@ export function footprint(s: DbSchema, o: Operation): DbSchema {
     case 'drop_trigger':
       out.triggers = s.triggers.filter((t) => t.name === o.trigger.name && t.table === o.trigger.table);
       break;
+    case 'rename_trigger':
+      out.triggers = s.triggers.filter((t) => t.table === o.table && (t.name === o.from || t.name === o.to));
+      break;
     case 'create_function':
     case 'drop_function':
       break; // not in the model
+    default: {
+      // An operation this version does not know: nothing proves it took effect.
+      const unknown: never = o;
+      throw new Error(`no footprint for operation ${(unknown as Operation).op}`);
+    }
   }
   return out;
 }

@@ -109,7 +109,9 @@ export interface DatabaseState {
 }
 
 export async function readDatabaseState(conn: Session): Promise<DatabaseState> {
-  const [knexRows, checksums] = await Promise.all([readKnexRows(conn), readChecksums(conn)]);
+  // One after the other: a session is one connection (node-postgres warns about overlapping queries).
+  const knexRows = await readKnexRows(conn);
+  const checksums = await readChecksums(conn);
   const applied = knexRows.map((r) => ({ ...r, checksum: checksums.get(r.name)?.checksum ?? null }));
   return { applied, checksums };
 }
