@@ -2,7 +2,7 @@
  * Pipelines get killed: a run killed at any moment must leave a database that
  * the next `dbkit migrate` completes, with no stale lock and nothing doubled.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedVariant } from '../../src/dialects.js';
 import { diff } from '../../src/diff/differ.js';
 import { normalize } from '../../src/schema/normalize.js';
@@ -10,6 +10,10 @@ import type { Dialect } from '../../src/schema/model.js';
 import { introspected } from '../support/catalog.js';
 import { dbkit, dbkitKilledAfter, json } from '../support/cli.js';
 import { adminExec, adminQuery, freshMysql, freshPostgres } from '../support/databases.js';
+import { checkout, CHANGES, type Checkout } from '../support/checkout.js';
+import { tempDirs } from '../support/tmp.js';
+
+const tmp = tempDirs('dbkit-crash-');
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -60,6 +64,68 @@ describe.each(['postgres', 'mysql'] as const)('%s', (engine) => {
     await adminExec(url, 'UPDATE dbkit_migrations_lock SET is_locked = 1');
     await expectComplete(engine, url);
   }, 60_000);
+});
+
+/**
+ * Migrations of several statements each, made by `dbkit make` (on MySQL a column and its foreign key, an
+ * index, a table and its foreign keys; on PostgreSQL the same, the index built CONCURRENTLY outside a
+ * transaction): killed at random moments of `migrate` and of `rollback`, a plain re-run finishes.
+ */
+describe.each(['postgres', 'mysql'] as const)('%s: multi-statement migrations', (engine) => {
+  let co: Checkout;
+  const base = '20250101000700_create_gallery';
+  beforeAll(async () => {
+    co = checkout(tmp());
+    for (const name of ['add_files_session', 'index_messages_type', 'create_tags']) {
+      CHANGES.find((c) => c.name === name)!.edit(co);
+      const r = await co.run(['make', name]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+  }, 120_000);
+
+  async function atBase(): Promise<string> {
+    const url = await fresh(engine);
+    const r = await co.run(['migrate', '--url', url, '--schema', 'agents', '--to', base, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    return url;
+  }
+
+  async function finishAndCheck(url: string, what: string): Promise<void> {
+    const args = ['--url', url, '--schema', 'agents'];
+    const status = json<{ migrations: { name: string; interrupted?: { direction: string } }[] }>(await co.run(['status', ...args, '--json']));
+    if (status.migrations.some((m) => m.interrupted?.direction === 'down')) {
+      const back = await co.run(['rollback', ...args, '--steps', '1', '--yes']);
+      expect(back.code, `${what}: finishing the rollback: ${back.stderr}`).toBe(0);
+    }
+    const r = await co.run(['migrate', ...args, '--lock-timeout', '10']);
+    expect(r.code, `${what}: ${r.stderr}`).toBe(0);
+    expect((await co.run(['status', '--check', ...args])).code, what).toBe(0);
+    const d = await co.run(['diff', ...args]);
+    expect(d.code, `${what}: ${d.stdout}`).toBe(0);
+  }
+
+  it('killed with SIGKILL at 8 random moments of migrate and of rollback, a plain re-run completes', async () => {
+    const url = await atBase();
+    const t0 = Date.now();
+    expect((await co.run(['migrate', '--url', url, '--schema', 'agents', '--quiet'])).code).toBe(0);
+    const up = Date.now() - t0;
+    const t1 = Date.now();
+    expect((await co.run(['rollback', '--url', url, '--schema', 'agents', '--steps', '3', '--yes', '--quiet'])).code).toBe(0);
+    const down = Date.now() - t1;
+    let killed = 0;
+    for (let i = 0; i < 8; i++) {
+      const rollingBack = i % 2 === 1;
+      const target = await atBase();
+      if (rollingBack) expect((await co.run(['migrate', '--url', target, '--schema', 'agents', '--quiet'])).code).toBe(0);
+      const whole = rollingBack ? down : up;
+      const ms = Math.round(80 + Math.random() * Math.max(0, whole - 80));
+      const args = rollingBack ? ['rollback', '--steps', '3', '--yes'] : ['migrate'];
+      const run = await dbkitKilledAfter([...args, '--url', target, '--schema', 'agents'], ms, { env: { DBKIT_ROOT: co.root } });
+      if (run.killed) killed++;
+      await finishAndCheck(target, `after a SIGKILL at ${ms} ms of ${args[0]} (a whole run ${whole} ms)`);
+    }
+    expect(killed, 'runs actually killed').toBeGreaterThan(0);
+  }, 600_000);
 });
 
 describe('mysql', () => {

@@ -117,6 +117,6 @@ describe.each([
         await ok(['diff', ...on(existing.url), '--at', order[i - 1]!], `diff --at ${order[i - 1]} after rolling back ${order[i]}`);
         expect(await counts(existing.url, TABLES[schema]), `rows after rolling back ${order[i]}`).toEqual(rows);
       }
-    }, 1_200_000);
+    }, 3_600_000);
   }
 });

@@ -106,3 +106,21 @@ describe('recovery: did the statement take effect?', () => {
     expect(decide(modelBefore, [], modelBefore)).toEqual({ kind: 'run' });
   });
 });
+
+describe('statement groups (resumed from their start)', () => {
+  it('consecutive statements sharing an operation belong together', async () => {
+    const { statementGroups } = await import('../../src/migrate/execute.js');
+    // MySQL: drop a foreign key whose name the engine chose (SET, PREPARE, EXECUTE, DEALLOCATE), then a column.
+    expect(statementGroups([[0], [0], [0], [0], [1]], 5)).toEqual([
+      { start: 0, end: 4 },
+      { start: 4, end: 5 },
+    ]);
+    // PostgreSQL: a column, then its foreign key NOT VALID and VALIDATE; statements with no operation stand alone.
+    expect(statementGroups([[0], [1], [1], [], []], 5)).toEqual([
+      { start: 0, end: 1 },
+      { start: 1, end: 3 },
+      { start: 3, end: 4 },
+      { start: 4, end: 5 },
+    ]);
+  });
+});
