@@ -15,6 +15,7 @@ import type {
   Trigger,
   UniqueConstraint,
 } from '../schema/model.js';
+import type { ViewBlocker } from './views.js';
 
 /** expected/actual of each kind; `null` on the side where the object does not exist. */
 interface Payloads {
@@ -31,7 +32,7 @@ interface Payloads {
   column_comment: [string | null, string | null];
   /** null: the default collation (of the type on PostgreSQL, of the table on MySQL). */
   column_collation: [string | null, string | null];
-  /** MySQL; null: utf8mb4. */
+  /** MySQL; null: the table's character set. */
   column_charset: [string | null, string | null];
   primary_key: [PrimaryKey | null, PrimaryKey | null];
   unique_missing: [UniqueConstraint, null];
@@ -117,4 +118,6 @@ export interface DiffResult {
   /** The schema definition compared against (`agents`, `chat`). */
   schema: string;
   changes: Change[];
+  /** Views in the way of the fix of these changes (live databases with views only). */
+  views?: ViewBlocker[];
 }
