@@ -15,7 +15,6 @@ import type {
   Trigger,
   UniqueConstraint,
 } from '../schema/model.js';
-import type { ViewBlocker } from './views.js';
 
 /** expected/actual of each kind; `null` on the side where the object does not exist. */
 interface Payloads {
@@ -111,6 +110,18 @@ export const CHANGE_KINDS: readonly ChangeKind[] = [
   'enum_extra',
   'enum_labels',
 ];
+
+/** A view in the way of a statement of the fix (src/diff/views.ts). */
+export interface ViewBlocker {
+  view: string;
+  table: string;
+  /** The column the view uses, or null when the catalog only tells the table (MySQL 8). */
+  column: string | null;
+  /** Index of the fix plan's statement it stands in the way of. */
+  statement: number;
+  /** One sentence: what the view uses and what it does to the statement. */
+  message: string;
+}
 
 /** What `dbkit diff` hands to its renderers. */
 export interface DiffResult {

@@ -8,17 +8,9 @@
 import type { Operation } from '../plan/operations.js';
 import type { DialectPlan } from '../plan/types.js';
 import type { DbSchema, Dialect, ViewUse } from '../schema/model.js';
+import type { ViewBlocker } from './changes.js';
 
-export interface ViewBlocker {
-  view: string;
-  table: string;
-  /** The column the view uses, or null when the catalog only tells the table (MySQL 8). */
-  column: string | null;
-  /** Index of the plan statement it stands in the way of. */
-  statement: number;
-  /** One sentence: what the view uses and what it does to the statement. */
-  message: string;
-}
+export type { ViewBlocker };
 
 /** Columns (or whole tables: null) whose type or existence an operation changes. */
 function touched(o: Operation, dialect: Dialect): Array<{ table: string; column: string | null }> {

@@ -62,6 +62,7 @@ const EXTRA_REASON: Partial<Record<Operation['op'], string>> = {
   drop_index: 'index',
   drop_trigger: 'trigger',
   drop_check: 'CHECK constraint',
+  drop_enum: 'enum type',
 };
 
 /** Fix scripts: what stays commented out, and why. */
@@ -77,7 +78,7 @@ function disabledOperations(ops: Operation[], warnings: PlanWarning[], extraDrop
   });
   // An enum type stays while a column a refused statement keeps still has it.
   ops.forEach((o, i) => {
-    if (o.op !== 'drop_enum' || out.has(i)) return;
+    if (o.op !== 'drop_enum') return;
     const keeper = ops.findIndex((k, j) => out.has(j) && removedColumnTypes(k).includes(o.enum.name));
     if (keeper >= 0) out.set(i, `kept: ${describeKeeper(ops[keeper]!)} (refused above) still uses the type`);
   });
