@@ -97,9 +97,9 @@ function commentedStatements(script: string): Array<{ reason: string; sql: strin
   return out;
 }
 
-/** The script with the statements refused for data loss uncommented (what a DBA does once they accept the loss). */
-function uncommentRefused(script: string): string {
-  const refused = new Set(commentedStatements(script).filter((c) => c.reason.startsWith('refused')).map((c) => c.sql));
+/** The script with the statements commented out for `why` uncommented (what a DBA does once they accept them). */
+function uncomment(script: string, why: 'refused' | 'kept'): string {
+  const refused = new Set(commentedStatements(script).filter((c) => c.reason.startsWith(why)).map((c) => c.sql));
   let out = script;
   for (const sql of refused) out = out.replace(sql.split('\n').map((l) => `-- ${l}`).join('\n'), sql);
   return out;
@@ -161,7 +161,7 @@ describe.each(['postgres', 'mysql'] as const)('fix scripts on %s', (engine) => {
       'refused: it drops table audit_log (its rows are lost)',
     ]);
     const before = await dump(t);
-    await apply(t, uncommentRefused(stdout));
+    await apply(t, uncomment(stdout, 'refused'));
     expect(await changes(t)).toEqual([]);
     expect(await dump(t)).toBe(before);
   }, 180_000);
@@ -208,6 +208,9 @@ describe.each(['postgres', 'mysql'] as const)('fix scripts on %s', (engine) => {
     const kept = commentedStatements(script).find((c) => c.sql.includes('title_not_blank'))!;
     expect(kept.reason).toBe('kept: the CHECK constraint is not in the definition, but a DBA may have added it on purpose');
     expect(kept.sql).toBe(pg ? 'ALTER TABLE "sessions" DROP CONSTRAINT "title_not_blank";' : 'ALTER TABLE `conversations` DROP CONSTRAINT `title_not_blank`;');
+    // Uncommented, the drop runs.
+    await apply(t, uncomment(script, 'kept'));
+    expect(await changes(t)).toEqual([]);
   }, 180_000);
 
   it('report collation and character set drift on defined columns, and repair it', async () => {
@@ -240,6 +243,8 @@ describe.each(['postgres', 'mysql'] as const)('fix scripts on %s', (engine) => {
       );
       const script = await fixAndCheck(t, ['index_extra sessions.sessions_config_gin', 'trigger_extra sessions.sessions_audit']);
       expect(commentedStatements(script).map((c) => c.sql)).toEqual(['DROP TRIGGER "sessions_audit" ON "sessions";', 'DROP INDEX "sessions_config_gin";']);
+      await apply(t, uncomment(script, 'kept'));
+      expect(await changes(t)).toEqual([]);
     } else {
       await adminExec(t.url, 'CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW SET NEW.status = NEW.status');
       const found = json<DiffJson>(await dbkit(['diff', '--json', '--url', t.url, '--schema', t.schema])).changes;
@@ -248,6 +253,8 @@ describe.each(['postgres', 'mysql'] as const)('fix scripts on %s', (engine) => {
       expect(commentedStatements(script)).toEqual([
         { reason: 'kept: the trigger is not in the definition, but a DBA may have added it on purpose', sql: 'DROP TRIGGER `users_touch`;' },
       ]);
+      await apply(t, uncomment(script, 'kept'));
+      expect(await changes(t)).toEqual([]);
     }
   }, 180_000);
 });
