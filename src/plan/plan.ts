@@ -15,6 +15,7 @@
  *   renderOperations(dialect, ops, { purpose, disabled? }) -> PlannedStatement[]
  *       the SQL of operations already in order (e.g. stored ones).
  *   inverseRenames(renames) -> Renames      for a down migration.
+ *   describeOperation(op) -> string         one line for people (`add column users.bio text`).
  *
  * Steps: declared renames first (renames.ts); the rest from the differences
  * of the renamed model and the target (derive.ts, the differ of `dbkit
@@ -36,6 +37,7 @@ import { nonTransactionalReason, renderOperations } from './render.js';
 import { typeChangeRisk } from './type-change.js';
 import { PlanError, type DialectPlan, type PlanOptions, type PlanWarning } from './types.js';
 
+export { describeOperation } from './describe.js';
 export { inverseRenames, renameCandidates } from './renames.js';
 export { renderOperations } from './render.js';
 export * from './types.js';
