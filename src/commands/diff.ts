@@ -3,9 +3,6 @@ import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { dialects } from '../dialects.js';
 import { diff } from '../diff/differ.js';
-import { fixScript, refusedCount } from '../diff/fix.js';
-import { viewBlockers } from '../diff/views.js';
-import { planChange } from '../plan/plan.js';
 import { diffJson, renderDiffHuman } from '../render/diff.js';
 import { inspect } from './inspect.js';
 import { configFor, whereJson, withSession } from './shared.js';
@@ -14,23 +11,35 @@ export interface DiffOptions {
   sql?: boolean;
 }
 
+/** The planner and the fix script's pieces: a plain `dbkit diff` does not pay for loading them. */
+async function loadFixing() {
+  const [{ planChange }, { fixScript, refusedCount }, { viewBlockers }] = await Promise.all([
+    import('../plan/plan.js'),
+    import('../diff/fix.js'),
+    import('../diff/views.js'),
+  ]);
+  return { planChange, fixScript, refusedCount, viewBlockers };
+}
+
 export async function diffCommand(opts: DiffOptions, globals: GlobalOptions, io: Io): Promise<number> {
   const config = await configFor(globals, io);
   return withSession(config, io, async (conn) => {
     const { actual, expected, pendingMigrations } = await inspect(conn, io);
     const changes = diff(actual, expected);
-    // The fix is planned for --sql, or to name the views that stand in its way.
-    const plan = changes.length && (opts.sql || actual.views?.length) ? planChange(actual, expected, { purpose: 'fix' }) : null;
-    const views = plan ? viewBlockers(plan, actual) : [];
+    // The fix is planned for --sql, or to name the views that stand in its way (loaded only then).
+    const needed = changes.length > 0 && (opts.sql || !!actual.views?.length);
+    const fixing = needed ? await loadFixing() : null;
+    const plan = fixing ? fixing.planChange(actual, expected, { purpose: 'fix' }) : null;
+    const views = fixing && plan ? fixing.viewBlockers(plan, actual) : [];
     const result = { dialect: config.dialect, schema: config.schemaName, changes, views };
     // The script names tables unqualified: it starts by making the namespace the target.
     const target = dialects[config.dialect].ddl.targetNamespace(conn.namespace);
-    const fix = opts.sql && plan ? fixScript(plan, { target, views }) : null;
+    const fix = opts.sql && fixing && plan ? fixing.fixScript(plan, { target, views }) : null;
     if (io.json) {
       io.emitJson({ ...whereJson(conn), ...diffJson(result), pendingMigrations, ...(opts.sql ? { sql: fix ?? [] } : {}) });
     } else if (opts.sql) {
       io.log(renderDiffHuman(result, { color: false }));
-      const refused = plan ? refusedCount(plan) : 0;
+      const refused = fixing && plan ? fixing.refusedCount(plan) : 0;
       io.out(
         `-- dbkit diff --sql: ${config.schemaName} on ${config.target.display}, namespace ${conn.namespace}\n` +
           `-- review before running. Statements that lose data, and drops of what a DBA may have added, are\n` +
