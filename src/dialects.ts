@@ -3,13 +3,10 @@
  * engine family. PGlite is PostgreSQL with another connection.
  */
 import { mysqlDdl } from '../dialects/mysql/ddl.js';
-import { mysqlFixStatements } from '../dialects/mysql/statements.js';
 import { mysqlRules } from '../dialects/mysql/types.js';
 import { postgresDdl } from '../dialects/postgres/ddl.js';
-import { postgresFixStatements } from '../dialects/postgres/statements.js';
 import { postgresRules } from '../dialects/postgres/types.js';
 import type { Sql } from './db/sql.js';
-import type { Change } from './diff/changes.js';
 import type { DdlEmitter } from './schema/ddl.js';
 import type { DbSchema, Dialect } from './schema/model.js';
 import { readSnapshot } from './migrate/folder.js';
@@ -24,8 +21,6 @@ export interface DialectBundle {
   ddl: DdlEmitter;
   /** Read the live schema of one namespace (constant number of catalog queries). */
   introspect(sql: Sql, namespace: string): Promise<DbSchema>;
-  /** A reviewable script that turns `actual` into `expected` for these changes (printed, never run). */
-  fixStatements(changes: Change[], expected: DbSchema, actual: DbSchema): string[];
 }
 
 export const dialects: Record<Dialect, DialectBundle> = {
@@ -34,14 +29,12 @@ export const dialects: Record<Dialect, DialectBundle> = {
     rules: postgresRules,
     ddl: postgresDdl,
     introspect: async (sql, ns) => (await import('../dialects/postgres/introspect.js')).introspectPostgres(sql, ns),
-    fixStatements: postgresFixStatements,
   },
   mysql: {
     name: 'mysql',
     rules: mysqlRules,
     ddl: mysqlDdl,
     introspect: async (sql, ns) => (await import('../dialects/mysql/introspect.js')).introspectMysql(sql, ns),
-    fixStatements: mysqlFixStatements,
   },
 };
 

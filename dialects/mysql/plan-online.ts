@@ -7,7 +7,8 @@
  *
  * | clause                                      | MySQL 8            | MariaDB 10.11 | demanded           |
  * |---------------------------------------------|--------------------|---------------|--------------------|
- * | ADD COLUMN (not AUTO_INCREMENT)             | INSTANT (8.0.12+)  | INSTANT       | INSTANT            |
+ * | ADD COLUMN (not AUTO_INCREMENT, no (expr)   | INSTANT (8.0.12+)  | INSTANT       | INSTANT            |
+ * |   default: MySQL refuses those INSTANT)     |                    |               |                    |
  * | DROP COLUMN                                 | INSTANT (8.0.29+)  | INSTANT       | INSTANT            |
  * | ALTER COLUMN SET / DROP DEFAULT (literal)   | INSTANT            | INSTANT       | INSTANT            |
  * | MODIFY appending ENUM labels, same size     | INSTANT            | INSTANT       | INSTANT            |

@@ -11,10 +11,10 @@
  */
 import type { Operation, OperationOf } from '../../src/plan/operations.js';
 import type { PlannedStatement, RenderOptions } from '../../src/plan/types.js';
-import type { Table } from '../../src/schema/model.js';
+import type { Column, Table } from '../../src/schema/model.js';
 import { columnDefinition, foreignKeySql, indexSql, tableOptions } from './ddl.js';
 import { dropForeignKeyByShape, dropIndexByShape } from './plan-lookup.js';
-import { algorithmClause, columnChange, type Algorithm } from './plan-online.js';
+import { algorithmClause, columnChange, literalDefault, type Algorithm } from './plan-online.js';
 import { ident, literal } from './quote.js';
 
 const list = (names: string[]): string => names.map(ident).join(', ');
@@ -39,6 +39,10 @@ function createTable(t: Table): string {
 
 const INPLACE = algorithmClause('inplace');
 
+/** MySQL adds a column INSTANT unless it is AUTO_INCREMENT or its default is an expression (`DEFAULT (uuid())`). */
+const addColumnAlgorithm = (c: Column): Algorithm =>
+  !c.autoIncrement && (literalDefault(c.default) || /^CURRENT_TIMESTAMP(\(\d\))?$/.test(c.default ?? '')) ? 'instant' : null;
+
 /** Whether the plan drops the foreign key an implicit index serves (then the index is dropped after it; else MySQL drops it by itself). */
 const foreignKeyDropped = (ops: readonly Operation[], table: string, columns: string[]): boolean =>
   ops.some((o) => o.op === 'drop_foreign_key' && o.table === table && o.foreignKey.columns.join() === columns.join());
@@ -52,7 +56,7 @@ function piecesOf(o: Operation, ops: readonly Operation[]): Piece[] {
     case 'rename_table':
       return [{ sql: `RENAME TABLE ${ident(o.from)} TO ${ident(o.to)}` }];
     case 'add_column':
-      return [clause(o.table, `ADD COLUMN ${columnDefinition(o.column)}`, o.column.autoIncrement ? null : 'instant')];
+      return [clause(o.table, `ADD COLUMN ${columnDefinition(o.column)}`, addColumnAlgorithm(o.column))];
     case 'drop_column':
       return [clause(o.table, `DROP COLUMN ${ident(o.column.name)}`, 'instant')];
     case 'rename_column':

@@ -44,12 +44,21 @@ const TIME = new Set(['timestamp', 'timestamptz', 'date', 'time', 'timetz']);
 const JSON_TYPES = new Set(['json', 'jsonb']);
 const sameFamily = (a: string, b: string, family: Set<string>): boolean => family.has(baseOf(a)) && family.has(baseOf(b));
 
-/** The USING clause of a type change, or '' where PostgreSQL's assignment conversion applies (and fails rather than truncates). */
+/** `varchar(20)[]` -> `text[]`: an explicit cast to a bounded string type cuts; to text it cannot. */
+const unbounded = (type: string): string => type.replace(/^(varchar|character|char)\(\d+\)/, 'text');
+
+/**
+ * The USING clause of a type change, or '' where PostgreSQL's assignment
+ * conversion applies (and fails rather than truncates). The result of USING
+ * is converted to the column type by assignment too, so USING never casts to
+ * a bounded string type itself: to `text`, and the assignment checks the length.
+ */
 export function usingClause(column: string, from: string, to: string): string {
   if (!isBuiltinPostgresType(to)) return ` USING ${ident(column)}::text::${typeSql(to)}`;
-  const arrays = from.endsWith('[]') || to.endsWith('[]');
-  if (!arrays && (STRING.has(baseOf(to)) || [NUMBER, TIME, JSON_TYPES].some((f) => sameFamily(from, to, f)))) return '';
-  return ` USING ${ident(column)}::${to}`;
+  const [fromArray, toArray] = [from.endsWith('[]'), to.endsWith('[]')];
+  const [f, t] = [from.replace(/(\[\])+$/, ''), to.replace(/(\[\])+$/, '')];
+  if (fromArray === toArray && (STRING.has(baseOf(t)) || [NUMBER, TIME, JSON_TYPES].some((fam) => sameFamily(f, t, fam)))) return '';
+  return ` USING ${ident(column)}::${unbounded(to)}`;
 }
 
 /** The statements that turn column `from` into `to` (same name) on `table`. */

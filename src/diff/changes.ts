@@ -31,7 +31,7 @@ interface Payloads {
   column_comment: [string | null, string | null];
   /** null: the default collation (of the type on PostgreSQL, of the table on MySQL). */
   column_collation: [string | null, string | null];
-  /** MySQL; null: utf8mb4. */
+  /** MySQL; null: the table's character set. */
   column_charset: [string | null, string | null];
   primary_key: [PrimaryKey | null, PrimaryKey | null];
   unique_missing: [UniqueConstraint, null];
@@ -111,10 +111,24 @@ export const CHANGE_KINDS: readonly ChangeKind[] = [
   'enum_labels',
 ];
 
+/** A view in the way of a statement of the fix (src/diff/views.ts). */
+export interface ViewBlocker {
+  view: string;
+  table: string;
+  /** The column the view uses, or null when the catalog only tells the table (MySQL 8). */
+  column: string | null;
+  /** Index of the fix plan's statement it stands in the way of. */
+  statement: number;
+  /** One sentence: what the view uses and what it does to the statement. */
+  message: string;
+}
+
 /** What `dbkit diff` hands to its renderers. */
 export interface DiffResult {
   dialect: Dialect;
   /** The schema definition compared against (`agents`, `chat`). */
   schema: string;
   changes: Change[];
+  /** Views in the way of the fix of these changes (live databases with views only). */
+  views?: ViewBlocker[];
 }

@@ -74,7 +74,7 @@ function diffColumn(table: string, a: Column, e: Column): Change[] {
       kind: 'column_charset',
       expected: es,
       actual: as,
-      message: `Column ${col} has character set ${as ?? 'utf8mb4'}, expected ${es ?? 'utf8mb4'}.`,
+      message: `Column ${col} has ${as === null ? "the table's character set" : `character set ${as}`}, expected ${es === null ? "the table's" : es}.`,
     });
   }
   if (a.comment !== e.comment) {

@@ -72,6 +72,10 @@ export function diff(actual: DbSchema, expected: DbSchema): Change[] {
   return [
     ...diffEnums(actual.enums, expected.enums),
     ...diffTables(schemaTables(actual), schemaTables(expected)),
-    ...diffTriggers(schemaTriggers(actual), schemaTriggers(expected)),
+    // Triggers of the defined tables: a table the definition lacks is reported as a whole.
+    ...diffTriggers(
+      schemaTriggers(actual).filter((t) => expected.tables.some((e) => e.name === t.table)),
+      schemaTriggers(expected),
+    ),
   ].sort(compareChanges);
 }

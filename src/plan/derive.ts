@@ -15,7 +15,7 @@ import type { PlanPurpose } from './types.js';
 
 export interface Derived {
   ops: Operation[];
-  /** Drops of objects the definition does not have that a DBA may have added on purpose (indexes, triggers, CHECKs). */
+  /** Drops of objects the definition does not have that a DBA may have added on purpose (indexes, triggers, CHECKs, enum types). */
   extraDrops: Set<Operation>;
 }
 
@@ -92,7 +92,8 @@ export function deriveOperations(from: DbSchema, to: DbSchema, purpose: PlanPurp
         if (!renamedTo.has(c.name)) ops.push({ op: 'create_enum', enum: c.expected });
         break;
       case 'enum_extra':
-        if (!renamedEnums.has(c.name)) ops.push({ op: 'drop_enum', enum: c.actual });
+        // Something of a DBA's may use it (a function, a table of their own): kept in a fix script.
+        if (!renamedEnums.has(c.name)) extra({ op: 'drop_enum', enum: c.actual });
         break;
       case 'enum_labels': {
         const uses = enumUses(from, c.name);

@@ -15,6 +15,7 @@
  *   renderOperations(dialect, ops, { purpose, disabled? }) -> PlannedStatement[]
  *       the SQL of operations already in order (e.g. stored ones).
  *   inverseRenames(renames) -> Renames      for a down migration.
+ *   describeOperation(op) -> string         one line for people (`add column users.bio text`).
  *
  * Steps: declared renames first (renames.ts); the rest from the differences
  * of the renamed model and the target (derive.ts, the differ of `dbkit
@@ -36,6 +37,7 @@ import { nonTransactionalReason, renderOperations } from './render.js';
 import { typeChangeRisk } from './type-change.js';
 import { PlanError, type DialectPlan, type PlanOptions, type PlanWarning } from './types.js';
 
+export { describeOperation } from './describe.js';
 export { inverseRenames, renameCandidates } from './renames.js';
 export { renderOperations } from './render.js';
 export * from './types.js';
@@ -62,6 +64,7 @@ const EXTRA_REASON: Partial<Record<Operation['op'], string>> = {
   drop_index: 'index',
   drop_trigger: 'trigger',
   drop_check: 'CHECK constraint',
+  drop_enum: 'enum type',
 };
 
 /** Fix scripts: what stays commented out, and why. */
@@ -77,7 +80,7 @@ function disabledOperations(ops: Operation[], warnings: PlanWarning[], extraDrop
   });
   // An enum type stays while a column a refused statement keeps still has it.
   ops.forEach((o, i) => {
-    if (o.op !== 'drop_enum' || out.has(i)) return;
+    if (o.op !== 'drop_enum') return;
     const keeper = ops.findIndex((k, j) => out.has(j) && removedColumnTypes(k).includes(o.enum.name));
     if (keeper >= 0) out.set(i, `kept: ${describeKeeper(ops[keeper]!)} (refused above) still uses the type`);
   });

@@ -27,7 +27,7 @@ export interface Column {
    * means the default (the definition never sets one).
    */
   collation?: string;
-  /** MySQL: a character set other than utf8mb4 (the variant's). Absent means utf8mb4 (or not a string column). */
+  /** MySQL: a character set other than the table's (utf8mb4 in the variant). Absent means the table's (or not a string column). */
   charset?: string;
 }
 

@@ -10,8 +10,12 @@
  * - index methods are lower case; `valid: true` and `implicit: false` are
  *   dropped (absent means valid / not implicit);
  * - tables, indexes (by name), unique constraints and foreign keys (by
- *   columns), enum types and triggers are sorted, so deep equality means
- *   equal schemas. Columns keep their position; key columns keep their order.
+ *   columns), CHECK constraints (by name), enum types, triggers and view uses
+ *   are sorted, so deep equality means equal schemas. Columns keep their
+ *   position; key columns keep their order;
+ * - what a definition never has (a column's collation or character set,
+ *   CHECKs, views) is written only when present, so the normal form of a
+ *   definition is what it always was.
  * Names are kept: constraints the design leaves unnamed (`name: null`) are
  * matched by structure in the differ, not here.
  */

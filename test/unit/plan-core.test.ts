@@ -165,3 +165,19 @@ describe('fix scripts', () => {
     ]);
   });
 });
+
+describe('describeOperation', () => {
+  it('says each operation in one line', async () => {
+    const { describeOperation } = await import('../../src/plan/plan.js');
+    const lines = (name: string, dialect: 'postgres' | 'mysql' = 'postgres') => planOf(name, dialect).operations.map(describeOperation);
+    expect(lines('nullable column')).toEqual(['add column users.bio text']);
+    expect(lines('wider varchar')).toEqual(['alter column sessions.title: varchar(255) -> varchar(300)']);
+    expect(lines('enum label appended')).toEqual(["alter enum type messages_role: add 'tool'"]);
+    expect(lines('new foreign key')).toEqual(['add column files.session_id uuid', 'add foreign key files (session_id) -> sessions ON DELETE SET NULL']);
+    expect(lines('declared table rename').slice(0, 2)).toEqual([
+      'rename table messages -> chat_messages',
+      'rename index idx_messages_conversation_id -> idx_chat_messages_conversation_id on chat_messages',
+    ]);
+    expect(lines('ON UPDATE added', 'mysql')).toEqual(['alter column users.last_login_at: default CURRENT_TIMESTAMP, ON UPDATE CURRENT_TIMESTAMP']);
+  });
+});

@@ -29,6 +29,14 @@ describe('MySQL plans: online DDL clauses', () => {
     expect(my('nullable column')).toEqual(['ALTER TABLE `users` ADD COLUMN `bio` text, ALGORITHM=INSTANT']);
     expect(my('NOT NULL column with a default')).toEqual(["ALTER TABLE `sessions` ADD COLUMN `kind` varchar(20) NOT NULL DEFAULT 'chat', ALGORITHM=INSTANT"]);
     expect(my('dropped column')).toEqual(['ALTER TABLE `files` DROP COLUMN `file_hash`, ALGORITHM=INSTANT']);
+    // An expression default is not INSTANT on MySQL: no clause.
+    const from = VARIANTS['chat/mysql']();
+    const to = structuredClone(from);
+    tableOf(to, 'users').columns.push(col('varchar(36)', { name: 'token', default: '(uuid())' }), col('timestamp', { name: 'seen_at', default: 'CURRENT_TIMESTAMP' }));
+    expect(sqlOf(planChange(from, to, { purpose: 'migration' }))).toEqual([
+      'ALTER TABLE `users` ADD COLUMN `seen_at` timestamp NULL DEFAULT CURRENT_TIMESTAMP, ALGORITHM=INSTANT',
+      'ALTER TABLE `users` ADD COLUMN `token` varchar(36) DEFAULT (uuid())',
+    ]);
   });
 
   it('extends a VARCHAR in place within its length-byte class, never across it, and never narrows in place', () => {

@@ -49,6 +49,10 @@ describe('PostgreSQL plans: columns', () => {
     expect(usingClause('c', 'integer', 'bigint')).toBe('');
     expect(usingClause('c', 'timestamptz', 'timestamp')).toBe('');
     expect(usingClause('c', 'text', 'messages_role')).toBe(' USING "c"::text::"messages_role"');
+    // Never an explicit cast to a bounded string type, arrays included: assignment checks the length.
+    expect(usingClause('c', 'text[]', 'varchar(20)[]')).toBe('');
+    expect(usingClause('c', 'text', 'varchar(20)[]')).toBe(' USING "c"::text[]');
+    expect(usingClause('c', 'jsonb', 'varchar(20)')).toBe('');
     const from: DbSchema = { dialect: 'postgres', tables: [], enums: [], triggers: [] };
     const table = (type: string, dflt: string) => ({
       name: 't',
