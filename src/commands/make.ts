@@ -30,7 +30,7 @@ import { DIALECTS, sqlFileName } from '../migrate/format.js';
 import { verifySum, writeSum } from '../migrate/sum.js';
 import { migrationsRoot } from '../paths.js';
 import { noRenames, PlanError, type Renames } from '../plan/plan.js';
-import { describeOperation } from '../render/migrations.js';
+import { describeOperation } from '../plan/describe.js';
 import { isDeepStrictEqual } from 'node:util';
 
 export interface MakeOptions {

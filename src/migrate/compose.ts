@@ -4,6 +4,7 @@
  * were made with, the data-loss warnings, and the snapshot to store.
  */
 import { dialects } from '../dialects.js';
+import { describeOperation } from '../plan/describe.js';
 import { inverseRenames, noRenames, planChange, renameCandidates, type DialectPlan, type RenameCandidate, type Renames } from '../plan/plan.js';
 import type { SchemaDef } from '../schema/definition.js';
 import type { Dialect } from '../schema/model.js';
@@ -107,6 +108,7 @@ export function composeMigration(name: string, plans: Plans, def: SchemaDef): Ne
     meta: { format: FORMAT_VERSION, name, createdBy: `dbkit ${DBKIT_VERSION}`, handWritten: false, dialects: dialectsMeta },
     sql,
     snapshot: snapshotOf(def),
+    headerExtra: (d, dir) => (dir === 'up' ? plans.up[d] : plans.down[d]).operations.map((o) => `does: ${describeOperation(o)}`),
   };
 }
 

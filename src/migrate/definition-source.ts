@@ -26,7 +26,12 @@ export async function loadSourceDefinitions(dir = schemaSourceRoot()): Promise<R
     const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
     throw new UsageError(`cannot read the schema definitions: ${where}${first?.text ?? (err as Error).message}`, { cause: err });
   }
-  const mod = (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as { schemas?: Record<string, SchemaDef> };
+  let mod: { schemas?: Record<string, SchemaDef> };
+  try {
+    mod = (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as typeof mod;
+  } catch (err) {
+    throw new UsageError(`cannot read the schema definitions in ${dir}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
   if (!mod.schemas) throw new UsageError(`${entry} does not export schemas`);
   return mod.schemas;
 }

@@ -2,7 +2,6 @@
 import { Chalk } from 'chalk';
 import type { RunResult } from '../migrate/runner.js';
 import type { MigrationEntry } from '../migrate/state.js';
-import type { Operation } from '../plan/operations.js';
 
 const painter = (color: boolean) => new Chalk({ level: color ? 1 : 0 });
 
@@ -81,64 +80,4 @@ export function renderStatus(entries: MigrationEntry[], where: string, color: bo
     ? [`dbkit migrate stops until each is restored, or reviewed and accepted: dbkit migrate ${drifted.map((e) => `--accept-changed ${e.name}`).join(' ')}`]
     : [];
   return [`${where}:`, ...lines, `${s.counts.applied} applied; ${tail}`, ...hint].join('\n');
-}
-
-/** One operation in words, for the summary of `dbkit make`. */
-export function describeOperation(o: Operation): string {
-  switch (o.op) {
-    case 'create_table':
-      return `table ${o.table.name} (${o.table.columns.length} columns)`;
-    case 'drop_table':
-      return `drop table ${o.table.name}`;
-    case 'rename_table':
-      return `rename table ${o.from} to ${o.to}`;
-    case 'add_column':
-      return `column ${o.table}.${o.column.name} ${o.column.type}${o.column.nullable ? '' : ' NOT NULL'}${o.column.default !== null ? ` DEFAULT ${o.column.default}` : ''}`;
-    case 'drop_column':
-      return `drop column ${o.table}.${o.column.name}`;
-    case 'rename_column':
-      return `rename column ${o.table}.${o.from} to ${o.to}`;
-    case 'alter_column':
-      return `change column ${o.table}.${o.to.name}${o.from.type !== o.to.type ? ` from ${o.from.type} to ${o.to.type}` : ''}`;
-    case 'set_primary_key':
-      return `primary key of ${o.table}${o.to ? ` (${o.to.columns.join(', ')})` : ': none'}`;
-    case 'add_unique':
-      return `unique (${o.unique.columns.join(', ')}) on ${o.table}`;
-    case 'drop_unique':
-      return `drop unique (${o.unique.columns.join(', ')}) on ${o.table}`;
-    case 'add_foreign_key':
-      return `foreign key ${o.table} (${o.foreignKey.columns.join(', ')}) -> ${o.foreignKey.refTable}`;
-    case 'drop_foreign_key':
-      return `drop foreign key ${o.table} (${o.foreignKey.columns.join(', ')}) -> ${o.foreignKey.refTable}`;
-    case 'create_index':
-      return `index ${o.index.name} on ${o.table} (${o.index.columns.join(', ')})`;
-    case 'drop_index':
-      return `drop index ${o.index.name} on ${o.table}`;
-    case 'rename_index':
-      return `rename index ${o.from} to ${o.to}`;
-    case 'add_check':
-      return `check ${o.check.name} on ${o.table}`;
-    case 'drop_check':
-      return `drop check ${o.check.name} on ${o.table}`;
-    case 'set_table_comment':
-      return `comment on table ${o.table}`;
-    case 'create_enum':
-      return `enum type ${o.enum.name}`;
-    case 'drop_enum':
-      return `drop enum type ${o.enum.name}`;
-    case 'alter_enum':
-      return `labels of ${o.name}: ${o.to.join(', ')}`;
-    case 'rename_enum':
-      return `rename enum type ${o.from} to ${o.to}`;
-    case 'create_function':
-      return `function ${o.name}()`;
-    case 'drop_function':
-      return `drop function ${o.name}()`;
-    case 'create_trigger':
-      return `trigger ${o.trigger.name} on ${o.trigger.table}`;
-    case 'drop_trigger':
-      return `drop trigger ${o.trigger.name} on ${o.trigger.table}`;
-    case 'rename_trigger':
-      return `rename trigger ${o.from} to ${o.to} on ${o.table}`;
-  }
 }

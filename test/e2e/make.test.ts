@@ -37,7 +37,7 @@ describe('dbkit make', () => {
     expect(listing(path.join(co.root, 'migrations'))).toEqual(before);
     const made = await co.run(['make', 'add_users_bio']);
     expect(made.code, made.stderr).toBe(0);
-    expect(made.stdout).toMatch(/^created migrations\/agents\/\d{14}_add_users_bio\/ \(and updated migrations\/agents\/dbkit.sum\)\n  \+ column users.bio text\n/);
+    expect(made.stdout).toMatch(/^created migrations\/agents\/\d{14}_add_users_bio\/ \(and updated migrations\/agents\/dbkit.sum\)\n  \+ add column users.bio text\n/);
     expect(co.migrations('agents')).toHaveLength(8);
     expect((await co.run(['make', 'again'])).stdout).toMatch(/no change since the last migration \(\d{14}_add_users_bio\)/);
   }, 120_000);
@@ -61,7 +61,7 @@ describe('dbkit make', () => {
     const renamed = await co.run(['make', 'rename_hash', '--rename', 'users.password_hash=pw_hash', '--json']);
     expect(renamed.code, renamed.stderr).toBe(0);
     const doc = json<{ changes: string[]; dialects: Record<string, { up: string[]; down: string[] }> }>(renamed);
-    expect(doc.changes).toEqual(['rename column users.password_hash to pw_hash']);
+    expect(doc.changes).toEqual(['rename column users.password_hash -> pw_hash']);
     expect(doc.dialects.postgres).toMatchObject({ up: ['ALTER TABLE "users" RENAME COLUMN "password_hash" TO "pw_hash"'], down: ['ALTER TABLE "users" RENAME COLUMN "pw_hash" TO "password_hash"'] });
   }, 120_000);
 
@@ -73,7 +73,7 @@ describe('dbkit make', () => {
       env: { DBKIT_ROOT: co.root, NO_COLOR: '1' },
     });
     expect(r.code, r.screen).toBe(0);
-    expect(r.screen).toContain('+ rename column users.password_hash to pw_hash');
+    expect(r.screen).toContain('+ rename column users.password_hash -> pw_hash');
   }, 120_000);
 
   it('a change that loses data exits 2 naming the operation unless --allow-data-loss, which records it', async () => {
@@ -154,7 +154,7 @@ describe('two branches that each make a migration', () => {
     // src/schema/agents.ts merged cleanly and holds both changes; the snapshot has the first only.
     const remade = await co.run(['make', 'index_messages_type']);
     expect(remade.code, remade.stderr).toBe(0);
-    expect(remade.stdout).toContain('+ index idx_messages_message_type on messages (message_type)');
+    expect(remade.stdout).toContain('+ create index idx_messages_message_type on messages (message_type)');
     const check = await co.run(['check', '--schema', 'agents']);
     expect(check.code, check.stdout).toBe(0);
   }, 300_000);
