@@ -191,7 +191,7 @@ const WIDTH = 78;
 type Phase = 'connect' | 'introspect' | 'loadState' | 'normalize' | 'diff' | 'render';
 const PHASES: Array<[Phase, string]> = [
   ['connect', 'connect (TCP, auth, current_schema; modules loaded)'],
-  ['introspect', 'introspect (6 catalog queries, rows -> model)'],
+  ['introspect', 'introspect (7 catalog queries, rows -> model)'],
   ['loadState', 'migration state (migration files + 4 queries)'],
   ['normalize', 'normalize (live + expected)'],
   ['diff', 'diff'],

@@ -1,8 +1,8 @@
 /**
  * Read the live schema of one MySQL / MariaDB database from
  * information_schema: a constant number of queries (server flavor, tables,
- * columns, index statistics, foreign keys, MariaDB check constraints), never
- * one per table.
+ * columns, index statistics, foreign keys, CHECK constraints, triggers, the
+ * views that use the tables), never one per table.
  *
  * Split in two: `introspectMysql` does the I/O; `catalogToSchema` is pure and
  * turns catalog rows (as the server documents them) into the physical model,
@@ -14,17 +14,18 @@
  */
 import type { Sql } from '../../src/db/sql.js';
 import type { Column, DbSchema, FkAction, ForeignKey, Index, Table } from '../../src/schema/model.js';
+import { num, text, textOrNull, type Value } from './catalog-values.js';
+import { charsetAndCollation, checksByTable, jsonCheckColumn, toTriggers, toViewUses } from './introspect-objects.js';
 import { literal } from './quote.js';
 
 export type MysqlFlavor = 'mysql' | 'mariadb';
-
-/** A catalog value as mysql2 may return it. */
-type Value = string | number | Buffer | null;
 
 /** information_schema.TABLES */
 export interface TableRow {
   TABLE_NAME: Value;
   TABLE_COMMENT: Value;
+  /** The table's default collation (absent in older fixtures: nothing compared). */
+  TABLE_COLLATION?: Value;
 }
 
 /** information_schema.COLUMNS */
@@ -38,6 +39,8 @@ export interface ColumnRow {
   COLUMN_TYPE: Value;
   EXTRA: Value;
   COLUMN_COMMENT: Value;
+  CHARACTER_SET_NAME?: Value;
+  COLLATION_NAME?: Value;
 }
 
 /** information_schema.STATISTICS (EXPRESSION: MySQL 8.0.13+ functional key parts). */
@@ -64,11 +67,27 @@ export interface ForeignKeyRow {
   DELETE_RULE: Value;
 }
 
-/** information_schema.CHECK_CONSTRAINTS (MariaDB's, which has TABLE_NAME). */
+/** information_schema.CHECK_CONSTRAINTS (MariaDB's has TABLE_NAME; MySQL 8's gets it from TABLE_CONSTRAINTS). */
 export interface CheckRow {
   TABLE_NAME: Value;
   CONSTRAINT_NAME: Value;
   CHECK_CLAUSE: Value;
+}
+
+/** information_schema.TRIGGERS */
+export interface TriggerRow {
+  TRIGGER_NAME: Value;
+  EVENT_OBJECT_TABLE: Value;
+  ACTION_TIMING: Value;
+  EVENT_MANIPULATION: Value;
+}
+
+/** MySQL 8: information_schema.VIEW_TABLE_USAGE (tables only); MariaDB: information_schema.VIEWS (the definition). */
+export interface ViewRow {
+  VIEW_SCHEMA: Value;
+  VIEW_NAME: Value;
+  TABLE_NAME?: Value;
+  VIEW_DEFINITION?: Value;
 }
 
 export interface MysqlCatalog {
@@ -77,18 +96,20 @@ export interface MysqlCatalog {
   statistics: StatisticsRow[];
   foreignKeys: ForeignKeyRow[];
   checks: CheckRow[];
+  triggers?: TriggerRow[];
+  views?: ViewRow[];
 }
 
 const VERSION_SQL = 'SELECT VERSION() AS server_version';
 
 const TABLES_SQL = `
-SELECT TABLE_NAME, TABLE_COMMENT
+SELECT TABLE_NAME, TABLE_COMMENT, TABLE_COLLATION
 FROM information_schema.TABLES
 WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'`;
 
 const COLUMNS_SQL = `
 SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_DEFAULT, IS_NULLABLE,
-       DATA_TYPE, COLUMN_TYPE, EXTRA, COLUMN_COMMENT
+       DATA_TYPE, COLUMN_TYPE, EXTRA, COLUMN_COMMENT, CHARACTER_SET_NAME, COLLATION_NAME
 FROM information_schema.COLUMNS
 WHERE TABLE_SCHEMA = ?`;
 
@@ -106,19 +127,42 @@ JOIN information_schema.REFERENTIAL_CONSTRAINTS r
   ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME
 WHERE k.TABLE_SCHEMA = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL`;
 
-// Only MariaDB needs these (JSON is LONGTEXT + CHECK (json_valid(col))); its
-// CHECK_CONSTRAINTS has TABLE_NAME, MySQL 8's does not.
-const CHECKS_SQL = `
+// MariaDB's CHECK_CONSTRAINTS has TABLE_NAME (and tells JSON columns: LONGTEXT
+// + CHECK (json_valid(col))); MySQL 8's does not: TABLE_CONSTRAINTS tells it.
+const CHECKS_SQL: Record<MysqlFlavor, string> = {
+  mariadb: `
 SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE
 FROM information_schema.CHECK_CONSTRAINTS
-WHERE CONSTRAINT_SCHEMA = ?`;
+WHERE CONSTRAINT_SCHEMA = ?`,
+  mysql: `
+SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE
+FROM information_schema.CHECK_CONSTRAINTS cc
+JOIN information_schema.TABLE_CONSTRAINTS tc
+  ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME AND tc.CONSTRAINT_TYPE = 'CHECK'
+WHERE cc.CONSTRAINT_SCHEMA = ?`,
+};
+
+const TRIGGERS_SQL = `
+SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION
+FROM information_schema.TRIGGERS
+WHERE EVENT_OBJECT_SCHEMA = ?`;
+
+// MySQL 8.0.13+ lists the tables each view uses (of any schema); MariaDB has
+// only the definition, whose column references it writes in full: `db`.`t`.`c`.
+const VIEWS_SQL: Record<MysqlFlavor, string> = {
+  mysql: `
+SELECT VIEW_SCHEMA, VIEW_NAME, TABLE_NAME
+FROM information_schema.VIEW_TABLE_USAGE
+WHERE TABLE_SCHEMA = ?`,
+  mariadb: `
+SELECT TABLE_SCHEMA AS VIEW_SCHEMA, TABLE_NAME AS VIEW_NAME, VIEW_DEFINITION
+FROM information_schema.VIEWS
+WHERE TABLE_SCHEMA = ?`,
+};
 
 /** dbkit's own bookkeeping tables are not part of any schema. */
 const isBookkeeping = (table: string): boolean => table.startsWith('dbkit_');
 
-const text = (v: Value | undefined): string => (v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
-const textOrNull = (v: Value | undefined): string | null => (v === null || v === undefined ? null : text(v));
-const num = (v: Value | undefined): number => Number(text(v));
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const FK_ACTIONS: readonly FkAction[] = ['CASCADE', 'SET NULL', 'SET DEFAULT', 'RESTRICT', 'NO ACTION'];
@@ -133,11 +177,13 @@ function fkAction(rule: Value): FkAction {
 const NUMERIC_DATA_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'bigint', 'decimal', 'float', 'double', 'bit']);
 
 /** Columns MariaDB declared as JSON: LONGTEXT with a `json_valid(`col`)` check, keyed `table\0column`. */
-function jsonColumns(checks: CheckRow[]): Set<string> {
+function jsonColumns(checks: CheckRow[], columns: ColumnRow[]): Set<string> {
+  const longtext = new Set(columns.filter((c) => text(c.DATA_TYPE).toLowerCase() === 'longtext').map((c) => `${text(c.TABLE_NAME)}\0${text(c.COLUMN_NAME)}`));
   const out = new Set<string>();
   for (const row of checks) {
-    const m = /^json_valid\(`((?:[^`]|``)+)`\)$/i.exec(text(row.CHECK_CLAUSE).trim());
-    if (m) out.add(`${text(row.TABLE_NAME)}\0${m[1]!.replace(/``/g, '`')}`);
+    const column = jsonCheckColumn(text(row.CHECK_CLAUSE));
+    const key = `${text(row.TABLE_NAME)}\0${column}`;
+    if (column !== null && longtext.has(key)) out.add(key);
   }
   return out;
 }
@@ -163,12 +209,9 @@ function columnOnUpdate(extra: string): string | null {
   return m ? m[1]! : null;
 }
 
-function toColumn(row: ColumnRow, flavor: MysqlFlavor, json: Set<string>): Column {
+function toColumn(row: ColumnRow, flavor: MysqlFlavor, json: Set<string>, tableCollation: string | null): Column {
   const extra = text(row.EXTRA);
-  const isJson =
-    flavor === 'mariadb' &&
-    text(row.DATA_TYPE).toLowerCase() === 'longtext' &&
-    json.has(`${text(row.TABLE_NAME)}\0${text(row.COLUMN_NAME)}`);
+  const isJson = json.has(`${text(row.TABLE_NAME)}\0${text(row.COLUMN_NAME)}`);
   return {
     name: text(row.COLUMN_NAME),
     type: isJson ? 'json' : text(row.COLUMN_TYPE),
@@ -177,6 +220,8 @@ function toColumn(row: ColumnRow, flavor: MysqlFlavor, json: Set<string>): Colum
     autoIncrement: /\bauto_increment\b/i.test(extra),
     onUpdate: columnOnUpdate(extra),
     comment: text(row.COLUMN_COMMENT) || null,
+    // MariaDB's JSON is utf8mb4_bin LONGTEXT by definition: not drift.
+    ...(isJson ? {} : charsetAndCollation(row, tableCollation)),
   };
 }
 
@@ -228,7 +273,7 @@ function toForeignKey(parts: ForeignKeyRow[]): ForeignKey {
 }
 
 /** The physical model of a database from its catalog rows (pure). */
-export function catalogToSchema(catalog: MysqlCatalog, flavor: MysqlFlavor): DbSchema {
+export function catalogToSchema(catalog: MysqlCatalog, flavor: MysqlFlavor, database = ''): DbSchema {
   const tables = new Map<string, Table>();
   const names = catalog.tables.map((r) => text(r.TABLE_NAME)).filter((n) => !isBookkeeping(n));
   const comments = new Map(catalog.tables.map((r) => [text(r.TABLE_NAME), text(r.TABLE_COMMENT) || null]));
@@ -236,9 +281,17 @@ export function catalogToSchema(catalog: MysqlCatalog, flavor: MysqlFlavor): DbS
     tables.set(name, { name, comment: comments.get(name) ?? null, columns: [], primaryKey: null, uniques: [], foreignKeys: [], indexes: [] });
   }
 
-  const json = flavor === 'mariadb' ? jsonColumns(catalog.checks) : new Set<string>();
+  const collations = new Map(catalog.tables.map((r) => [text(r.TABLE_NAME), textOrNull(r.TABLE_COLLATION ?? null)]));
+  const json = flavor === 'mariadb' ? jsonColumns(catalog.checks, catalog.columns) : new Set<string>();
   const columns = [...catalog.columns].sort((a, b) => num(a.ORDINAL_POSITION) - num(b.ORDINAL_POSITION));
-  for (const row of columns) tables.get(text(row.TABLE_NAME))?.columns.push(toColumn(row, flavor, json));
+  for (const row of columns) {
+    const table = text(row.TABLE_NAME);
+    tables.get(table)?.columns.push(toColumn(row, flavor, json, collations.get(table) ?? null));
+  }
+  for (const [name, checks] of checksByTable(catalog.checks, json)) {
+    const table = tables.get(name);
+    if (table) table.checks = checks;
+  }
 
   const indexes = groupBy(catalog.statistics, (r) => `${text(r.TABLE_NAME)}\0${text(r.INDEX_NAME)}`);
   for (const parts of indexes.values()) {
@@ -254,7 +307,10 @@ export function catalogToSchema(catalog: MysqlCatalog, flavor: MysqlFlavor): DbS
     table.uniques.sort((a, b) => byString(a.name ?? '', b.name ?? ''));
     table.foreignKeys.sort((a, b) => byString(a.name ?? '', b.name ?? ''));
   }
-  return { dialect: 'mysql', tables: [...tables.values()], enums: [], triggers: [] };
+  const triggers = toTriggers(catalog.triggers ?? [], new Set(tables.keys()));
+  const columnNames = new Map([...tables.values()].map((t) => [t.name, t.columns.map((c) => c.name)]));
+  const views = toViewUses(catalog.views ?? [], database, columnNames);
+  return { dialect: 'mysql', tables: [...tables.values()], enums: [], triggers, ...(views.length ? { views } : {}) };
 }
 
 const select = <T>(db: Sql, sql: string, bindings: string[] = []): Promise<T[]> => db.query<T>(sql, bindings);
@@ -264,10 +320,14 @@ export async function detectFlavor(db: Sql): Promise<MysqlFlavor> {
   return /mariadb/i.test(text(row?.server_version ?? null)) ? 'mariadb' : 'mysql';
 }
 
-/** Servers before MariaDB 10.2.22 / 10.3.10 have no CHECK_CONSTRAINTS table (and no JSON checks to find). */
-async function selectChecks(db: Sql, database: string): Promise<CheckRow[]> {
+/**
+ * Servers before MariaDB 10.2.22 / 10.3.10 and MySQL 8.0.16 have no
+ * CHECK_CONSTRAINTS (nor CHECKs to find); before MySQL 8.0.13 no
+ * VIEW_TABLE_USAGE: what is not there is read as nothing.
+ */
+async function selectIfThere<T>(db: Sql, sql: string, database: string): Promise<T[]> {
   try {
-    return await select<CheckRow>(db, CHECKS_SQL, [database]);
+    return await select<T>(db, sql, [database]);
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'ER_UNKNOWN_TABLE' || code === 'ER_NO_SUCH_TABLE' || code === 'ER_BAD_FIELD_ERROR') return [];
@@ -282,7 +342,9 @@ export async function introspectMysql(db: Sql, database: string): Promise<DbSche
     columns: await select<ColumnRow>(db, COLUMNS_SQL, [database]),
     statistics: await select<StatisticsRow>(db, STATISTICS_SQL[flavor], [database]),
     foreignKeys: await select<ForeignKeyRow>(db, FOREIGN_KEYS_SQL, [database]),
-    checks: flavor === 'mariadb' ? await selectChecks(db, database) : [],
+    checks: await selectIfThere<CheckRow>(db, CHECKS_SQL[flavor], database),
+    triggers: await select<TriggerRow>(db, TRIGGERS_SQL, [database]),
+    views: await selectIfThere<ViewRow>(db, VIEWS_SQL[flavor], database),
   };
-  return catalogToSchema(catalog, flavor);
+  return catalogToSchema(catalog, flavor, database);
 }

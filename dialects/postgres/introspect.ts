@@ -2,8 +2,8 @@
  * Read the live schema of one PostgreSQL namespace from pg_catalog.
  *
  * One query per kind of object (tables, columns, constraints, indexes, enum
- * types, triggers), never one per table, so the cost does not grow with the
- * number of tables. Every statement is a single SELECT, so it also runs on
+ * types, triggers, the views that use the tables), never one per table, so
+ * the cost does not grow with the number of tables. Every statement is a single SELECT, so it also runs on
  * PGlite through knex-pglite. Raw catalog rows stay private to this file;
  * the result is the physical model in catalog spelling (`character
  * varying(50)`, `now()`, `'running'::character varying`), which the
@@ -41,6 +41,7 @@ SELECT c.relname AS table_name,
        a.attnotnull AS not_null,
        CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END AS default_expr,
        a.attidentity <> '' AS is_identity,
+       CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END AS collation,
        (SELECT ds.description FROM pg_catalog.pg_description ds
         WHERE ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum) AS comment
 FROM pg_catalog.pg_attribute a
@@ -49,10 +50,11 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
 WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND a.attnum > 0 AND NOT a.attisdropped`; // no ORDER BY: sorting thousands of rows costs the server more than JS
 
-// Primary keys, unique constraints and foreign keys. Key columns come as
+// Primary keys, unique constraints, foreign keys and CHECKs. Key columns come as
 // attribute numbers, named from the columns query (per-row subqueries cost
 // more than the rest of the query); only a foreign key into another
 // namespace has its target's column names read here.
@@ -70,12 +72,13 @@ SELECT c.relname AS table_name,
                ORDER BY k.ord)
        END AS ref_column_names,
        con.confdeltype::text AS on_delete,
-       con.confupdtype::text AS on_update
+       con.confupdtype::text AS on_update,
+       CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid) END AS check_def
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
-WHERE n.nspname = ? AND con.contype IN ('p', 'u', 'f')
+WHERE n.nspname = ? AND con.contype IN ('p', 'u', 'f', 'c')
 ORDER BY c.relname, con.conname`;
 
 // Indexes that do not back a primary key or unique constraint. Key columns
@@ -121,6 +124,22 @@ JOIN pg_catalog.pg_proc p ON p.oid = tg.tgfoid
 WHERE n.nspname = ? AND NOT tg.tgisinternal
 ORDER BY c.relname, tg.tgname`;
 
+// Views (in any namespace) and the columns of this namespace's tables they
+// use, from the dependencies of their rewrite rules.
+const VIEWS_SQL = `
+SELECT DISTINCT CASE WHEN vn.nspname = n.nspname THEN v.relname::text ELSE vn.nspname || '.' || v.relname END AS view_name,
+       t.relname AS table_name, a.attname AS column_name
+FROM pg_catalog.pg_depend d
+JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
+JOIN pg_catalog.pg_class v ON v.oid = r.ev_class
+JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace
+JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
+JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+  AND d.deptype = 'n' AND n.nspname = ? AND t.relkind IN ('r', 'p') AND v.oid <> t.oid
+ORDER BY 1, 2, 3`;
+
 interface TableRow {
   name: string;
   comment: string | null;
@@ -133,18 +152,20 @@ interface ColumnRow {
   not_null: boolean;
   default_expr: string | null;
   is_identity: boolean;
+  collation: string | null;
   comment: string | null;
 }
 interface ConstraintRow {
   table_name: string;
   name: string;
-  kind: 'p' | 'u' | 'f';
+  kind: 'p' | 'u' | 'f' | 'c';
   column_nums: number[];
   ref_table: string | null;
   ref_column_nums: number[] | null;
   ref_column_names: string[] | null;
   on_delete: string;
   on_update: string;
+  check_def: string | null;
 }
 interface IndexRow {
   table_name: string;
@@ -173,6 +194,11 @@ function columnNames(rows: ColumnRow[]): ColumnNames {
 interface EnumRow {
   name: string;
   labels: string[];
+}
+interface ViewRow {
+  view_name: string;
+  table_name: string;
+  column_name: string;
 }
 interface TriggerRow {
   table_name: string;
@@ -234,6 +260,7 @@ function toColumn(row: ColumnRow): Column {
     autoIncrement: row.is_identity || serial,
     onUpdate: null,
     comment: row.comment,
+    ...(row.collation ? { collation: row.collation } : {}),
   };
 }
 
@@ -262,7 +289,14 @@ function toForeignKey(row: ConstraintRow, columns: string[], names: ColumnNames)
   };
 }
 
+/** `CHECK ((a > 0)) NOT VALID` -> `(a > 0)` (the normalizer takes the parentheses off). */
+const checkExpression = (def: string): string => def.replace(/^CHECK\s*/i, '').replace(/\s+NOT VALID$/i, '');
+
 function applyConstraint(table: Table, row: ConstraintRow, names: ColumnNames): void {
+  if (row.kind === 'c') {
+    table.checks = [...(table.checks ?? []), { name: row.name, expression: checkExpression(row.check_def ?? '') }];
+    return;
+  }
   const columns = row.column_nums.map((n) => names(row.table_name, n));
   if (row.kind === 'p') table.primaryKey = { name: row.name, columns };
   else if (row.kind === 'u') table.uniques.push({ name: row.name, columns });
@@ -272,7 +306,7 @@ function applyConstraint(table: Table, row: ConstraintRow, names: ColumnNames): 
 const select = <T>(db: Sql, sql: string, namespace: string): Promise<T[]> => db.query<T>(sql, [namespace]);
 
 export async function introspectPostgres(db: Sql, namespace: string): Promise<DbSchema> {
-  // Sequential on purpose: PGlite has a single connection, and six small
+  // Sequential on purpose: PGlite has a single connection, and seven small
   // catalog reads gain little from running side by side.
   const tableRows = await select<TableRow>(db, TABLES_SQL, namespace);
   const columnRows = await select<ColumnRow>(db, COLUMNS_SQL, namespace);
@@ -280,6 +314,7 @@ export async function introspectPostgres(db: Sql, namespace: string): Promise<Db
   const indexRows = await select<IndexRow>(db, INDEXES_SQL, namespace);
   const enumRows = await select<EnumRow>(db, ENUMS_SQL, namespace);
   const triggerRows = await select<TriggerRow>(db, TRIGGERS_SQL, namespace);
+  const viewRows = await select<ViewRow>(db, VIEWS_SQL, namespace);
 
   const tables = new Map<string, Table>();
   for (const row of tableRows) {
@@ -316,5 +351,8 @@ export async function introspectPostgres(db: Sql, namespace: string): Promise<Db
       function: row.function_name,
     }));
 
-  return { dialect: 'postgres', tables: [...tables.values()], enums, triggers };
+  const views = viewRows
+    .filter((row) => tables.has(row.table_name))
+    .map((row) => ({ view: row.view_name, table: row.table_name, column: row.column_name }));
+  return { dialect: 'postgres', tables: [...tables.values()], enums, triggers, ...(views.length ? { views } : {}) };
 }

@@ -4,31 +4,51 @@ import type { GlobalOptions } from '../config/load.js';
 import { dialects } from '../dialects.js';
 import { diff } from '../diff/differ.js';
 import { diffJson, renderDiffHuman } from '../render/diff.js';
-import { renderScript } from '../schema/ddl.js';
 import { inspect } from './inspect.js';
 import { configFor, whereJson, withSession } from './shared.js';
 
 export interface DiffOptions {
   sql?: boolean;
+  /** Compare with the definition as of this migration (its snapshot). */
+  at?: string;
+}
+
+/** The planner and the fix script's pieces: a plain `dbkit diff` does not pay for loading them. */
+async function loadFixing() {
+  const [{ planChange }, { fixScript, refusedCount }, { viewBlockers }] = await Promise.all([
+    import('../plan/plan.js'),
+    import('../diff/fix.js'),
+    import('../diff/views.js'),
+  ]);
+  return { planChange, fixScript, refusedCount, viewBlockers };
 }
 
 export async function diffCommand(opts: DiffOptions, globals: GlobalOptions, io: Io): Promise<number> {
   const config = await configFor(globals, io);
   return withSession(config, io, async (conn) => {
-    const { actual, expected, pendingMigrations } = await inspect(conn, io);
+    const { actual, expected, pendingMigrations } = await inspect(conn, io, opts.at);
     const changes = diff(actual, expected);
-    const result = { dialect: config.dialect, schema: config.schemaName, changes };
-    const { fixStatements, ddl } = dialects[config.dialect];
+    // The fix is planned for --sql, or to name the views that stand in its way (loaded only then).
+    const needed = changes.length > 0 && (opts.sql || !!actual.views?.length);
+    const fixing = needed ? await loadFixing() : null;
+    const plan = fixing ? fixing.planChange(actual, expected, { purpose: 'fix' }) : null;
+    const views = fixing && plan ? fixing.viewBlockers(plan, actual) : [];
+    const result = { dialect: config.dialect, schema: config.schemaName, changes, views };
     // The script names tables unqualified: it starts by making the namespace the target.
-    const fix = opts.sql && changes.length ? [ddl.targetNamespace(conn.namespace), ...fixStatements(changes, expected, actual)] : null;
+    const target = dialects[config.dialect].ddl.targetNamespace(conn.namespace);
+    const fix = opts.sql && fixing && plan ? fixing.fixScript(plan, { target, views }) : null;
     if (io.json) {
       io.emitJson({ ...whereJson(conn), ...diffJson(result), pendingMigrations, ...(opts.sql ? { sql: fix ?? [] } : {}) });
     } else if (opts.sql) {
       io.log(renderDiffHuman(result, { color: false }));
+      const refused = fixing && plan ? fixing.refusedCount(plan) : 0;
       io.out(
         `-- dbkit diff --sql: ${config.schemaName} on ${config.target.display}, namespace ${conn.namespace}\n` +
-          `-- review before running; destructive statements are commented out\n\n` +
-          (fix ? renderScript(fix) : '-- nothing to change\n'),
+          `-- review before running. Statements that lose data, and drops of what a DBA may have added, are\n` +
+          `-- commented out, each with the reason (${refused} here); uncomment any of them to run it.\n` +
+          (config.dialect === 'postgres' ? '-- PostgreSQL: one transaction (labels added to enum types go first, outside it).\n' : '') +
+          '\n' +
+          (fix ? `${fix.join('\n\n')}\n` : '-- nothing to change\n'),
       );
     } else {
       io.out(renderDiffHuman(result, { color: io.color }));

@@ -5,6 +5,7 @@
  */
 import type { DbSchema, Table } from '../schema/model.js';
 import { CHANGE_KINDS, type Change } from './changes.js';
+import { diffChecks } from './checks.js';
 import { diffColumns, diffTableComment } from './columns.js';
 import { diffForeignKeys, diffPrimaryKey, diffUniques } from './constraints.js';
 import { byString } from './describe.js';
@@ -20,6 +21,7 @@ function diffTable(actual: Table, expected: Table): Change[] {
     ...diffUniques(actual, expected),
     ...diffForeignKeys(actual, expected),
     ...diffIndexes(actual, expected),
+    ...diffChecks(actual, expected),
   ];
 }
 
@@ -70,6 +72,10 @@ export function diff(actual: DbSchema, expected: DbSchema): Change[] {
   return [
     ...diffEnums(actual.enums, expected.enums),
     ...diffTables(schemaTables(actual), schemaTables(expected)),
-    ...diffTriggers(schemaTriggers(actual), schemaTriggers(expected)),
+    // Triggers of the defined tables: a table the definition lacks is reported as a whole.
+    ...diffTriggers(
+      schemaTriggers(actual).filter((t) => expected.tables.some((e) => e.name === t.table)),
+      schemaTriggers(expected),
+    ),
   ].sort(compareChanges);
 }

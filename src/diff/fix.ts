@@ -1,41 +1,51 @@
 /**
- * Shared shape of the fix scripts that `dbkit diff --sql` prints: the order
- * in which changes are repaired, and how destructive statements are shown.
+ * The fix script of `dbkit diff --sql`, from a plan made with purpose `fix`
+ * (src/plan): pure text, never run by dbkit.
+ *
+ * - every statement complete with its semicolon; a refused one is printed
+ *   commented out line by line, after a comment that says why, so that
+ *   uncommenting any of them (two, all) gives valid SQL;
+ * - PostgreSQL: the whole script in one transaction (BEGIN; ... COMMIT;),
+ *   except `ALTER TYPE ... ADD VALUE`, which runs before it (a label added in
+ *   a transaction cannot be used there); MySQL commits each DDL statement;
+ * - a view in the way of a statement is named in a comment before it.
  */
-import type { Change } from './changes.js';
+import type { DialectPlan } from '../plan/types.js';
+import type { ViewBlocker } from './views.js';
 
-/** Create what others depend on first, drop last. */
-const ORDER: Change['kind'][] = [
-  'enum_missing',
-  'enum_labels',
-  'table_missing',
-  'column_missing',
-  'column_type',
-  'column_nullable',
-  'column_default',
-  'column_auto_increment',
-  'column_on_update',
-  'column_comment',
-  'table_comment',
-  'primary_key',
-  'unique_missing',
-  'foreign_key_changed',
-  'foreign_key_missing',
-  'index_changed',
-  'index_missing',
-  'trigger_changed',
-  'trigger_missing',
-  'foreign_key_extra',
-  'index_extra',
-  'unique_extra',
-  'trigger_extra',
-  'column_extra',
-  'table_extra',
-  'enum_extra',
-];
+export interface FixScriptOptions {
+  /** The statement that makes the namespace the script's target (`SET search_path TO ...`, `USE ...`). */
+  target: string;
+  /** Views in the way of statements (src/diff/views.ts). */
+  views?: ViewBlocker[];
+}
 
-export const fixOrder = (changes: Change[]): Change[] =>
-  [...changes].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+const commented = (text: string): string =>
+  text
+    .split('\n')
+    .map((l) => `-- ${l}`)
+    .join('\n');
 
-/** A statement that loses data is printed commented out, with the reason. */
-export const destructive = (sql: string, why: string): string => `-- ${why}: uncomment to apply (data is lost)\n-- ${sql}`;
+/** The entries of the script in order; joined with blank lines they are the script. */
+export function fixScript(plan: DialectPlan, opts: FixScriptOptions): string[] {
+  const notes = new Map<number, string[]>();
+  for (const v of opts.views ?? []) notes.set(v.statement, [...(notes.get(v.statement) ?? []), v.message]);
+  const entry = (i: number): string => {
+    const s = plan.statements[i]!;
+    const before = (notes.get(i) ?? []).map((m) => `-- ${m}`);
+    const body = s.disabled ? [`-- ${s.disabled}`, commented(`${s.sql};`)] : [`${s.sql};`];
+    return [...before, ...body].join('\n');
+  };
+  const indexes = plan.statements.map((_, i) => i);
+  if (plan.dialect !== 'postgres') return [`${opts.target};`, ...indexes.map(entry)];
+  const first = indexes.filter((i) => plan.statements[i]!.commitFirst);
+  const rest = indexes.filter((i) => !plan.statements[i]!.commitFirst);
+  return [
+    `${opts.target};`,
+    ...first.map(entry),
+    ...(rest.length ? ['BEGIN;', ...rest.map(entry), 'COMMIT;'] : []),
+  ];
+}
+
+/** How many statements the script leaves commented out. */
+export const refusedCount = (plan: DialectPlan): number => plan.statements.filter((s) => s.disabled).length;

@@ -1,4 +1,4 @@
-/** Objects beside the tables: PostgreSQL enum types and the triggers a variant relies on. */
+/** Objects beside the tables: PostgreSQL enum types, and triggers (the ones a variant relies on, and any other on its tables). */
 import type { EnumType, Trigger } from '../schema/model.js';
 import type { Change } from './changes.js';
 import { quote, sameList } from './describe.js';
@@ -46,7 +46,7 @@ export function diffEnums(actual: readonly EnumType[], expected: readonly EnumTy
 }
 
 const triggerKey = (t: Trigger): string => `${t.table}\u0000${t.name}`;
-const shape = (t: Trigger): string => `${t.timing} on ${t.table} executing ${t.function}`;
+const shape = (t: Trigger): string => `${t.timing} on ${t.table}${t.function ? ` executing ${t.function}` : ''}`;
 
 /** Triggers are matched by table and name (the design names them), then compared by timing and function. */
 export function diffTriggers(actual: readonly Trigger[], expected: readonly Trigger[]): Change[] {

@@ -32,6 +32,8 @@ export function renderDiffHuman(result: DiffResult, { color }: RenderOptions): s
   for (const [table, changes] of groups(result.changes)) {
     lines.push('', c.bold(table), ...changes.map((change) => `  ${mark(c, change)} ${change.message}`));
   }
+  const views = [...new Set((result.views ?? []).map((v) => v.message))];
+  if (views.length) lines.push('', c.bold('views in the way of the fix'), ...views.map((m) => `  ! ${m}`));
   return lines.join('\n');
 }
 
@@ -40,6 +42,8 @@ export interface DiffJson {
   schema: string;
   clean: boolean;
   changes: Array<Pick<Change, 'kind' | 'table' | 'name' | 'expected' | 'actual' | 'message'>>;
+  /** Views a fix statement would fail on (PostgreSQL) or break (MySQL); present when there are any. */
+  dependentViews?: Array<{ view: string; table: string; column: string | null; message: string }>;
 }
 
 export function diffJson(result: DiffResult): DiffJson {
@@ -55,5 +59,13 @@ export function diffJson(result: DiffResult): DiffJson {
       actual,
       message,
     })),
+    ...(result.views?.length ? { dependentViews: uniqueViews(result.views) } : {}),
   };
+}
+
+/** Each view and what it uses once (a view may stand in the way of several statements). */
+function uniqueViews(views: NonNullable<DiffResult['views']>): NonNullable<DiffJson['dependentViews']> {
+  const seen = new Map<string, NonNullable<DiffJson['dependentViews']>[number]>();
+  for (const v of views) seen.set(v.message, { view: v.view, table: v.table, column: v.column, message: v.message });
+  return [...seen.values()];
 }

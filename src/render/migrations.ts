@@ -21,9 +21,12 @@ export function renderPlan(result: RunResult, verb: 'migrate' | 'rollback'): str
 
 export function renderRun(result: RunResult, verb: 'migrate' | 'rollback', where: string, color: boolean): string {
   const c = painter(color);
-  const accepted = (result.accepted ?? []).map(
-    (a) => `  ${c.yellow('!')} ${a.name}: ${a.was === 'changed' ? 'edited file accepted, new checksum recorded' : 'missing file accepted, forgotten'}`,
-  );
+  const accepted = [
+    ...(result.accepted ?? []).map(
+      (a) => `  ${c.yellow('!')} ${a.name}: ${a.was === 'changed' ? 'edited migration accepted, new checksum recorded' : 'missing migration accepted, forgotten'}`,
+    ),
+    ...(result.recorded ?? []).map((n) => `  ${c.yellow('!')} ${n}: applied by a run that stopped before recording it; recorded`),
+  ];
   if (!result.migrations.length) {
     return [verb === 'migrate' ? `${where}: already up to date` : `${where}: nothing to roll back`, ...accepted].join('\n');
   }
@@ -42,7 +45,8 @@ export interface StatusSummary {
 export function summarize(entries: MigrationEntry[]): StatusSummary {
   const counts = { applied: 0, pending: 0, changed: 0, missing: 0 };
   for (const e of entries) counts[e.state]++;
-  return { upToDate: counts.pending + counts.changed + counts.missing === 0, counts };
+  const halfway = entries.some((e) => e.interrupted);
+  return { upToDate: counts.pending + counts.changed + counts.missing === 0 && !halfway, counts };
 }
 
 export function renderStatus(entries: MigrationEntry[], where: string, color: boolean): string {
@@ -54,8 +58,16 @@ export function renderStatus(entries: MigrationEntry[], where: string, color: bo
     missing: c.red('missing'),
   };
   const s = summarize(entries);
+  const stopped = (e: MigrationEntry) => {
+    const i = e.interrupted;
+    if (!i) return '';
+    const at = `statement ${i.statement}${i.of !== null ? ` of ${i.of}` : ''}`;
+    return i.direction === 'up'
+      ? `  (a run stopped at ${at}; dbkit migrate resumes it)`
+      : `  (its rollback stopped at ${at}; dbkit rollback --steps 1 finishes it)`;
+  };
   const lines = entries.map(
-    (e) => `  ${mark[e.state].padEnd(color ? 17 : 8)} ${e.name}${e.batch !== null ? `  (batch ${e.batch})` : ''}`,
+    (e) => `  ${mark[e.state].padEnd(color ? 17 : 8)} ${e.name}${e.batch !== null ? `  (batch ${e.batch})` : ''}${stopped(e)}`,
   );
   const tail = s.upToDate
     ? 'up to date'

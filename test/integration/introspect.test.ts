@@ -129,7 +129,7 @@ describe('the agents document on PostgreSQL', () => {
     cleanups.push(() => k.destroy());
     for (const statement of statements(AGENTS_SQL)) await k.raw(statement);
     const { schema, queries } = await introspectCounting('postgres', k, 'public');
-    expect(queries).toBe(6);
+    expect(queries).toBe(7);
     expect(structure(normalize(schema))).toEqual(structure(expectedOf(agents, postgresRules)));
   });
 });
@@ -213,7 +213,7 @@ describe('introspection cost and scope', () => {
     expect(few.schema.tables.map((t) => t.name)).toEqual(['extra_0']);
     expect(many.schema.tables).toHaveLength(12);
     expect(many.queries).toBe(few.queries);
-    expect(many.queries).toBeLessThanOrEqual(6);
+    expect(many.queries).toBeLessThanOrEqual(8);
   });
 
   it('postgres: partial, expression, non-btree and invalid-looking indexes; serial and identity columns', async () => {
@@ -245,6 +245,65 @@ describe('introspection cost and scope', () => {
       { name: 't_lower', columns: ['lower(email::text)'], unique: true, method: 'btree', where: null },
       { name: 't_partial', columns: ['email'], unique: false, method: 'btree', where: 'email IS NOT NULL' },
       { name: 't_ts', columns: ['timestamp'], unique: false, method: 'btree', where: null },
+    ]);
+  });
+});
+
+// ------------------------------------- collations, CHECKs, triggers, views
+
+describe('what a DBA adds: collations, CHECK constraints, triggers, views', () => {
+  it('postgres: an explicit collation, a CHECK (NOT VALID too), the views that use each column', async () => {
+    const db = await fresh('postgres');
+    const k = open('postgres', db.url);
+    await k.raw(`CREATE TABLE t (id integer PRIMARY KEY, title varchar(50) COLLATE "C", body text COLLATE "default", n integer)`);
+    await k.raw(`ALTER TABLE t ADD CONSTRAINT title_not_empty CHECK (title <> '')`);
+    await k.raw('ALTER TABLE t ADD CONSTRAINT n_positive CHECK (n > 0) NOT VALID');
+    await k.raw('CREATE VIEW v_titles AS SELECT id, title FROM t');
+    await k.raw('CREATE SCHEMA reports');
+    await k.raw('CREATE VIEW reports.v_n AS SELECT n FROM public.t');
+    const s = normalize(await introspectPostgres(knexSql(k, 'postgres'), 'public'));
+    const t = s.tables[0]!;
+    expect(t.columns.map((c) => [c.name, c.collation ?? null])).toEqual([
+      ['id', null],
+      ['title', 'C'],
+      ['body', null],
+      ['n', null],
+    ]);
+    expect(t.checks).toEqual([
+      { name: 'n_positive', expression: 'n > 0' },
+      { name: 'title_not_empty', expression: "(title)::text <> ''::text" },
+    ]);
+    expect(s.views).toEqual([
+      { view: 'reports.v_n', table: 't', column: 'n' },
+      { view: 'v_titles', table: 't', column: 'id' },
+      { view: 'v_titles', table: 't', column: 'title' },
+    ]);
+  });
+
+  it("mariadb: a column's character set and collation against its table's, CHECKs but not JSON's own, triggers, views", async () => {
+    const db = await fresh('mysql');
+    const k = open('mysql', db.url);
+    await k.raw(
+      `CREATE TABLE t (id int PRIMARY KEY, title varchar(50) CHARACTER SET latin1, code varchar(10) COLLATE utf8mb4_bin,
+        body text, doc json, n int, CONSTRAINT n_positive CHECK (n > 0)) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci`,
+    );
+    await k.raw('CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW SET NEW.n = NEW.n + 1');
+    await k.raw('CREATE VIEW v_titles AS SELECT id, title FROM t');
+    const s = normalize(await introspectMysql(knexSql(k, 'mysql'), db.name));
+    const t = s.tables[0]!;
+    expect(t.columns.map((c) => [c.name, c.type, c.charset ?? null, c.collation ?? null])).toEqual([
+      ['id', 'int', null, null],
+      ['title', 'varchar(50)', 'latin1', null],
+      ['code', 'varchar(10)', null, 'utf8mb4_bin'],
+      ['body', 'text', null, null],
+      ['doc', 'json', null, null],
+      ['n', 'int', null, null],
+    ]);
+    expect(t.checks).toEqual([{ name: 'n_positive', expression: '`n` > 0' }]);
+    expect(s.triggers).toEqual([{ name: 't_touch', table: 't', timing: 'BEFORE UPDATE', function: '' }]);
+    expect(s.views).toEqual([
+      { view: 'v_titles', table: 't', column: 'id' },
+      { view: 'v_titles', table: 't', column: 'title' },
     ]);
   });
 });

@@ -346,3 +346,21 @@ describe('diff: other kinds', () => {
     ]);
   });
 });
+
+describe('diff: triggers and CHECKs a DBA added', () => {
+  it('are reported on defined tables only; a table the definition lacks is reported as a whole', () => {
+    const expected = VARIANTS['agents/postgres']();
+    const actual = structuredClone(expected);
+    actual.tables.push({ ...structuredClone(table(expected, 'files')), name: 'files_archive' });
+    actual.triggers.push(
+      { name: 'audit', table: 'files', timing: 'AFTER INSERT', function: 'audit_fn' },
+      { name: 'audit', table: 'files_archive', timing: 'AFTER INSERT', function: 'audit_fn' },
+    );
+    table(actual, 'files').checks = [{ name: 'size_positive', expression: 'size > 0' }];
+    expect(brief(diff(actual, expected))).toEqual([
+      ['check_extra', 'files', 'size_positive'],
+      ['trigger_extra', 'files', 'audit'],
+      ['table_extra', 'files_archive', 'files_archive'],
+    ]);
+  });
+});

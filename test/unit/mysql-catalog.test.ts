@@ -374,3 +374,101 @@ describe('catalogToSchema details', () => {
     expect(catalogToSchema(catalog, 'mysql').tables[0]).toMatchObject({ name: 't', comment: null, columns: [{ name: 'a', type: 'int' }] });
   });
 });
+
+describe('what a DBA adds, as each server documents it', () => {
+  const empty: MysqlCatalog = { tables: [], columns: [], statistics: [], foreignKeys: [], checks: [] };
+  const withCharsets = (flavor: MysqlFlavor, tableCollation: string) => ({
+    ...empty,
+    tables: [{ TABLE_NAME: 't', TABLE_COMMENT: '', TABLE_COLLATION: tableCollation }],
+    columns: [
+      ...columns('t', [
+        ['title', null, 'YES', 'varchar', 'varchar(50)', '', ''],
+        ['code', null, 'YES', 'varchar', 'varchar(10)', '', ''],
+        ['latin', null, 'YES', 'varchar', 'varchar(10)', '', ''],
+        ['n', null, 'YES', 'int', 'int', '', ''],
+        ['doc', null, 'YES', flavor === 'mysql' ? 'json' : 'longtext', flavor === 'mysql' ? 'json' : 'longtext', '', ''],
+      ]),
+    ].map((row) => {
+      const name = String(row.COLUMN_NAME);
+      const collation = name === 'code' ? 'utf8mb4_bin' : name === 'latin' ? 'latin1_swedish_ci' : name === 'n' ? null : name === 'doc' ? (flavor === 'mysql' ? null : 'utf8mb4_bin') : tableCollation;
+      return { ...row, CHARACTER_SET_NAME: collation && collation.split('_')[0]!, COLLATION_NAME: collation };
+    }),
+  });
+
+  it.each([
+    ['mysql', 'utf8mb4_0900_ai_ci'],
+    ['mariadb', 'utf8mb4_general_ci'],
+  ] as const)('%s: a character set or collation other than the table default, JSON aside', (flavor, tableCollation) => {
+    const catalog: MysqlCatalog = {
+      ...withCharsets(flavor, tableCollation),
+      checks: flavor === 'mariadb' ? [{ TABLE_NAME: 't', CONSTRAINT_NAME: 'doc', CHECK_CLAUSE: 'json_valid(`doc`)' }] : [],
+    };
+    const cols = tableOf(normalize(catalogToSchema(catalog, flavor)), 't').columns;
+    expect(cols.map((c) => [c.name, c.type, c.charset ?? null, c.collation ?? null])).toEqual([
+      ['title', 'varchar(50)', null, null],
+      ['code', 'varchar(10)', null, 'utf8mb4_bin'],
+      ['latin', 'varchar(10)', 'latin1', null],
+      ['n', 'int', null, null],
+      ['doc', 'json', null, null],
+    ]);
+    expect(tableOf(catalogToSchema(catalog, flavor), 't').checks).toBeUndefined();
+  });
+
+  it('a table in another character set as a whole is not drift of its columns (a document run on a latin1 server)', () => {
+    const catalog = withCharsets('mariadb', 'latin1_swedish_ci');
+    catalog.columns = catalog.columns.map((c) => (String(c.COLUMN_NAME) === 'title' ? { ...c, CHARACTER_SET_NAME: 'latin1', COLLATION_NAME: 'latin1_swedish_ci' } : c));
+    expect(tableOf(catalogToSchema(catalog, 'mariadb'), 't').columns[0]).not.toHaveProperty('charset');
+  });
+
+  it('MySQL 8: CHECKs with their table from TABLE_CONSTRAINTS, a json_valid CHECK of a native JSON column is a real one', () => {
+    const catalog: MysqlCatalog = {
+      ...withCharsets('mysql', 'utf8mb4_0900_ai_ci'),
+      checks: [
+        { TABLE_NAME: 't', CONSTRAINT_NAME: 't_chk_1', CHECK_CLAUSE: "(`title` <> _utf8mb4\\'\\')" },
+        { TABLE_NAME: 't', CONSTRAINT_NAME: 'doc_valid', CHECK_CLAUSE: 'json_valid(`doc`)' },
+      ],
+    };
+    expect(tableOf(normalize(catalogToSchema(catalog, 'mysql')), 't').checks).toEqual([
+      { name: 'doc_valid', expression: 'json_valid(`doc`)' },
+      { name: 't_chk_1', expression: "`title` <> _utf8mb4\\'\\'" },
+    ]);
+  });
+
+  it('triggers: timing and event, no function', () => {
+    const catalog: MysqlCatalog = {
+      ...withCharsets('mysql', 'utf8mb4_0900_ai_ci'),
+      triggers: [
+        { TRIGGER_NAME: 't_touch', EVENT_OBJECT_TABLE: 't', ACTION_TIMING: 'BEFORE', EVENT_MANIPULATION: 'UPDATE' },
+        { TRIGGER_NAME: 'elsewhere', EVENT_OBJECT_TABLE: 'dbkit_migrations', ACTION_TIMING: 'AFTER', EVENT_MANIPULATION: 'INSERT' },
+      ],
+    };
+    expect(catalogToSchema(catalog, 'mysql').triggers).toEqual([{ name: 't_touch', table: 't', timing: 'BEFORE UPDATE', function: '' }]);
+  });
+
+  it('views: MySQL 8 VIEW_TABLE_USAGE names tables (of any schema); MariaDB definitions name columns', () => {
+    const mysql8: MysqlCatalog = {
+      ...withCharsets('mysql', 'utf8mb4_0900_ai_ci'),
+      views: [
+        { VIEW_SCHEMA: 'app', VIEW_NAME: 'v_titles', TABLE_NAME: 't' },
+        { VIEW_SCHEMA: 'reports', VIEW_NAME: 'v_all', TABLE_NAME: 't' },
+        { VIEW_SCHEMA: 'app', VIEW_NAME: 'v_gone', TABLE_NAME: 'dropped' },
+      ],
+    };
+    expect(catalogToSchema(mysql8, 'mysql', 'app').views).toEqual([
+      { view: 'v_titles', table: 't', column: null },
+      { view: 'reports.v_all', table: 't', column: null },
+    ]);
+    const mariadb: MysqlCatalog = {
+      ...withCharsets('mariadb', 'utf8mb4_general_ci'),
+      views: [
+        { VIEW_SCHEMA: 'app', VIEW_NAME: 'v_titles', VIEW_DEFINITION: 'select `app`.`t`.`title` AS `title`,`app`.`t`.`n` AS `n` from `app`.`t`' },
+        { VIEW_SCHEMA: 'app', VIEW_NAME: 'v_count', VIEW_DEFINITION: 'select count(0) AS `c` from `app`.`t`' },
+      ],
+    };
+    expect(catalogToSchema(mariadb, 'mariadb', 'app').views).toEqual([
+      { view: 'v_titles', table: 't', column: 'title' },
+      { view: 'v_titles', table: 't', column: 'n' },
+      { view: 'v_count', table: 't', column: null },
+    ]);
+  });
+});

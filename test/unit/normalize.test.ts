@@ -359,3 +359,46 @@ describe('normalize', () => {
     expect(normalize(schema).tables[0]!.columns.map((c) => c.default)).toEqual([null, null]);
   });
 });
+
+describe('what only a live database has', () => {
+  const base = (): DbSchema => structuredClone(resolveSchema(agents, postgresRules));
+
+  it('a definition has none of it: its normal form carries no collation, charset, checks or views', () => {
+    const n = normalize(base());
+    expect(JSON.stringify(n)).not.toMatch(/"(collation|charset|checks|views)"/);
+  });
+
+  it('CHECKs by name without `CHECK` and outer parentheses; empty lists dropped', () => {
+    const s = base();
+    const users = tableOf(s, 'users');
+    users.checks = [
+      { name: 'b_positive', expression: 'CHECK ((n > 0))' },
+      { name: 'a_named', expression: " (email <> '') " },
+    ];
+    tableOf(s, 'sessions').checks = [];
+    const n = normalize(s);
+    expect(tableOf(n, 'users').checks).toEqual([
+      { name: 'a_named', expression: "email <> ''" },
+      { name: 'b_positive', expression: 'n > 0' },
+    ]);
+    expect(tableOf(n, 'sessions')).not.toHaveProperty('checks');
+  });
+
+  it('collation kept, charset lower case, view uses once each and sorted', () => {
+    const s = base();
+    const username = tableOf(s, 'users').columns.find((c) => c.name === 'username')!;
+    username.collation = 'C';
+    username.charset = 'LATIN1';
+    s.views = [
+      { view: 'v2', table: 'users', column: 'email' },
+      { view: 'v1', table: 'users', column: 'username' },
+      { view: 'v2', table: 'users', column: 'email' },
+    ];
+    const n = normalize(s);
+    expect(tableOf(n, 'users').columns.find((c) => c.name === 'username')).toMatchObject({ collation: 'C', charset: 'latin1' });
+    expect(n.views).toEqual([
+      { view: 'v1', table: 'users', column: 'username' },
+      { view: 'v2', table: 'users', column: 'email' },
+    ]);
+  });
+});

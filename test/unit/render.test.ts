@@ -159,3 +159,44 @@ describe('check-indexes renderers', () => {
     ]);
   });
 });
+
+describe('diff renderers: what a DBA adds, and the views in the way of the fix', () => {
+  it('name collations, CHECKs, triggers and the views a fix statement would fail on', async () => {
+    const { planChange } = await import('../../src/plan/plan.js');
+    const { viewBlockers } = await import('../../src/diff/views.js');
+    const expected = resolveSchema(agents, postgresRules);
+    const actual: DbSchema = structuredClone(expected);
+    const sessions = actual.tables.find((t) => t.name === 'sessions')!;
+    const title = sessions.columns.find((c) => c.name === 'title')!;
+    title.type = 'varchar(100)';
+    title.collation = 'C';
+    sessions.checks = [{ name: 'title_not_blank', expression: "(title)::text <> ''::text" }];
+    actual.triggers.push({ name: 'sessions_audit', table: 'sessions', timing: 'AFTER INSERT', function: 'audit_fn' });
+    actual.views = [{ view: 'session_titles', table: 'sessions', column: 'title' }];
+    const changes = diff(actual, expected);
+    const views = viewBlockers(planChange(actual, expected, { purpose: 'fix' }), actual);
+    const result: DiffResult = { dialect: 'postgres', schema: 'agents', changes, views };
+    expect(renderDiffHuman(result, { color: false })).toBe(
+      [
+        'agents (postgres): 4 differences from the definition',
+        '',
+        'sessions',
+        '  ~ Column sessions.title has type varchar(100), expected varchar(255).',
+        '  ~ Column sessions.title has collation C, expected the default.',
+        "  + Check constraint title_not_blank CHECK ((title)::text <> ''::text) on sessions is not in the definition.",
+        '  + Trigger sessions_audit (AFTER INSERT on sessions executing audit_fn) is not in the definition.',
+        '',
+        'views in the way of the fix',
+        '  ! View session_titles uses sessions.title: the statement fails while the view exists (drop the view first, create it again after).',
+      ].join('\n'),
+    );
+    expect(diffJson(result).dependentViews).toEqual([
+      {
+        view: 'session_titles',
+        table: 'sessions',
+        column: 'title',
+        message: 'View session_titles uses sessions.title: the statement fails while the view exists (drop the view first, create it again after).',
+      },
+    ]);
+  });
+});
