@@ -19,11 +19,10 @@
  * well within the TTL (NTP).
  */
 import os from 'node:os';
-import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type mysql from 'mysql2/promise';
 import { LockError } from '../../src/cli/errors.js';
-import type { HeldLock } from '../../src/migrate/held-lock.js';
+import { newOwner, type HeldLock } from '../../src/migrate/held-lock.js';
 import { ident } from './quote.js';
 
 export const LEASE_TABLE = 'dbkit_lease';
@@ -39,7 +38,7 @@ const table = (database: string): string => `${ident(database)}.${ident(LEASE_TA
 
 export const createLeaseTable = (database: string): string => `CREATE TABLE IF NOT EXISTS ${table(database)} (
   name VARCHAR(64) NOT NULL,
-  owner CHAR(36) NOT NULL,
+  owner VARCHAR(255) NOT NULL,
   host VARCHAR(255) NOT NULL,
   pid INT UNSIGNED NOT NULL,
   node VARCHAR(64) NOT NULL DEFAULT '',
@@ -146,7 +145,7 @@ async function tryTake(conn: mysql.Connection, o: LeaseOptions, owner: string): 
  */
 export async function acquireLease(conn: mysql.Connection, o: LeaseOptions): Promise<HeldLock | null> {
   if (!(await tableExists(conn, o.database))) await conn.query(createLeaseTable(o.database));
-  const owner = randomUUID();
+  const owner = newOwner();
   const deadline = Date.now() + o.timeoutMs;
   let onWait = o.onWait;
   for (;;) {

@@ -7,10 +7,9 @@
  *   (galera.ts). The connection reads with wsrep_sync_wait, so it sees every
  *   write the cluster committed before each statement.
  */
-import { randomUUID } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { mysqlConnection } from '../../src/config/url.js';
-import type { HeldLock } from '../../src/migrate/held-lock.js';
+import { newOwner, type HeldLock } from '../../src/migrate/held-lock.js';
 import { checkGaleraNode, readGalera, type GaleraState } from './galera.js';
 import { acquireLease, forceClearLease, leaseHolder, describeLease, DEFAULT_LEASE_TTL_MS } from './lease.js';
 import { initSession } from './session.js';
@@ -95,7 +94,7 @@ export async function acquireMysqlLock(
   }
   return {
     kind: 'get_lock',
-    owner: randomUUID(),
+    owner: newOwner(),
     async cancelQuery(id: number) {
       await conn.query(`KILL QUERY ${Number(id)}`);
     },

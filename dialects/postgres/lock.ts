@@ -16,12 +16,11 @@
  * recording transactions that the lock transaction is still the holder.
  */
 import os from 'node:os';
-import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import pg from 'pg';
 import { LockError } from '../../src/cli/errors.js';
 import { CONNECT_TIMEOUT_MS } from '../../src/db/sql.js';
-import type { HeldLock } from '../../src/migrate/held-lock.js';
+import { newOwner, type HeldLock } from '../../src/migrate/held-lock.js';
 import { probePooler, type PoolerProbe } from './pooler.js';
 
 /** Lock key space of dbkit (two-int advisory lock form: class, hashtext(namespace)). */
@@ -184,7 +183,7 @@ export async function acquirePostgresLock(
       });
   }, HEARTBEAT_MS);
   heartbeat.unref();
-  const owner = randomUUID();
+  const owner = newOwner();
   const me = `dbkit on ${os.hostname()} (pid ${process.pid}), PostgreSQL session ${mine.pid}, since ${mine.since}`;
 
   return {

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import type { Knex } from 'knex';
 
 /**
@@ -20,7 +22,8 @@ export interface Releasable {
 export interface HeldLock extends Releasable {
   readonly kind: LockKind;
   /**
-   * Who holds it: a random id of this run (on Galera, the lease's owner).
+   * Who holds it: an id of this run, unique and readable (newOwner(); on
+   * Galera, the lease row's owner).
    * The runner writes it into its crash-recovery markers: while this lock is
    * held, a marker with any other owner was left by a run that no longer
    * holds the lock (killed, or its lease taken over) and can record nothing more.
@@ -49,4 +52,9 @@ export interface HeldLock extends Releasable {
   fence?(db: Knex | Knex.Transaction): Promise<void>;
   /** Who holds it, for messages (`dbkit on ci-7 (pid 4242) since …`). */
   describe?(): string;
+}
+
+/** A run's owner id: `dbkit pid 4242 on ci-7 since 2026-11-30T10:00:00.000Z #a1b2c3` (at most 255 characters). */
+export function newOwner(pid = process.pid, host = os.hostname(), now = new Date()): string {
+  return `dbkit pid ${pid} on ${host.slice(0, 120)} since ${now.toISOString()} #${randomBytes(3).toString('hex')}`;
 }

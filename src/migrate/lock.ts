@@ -4,11 +4,10 @@
  * (safe behind PgBouncer); MySQL/MariaDB: GET_LOCK; Galera: a lease row;
  * PGlite: the lock file taken when the database was opened.
  */
-import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { LockError } from '../cli/errors.js';
 import type { Connection } from '../db/connect.js';
-import type { HeldLock } from './held-lock.js';
+import { newOwner, type HeldLock } from './held-lock.js';
 
 const KNEX_LOCK_TABLE = 'dbkit_migrations_lock';
 
@@ -39,7 +38,7 @@ async function acquireDialectLock(
       onGalera: (g) => debug(`Galera node ${g.nodeName || '?'}: ${g.state}, ${g.status} component of ${g.clusterSize}, ${g.osuMethod}; taking the lease`),
     });
   }
-  return { kind: 'file', owner: randomUUID(), release: async () => undefined };
+  return { kind: 'file', owner: newOwner(), release: async () => undefined };
 }
 
 /**

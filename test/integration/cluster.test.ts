@@ -192,7 +192,7 @@ galeraCase('kill -9 of the lease holder at random moments: a re-run through anot
     // A long TTL where --force must be what frees it; a short one where expiry must.
     const ttl = useForce ? '60' : '4';
     const killed = await killHolderAfter(['migrate', '--url', urls[i % 3]!, '--schema', schema], Math.floor(Math.random() * 800), { DBKIT_LEASE_TTL: ttl });
-    expect(killed.stderr).toMatch(/holding the migration lock \(lease, owner [0-9a-f-]{36}\)/);
+    expect(killed.stderr).toMatch(/holding the migration lock \(lease, owner dbkit pid \d+ on .* since .* #[0-9a-f]{6}\)/);
     const lease = await galeraQuery<{ pid: unknown }>(urls[(i + 1) % 3]!, 'SELECT pid FROM dbkit_lease');
     const rerunUrl = urls[(i + 2) % 3]!;
     if (killed.killed && lease.length) {

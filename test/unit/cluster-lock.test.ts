@@ -11,6 +11,7 @@ import { createLeaseTable, describeLease, renewLease } from '../../dialects/mysq
 import { describeHolder, lockApplicationName } from '../../dialects/postgres/lock.js';
 import { ExitCode } from '../../src/cli/errors.js';
 import { migrationConfig } from '../../src/commands/shared.js';
+import { newOwner } from '../../src/migrate/held-lock.js';
 import { loadConfig } from '../../src/config/load.js';
 import { poolerRefusal } from '../../src/db/topology.js';
 import { tempDirs } from '../support/tmp.js';
@@ -56,11 +57,20 @@ describe('Galera: which nodes dbkit migrates through', () => {
   });
 });
 
+describe('the owner of a run', () => {
+  it('is readable and unique: pid, host, start, and a random tag (what crash-recovery markers and the lease row carry)', () => {
+    const at = new Date('2026-11-30T10:00:00.000Z');
+    expect(newOwner(4242, 'ci-7', at)).toMatch(/^dbkit pid 4242 on ci-7 since 2026-11-30T10:00:00\.000Z #[0-9a-f]{6}$/);
+    expect(newOwner(4242, 'ci-7', at)).not.toBe(newOwner(4242, 'ci-7', at));
+    expect(newOwner(4242, 'h'.repeat(300), at).length).toBeLessThanOrEqual(255);
+  });
+});
+
 describe('the lease', () => {
   it('is one InnoDB row per name, with a primary key, in the migrated database', () => {
     expect(createLeaseTable('chat')).toBe(`CREATE TABLE IF NOT EXISTS \`chat\`.\`dbkit_lease\` (
   name VARCHAR(64) NOT NULL,
-  owner CHAR(36) NOT NULL,
+  owner VARCHAR(255) NOT NULL,
   host VARCHAR(255) NOT NULL,
   pid INT UNSIGNED NOT NULL,
   node VARCHAR(64) NOT NULL DEFAULT '',
