@@ -12,6 +12,8 @@ import type { Sql } from './db/sql.js';
 import type { Change } from './diff/changes.js';
 import type { DdlEmitter } from './schema/ddl.js';
 import type { DbSchema, Dialect } from './schema/model.js';
+import { readSnapshot } from './migrate/folder.js';
+import type { SchemaDef } from './schema/definition.js';
 import { schemas } from './schema/registry.js';
 import { resolveSchema } from './schema/resolve.js';
 import type { VariantRules } from './schema/variant.js';
@@ -43,9 +45,23 @@ export const dialects: Record<Dialect, DialectBundle> = {
   },
 };
 
-/** The expected physical variant of a schema on a dialect. */
-export function expectedVariant(schemaName: string, dialect: Dialect): DbSchema {
+/**
+ * The definition the runtime compares with and builds: the snapshot, i.e.
+ * the definition as of the newest migration (migrations/<schema>/), or as
+ * of migration `at`. It is data (no build), and always exactly what the
+ * migrations produce; `dbkit check` keeps it equal to src/schema/ in CI.
+ */
+export function runtimeDefinition(schemaName: string, at?: string): SchemaDef {
   const def = schemas[schemaName];
   if (!def) throw new Error(`unknown schema ${schemaName}`);
-  return resolveSchema(def, dialects[dialect].rules);
+  const key = `${schemaName}@${at ?? ''}`;
+  let found = snapshots.get(key);
+  if (!found) snapshots.set(key, (found = readSnapshot(schemaName, { name: def.name, native: def.native }, at)));
+  return found;
+}
+const snapshots = new Map<string, SchemaDef>();
+
+/** The expected physical variant of a schema on a dialect (of the snapshot; see runtimeDefinition). */
+export function expectedVariant(schemaName: string, dialect: Dialect, at?: string): DbSchema {
+  return resolveSchema(runtimeDefinition(schemaName, at), dialects[dialect].rules);
 }

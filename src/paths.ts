@@ -1,6 +1,12 @@
 /**
  * Where dbkit's own files are, wherever the running module sits: in dist/src
  * (tsc), in the bundled CLI (dist/cli), or as TypeScript under vitest.
+ *
+ * The migrations (`migrations/<schema>/`) and, for `dbkit make` and `dbkit
+ * check`, the schema sources (`src/schema/*.ts`) are read from the project
+ * root: the package's own folder (a checkout, or the installed package), or
+ * the folder named by DBKIT_ROOT (another checkout; the tests' temporary
+ * copies).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,7 +20,10 @@ function findPackageRoot(from: string): string {
 }
 
 export const packageRoot = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
-/** Compiled migrations, as dbkit runs them. */
-export const compiledMigrationsRoot = path.join(packageRoot, 'dist', 'migrations');
-/** The TypeScript migrations of a checkout (where `dbkit make` writes). */
-export const sourceMigrationsRoot = path.join(packageRoot, 'migrations');
+
+/** The checkout or package dbkit works on: DBKIT_ROOT, else the package itself. */
+export const projectRoot = (): string => (process.env.DBKIT_ROOT ? path.resolve(process.env.DBKIT_ROOT) : packageRoot);
+/** The frozen migrations, `<root>/migrations/<schema>/`. */
+export const migrationsRoot = (): string => path.join(projectRoot(), 'migrations');
+/** The schema definitions as TypeScript sources (what `make` and `check` compare with the snapshot). */
+export const schemaSourceRoot = (): string => path.join(projectRoot(), 'src', 'schema');

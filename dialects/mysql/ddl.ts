@@ -9,6 +9,9 @@ const isSingle = (cols: string[], name: string): boolean => cols.length === 1 &&
 /** A column definition; single-column unnamed PRIMARY KEY / UNIQUE stay inline, as in the document. */
 export function columnDefinition(column: Column, table?: Table): string {
   const parts = [ident(column.name), column.type];
+  // Never set by a definition: only a plan from a live database carries them.
+  if (column.charset) parts.push(`CHARACTER SET ${column.charset}`);
+  if (column.collation) parts.push(`COLLATE ${column.collation}`);
   // TIMESTAMP gets an explicit NULL so the result does not depend on explicit_defaults_for_timestamp.
   if (!column.nullable) parts.push('NOT NULL');
   else if (column.type === 'timestamp') parts.push('NULL');

@@ -189,6 +189,7 @@ export async function acquirePostgresLock(
   return {
     kind: 'advisory',
     owner,
+    pooled: probe.pooled,
     describe: () => me,
     ...(probe.pooled
       ? {}

@@ -101,3 +101,13 @@ export const normalizePostgresColumn = (column: Column): Column => ({
 
 /** PostgreSQL keeps RESTRICT and NO ACTION apart (NO ACTION can be deferred). */
 export const normalizePostgresFkAction = (action: FkAction): FkAction => action;
+
+/**
+ * True for a built-in type in canonical spelling (`varchar(50)`, `text[]`,
+ * `timestamptz(3)`, `double precision`); false for a user type (an enum),
+ * whose name must be quoted in SQL.
+ */
+export function isBuiltinPostgresType(type: string): boolean {
+  const base = type.replace(/(\[\])+$/, '').replace(/\(\s*\d+(?:\s*,\s*\d+)?\s*\)/, '');
+  return BUILTIN_TYPES.has(base);
+}

@@ -71,6 +71,7 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .option('--steps <n>', 'undo the last N migrations')
     .option('--all', 'undo every migration')
     .option('--dry-run', 'print the SQL that would run; change nothing')
+    .option('--force', 'also roll back migrations whose down cannot bring back the data their up removed')
     .action(async (opts, cmd: Command) => set(await (await (await load()).rollback()).rollbackCommand(opts, ...io(cmd))));
 
   program
@@ -81,9 +82,24 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
 
   program
     .command('make')
-    .description('create an empty migration file in migrations/<schema>/')
+    .description('make the next migration from the change of src/schema/ since the snapshot: both dialects, up and down (no build, no database)')
     .argument('<name>', 'what the migration does, e.g. add_user_locale')
-    .action(async (name: string, _opts, cmd: Command) => set(await (await (await load()).make()).makeCommand(name, ...io(cmd))));
+    .option('--rename <from=to>', 'declare a rename: table.old_column=new_column or old_table=new_table (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--no-renames', 'a drop plus an add that could be a rename is a drop and an add')
+    .option('--allow-data-loss', 'make it even when it drops data or can fail on existing rows (recorded in the migration)')
+    .option('--empty', 'a hand-written migration: empty SQL files to fill in (data changes)')
+    .option('--dry-run', 'print the SQL files; write nothing')
+    .action(async (name: string, opts, cmd: Command) => set(await (await (await load()).make()).makeCommand(name, opts, ...io(cmd))));
+
+  program
+    .command('check')
+    .description('check the migrations offline: sum file, snapshot = src/schema/, replay in an in-memory PGlite; --url replays on a scratch namespace of that server')
+    .action(async (_opts, cmd: Command) => set(await (await (await load()).check()).checkCommand(...io(cmd))));
+
+  program
+    .command('hash')
+    .description('record the migrations folder in its sum file (migrations/<schema>/dbkit.sum), e.g. after resolving a merge')
+    .action(async (_opts, cmd: Command) => set(await (await (await load()).hash()).hashCommand(...io(cmd))));
 
   program
     .command('sql')
@@ -132,6 +148,7 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .command('diff')
     .description('compare the live database with the expected definition (exit 1 on drift)')
     .option('--sql', 'print a reviewable fix script for this dialect (never run)')
+    .option('--at <migration>', 'compare with the definition as of this migration (its snapshot) instead of the newest')
     .action(async (opts, cmd: Command) => set(await (await (await load()).diff()).diffCommand(opts, ...io(cmd))));
 
   program

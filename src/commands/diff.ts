@@ -10,12 +10,14 @@ import { configFor, whereJson, withSession } from './shared.js';
 
 export interface DiffOptions {
   sql?: boolean;
+  /** Compare with the definition as of this migration (its snapshot). */
+  at?: string;
 }
 
 export async function diffCommand(opts: DiffOptions, globals: GlobalOptions, io: Io): Promise<number> {
   const config = await configFor(globals, io);
   return withSession(config, io, async (conn) => {
-    const { actual, expected, pendingMigrations } = await inspect(conn, io);
+    const { actual, expected, pendingMigrations } = await inspect(conn, io, opts.at);
     const changes = diff(actual, expected);
     const result = { dialect: config.dialect, schema: config.schemaName, changes };
     const { fixStatements, ddl } = dialects[config.dialect];

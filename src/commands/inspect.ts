@@ -18,7 +18,8 @@ export interface Inspected {
   pendingMigrations: string[];
 }
 
-export async function inspect(conn: Session, io: Io): Promise<Inspected> {
+/** `at`: compare with the definition as of that migration (`diff --at`). */
+export async function inspect(conn: Session, io: Io, at?: string): Promise<Inspected> {
   const { dialect, schemaName } = conn.config;
   if (!conn.namespaceExists) throw new ConnectError(`namespace ${conn.namespace} does not exist in ${conn.config.target.display}`);
   const started = Date.now();
@@ -32,8 +33,8 @@ export async function inspect(conn: Session, io: Io): Promise<Inspected> {
   // Pending by name only: no migration module needs loading for that.
   const done = new Set(applied.map((a) => a.name));
   const pendingMigrations = listMigrationFiles(schemaName).map((f) => f.name).filter((n) => !done.has(n));
-  if (pendingMigrations.length) {
+  if (pendingMigrations.length && at === undefined) {
     io.warn(`${pendingMigrations.length} migration(s) of ${schemaName} are pending here (dbkit status): differences may be just that`);
   }
-  return { actual: normalize(raw), expected: normalize(expectedVariant(schemaName, dialect)), pendingMigrations };
+  return { actual: normalize(raw), expected: normalize(expectedVariant(schemaName, dialect, at)), pendingMigrations };
 }

@@ -17,9 +17,16 @@ export async function migrateCommand(opts: MigrateOptions, globals: GlobalOption
   return withConnection(config, io, async (conn) => {
     if (!opts.dryRun) io.log(`migrating ${config.schemaName} on ${config.target.display} ...`);
     const result = await withInterrupts('migrate', (signal) =>
-      migrate(conn, { to: opts.to, dryRun: opts.dryRun, acceptChanged: opts.acceptChanged, signal, onLockWait: (text) => io.log(text) }),
+      migrate(conn, {
+        to: opts.to,
+        dryRun: opts.dryRun,
+        acceptChanged: opts.acceptChanged,
+        signal,
+        onLockWait: (text) => io.log(text),
+        onNote: (text) => io.log(text),
+      }),
     );
-    if (io.json) io.emitJson({ ...whereJson(conn), dryRun: result.dryRun, migrations: result.migrations, ...(result.accepted ? { accepted: result.accepted } : {}) });
+    if (io.json) io.emitJson({ ...whereJson(conn), dryRun: result.dryRun, migrations: result.migrations, ...(result.accepted ? { accepted: result.accepted } : {}), ...(result.recorded ? { recorded: result.recorded } : {}) });
     else if (result.dryRun) io.out(renderPlan(result, 'migrate'));
     else io.out(renderRun(result, 'migrate', `${config.schemaName} on ${config.target.display}`, io.color));
     return 0;

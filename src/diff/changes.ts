@@ -4,6 +4,7 @@
  * are plain JSON values (model objects, strings, booleans, null).
  */
 import type {
+  CheckConstraint,
   Column,
   Dialect,
   EnumType,
@@ -28,6 +29,10 @@ interface Payloads {
   column_auto_increment: [boolean, boolean];
   column_on_update: [string | null, string | null];
   column_comment: [string | null, string | null];
+  /** null: the default collation (of the type on PostgreSQL, of the table on MySQL). */
+  column_collation: [string | null, string | null];
+  /** MySQL; null: utf8mb4. */
+  column_charset: [string | null, string | null];
   primary_key: [PrimaryKey | null, PrimaryKey | null];
   unique_missing: [UniqueConstraint, null];
   unique_extra: [null, UniqueConstraint];
@@ -37,6 +42,9 @@ interface Payloads {
   index_missing: [Index, null];
   index_extra: [null, Index];
   index_changed: [Index, Index];
+  check_missing: [CheckConstraint, null];
+  check_extra: [null, CheckConstraint];
+  check_changed: [CheckConstraint, CheckConstraint];
   trigger_missing: [Trigger, null];
   trigger_extra: [null, Trigger];
   trigger_changed: [Trigger, Trigger];
@@ -81,6 +89,8 @@ export const CHANGE_KINDS: readonly ChangeKind[] = [
   'column_auto_increment',
   'column_on_update',
   'column_comment',
+  'column_collation',
+  'column_charset',
   'primary_key',
   'unique_missing',
   'unique_extra',
@@ -90,6 +100,9 @@ export const CHANGE_KINDS: readonly ChangeKind[] = [
   'index_missing',
   'index_extra',
   'index_changed',
+  'check_missing',
+  'check_extra',
+  'check_changed',
   'trigger_missing',
   'trigger_extra',
   'trigger_changed',

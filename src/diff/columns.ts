@@ -57,6 +57,26 @@ function diffColumn(table: string, a: Column, e: Column): Change[] {
       message: `Column ${col} ${hasVersus('ON UPDATE', a.onUpdate, e.onUpdate)}.`,
     });
   }
+  const [ac, ec] = [a.collation ?? null, e.collation ?? null];
+  if (ac !== ec) {
+    out.push({
+      ...base,
+      kind: 'column_collation',
+      expected: ec,
+      actual: ac,
+      message: `Column ${col} has ${ac === null ? 'the default collation' : `collation ${ac}`}, expected ${ec === null ? 'the default' : ec}.`,
+    });
+  }
+  const [as, es] = [a.charset ?? null, e.charset ?? null];
+  if (as !== es) {
+    out.push({
+      ...base,
+      kind: 'column_charset',
+      expected: es,
+      actual: as,
+      message: `Column ${col} has character set ${as ?? 'utf8mb4'}, expected ${es ?? 'utf8mb4'}.`,
+    });
+  }
   if (a.comment !== e.comment) {
     out.push({
       ...base,

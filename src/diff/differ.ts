@@ -5,6 +5,7 @@
  */
 import type { DbSchema, Table } from '../schema/model.js';
 import { CHANGE_KINDS, type Change } from './changes.js';
+import { diffChecks } from './checks.js';
 import { diffColumns, diffTableComment } from './columns.js';
 import { diffForeignKeys, diffPrimaryKey, diffUniques } from './constraints.js';
 import { byString } from './describe.js';
@@ -20,6 +21,7 @@ function diffTable(actual: Table, expected: Table): Change[] {
     ...diffUniques(actual, expected),
     ...diffForeignKeys(actual, expected),
     ...diffIndexes(actual, expected),
+    ...diffChecks(actual, expected),
   ];
 }
 

@@ -22,7 +22,7 @@ export class ChangedMigrationError extends DbkitError {
   }
 }
 
-const sourceFile = (schemaName: string, name: string) => `migrations/${schemaName}/${name}.ts`;
+const sourceFile = (schemaName: string, name: string) => `migrations/${schemaName}/${name}/`;
 
 /**
  * Which drifted migrations the --accept-changed names pick. A name of an
@@ -51,11 +51,11 @@ export function refuseDrift(entries: MigrationEntry[], accepted: readonly Migrat
   const blocking = entries.filter((e) => (e.state === 'changed' || e.state === 'missing') && !ok.has(e.name));
   if (!blocking.length) return;
   const what = blocking.map((e) =>
-    e.state === 'changed' ? `${e.name} (${sourceFile(schemaName, e.name)}) was edited after it was applied` : `${e.name} was applied but its file is gone`,
+    e.state === 'changed' ? `${e.name} (${sourceFile(schemaName, e.name)}) was edited after it was applied` : `${e.name} was applied but its folder is gone`,
   );
   const flags = blocking.map((e) => `--accept-changed ${e.name}`).join(' ');
   throw new ChangedMigrationError(
-    `${what.join('; ')}: nothing was migrated. Restore the file, or review the change and run dbkit migrate ${flags} (records the new checksum; forgets a missing one)`,
+    `${what.join('; ')}: nothing was migrated. Restore its files, or review the change and run dbkit migrate ${flags} (records the new checksum; forgets a missing one)`,
   );
 }
 

@@ -30,6 +30,12 @@ export interface HeldLock extends Releasable {
    */
   readonly owner: string;
   /**
+   * True when the lock's connection goes through a transaction pooler (PgBouncer):
+   * migration connections keep no session state there, so nothing may rely on a
+   * session-level SET (use SET LOCAL inside a transaction, or do without).
+   */
+  readonly pooled?: boolean;
+  /**
    * Cancel the statement running on another session of the same server
    * (its backend pid / connection id), from the lock's own connection: how
    * an interrupt stops a migration mid-statement. Absent on PGlite, and

@@ -1,13 +1,13 @@
 /**
- * Ctrl-C / SIGTERM during `migrate`: no new migration starts, and the
- * statement running when the signal came is cancelled from the lock's own
- * connection (pg_cancel_backend / KILL QUERY), so a migration blocked on a
- * lock stops at once. On PostgreSQL the migration's transaction then rolls
- * back; on MySQL each migration is one atomic CREATE TABLE step that a
- * re-run redoes (see stepMigration's recover).
+ * Ctrl-C / SIGTERM during `migrate` or `rollback`: no new migration starts,
+ * and the statement running when the signal came is cancelled from the
+ * lock's own connection (pg_cancel_backend / KILL QUERY), so a migration
+ * blocked on a lock stops at once. A migration in a transaction then rolls
+ * back; one that runs statement by statement keeps its progress row, and the
+ * next run resumes it at the statement that was cancelled.
  */
-import type { Knex } from 'knex';
 import type { HeldLock } from './held-lock.js';
+import type { Exec } from './statements.js';
 
 const SESSION_ID: Record<string, string> = {
   postgres: 'SELECT pg_backend_pid() AS id',
@@ -24,20 +24,20 @@ export class MigrationInterrupt {
     private readonly engine: string,
   ) {}
 
+  get aborted(): boolean {
+    return this.signal.aborted;
+  }
+
   /** Throws the interrupt once the signal came. */
   check(): void {
     if (this.signal.aborted) throw this.signal.reason;
   }
 
   /** Note which migration runs, and on which server session (the one to cancel). */
-  async track(knex: Knex, name: string): Promise<void> {
+  async track(name: string, exec: Exec): Promise<void> {
     this.current = name;
     const sql = SESSION_ID[this.engine];
-    if (sql) {
-      const res = (await knex.raw(sql)) as { rows?: { id: unknown }[] } | [{ id: unknown }[]];
-      const rows = Array.isArray(res) ? res[0] : res.rows;
-      this.session = Number(rows?.[0]?.id);
-    }
+    if (sql) this.session = Number((await exec(sql)).rows[0]?.id);
     // A signal that came while the session was being looked up found nothing to cancel: stop here.
     this.check();
   }

@@ -1,21 +1,36 @@
 /**
- * The migration service on knex.migrate: state, migrate, rollback, dry runs.
- * Results are plain data; commands render them.
+ * The migration service on knex.migrate over the frozen migrations: state,
+ * migrate, rollback, dry runs. Results are plain data; commands render them.
+ *
+ * A run, under the migration lock: record what a killed run applied but Knex
+ * did not record (bookkeeping.ts); refuse edited applied migrations and
+ * objects the pending migrations would create that dbkit did not create
+ * (ownership.ts); then Knex runs each migration in its own transaction, or
+ * statement by statement (execute.ts).
  */
 import type { Knex } from 'knex';
-import { SqlError, UsageError } from '../cli/errors.js';
+import { DbkitError, SqlError, UsageError } from '../cli/errors.js';
 import type { Connection, Session } from '../db/connect.js';
-import { migrationContext, type MigrationContext } from './context.js';
+import { foldOperations } from '../plan/fold.js';
+import { emptySchema, type DbSchema } from '../schema/model.js';
+import { ensureBookkeeping, reconcile } from './bookkeeping.js';
+import { existingNames } from './catalog.js';
 import { acceptedDrift, recordAccepted, refuseDrift, type Accepted } from './drift.js';
+import { knexMigration, LOCK_ATTEMPTS, LOCK_TIMEOUT_MS, type ExecutionContext, type Running } from './execute.js';
+import { pickMigration } from './folder.js';
 import type { HeldLock } from './held-lock.js';
 import { MigrationInterrupt } from './interrupt.js';
 import { acquireMigrationLock } from './lock.js';
-import { DbkitMigrationSource, CHECKSUM_TABLE, MIGRATION_TABLE, listMigrationFiles, loadMigration, type LoadedMigration } from './source.js';
-import { classify, qualifier, readApplied, type MigrationEntry } from './state.js';
+import { engineMessage } from './errors.js';
+import { conflictError, findConflicts } from './ownership.js';
+import { loadMigrations, MIGRATION_TABLE, type LoadedMigration } from './source.js';
+import { classify, progressOf, readDatabaseState, type DatabaseState, type MigrationEntry } from './state.js';
+
+export { engineMessage };
 
 export interface Planned {
   name: string;
-  /** The exact SQL, or null for a hand-written migration whose SQL is only known by running it. */
+  /** The exact SQL, statement by statement. */
   sql: string[] | null;
 }
 
@@ -25,102 +40,113 @@ export interface RunResult {
   migrations: Planned[];
   /** Edited or missing applied migrations accepted with --accept-changed (migrate only). */
   accepted?: Accepted[];
+  /** Applied by a killed run that Knex had not recorded: recorded by this run, not run again. */
+  recorded?: string[];
 }
 
 export interface Loaded {
-  ctx: MigrationContext;
   migrations: LoadedMigration[];
+  db: DatabaseState;
   entries: MigrationEntry[];
 }
 
 export async function loadState(conn: Session): Promise<Loaded> {
-  const ctx = migrationContext(conn.config.schemaName, conn.config.dialect);
-  const files = listMigrationFiles(conn.config.schemaName);
-  const migrations = await Promise.all(files.map((f) => loadMigration(f, ctx)));
-  const entries = classify(await readApplied(conn), migrations);
-  return { ctx, migrations, entries };
-}
-
-function migratorConfig(conn: Connection, state: Loaded, migrations = state.migrations, interrupt?: MigrationInterrupt): Knex.MigratorConfig {
-  return {
-    tableName: MIGRATION_TABLE,
-    ...(conn.config.dialect === 'postgres' ? { schemaName: conn.namespace } : {}),
-    migrationSource: new DbkitMigrationSource(migrations, state.ctx, qualifier(conn), interrupt),
-    // dbkit reports missing migrations itself (status); they must not block the others.
-    disableMigrationsListValidation: true,
-  };
+  const migrations = loadMigrations(conn.config.schemaName, conn.config.dialect);
+  const db = await readDatabaseState(conn);
+  return { migrations, db, entries: classify(db, migrations) };
 }
 
 function plan(state: Loaded, names: string[], direction: 'up' | 'down'): Planned[] {
   return names.map((name) => {
     const m = state.migrations.find((x) => x.name === name);
-    const p = m?.module.plan?.(state.ctx);
-    return { name, sql: p ? p[direction] : null };
+    return { name, sql: m ? m[direction] : null };
   });
 }
 
-function resolveTarget(state: Loaded, to: string): string {
-  const names = state.entries.map((e) => e.name);
-  const hits = names.includes(to) ? [to] : names.filter((n) => n.includes(to));
-  if (hits.length !== 1) {
-    throw new UsageError(
-      hits.length ? `--to ${to} matches several migrations: ${hits.join(', ')}` : `--to ${to}: no such migration`,
-    );
-  }
-  return hits[0]!;
+/** The model before each migration's up: the operations of those before it, folded. */
+function modelsBefore(migrations: readonly LoadedMigration[]): (name: string) => DbSchema {
+  const cache = new Map<string, DbSchema>();
+  return (name) => {
+    if (!cache.size && migrations.length) {
+      let model = emptySchema(migrations[0]!.dialect);
+      for (const m of migrations) {
+        cache.set(m.name, model);
+        model = foldOperations(model, m.meta.up.operations);
+      }
+    }
+    const found = cache.get(name);
+    if (!found) throw new Error(`no migration ${name}`);
+    return found;
+  };
 }
 
-async function ensureBookkeeping(conn: Connection): Promise<void> {
-  const { knex } = conn;
-  if (conn.config.dialect === 'postgres' && !conn.namespaceExists) {
-    await knex.raw('CREATE SCHEMA IF NOT EXISTS ??', [conn.namespace]);
-    conn.namespaceExists = true;
-  }
-  const schema = conn.config.dialect === 'postgres' ? knex.schema.withSchema(conn.namespace) : knex.schema;
-  if (!(await schema.hasTable(CHECKSUM_TABLE))) {
-    await (conn.config.dialect === 'postgres' ? knex.schema.withSchema(conn.namespace) : knex.schema).createTable(
-      CHECKSUM_TABLE,
-      (t) => {
-        t.string('name', 255).primary();
-        t.string('checksum', 64).notNullable();
-      },
-    );
-  }
+interface RunOptions {
+  signal?: AbortSignal;
+  onNote?(text: string): void;
 }
 
-/** The engine's own words, without the SQL text Knex puts in front of them. */
-export function engineMessage(err: unknown): string {
-  const e = err as { sqlMessage?: string; code?: string; message?: string };
-  if (e.sqlMessage) return `${e.sqlMessage}${e.code ? ` (${e.code})` : ''}`;
-  const msg = e.message ?? String(err);
-  const cut = msg.lastIndexOf(' - ');
-  const text = (cut >= 0 && /\b(CREATE|ALTER|DROP|INSERT|UPDATE|DELETE|SELECT|COMMENT)\b/.test(msg.slice(0, cut)) ? msg.slice(cut + 3) : msg)
-    .replace(/\s+/g, ' ')
-    .trim();
-  return e.code && /^[0-9A-Z]{5}$/.test(e.code) ? `${text} (SQLSTATE ${e.code})` : text;
+function executionContext(conn: Connection, state: Loaded, lock: HeldLock, batch: number, opts: RunOptions, interrupt?: MigrationInterrupt): ExecutionContext {
+  const progress = new Map<string, { direction: 'up' | 'down'; step: number }>();
+  const recorded = new Set(state.db.applied.map((a) => a.name));
+  for (const row of state.db.checksums.values()) {
+    const p = progressOf(row, recorded.has(row.name));
+    if (p) progress.set(row.name, p);
+  }
+  return {
+    conn,
+    lock,
+    // The lock's owner: a progress row by any other owner is from a run that no longer holds the lock.
+    owner: lock.owner,
+    batch,
+    interrupt,
+    progress,
+    modelBefore: modelsBefore(state.migrations),
+    note: (text) => opts.onNote?.(text),
+    lockTimeoutMs: LOCK_TIMEOUT_MS,
+    lockAttempts: LOCK_ATTEMPTS,
+    running: null,
+  };
 }
 
-function failure(conn: Connection, err: unknown, done: string[], failed: string | undefined): SqlError {
-  const msg = engineMessage(err);
-  const where = failed ? `migration ${failed} failed` : 'migrating failed';
-  const state =
-    conn.config.dialect === 'postgres'
-      ? `it was rolled back (PostgreSQL DDL is transactional)`
-      : `MySQL commits DDL as it goes, so statements of it before the failing one may be applied: check with dbkit diff`;
-  const before = done.length ? `; applied before it: ${done.join(', ')}` : '; nothing else was applied';
-  return new SqlError(`${where}: ${msg}; ${state}${before}`, { cause: err });
+function migratorConfig(conn: Connection, migrations: LoadedMigration[], ctx: ExecutionContext): Knex.MigratorConfig {
+  const source: Knex.MigrationSource<LoadedMigration> = {
+    getMigrations: async () => migrations,
+    getMigrationName: (m) => m.name,
+    getMigration: async (m) => knexMigration(m, ctx),
+  };
+  return {
+    tableName: MIGRATION_TABLE,
+    ...(conn.config.dialect === 'postgres' ? { schemaName: conn.namespace } : {}),
+    migrationSource: source,
+    // Each migration says whether it runs in a transaction (Knex then opens one per migration).
+    disableTransactions: true,
+    // dbkit reports missing migrations itself (status); they must not block the others.
+    disableMigrationsListValidation: true,
+  };
+}
+
+/** Where a run stopped, truthfully: what of the running migration is in the database. */
+function stoppedState(r: Running): string {
+  const verb = r.direction === 'up' ? 'migration' : 'the rollback of';
+  const at = `${verb} ${r.name} stopped at statement ${r.statement + 1} of ${r.of}`;
+  if (r.transactional) return `${at}; it was rolled back (each migration runs in its own transaction)`;
+  const done = r.statement ? `statements 1-${r.statement} of it are in the database` : 'none of its statements had taken effect';
+  return `${at}; ${done} (${r.direction === 'up' ? 'it' : 'its rollback'} runs statement by statement, DDL commits as it goes) and a re-run resumes at statement ${r.statement + 1}`;
+}
+
+function failure(err: unknown, done: string[], running: Running | null, verb: 'migrate' | 'rollback'): Error {
+  const before = done.length ? `${verb === 'migrate' ? 'applied' : 'rolled back'} before it in this run: ${done.join(', ')}` : `nothing else was ${verb === 'migrate' ? 'applied' : 'rolled back'} in this run`;
+  if (err instanceof DbkitError) return Object.assign(err, { message: `${err.message}; ${before}` });
+  const where = running ? `${stoppedState(running)}: ${engineMessage(err)}` : `${verb === 'migrate' ? 'migrating' : 'rolling back'} failed: ${engineMessage(err)}`;
+  return new SqlError(`${where}; ${before}`, { cause: err });
 }
 
 /** The interrupt error, saying where the run stopped and that a re-run finishes it. */
-function interrupted(conn: Connection, reason: Error, done: string[], running: string | null, cause: unknown): Error {
-  const before = done.length ? `applied: ${done.join(', ')}` : 'nothing was applied';
-  const undone = !running
-    ? ''
-    : conn.config.dialect === 'postgres'
-      ? `; ${running} was rolled back${done.length ? '' : ' with the rest of its batch'}`
-      : `; ${running} did not finish (a re-run redoes it)`;
+function interrupted(reason: Error, done: string[], running: Running | null, cause: unknown, verb: 'migrate' | 'rollback'): Error {
+  const before = done.length ? `${verb === 'migrate' ? 'applied' : 'rolled back'}: ${done.join(', ')}` : `nothing was ${verb === 'migrate' ? 'applied' : 'rolled back'}`;
+  const where = running ? `; ${stoppedState(running)}` : '';
   return Object.assign(reason, {
-    message: `${reason.message}: ${before}${undone}; the lock is released; run dbkit migrate again to finish`,
+    message: `${reason.message}: ${before}${where}; the lock is released; run dbkit ${verb} again to finish`,
     ...(cause !== reason ? { cause } : {}),
   });
 }
@@ -134,14 +160,14 @@ async function withLock<T>(conn: Connection, fn: (lock: HeldLock) => Promise<T>,
   }
 }
 
+const nextBatch = (db: DatabaseState): number => Math.max(0, ...db.applied.map((a) => a.batch)) + 1;
+
 /** Apply pending migrations (up to and including `to`). */
-export interface MigrateRequest {
+export interface MigrateRequest extends RunOptions {
   to?: string;
   dryRun?: boolean;
   /** Names (or unique parts of names) of edited or missing applied migrations to accept. */
   acceptChanged?: string[];
-  /** SIGINT / SIGTERM: stop at once, roll back the running migration, release the lock. */
-  signal?: AbortSignal;
   /** Told once when the lock is held by someone else, with who when the server can tell. */
   onLockWait?(text: string): void;
 }
@@ -150,7 +176,7 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
   const pendingUpTo = (state: Loaded): string[] => {
     const pending = state.entries.filter((e) => e.state === 'pending').map((e) => e.name);
     if (!opts.to) return pending;
-    const target = resolveTarget(state, opts.to);
+    const target = pickMigration(state.entries, opts.to, '--to').name;
     const i = pending.indexOf(target);
     return i < 0 ? [] : pending.slice(0, i + 1);
   };
@@ -162,66 +188,114 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
   if (opts.dryRun) return { dryRun: true, migrations: plan(before, pendingUpTo(before), 'up') };
   pendingUpTo(before);
   return withLock(conn, async (lock) => {
-    await ensureBookkeeping(conn);
-    let state = await loadState(conn); // read under the lock: another run may have just finished
+    // Read under the lock: another run may have just finished, or been killed.
+    const recorded = await reconcile(conn, lock);
+    for (const name of recorded) opts.onNote?.(`${name} was applied by a run that stopped before recording it: recorded now, not run again`);
+    let state = await loadState(conn);
+    refuseRollbackInProgress(state);
     refuseDrift(state.entries, accepting(state), conn.config.schemaName);
+    const todo = pendingUpTo(state);
+    const pending = state.migrations.filter((m) => todo.includes(m.name));
+    const stopped = new Map<string, number>();
+    for (const e of state.entries) if (e.interrupted?.direction === 'up') stopped.set(e.name, e.interrupted.statement - 1);
+    const conflicts = findConflicts(await existingNames(conn), pending, stopped);
+    if (conflicts.length) throw conflictError(conflicts, conn.namespace);
+    await ensureBookkeeping(conn);
     const accepted = accepting(state).length ? await recordAccepted(conn, accepting(state), state.migrations) : [];
     if (accepted.length) state = await loadState(conn);
-    const todo = pendingUpTo(state);
-    // One batch, as `latest` makes it; with --to, Knex sees only the migrations up to the target.
-    const applied = new Set(state.entries.filter((e) => e.state !== 'pending').map((e) => e.name));
     const interrupt = opts.signal ? new MigrationInterrupt(opts.signal, conn.config.target.engine) : undefined;
-    const cfg = migratorConfig(conn, state, state.migrations.filter((m) => applied.has(m.name) || todo.includes(m.name)), interrupt);
+    const ctx = executionContext(conn, state, lock, nextBatch(state.db), opts, interrupt);
+    // With --to, Knex sees only the migrations up to the target.
+    const applied = new Set(state.entries.filter((e) => e.state !== 'pending').map((e) => e.name));
+    const cfg = migratorConfig(conn, state.migrations.filter((m) => applied.has(m.name) || todo.includes(m.name)), ctx);
     const disarm = interrupt?.arm(lock);
     try {
       interrupt?.check();
       if (todo.length) await conn.knex.migrate.latest(cfg);
     } catch (err) {
-      const now = new Set((await readApplied(conn).catch(() => [])).map((a) => a.name));
-      const done = todo.filter((n) => now.has(n));
-      const failed = todo.find((n) => !now.has(n));
-      if (opts.signal?.aborted) throw interrupted(conn, opts.signal.reason as Error, done, interrupt?.current ?? failed ?? null, err);
-      throw failure(conn, err, done, failed);
+      const now = new Set((await readDatabaseState(conn).catch(() => null))?.applied.map((a) => a.name) ?? []);
+      const done = todo.filter((n) => now.has(n) && ctx.running?.name !== n);
+      if (opts.signal?.aborted) throw interrupted(opts.signal.reason as Error, done, ctx.running, err, 'migrate');
+      throw failure(err, done, ctx.running, 'migrate');
     } finally {
       disarm?.();
     }
-    return { dryRun: false, migrations: plan(state, todo, 'up'), ...(opts.acceptChanged ? { accepted } : {}) };
+    return {
+      dryRun: false,
+      migrations: plan(state, todo, 'up'),
+      ...(opts.acceptChanged ? { accepted } : {}),
+      ...(recorded.length ? { recorded } : {}),
+    };
   }, opts.signal, opts.onLockWait);
 }
 
-/** Undo the last batch, the last `steps` migrations, or all of them. */
-export async function rollback(
-  conn: Connection,
-  opts: { steps?: number; all?: boolean; dryRun?: boolean },
-): Promise<RunResult> {
-  const toRevert = (state: Loaded): string[] => {
-    const applied = state.entries.filter((e) => e.state !== 'pending');
-    if (opts.all) return applied.map((e) => e.name).reverse();
-    if (opts.steps !== undefined) return applied.slice(-opts.steps).map((e) => e.name).reverse();
+/** A rollback that stopped halfway, statement by statement: only `rollback` may go on with it. */
+function refuseRollbackInProgress(state: Loaded): void {
+  const half = state.entries.filter((e) => e.interrupted?.direction === 'down');
+  if (!half.length) return;
+  const e = half[0]!;
+  throw new SqlError(
+    `the rollback of ${e.name} stopped at statement ${e.interrupted!.statement}${e.interrupted!.of ? ` of ${e.interrupted!.of}` : ''} (${e.interrupted!.owner ?? 'an earlier run'}): ` +
+      `nothing was migrated; finish it with dbkit rollback --steps 1`,
+  );
+}
+
+export interface RollbackRequest extends RunOptions {
+  steps?: number;
+  all?: boolean;
+  dryRun?: boolean;
+  /** Roll back migrations whose down cannot restore the data their up removed. */
+  force?: boolean;
+}
+
+/** Which migrations a rollback reverts, newest first, and refusals that need no lock. */
+export function rollbackPlan(state: Loaded, opts: RollbackRequest): Planned[] {
+  const applied = state.entries.filter((e) => e.state !== 'pending');
+  let names: string[];
+  if (opts.all) names = applied.map((e) => e.name).reverse();
+  else if (opts.steps !== undefined) names = applied.slice(-opts.steps).map((e) => e.name).reverse();
+  else {
     const last = Math.max(...applied.map((e) => e.batch ?? 0));
-    return applied.filter((e) => e.batch === last).map((e) => e.name).reverse();
-  };
-  const first = await loadState(conn);
-  const missing = first.entries.filter((e) => e.state === 'missing' && toRevert(first).includes(e.name));
-  if (missing.length) {
-    throw new UsageError(`cannot roll back ${missing.map((m) => m.name).join(', ')}: the migration file is missing`);
+    names = applied.filter((e) => e.batch === last).map((e) => e.name).reverse();
   }
-  if (opts.dryRun) return { dryRun: true, migrations: plan(first, toRevert(first), 'down') };
-  return withLock(conn, async () => {
+  const missing = state.entries.filter((e) => e.state === 'missing' && names.includes(e.name));
+  if (missing.length) throw new UsageError(`cannot roll back ${missing.map((m) => m.name).join(', ')}: the migration file is missing`);
+  const lossy = state.migrations.filter((m) => names.includes(m.name) && !m.meta.down.restoresData);
+  if (lossy.length && !opts.force) {
+    throw new UsageError(
+      `${lossy.map((m) => m.name).join(', ')} cannot be rolled back with ${lossy.length > 1 ? 'their' : 'its'} data: ` +
+        `${lossy.flatMap((m) => m.meta.up.dataLoss).join('; ') || 'its up removed data'}; the down brings the structure back, not the rows. Pass --force to roll back anyway`,
+    );
+  }
+  return plan(state, names, 'down');
+}
+
+/** Undo the last batch, the last `steps` migrations, or all of them. */
+export async function rollback(conn: Connection, opts: RollbackRequest): Promise<RunResult> {
+  const first = await loadState(conn);
+  const planned = rollbackPlan(first, opts);
+  if (opts.dryRun) return { dryRun: true, migrations: planned };
+  return withLock(conn, async (lock) => {
+    await ensureBookkeeping(conn);
     const state = await loadState(conn);
-    const todo = toRevert(state);
-    const cfg = migratorConfig(conn, state);
+    const todo = rollbackPlan(state, opts).map((p) => p.name);
+    const interrupt = opts.signal ? new MigrationInterrupt(opts.signal, conn.config.target.engine) : undefined;
+    const ctx = executionContext(conn, state, lock, nextBatch(state.db), opts, interrupt);
+    const cfg = migratorConfig(conn, state.migrations, ctx);
+    const disarm = interrupt?.arm(lock);
+    const reverted: string[] = [];
     try {
-      for (const name of todo) await conn.knex.migrate.down({ ...cfg, name });
+      for (const name of todo) {
+        interrupt?.check();
+        await conn.knex.migrate.down({ ...cfg, name });
+        reverted.push(name);
+      }
     } catch (err) {
-      const still = new Set((await readApplied(conn).catch(() => [])).map((a) => a.name));
-      const failed = todo.find((n) => still.has(n));
-      const reverted = todo.filter((n) => !still.has(n));
-      throw new SqlError(
-        `rolling back ${failed ?? 'a migration'} failed: ${engineMessage(err)}; reverted before it: ${reverted.join(', ') || 'none'}`,
-        { cause: err },
-      );
+      if (opts.signal?.aborted) throw interrupted(opts.signal.reason as Error, reverted, ctx.running, err, 'rollback');
+      throw failure(err, reverted, ctx.running, 'rollback');
+    } finally {
+      disarm?.();
     }
     return { dryRun: false, migrations: plan(state, todo, 'down') };
-  });
+  }, opts.signal);
 }

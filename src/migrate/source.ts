@@ -1,102 +1,61 @@
 /**
- * Where dbkit's migrations live and how Knex loads them: compiled modules in
- * `dist/migrations/<schema>/`, named by file name without extension, each
- * called with the migration context and given a checksum.
+ * dbkit's migrations as the runner sees them on one dialect: the frozen
+ * statements of up and down, their operations, whether they run in a
+ * transaction, and the checksum recorded when they are applied.
+ *
+ * The checksum is the one dbkit 0.1.0 recorded for its step migrations,
+ * sha256("<dialect>\n<up joined by ;\n>\n-- down\n<down joined by ;\n>"), of
+ * the statements alone (not the header comments): the twelve migrations that
+ * were frozen from 0.1.0's step migrations hold exactly the SQL they ran, so
+ * every database 0.1.0 migrated shows them applied and unchanged.
  */
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { compiledMigrationsRoot } from '../paths.js';
-import type { Knex } from 'knex';
-import type { DbkitMigration, MigrationContext } from './context.js';
-import type { MigrationInterrupt } from './interrupt.js';
+import { migrationsRoot } from '../paths.js';
+import type { Dialect } from '../schema/model.js';
+import { listMigrationDirs, readMigration, type MigrationDir } from './folder.js';
+import type { DialectMeta } from './format.js';
+import { verifySum } from './sum.js';
 
-export interface MigrationFile {
-  name: string;
-  file: string;
-}
-
-export interface LoadedMigration extends MigrationFile {
-  module: DbkitMigration;
+export interface LoadedMigration extends MigrationDir {
+  dialect: Dialect;
+  up: string[];
+  down: string[];
+  meta: DialectMeta;
+  handWritten: boolean;
   checksum: string;
 }
 
-
-const MODULE = /\.(m?js)$/;
-
-export function listMigrationFiles(schemaName: string, root = compiledMigrationsRoot): MigrationFile[] {
-  const dir = path.join(root, schemaName);
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => MODULE.test(f) && !f.endsWith('.d.ts'))
-    .sort()
-    .map((f) => ({ name: f.replace(MODULE, ''), file: path.join(dir, f) }));
-}
+export const CHECKSUM_TABLE = 'dbkit_checksums';
+export const MIGRATION_TABLE = 'dbkit_migrations';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-export async function loadMigration(mf: MigrationFile, ctx: MigrationContext): Promise<LoadedMigration> {
-  const module = (await import(pathToFileURL(mf.file).href)) as DbkitMigration;
-  if (typeof module.up !== 'function' || typeof module.down !== 'function') {
-    throw new Error(`migration ${mf.name} must export up() and down()`);
-  }
-  // A step migration is checksummed by the SQL it runs on this dialect; any other by its file.
-  const plan = module.plan?.(ctx);
-  const checksum = plan
-    ? sha256(`${ctx.dialect}\n${plan.up.join(';\n')}\n-- down\n${plan.down.join(';\n')}`)
-    : sha256(fs.readFileSync(mf.file, 'utf8'));
-  return { ...mf, module, checksum };
+export const checksumOf = (dialect: Dialect, up: readonly string[], down: readonly string[]): string =>
+  sha256(`${dialect}\n${up.join(';\n')}\n-- down\n${down.join(';\n')}`);
+
+/** Names of a schema's migrations, in order, without reading them (`diff` says which are pending). */
+export const listMigrationFiles = (schemaName: string): MigrationDir[] => listMigrationDirs(schemaName);
+
+/** Every migration of a schema on one dialect, in order; refused (exit 2) when the folder disagrees with its sum. */
+export function loadMigrations(schemaName: string, dialect: Dialect, root = migrationsRoot()): LoadedMigration[] {
+  verifySum(schemaName, root);
+  return readMigrations(schemaName, dialect, root);
 }
 
-export const CHECKSUM_TABLE = 'dbkit_checksums';
-/** The checksum column of a migration that started and has not finished. */
-export const STARTED = 'started';
-export const MIGRATION_TABLE = 'dbkit_migrations';
-
-/** Knex's view of dbkit's migrations: each run in Knex's transaction, its checksum recorded with it. */
-export class DbkitMigrationSource implements Knex.MigrationSource<LoadedMigration> {
-  constructor(
-    private readonly migrations: LoadedMigration[],
-    private readonly ctx: MigrationContext,
-    private readonly qualify: (table: string) => string,
-    private readonly interrupt?: MigrationInterrupt,
-  ) {}
-
-  async getMigrations(): Promise<LoadedMigration[]> {
-    return this.migrations;
-  }
-
-  getMigrationName(m: LoadedMigration): string {
-    return m.name;
-  }
-
-  async getMigration(m: LoadedMigration): Promise<Knex.Migration> {
-    const table = this.qualify(CHECKSUM_TABLE);
+/** The same without the sum check (`dbkit check` reports a bad sum itself and goes on). */
+export function readMigrations(schemaName: string, dialect: Dialect, root = migrationsRoot()): LoadedMigration[] {
+  return listMigrationDirs(schemaName, root).map((md) => {
+    const m = readMigration(md);
+    const { up, down } = m.sql[dialect];
     return {
-      up: async (knex: Knex) => {
-        // Interrupted: no new migration starts (the one that would have is rolled back with its transaction).
-        this.interrupt?.check();
-        await this.interrupt?.track(knex, m.name);
-        // A row here for a migration Knex has not recorded means an earlier
-        // run got this far and was killed: MySQL commits DDL as it goes, so
-        // CREATE TABLE (and even the checksum update after it) can outlive a
-        // run killed before Knex's bookkeeping. The migration cleans up what
-        // that run left before running again.
-        const prior = (await knex(table).where({ name: m.name }).first('checksum')) as { checksum: string } | undefined;
-        if (prior) await m.module.recover?.(knex, this.ctx);
-        await knex(table).where({ name: m.name }).delete();
-        await knex(table).insert({ name: m.name, checksum: STARTED });
-        await m.module.up(knex, this.ctx);
-        // On PostgreSQL an interrupt that came during the step still rolls the whole migration back.
-        if (this.ctx.dialect === 'postgres') this.interrupt?.check();
-        await knex(table).where({ name: m.name }).update({ checksum: m.checksum });
-      },
-      down: async (knex: Knex) => {
-        await m.module.down(knex, this.ctx);
-        await knex(table).where({ name: m.name }).delete();
-      },
+      name: m.name,
+      dir: m.dir,
+      dialect,
+      up,
+      down,
+      meta: m.meta.dialects[dialect],
+      handWritten: m.meta.handWritten,
+      checksum: checksumOf(dialect, up, down),
     };
-  }
+  });
 }

@@ -1,8 +1,30 @@
-/** What the database says has been applied: dbkit_migrations and dbkit_checksums, read without creating them. */
+/**
+ * What the database says has been applied: dbkit_migrations (Knex's record)
+ * and dbkit_checksums (dbkit's: the checksum of each applied migration, and
+ * the progress of a migration a run is applying or reverting statement by
+ * statement), read without creating them.
+ */
 import { ident as mysqlIdent } from '../../dialects/mysql/quote.js';
 import { ident as pgIdent } from '../../dialects/postgres/quote.js';
 import type { Session } from '../db/connect.js';
 import { CHECKSUM_TABLE, MIGRATION_TABLE, type LoadedMigration } from './source.js';
+
+/** The checksum column of a migration whose up has started and not finished. */
+export const STARTED = 'started';
+
+/** A row of dbkit_checksums. Databases migrated by dbkit 0.1.0 have only name and checksum. */
+export interface ChecksumRow {
+  name: string;
+  /** The applied migration's checksum, or `started` while its up runs. */
+  checksum: string;
+  /** While a run applies (up) or reverts (down) a migration statement by statement: the statement it started last (0-based). */
+  step: number | null;
+  direction: 'up' | 'down' | null;
+  /** Which run wrote the row: host, process and start time. */
+  owner: string | null;
+  /** The batch the migration belongs to (for recording it when the run was killed before Knex did). */
+  batch: number | null;
+}
 
 export interface AppliedRow {
   name: string;
@@ -13,11 +35,21 @@ export interface AppliedRow {
 
 export type MigrationState = 'applied' | 'pending' | 'changed' | 'missing';
 
+/** A migration a run stopped in the middle of (killed, or a statement failed), statement by statement. */
+export interface Interrupted {
+  direction: 'up' | 'down';
+  /** The statement it stopped at (1-based) and how many there are. */
+  statement: number;
+  of: number | null;
+  owner: string | null;
+}
+
 export interface MigrationEntry {
   name: string;
   state: MigrationState;
   batch: number | null;
   appliedAt: string | null;
+  interrupted?: Interrupted;
 }
 
 /** PostgreSQL tables are qualified with the namespace; MySQL's database is the connection's. */
@@ -29,50 +61,94 @@ export const qualifier =
 const TABLE_EXISTS =
   'SELECT 1 AS present FROM information_schema.tables WHERE table_schema = ? AND table_name = ?';
 
-async function hasTable(conn: Session, table: string): Promise<boolean> {
+export async function hasTable(conn: Session, table: string): Promise<boolean> {
   if (!conn.namespaceExists) return false;
   return (await conn.sql.query(TABLE_EXISTS, [conn.namespace, table])).length > 0;
 }
 
 /** A bookkeeping table, quoted and (on PostgreSQL) qualified with the namespace. */
-function quoted(conn: Session, table: string): string {
+export function quoted(conn: Session, table: string): string {
   return conn.config.dialect === 'postgres' ? `${pgIdent(conn.namespace)}.${pgIdent(table)}` : mysqlIdent(table);
 }
 
 const iso = (v: unknown): string | null =>
   v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v);
 
-export async function readApplied(conn: Session): Promise<AppliedRow[]> {
+const intOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+export async function readChecksums(conn: Session): Promise<Map<string, ChecksumRow>> {
+  const out = new Map<string, ChecksumRow>();
+  if (!(await hasTable(conn, CHECKSUM_TABLE))) return out;
+  // SELECT *: the progress columns are added by the first run of this version.
+  const rows = await conn.sql.query<Record<string, unknown>>(`SELECT * FROM ${quoted(conn, CHECKSUM_TABLE)}`);
+  for (const r of rows) {
+    const direction = r.direction === 'up' || r.direction === 'down' ? r.direction : null;
+    out.set(String(r.name), {
+      name: String(r.name),
+      checksum: String(r.checksum),
+      step: intOrNull(r.step),
+      direction,
+      owner: r.owner === null || r.owner === undefined ? null : String(r.owner),
+      batch: intOrNull(r.batch),
+    });
+  }
+  return out;
+}
+
+export async function readKnexRows(conn: Session): Promise<{ name: string; batch: number; appliedAt: string | null }[]> {
   if (!(await hasTable(conn, MIGRATION_TABLE))) return [];
   const rows = await conn.sql.query<{ name: string; batch: number; migration_time: unknown }>(
     `SELECT name, batch, migration_time FROM ${quoted(conn, MIGRATION_TABLE)} ORDER BY id`,
   );
-  const sums = new Map<string, string>();
-  if (await hasTable(conn, CHECKSUM_TABLE)) {
-    const sumRows = await conn.sql.query<{ name: string; checksum: string }>(
-      `SELECT name, checksum FROM ${quoted(conn, CHECKSUM_TABLE)}`,
-    );
-    for (const r of sumRows) sums.set(r.name, r.checksum);
-  }
-  return rows.map((r) => ({
-    name: r.name,
-    batch: Number(r.batch),
-    appliedAt: iso(r.migration_time),
-    checksum: sums.get(r.name) ?? null,
-  }));
+  return rows.map((r) => ({ name: r.name, batch: Number(r.batch), appliedAt: iso(r.migration_time) }));
+}
+
+export interface DatabaseState {
+  applied: AppliedRow[];
+  checksums: Map<string, ChecksumRow>;
+}
+
+export async function readDatabaseState(conn: Session): Promise<DatabaseState> {
+  // One after the other: a session is one connection (node-postgres warns about overlapping queries).
+  const knexRows = await readKnexRows(conn);
+  const checksums = await readChecksums(conn);
+  const applied = knexRows.map((r) => ({ ...r, checksum: checksums.get(r.name)?.checksum ?? null }));
+  return { applied, checksums };
+}
+
+/** Applied migrations (Knex's record, with their checksums). */
+export async function readApplied(conn: Session): Promise<AppliedRow[]> {
+  return (await readDatabaseState(conn)).applied;
+}
+
+/** Where an unfinished run of a migration stopped, from its checksum row (a 0.1.0 `started` row: before its one statement). */
+export function progressOf(row: ChecksumRow | undefined, knexRecorded: boolean): { direction: 'up' | 'down'; step: number } | null {
+  if (!row) return null;
+  if (row.direction === 'down' && row.step !== null && knexRecorded) return { direction: 'down', step: row.step };
+  if (row.checksum === STARTED && !knexRecorded) return { direction: 'up', step: row.step ?? 0 };
+  return null;
 }
 
 /** Applied, pending, changed (checksum differs) and missing (applied, no file) migrations, in order. */
-export function classify(applied: AppliedRow[], available: LoadedMigration[]): MigrationEntry[] {
+export function classify(state: DatabaseState, available: readonly LoadedMigration[]): MigrationEntry[] {
   const byName = new Map(available.map((m) => [m.name, m]));
-  const out: MigrationEntry[] = applied.map((a) => {
+  const interrupted = (name: string, knexRecorded: boolean): Pick<MigrationEntry, 'interrupted'> => {
+    const row = state.checksums.get(name);
+    const p = progressOf(row, knexRecorded);
+    if (!p) return {};
+    const m = byName.get(name);
+    const of = m ? (p.direction === 'up' ? m.up : m.down).length : null;
+    return { interrupted: { direction: p.direction, statement: p.step + 1, of, owner: row?.owner ?? null } };
+  };
+  const out: MigrationEntry[] = state.applied.map((a) => {
     const m = byName.get(a.name);
-    const state: MigrationState = !m ? 'missing' : a.checksum && a.checksum !== m.checksum ? 'changed' : 'applied';
-    return { name: a.name, state, batch: a.batch, appliedAt: a.appliedAt };
+    const sum = a.checksum;
+    const state: MigrationState = !m ? 'missing' : sum && sum !== STARTED && sum !== m.checksum ? 'changed' : 'applied';
+    return { name: a.name, state, batch: a.batch, appliedAt: a.appliedAt, ...interrupted(a.name, true) };
   });
-  const done = new Set(applied.map((a) => a.name));
+  const done = new Set(state.applied.map((a) => a.name));
   for (const m of available) {
-    if (!done.has(m.name)) out.push({ name: m.name, state: 'pending', batch: null, appliedAt: null });
+    if (!done.has(m.name)) out.push({ name: m.name, state: 'pending', batch: null, appliedAt: null, ...interrupted(m.name, false) });
   }
   return out;
 }

@@ -132,6 +132,26 @@ function applyOne(s: DbSchema, o: Operation): void {
       t.indexes = t.indexes.filter((i) => i.name !== o.index.name);
       return;
     }
+    case 'rename_index': {
+      const t = tableIn(s, o.table);
+      if (t.indexes.some((i) => i.name === o.to)) throw new FoldError(`index ${o.to} exists on ${o.table}`);
+      const index = t.indexes.find((i) => i.name === o.from);
+      if (!index) throw new FoldError(`no index ${o.from} on ${o.table}`);
+      index.name = o.to;
+      return;
+    }
+    case 'add_check': {
+      const t = tableIn(s, o.table);
+      if (t.checks?.some((k) => k.name === o.check.name)) throw new FoldError(`check constraint ${o.check.name} exists on ${o.table}`);
+      t.checks = [...(t.checks ?? []), clone(o.check)];
+      return;
+    }
+    case 'drop_check': {
+      const t = tableIn(s, o.table);
+      if (!t.checks?.some((k) => k.name === o.check.name)) throw new FoldError(`no check constraint ${o.check.name} on ${o.table}`);
+      t.checks = t.checks.filter((k) => k.name !== o.check.name);
+      return;
+    }
     case 'set_table_comment':
       tableIn(s, o.table).comment = o.to;
       return;
@@ -171,6 +191,13 @@ function applyOne(s: DbSchema, o: Operation): void {
       }
       s.triggers = s.triggers.filter((t) => !(t.name === o.trigger.name && t.table === o.trigger.table));
       return;
+    case 'rename_trigger': {
+      const tr = s.triggers.find((t) => t.name === o.from && t.table === o.table);
+      if (!tr) throw new FoldError(`no trigger ${o.from} on ${o.table}`);
+      if (s.triggers.some((t) => t.name === o.to && t.table === o.table)) throw new FoldError(`trigger ${o.to} exists on ${o.table}`);
+      tr.name = o.to;
+      return;
+    }
   }
 }
 

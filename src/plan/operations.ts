@@ -12,7 +12,24 @@
  * reversed, described ("drops column bio text") and folded without the model
  * they started from.
  */
-import type { Column, EnumType, ForeignKey, Index, PrimaryKey, Table, Trigger, UniqueConstraint } from '../schema/model.js';
+import type {
+  CheckConstraint,
+  Column,
+  EnumType,
+  ForeignKey,
+  Index,
+  PrimaryKey,
+  Table,
+  Trigger,
+  UniqueConstraint,
+} from '../schema/model.js';
+
+/** A column of an enum type, as a PostgreSQL type swap needs it (the default is dropped and restored around the swap). */
+export interface EnumUse {
+  table: string;
+  column: string;
+  default: string | null;
+}
 
 export type Operation =
   /** A new table: columns, primary key, unique constraints and indexes. Its foreign keys come as add_foreign_key (so that tables can reference each other in any order). */
@@ -32,18 +49,27 @@ export type Operation =
   | { op: 'drop_foreign_key'; table: string; foreignKey: ForeignKey }
   | { op: 'create_index'; table: string; index: Index }
   | { op: 'drop_index'; table: string; index: Index }
+  /** An index whose definition stays (a PostgreSQL `idx_<table>_*` index after its table was renamed). */
+  | { op: 'rename_index'; table: string; from: string; to: string }
+  | { op: 'add_check'; table: string; check: CheckConstraint }
+  | { op: 'drop_check'; table: string; check: CheckConstraint }
   | { op: 'set_table_comment'; table: string; from: string | null; to: string | null }
   /** PostgreSQL enum types (`CREATE TYPE ... AS ENUM`). */
   | { op: 'create_enum'; enum: EnumType }
   | { op: 'drop_enum'; enum: EnumType }
-  /** Labels appended keep the type (`ALTER TYPE ... ADD VALUE`); anything else swaps the type. */
-  | { op: 'alter_enum'; name: string; from: string[]; to: string[] }
+  /**
+   * Labels added keep the type (`ALTER TYPE ... ADD VALUE`); anything else
+   * (a label removed, the order changed) swaps the type, which alters
+   * `uses`, the columns of that type (absent: none).
+   */
+  | { op: 'alter_enum'; name: string; from: string[]; to: string[]; uses?: EnumUse[] }
   | { op: 'rename_enum'; from: string; to: string }
   /** The PostgreSQL trigger function that emulates ON UPDATE CURRENT_TIMESTAMP for `column` (not part of the model). */
   | { op: 'create_function'; name: string; column: string }
   | { op: 'drop_function'; name: string; column: string }
   | { op: 'create_trigger'; trigger: Trigger }
-  | { op: 'drop_trigger'; trigger: Trigger };
+  | { op: 'drop_trigger'; trigger: Trigger }
+  | { op: 'rename_trigger'; table: string; from: string; to: string };
 
 export type OperationKind = Operation['op'];
 

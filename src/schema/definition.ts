@@ -38,6 +38,13 @@ export interface ColumnDef {
   unique?: boolean;
   references?: { table: string; onDelete: FkAction };
   comment?: string;
+  /**
+   * The column's name in the snapshot, when this change renames it: `dbkit
+   * make` then renames instead of dropping one column and adding another.
+   * Not stored in snapshots; may stay in the definition afterwards (a name
+   * the snapshot does not have is ignored).
+   */
+  renamedFrom?: string;
 }
 
 export interface IndexDef {
@@ -49,6 +56,8 @@ export interface IndexDef {
 
 export interface TableDef {
   name: string;
+  /** The table's name in the snapshot, when this change renames it (see ColumnDef.renamedFrom). */
+  renamedFrom?: string;
   comment?: string;
   columns: ColumnDef[];
   /** Table-level unique constraints, unnamed in the documents. */

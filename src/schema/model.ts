@@ -21,6 +21,14 @@ export interface Column {
   /** MySQL `ON UPDATE` expression, or null. */
   onUpdate: string | null;
   comment: string | null;
+  /**
+   * A collation other than the default: PostgreSQL an explicit column
+   * collation; MySQL a collation other than the table's default. Absent
+   * means the default (the definition never sets one).
+   */
+  collation?: string;
+  /** MySQL: a character set other than utf8mb4 (the variant's). Absent means utf8mb4 (or not a string column). */
+  charset?: string;
 }
 
 /** Constraints the design leaves unnamed carry `name: null`; they are compared by structure. */
@@ -60,6 +68,13 @@ export interface Index {
   valid?: boolean;
 }
 
+/** A CHECK constraint (none in the definitions; a live database may have some). */
+export interface CheckConstraint {
+  name: string;
+  /** The condition as the engine prints it, without the outer `CHECK (...)`. */
+  expression: string;
+}
+
 export interface Table {
   name: string;
   comment: string | null;
@@ -68,6 +83,8 @@ export interface Table {
   uniques: UniqueConstraint[];
   foreignKeys: ForeignKey[];
   indexes: Index[];
+  /** CHECK constraints; absent means none (MariaDB's implicit `json_valid` checks are not listed). */
+  checks?: CheckConstraint[];
 }
 
 /** A PostgreSQL enum type (`CREATE TYPE ... AS ENUM`). */
@@ -76,13 +93,27 @@ export interface EnumType {
   labels: string[];
 }
 
-/** A row trigger a variant relies on (PostgreSQL's updated_at triggers). */
+/** A row trigger a variant relies on (PostgreSQL's updated_at triggers), or one found in a live database. */
 export interface Trigger {
   name: string;
   table: string;
   /** `BEFORE UPDATE`, `AFTER INSERT`... */
   timing: string;
+  /** The PostgreSQL trigger function; empty for MySQL triggers (their body is inline). */
   function: string;
+}
+
+/**
+ * A view of a live database that uses a table (and, where the catalog tells,
+ * a column of it): altering or dropping what it uses fails (PostgreSQL) or
+ * leaves the view invalid (MySQL). Only introspection fills these in.
+ */
+export interface ViewUse {
+  /** The view, schema-qualified when it lives in another namespace. */
+  view: string;
+  table: string;
+  /** The column used, or null when the catalog only tells the table (MySQL 8). */
+  column: string | null;
 }
 
 export interface DbSchema {
@@ -90,6 +121,8 @@ export interface DbSchema {
   tables: Table[];
   enums: EnumType[];
   triggers: Trigger[];
+  /** Views of a live database and what they use; absent for a definition. */
+  views?: ViewUse[];
 }
 
 export const emptySchema = (dialect: Dialect): DbSchema => ({ dialect, tables: [], enums: [], triggers: [] });

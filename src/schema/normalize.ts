@@ -25,6 +25,7 @@ import {
   normalizePostgresPredicate,
 } from '../../dialects/postgres/normalize.js';
 import type {
+  CheckConstraint,
   Column,
   DbSchema,
   Dialect,
@@ -36,7 +37,9 @@ import type {
   Table,
   Trigger,
   UniqueConstraint,
+  ViewUse,
 } from './model.js';
+import { stripOuterParens } from './normal-form.js';
 
 /** What differs between dialects. */
 interface DialectNormalizer {
@@ -65,7 +68,7 @@ const normalizeComment = (comment: string | null): string | null => (comment ===
 
 function normalizeColumn(column: Column, d: DialectNormalizer): Column {
   const c = d.column(column);
-  return {
+  const out: Column = {
     name: c.name,
     type: c.type,
     nullable: c.nullable,
@@ -75,7 +78,17 @@ function normalizeColumn(column: Column, d: DialectNormalizer): Column {
     onUpdate: c.onUpdate,
     comment: normalizeComment(c.comment),
   };
+  // Optional attributes are written only when set, so that a definition's normal form has none.
+  if (c.collation) out.collation = c.collation;
+  if (c.charset) out.charset = c.charset.toLowerCase();
+  return out;
 }
+
+/** CHECK constraints by name; the condition without the parentheses around all of it. */
+const normalizeChecks = (checks: CheckConstraint[]): CheckConstraint[] =>
+  checks
+    .map((k) => ({ name: k.name, expression: stripOuterParens(k.expression.trim().replace(/^CHECK\s*/i, '')) }))
+    .sort((a, b) => byString(a.name, b.name));
 
 const normalizePrimaryKey = (pk: PrimaryKey | null): PrimaryKey | null =>
   pk ? { name: pk.name, columns: [...pk.columns] } : null;
@@ -118,7 +131,7 @@ function normalizeIndex(index: Index, d: DialectNormalizer): Index {
 }
 
 function normalizeTable(table: Table, d: DialectNormalizer): Table {
-  return {
+  const out: Table = {
     name: table.name,
     comment: normalizeComment(table.comment),
     columns: table.columns.map((c) => normalizeColumn(c, d)),
@@ -127,6 +140,8 @@ function normalizeTable(table: Table, d: DialectNormalizer): Table {
     foreignKeys: normalizeForeignKeys(table.foreignKeys, d),
     indexes: table.indexes.map((i) => normalizeIndex(i, d)).sort((a, b) => byString(a.name, b.name)),
   };
+  if (table.checks?.length) out.checks = normalizeChecks(table.checks);
+  return out;
 }
 
 const normalizeEnums = (enums: EnumType[]): EnumType[] =>
@@ -137,12 +152,23 @@ const normalizeTriggers = (triggers: Trigger[]): Trigger[] =>
     .map((t) => ({ name: t.name, table: t.table, timing: t.timing.trim().replace(/\s+/g, ' ').toUpperCase(), function: t.function }))
     .sort((a, b) => byString(a.table, b.table) || byString(a.name, b.name));
 
+const viewKey = (v: ViewUse): string => `${v.view}\u0000${v.table}\u0000${v.column ?? ''}`;
+
+/** View uses, each once, sorted. */
+function normalizeViews(views: ViewUse[]): ViewUse[] {
+  const seen = new Map<string, ViewUse>();
+  for (const v of views) seen.set(viewKey(v), { view: v.view, table: v.table, column: v.column });
+  return [...seen.values()].sort((a, b) => byString(viewKey(a), viewKey(b)));
+}
+
 export function normalize(schema: DbSchema): DbSchema {
   const d = DIALECTS[schema.dialect];
-  return {
+  const out: DbSchema = {
     dialect: schema.dialect,
     tables: schema.tables.map((t) => normalizeTable(t, d)).sort((a, b) => byString(a.name, b.name)),
     enums: normalizeEnums(schema.enums),
     triggers: normalizeTriggers(schema.triggers),
   };
+  if (schema.views?.length) out.views = normalizeViews(schema.views);
+  return out;
 }

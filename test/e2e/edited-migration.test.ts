@@ -1,9 +1,12 @@
 /**
- * An applied migration edited or deleted afterwards (issue 5, acceptance 3):
- * on a copy of the built package whose compiled migration files the test
- * changes, `status --check` and `migrate` stop and name the file; `migrate
- * --accept-changed NAME` records the new checksum (or forgets a deleted
- * migration), after which both pass again. On PostgreSQL and MariaDB.
+ * An applied migration edited or deleted afterwards (issue 5, acceptance 3;
+ * issue 12, acceptance 6): on a copy of the package whose frozen migration
+ * files the test changes, `status --check` and `migrate` first refuse the
+ * folder, whose sum file no longer matches (exit 2, naming the migration and
+ * `dbkit hash`); once the change is hashed they stop on the changed checksum
+ * (exit 1) and name the migration; `migrate --accept-changed NAME` records
+ * the new checksum (or forgets a deleted migration), after which both pass
+ * again. On PostgreSQL and MariaDB.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,22 +21,16 @@ afterAll(async () => {
   for (const db of dbs) await db.drop().catch(() => undefined);
 });
 
-/** A package of its own: package.json, the built dist/ and this checkout's node_modules. */
+/** A package of its own: package.json, the built CLI, the migrations and this checkout's node_modules. */
 function copiedPackage(): { bin: string; migrations: string } {
   const root = path.join(tmp(), 'pkg');
   fs.mkdirSync(root);
   fs.copyFileSync(path.join(repoRoot, 'package.json'), path.join(root, 'package.json'));
-  fs.cpSync(path.join(repoRoot, 'dist'), path.join(root, 'dist'), { recursive: true });
+  fs.cpSync(path.join(repoRoot, 'dist', 'cli'), path.join(root, 'dist', 'cli'), { recursive: true });
+  fs.cpSync(path.join(repoRoot, 'migrations'), path.join(root, 'migrations'), { recursive: true });
   fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'));
-  return { bin: path.join(root, 'dist', 'cli', 'dbkit.cjs'), migrations: path.join(root, 'dist', 'migrations') };
+  return { bin: path.join(root, 'dist', 'cli', 'dbkit.cjs'), migrations: path.join(root, 'migrations') };
 }
-
-// The runs migration, edited to run one more statement after its step.
-const EDITED = `import { stepMigration } from '../../src/migrate/context.js';
-const base = stepMigration('table:runs');
-export const { up, down, recover } = base;
-export const plan = (ctx) => { const p = base.plan(ctx); return { up: [...p.up, 'SELECT 1'], down: p.down }; };
-`;
 
 describe.each([
   ['postgres', freshPostgres, 'agents'],
@@ -48,8 +45,26 @@ describe.each([
 
     const runs = '20250101000300_create_runs';
     const gallery = '20250101000700_create_gallery';
-    fs.writeFileSync(path.join(pkg.migrations, schema, `${runs}.js`), EDITED);
-    fs.rmSync(path.join(pkg.migrations, schema, `${gallery}.js`));
+    // One more statement in the runs migration (both dialects), and the gallery migration gone.
+    for (const dialect of ['postgres', 'mysql']) {
+      fs.appendFileSync(path.join(pkg.migrations, schema, runs, `${dialect}.up.sql`), '--> statement-breakpoint\nSELECT 1;\n');
+    }
+    fs.rmSync(path.join(pkg.migrations, schema, gallery), { recursive: true });
+
+    // The folder no longer matches its sum: refused before anything else, naming the migration and the fix.
+    for (const cmd of [['status', '--check'], ['migrate']]) {
+      const bad = await run(...cmd);
+      expect(bad.code, bad.stderr).toBe(2);
+      expect(bad.stderr).toContain(`${gallery} is in migrations/${schema}/dbkit.sum but not in the folder`);
+      expect(bad.stderr).toContain('dbkit hash --schema agents');
+    }
+    fs.cpSync(path.join(repoRoot, 'migrations', schema, gallery), path.join(pkg.migrations, schema, gallery), { recursive: true });
+    const edited = await run('migrate');
+    expect(edited.code).toBe(2);
+    expect(edited.stderr).toContain(`${runs} (migrations/${schema}/${runs}) differs from what migrations/${schema}/dbkit.sum records`);
+    fs.rmSync(path.join(pkg.migrations, schema, gallery), { recursive: true });
+    const hashed = await dbkit(['hash', '--schema', schema], { bin: pkg.bin });
+    expect(hashed.code, hashed.stderr).toBe(0);
 
     const status = await run('status', '--check');
     expect(status.code).toBe(1);
@@ -58,8 +73,8 @@ describe.each([
 
     const refused = await run('migrate');
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(`${runs} (migrations/${schema}/${runs}.ts) was edited after it was applied`);
-    expect(refused.stderr).toContain(`${gallery} was applied but its file is gone`);
+    expect(refused.stderr).toContain(`${runs} (migrations/${schema}/${runs}/) was edited after it was applied`);
+    expect(refused.stderr).toContain(`${gallery} was applied but its folder is gone`);
     expect(refused.stderr).toContain(`--accept-changed ${runs} --accept-changed ${gallery}`);
     expect(refused.stderr.split('\n').filter((l) => l.startsWith('dbkit:'))).toHaveLength(1);
     const refusedJson = await run('migrate', '--json');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bin, dbkit, repoRoot } from '../support/cli.js';
 
-const COMMANDS = ['init', 'migrate', 'rollback', 'status', 'make', 'sql', 'seed', 'diff', 'check-indexes', 'wait', 'unlock', 'completion'];
+const COMMANDS = ['init', 'migrate', 'rollback', 'status', 'make', 'hash', 'sql', 'seed', 'diff', 'check-indexes', 'wait', 'unlock', 'completion'];
 
 describe('help, version and completion', () => {
   it('--version prints the package version', async () => {

@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bin, dbkit, repoRoot, type CliResult } from '../support/cli.js';
+import { bin, dbkit, type CliResult } from '../support/cli.js';
+import { checkout } from '../support/checkout.js';
 import { freshPostgres, type FreshDatabase } from '../support/databases.js';
 import { onPty } from '../support/pty.js';
 import { tempDirs } from '../support/tmp.js';
@@ -54,15 +55,13 @@ describe('output modes', () => {
       expect(r.stdout.trim().split('\n'), c.name).toHaveLength(1); // one compact line in a pipe
       noEscapes(r, `${c.name} --json`);
     }
-    // `make` writes into the checkout's migrations/: its file is removed again.
-    const made = await dbkit(['make', 'output_test', '--schema', 'chat', '--json']);
-    const file = (JSON.parse(made.stdout) as { file: string }).file;
-    try {
-      expect(made.code).toBe(0);
-      expect(fs.existsSync(path.resolve(repoRoot, file))).toBe(true);
-    } finally {
-      fs.rmSync(path.resolve(repoRoot, file), { force: true });
-    }
+    // `make` writes into a checkout: a temporary copy (DBKIT_ROOT), never the repository's own migrations/.
+    const co = checkout(tmp());
+    const made = await co.run(['make', 'output_test', '--schema', 'chat', '--empty', '--json']);
+    expect(made.code, made.stderr).toBe(0);
+    const dir = (JSON.parse(made.stdout) as { dir: string }).dir;
+    expect(fs.existsSync(path.resolve(co.root, dir, 'migration.json'))).toBe(true);
+    expect(made.stdout.trim().split('\n')).toHaveLength(1);
   }, 120_000);
 
   it('NO_COLOR=1 or no terminal: no escape codes in any command', async () => {

@@ -63,38 +63,60 @@ describe.each(['postgres', 'mysql'] as const)('%s', (engine) => {
 });
 
 describe('mysql', () => {
-  it('a table created by a run killed before Knex recorded the migration is dropped and made again', async () => {
+  const apiCalls = '20250201000400_create_api_calls';
+
+  it('a table created by a run killed before it was recorded is kept, and the migration recorded without running again', async () => {
     const url = await fresh('mysql');
     const first = await dbkit(['migrate', '--url', url]);
     expect(first.code, first.stderr).toBe(0);
-    // What a kill between CREATE TABLE and Knex's bookkeeping leaves: the table, a started marker, no record.
-    await adminExec(url, "DELETE FROM dbkit_migrations WHERE name = '20250201000400_create_api_calls'");
-    await adminExec(url, "UPDATE dbkit_checksums SET checksum = 'started' WHERE name = '20250201000400_create_api_calls'");
-    const status = json<{ counts: Record<string, number> }>(await dbkit(['status', '--url', url, '--json']));
+    // What a kill between CREATE TABLE and the bookkeeping leaves: the table, a progress row at its statement, no record.
+    await adminExec(url, `DELETE FROM dbkit_migrations WHERE name = '${apiCalls}'`);
+    await adminExec(url, `UPDATE dbkit_checksums SET checksum = 'started', step = 0, direction = 'up', owner = 'a killed run' WHERE name = '${apiCalls}'`);
+    const status = json<{ counts: Record<string, number>; upToDate: boolean }>(await dbkit(['status', '--url', url, '--json']));
     expect(status.counts.pending).toBe(1);
+    const text = await dbkit(['status', '--url', url]);
+    expect(text.stdout).toMatch(new RegExp(`pending +${apiCalls} +\\(a run stopped at statement 1 of 1; dbkit migrate resumes it\\)`));
+    await adminExec(url, "INSERT INTO users (username, email, password_hash) VALUES ('a', 'a@example.com', 'x')");
+    await adminExec(url, "INSERT INTO api_calls (user_id, model_name, api_endpoint) SELECT id, 'm', '/v1' FROM users");
+    const resumed = await dbkit(['migrate', '--url', url]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`${apiCalls}: statement 1 had taken effect before that run stopped`);
     await expectComplete('mysql', url);
-    const rows = await adminQuery(url, "SELECT checksum FROM dbkit_checksums WHERE name = '20250201000400_create_api_calls'");
+    // Never dropped: the row is still there.
+    expect(await adminQuery(url, 'SELECT COUNT(*) AS n FROM api_calls')).toEqual([{ n: 1 }]);
+    const rows = await adminQuery(url, `SELECT checksum, step FROM dbkit_checksums WHERE name = '${apiCalls}'`);
     expect(String(rows[0]?.checksum)).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows[0]?.step).toBeNull();
+  }, 60_000);
+
+  it('a started row left by dbkit 0.1.0 (no progress columns) is resumed the same way', async () => {
+    const url = await fresh('mysql');
+    expect((await dbkit(['migrate', '--url', url])).code).toBe(0);
+    await adminExec(url, `DELETE FROM dbkit_migrations WHERE name = '${apiCalls}'`);
+    await adminExec(url, 'ALTER TABLE dbkit_checksums DROP COLUMN step, DROP COLUMN direction, DROP COLUMN owner, DROP COLUMN batch');
+    await adminExec(url, `UPDATE dbkit_checksums SET checksum = 'started' WHERE name = '${apiCalls}'`);
+    await expectComplete('mysql', url);
   }, 60_000);
 
   it('also when the kill came after the checksum was written, before Knex recorded the migration', async () => {
     const url = await fresh('mysql');
     expect((await dbkit(['migrate', '--url', url])).code).toBe(0);
-    await adminExec(url, "DELETE FROM dbkit_migrations WHERE name = '20250201000400_create_api_calls'");
+    await adminExec(url, `DELETE FROM dbkit_migrations WHERE name = '${apiCalls}'`);
+    const r = await dbkit(['migrate', '--url', url, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(json<{ recorded: string[]; migrations: unknown[] }>(r)).toMatchObject({ recorded: [apiCalls], migrations: [] });
     await expectComplete('mysql', url);
   }, 60_000);
 
-  it('but never drops a table that has rows', async () => {
+  it('a table that is neither what the stopped statement makes nor absent stops the run, untouched', async () => {
     const url = await fresh('mysql');
-    const first = await dbkit(['migrate', '--url', url]);
-    expect(first.code, first.stderr).toBe(0);
-    await adminExec(url, "INSERT INTO users (username, email, password_hash) VALUES ('a', 'a@example.com', 'x')");
-    await adminExec(url, "INSERT INTO api_calls (user_id, model_name, api_endpoint) SELECT id, 'm', '/v1' FROM users");
-    await adminExec(url, "DELETE FROM dbkit_migrations WHERE name = '20250201000400_create_api_calls'");
-    await adminExec(url, "UPDATE dbkit_checksums SET checksum = 'started' WHERE name = '20250201000400_create_api_calls'");
+    expect((await dbkit(['migrate', '--url', url])).code).toBe(0);
+    await adminExec(url, `DELETE FROM dbkit_migrations WHERE name = '${apiCalls}'`);
+    await adminExec(url, `UPDATE dbkit_checksums SET checksum = 'started', step = 0, direction = 'up' WHERE name = '${apiCalls}'`);
+    await adminExec(url, 'ALTER TABLE api_calls ADD COLUMN extra INT');
     const r = await dbkit(['migrate', '--url', url]);
     expect(r.code).toBe(5);
-    expect(r.stderr).toMatch(/has rows/);
-    expect(await adminQuery(url, 'SELECT COUNT(*) AS n FROM api_calls')).toEqual([{ n: 1 }]);
+    expect(r.stderr).toContain(`${apiCalls} stopped at statement 1 of 1 in an earlier run, and the database shows neither`);
+    expect(await adminQuery(url, "SELECT COUNT(*) AS n FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'api_calls' AND column_name = 'extra'")).toEqual([{ n: 1 }]);
   }, 60_000);
 });

@@ -31,12 +31,14 @@ export function dbkitKilledAfter(args: string[], ms: number, opts: CliOptions = 
 
 /**
  * Start dbkit and send it `signal` once its stderr matches `when` (run it with
- * --verbose to see its progress), or after `ms` milliseconds if it never does.
+ * --verbose to see its progress) or, when `when` is a function, once it
+ * resolves true (polled every 100 ms: e.g. the database shows dbkit waiting
+ * on a lock), or after `ms` milliseconds if neither happens.
  */
 export function dbkitSignalled(
   args: string[],
   signal: NodeJS.Signals,
-  when: RegExp,
+  when: RegExp | (() => Promise<boolean>),
   ms = 30_000,
   opts: CliOptions = {},
 ): Promise<CliResult & { signalled: boolean }> {
@@ -51,13 +53,22 @@ export function dbkitSignalled(
       child.kill(signal);
     };
     const timer = setTimeout(send, ms);
+    let polling = true;
+    const poll = async () => {
+      while (polling && !signalled) {
+        if (typeof when === 'function' && (await when().catch(() => false))) send();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    if (typeof when === 'function') void poll();
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => {
       stderr += d;
-      if (when.test(stderr)) send();
+      if (when instanceof RegExp && when.test(stderr)) send();
     });
     child.on('error', reject);
     child.on('close', (code) => {
+      polling = false;
       clearTimeout(timer);
       resolve({ code: code ?? -1, stdout, stderr, signalled });
     });

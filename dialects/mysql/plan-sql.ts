@@ -1,0 +1,161 @@
+/**
+ * MySQL / MariaDB statements of a plan's operations (src/plan), pure.
+ *
+ * Operations become ALTER TABLE clauses or standalone statements; clauses
+ * of consecutive operations on the same table that may demand the same
+ * ALGORITHM (plan-online.ts) share one ALTER TABLE, which ends with that
+ * ALGORITHM (and LOCK=NONE for INPLACE). A MODIFY COLUMN carries the full
+ * column definition, comment included (MySQL drops what it omits).
+ * Constraints the engine named are dropped by name when the model knows it
+ * (introspected), or looked up by structure (plan-lookup.ts).
+ */
+import type { Operation, OperationOf } from '../../src/plan/operations.js';
+import type { PlannedStatement, RenderOptions } from '../../src/plan/types.js';
+import type { Table } from '../../src/schema/model.js';
+import { columnDefinition, foreignKeySql, indexSql, tableOptions } from './ddl.js';
+import { dropForeignKeyByShape, dropIndexByShape } from './plan-lookup.js';
+import { algorithmClause, columnChange, type Algorithm } from './plan-online.js';
+import { ident, literal } from './quote.js';
+
+const list = (names: string[]): string => names.map(ident).join(', ');
+
+/** A clause of an ALTER TABLE, or a statement of its own. */
+type Piece = { table: string; clause: string; algorithm: Algorithm } | { sql: string };
+
+const clause = (table: string, text: string, algorithm: Algorithm): Piece => ({ table, clause: text, algorithm });
+
+function createTable(t: Table): string {
+  const pk = t.primaryKey;
+  const body = [
+    ...t.columns.map((c) => columnDefinition(c, t)),
+    ...(pk && (pk.name || pk.columns.length > 1) ? [`PRIMARY KEY (${list(pk.columns)})`] : []),
+    ...t.uniques.filter((u) => u.name || u.columns.length > 1).map((u) => `${u.name ? `CONSTRAINT ${ident(u.name)} ` : ''}UNIQUE (${list(u.columns)})`),
+    // The index MySQL makes by itself for a foreign key comes with the foreign key.
+    ...t.indexes.filter((i) => !i.implicit).map(indexSql),
+    ...(t.checks ?? []).map((k) => `CONSTRAINT ${ident(k.name)} CHECK (${k.expression})`),
+  ];
+  return `CREATE TABLE ${ident(t.name)} (\n    ${body.join(',\n    ')}\n) ${tableOptions(t.comment)}`;
+}
+
+const INPLACE = algorithmClause('inplace');
+
+/** Whether the plan drops the foreign key an implicit index serves (then the index is dropped after it; else MySQL drops it by itself). */
+const foreignKeyDropped = (ops: readonly Operation[], table: string, columns: string[]): boolean =>
+  ops.some((o) => o.op === 'drop_foreign_key' && o.table === table && o.foreignKey.columns.join() === columns.join());
+
+function piecesOf(o: Operation, ops: readonly Operation[]): Piece[] {
+  switch (o.op) {
+    case 'create_table':
+      return [{ sql: createTable(o.table) }];
+    case 'drop_table':
+      return [{ sql: `DROP TABLE ${ident(o.table.name)}` }];
+    case 'rename_table':
+      return [{ sql: `RENAME TABLE ${ident(o.from)} TO ${ident(o.to)}` }];
+    case 'add_column':
+      return [clause(o.table, `ADD COLUMN ${columnDefinition(o.column)}`, o.column.autoIncrement ? null : 'instant')];
+    case 'drop_column':
+      return [clause(o.table, `DROP COLUMN ${ident(o.column.name)}`, 'instant')];
+    case 'rename_column':
+      return [clause(o.table, `RENAME COLUMN ${ident(o.from)} TO ${ident(o.to)}`, 'inplace')];
+    case 'alter_column': {
+      const change = columnChange(o.from, o.to);
+      const col = ident(o.to.name);
+      if (change.how === 'default') {
+        const text = o.to.default === null ? `ALTER COLUMN ${col} DROP DEFAULT` : `ALTER COLUMN ${col} SET DEFAULT ${o.to.default}`;
+        return [clause(o.table, text, change.algorithm)];
+      }
+      return [clause(o.table, `MODIFY COLUMN ${columnDefinition(o.to)}`, change.algorithm)];
+    }
+    case 'set_primary_key':
+      return [
+        ...(o.from ? [clause(o.table, 'DROP PRIMARY KEY', null)] : []),
+        ...(o.to ? [clause(o.table, `ADD PRIMARY KEY (${list(o.to.columns)})`, null)] : []),
+      ];
+    case 'add_unique':
+      return [clause(o.table, `ADD ${o.unique.name ? `CONSTRAINT ${ident(o.unique.name)} ` : ''}UNIQUE (${list(o.unique.columns)})`, 'inplace')];
+    case 'drop_unique':
+      return o.unique.name
+        ? [clause(o.table, `DROP INDEX ${ident(o.unique.name)}`, 'inplace')]
+        : dropIndexByShape(o.table, o.unique.columns, true, INPLACE).map((sql) => ({ sql }));
+    case 'add_foreign_key':
+      return [clause(o.table, `ADD ${foreignKeySql(o.foreignKey)}`, null)];
+    case 'drop_foreign_key':
+      return o.foreignKey.name
+        ? [clause(o.table, `DROP FOREIGN KEY ${ident(o.foreignKey.name)}`, 'inplace')]
+        : dropForeignKeyByShape(o.table, o.foreignKey.columns, o.foreignKey.refTable, INPLACE).map((sql) => ({ sql }));
+    case 'create_index':
+      if (o.index.implicit) return []; // made by the engine with its foreign key
+      return [clause(o.table, `ADD ${indexSql(o.index)}`, /^(btree|hash)$/.test(o.index.method) ? 'inplace' : null)];
+    case 'drop_index':
+      return dropIndex(o, ops);
+    case 'rename_index':
+      return [clause(o.table, `RENAME INDEX ${ident(o.from)} TO ${ident(o.to)}`, 'inplace')];
+    case 'add_check':
+      return [clause(o.table, `ADD CONSTRAINT ${ident(o.check.name)} CHECK (${o.check.expression})`, null)];
+    case 'drop_check':
+      return [clause(o.table, `DROP CONSTRAINT ${ident(o.check.name)}`, null)];
+    case 'set_table_comment':
+      return [clause(o.table, `COMMENT = ${literal(o.to ?? '')}`, 'inplace')];
+    case 'drop_trigger':
+      return [{ sql: `DROP TRIGGER ${ident(o.trigger.name)}` }];
+    case 'create_trigger':
+    case 'rename_trigger':
+      throw new Error(`${o.op} has no MySQL statement: MySQL variants have no triggers of their own`);
+    case 'create_enum':
+    case 'drop_enum':
+    case 'alter_enum':
+    case 'rename_enum':
+    case 'create_function':
+    case 'drop_function':
+      return []; // PostgreSQL objects: a MySQL model has none
+  }
+}
+
+function dropIndex(o: OperationOf<'drop_index'>, ops: readonly Operation[]): Piece[] {
+  if (!o.index.implicit) return [clause(o.table, `DROP INDEX ${ident(o.index.name)}`, 'inplace')];
+  // MySQL drops its own foreign-key index when another index takes over; after the foreign key itself went, it stays.
+  if (!foreignKeyDropped(ops, o.table, o.index.columns)) return [];
+  return dropIndexByShape(o.table, o.index.columns, false, INPLACE, o.index.name).map((sql) => ({ sql }));
+}
+
+interface Pending {
+  table: string;
+  clauses: string[];
+  algorithm: Algorithm;
+  operations: number[];
+  disabled: string | undefined;
+}
+
+const alterSql = (p: Pending): string =>
+  `ALTER TABLE ${ident(p.table)} ${[...p.clauses, ...(p.algorithm ? [algorithmClause(p.algorithm)] : [])].join(', ')}`;
+
+export function renderMysql(ops: readonly Operation[], opts: RenderOptions): PlannedStatement[] {
+  const out: PlannedStatement[] = [];
+  let pending: Pending | null = null;
+  const flush = () => {
+    if (!pending) return;
+    const p: Pending = pending;
+    out.push({ sql: alterSql(p), operation: p.operations[0]!, operations: p.operations, ...(p.disabled ? { disabled: p.disabled } : {}) });
+    pending = null;
+  };
+  ops.forEach((o, operation) => {
+    const disabled = opts.disabled?.get(operation);
+    for (const piece of piecesOf(o, ops)) {
+      if ('sql' in piece) {
+        flush();
+        out.push({ sql: piece.sql, operation, operations: [operation], ...(disabled ? { disabled } : {}) });
+        continue;
+      }
+      const p = pending as Pending | null;
+      if (p && p.table === piece.table && p.algorithm === piece.algorithm && p.disabled === disabled) {
+        p.clauses.push(piece.clause);
+        if (!p.operations.includes(operation)) p.operations.push(operation);
+        continue;
+      }
+      flush();
+      pending = { table: piece.table, clauses: [piece.clause], algorithm: piece.algorithm, operations: [operation], disabled };
+    }
+  });
+  flush();
+  return out;
+}

@@ -1,4 +1,0 @@
-/** agents: the `gallery` table with its indexes (and, per variant, comments and triggers). */
-import { stepMigration } from '../../src/migrate/context.js';
-
-export const { up, down, plan, recover } = stepMigration('table:gallery');

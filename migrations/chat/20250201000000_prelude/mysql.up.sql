@@ -1,0 +1,2 @@
+-- 20250201000000_prelude: mysql, up
+-- MySQL commits DDL as it goes: progress is recorded after each statement, and a re-run resumes there

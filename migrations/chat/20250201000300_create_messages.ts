@@ -1,4 +1,0 @@
-/** chat: the `messages` table with its indexes (and, per variant, enum types, comments and triggers). */
-import { stepMigration } from '../../src/migrate/context.js';
-
-export const { up, down, plan, recover } = stepMigration('table:messages');

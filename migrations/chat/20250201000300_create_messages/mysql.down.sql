@@ -1,0 +1,4 @@
+-- 20250201000300_create_messages: mysql, down
+-- MySQL commits DDL as it goes: progress is recorded after each statement, and a re-run resumes there
+-- DATA LOSS: drops table messages with its rows
+DROP TABLE `messages`;

@@ -1,0 +1,259 @@
+/**
+ * How one frozen migration runs, up or down, as Knex calls it.
+ *
+ * - In a transaction (PostgreSQL, unless the migration says otherwise): each
+ *   migration in its own transaction (Knex's per-migration transaction), with
+ *   `SET LOCAL lock_timeout`; when a statement waits longer than that for a
+ *   lock (SQLSTATE 55P03) the attempt is rolled back to a savepoint and
+ *   retried a bounded number of times, saying so. The checksum row is written
+ *   in the same transaction, after the fence of the lock.
+ * - Statement by statement (MySQL, whose DDL commits as it goes; PostgreSQL's
+ *   CREATE INDEX CONCURRENTLY): on one connection, a progress row names the
+ *   statement about to run (written before it runs, with the run's owner);
+ *   the lock's fence is checked before each statement. A run that finds the
+ *   progress row of an earlier, stopped run resumes at that statement, after
+ *   deciding from the operations and the live catalog whether it took effect
+ *   (recovery.ts).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Knex } from 'knex';
+import { SqlError } from '../cli/errors.js';
+import type { Connection } from '../db/connect.js';
+import { dialects } from '../dialects.js';
+import { foldOperations } from '../plan/fold.js';
+import type { DbSchema } from '../schema/model.js';
+import { ident as pgIdent } from '../../dialects/postgres/quote.js';
+import { markStep, recordApplied, recordReverted } from './bookkeeping.js';
+import type { Direction } from './format.js';
+import type { HeldLock } from './held-lock.js';
+import type { MigrationInterrupt } from './interrupt.js';
+import { decide, type Decision } from './recovery.js';
+import type { LoadedMigration } from './source.js';
+import { LOCK_NOT_AVAILABLE, sqlState, withConnectionOf, type Exec } from './statements.js';
+
+/** PostgreSQL lock_timeout per migration, and how many times a migration is tried when it expires. */
+export const LOCK_TIMEOUT_MS = 3_000;
+export const LOCK_ATTEMPTS = 5;
+
+export interface Running {
+  name: string;
+  direction: Direction;
+  /** 0-based statement started last. */
+  statement: number;
+  of: number;
+  transactional: boolean;
+}
+
+export interface ExecutionContext {
+  conn: Connection;
+  lock: HeldLock;
+  owner: string;
+  /** The batch of this run (up). */
+  batch: number;
+  interrupt?: MigrationInterrupt;
+  /** Where an earlier, stopped run left a migration (from the progress rows). */
+  progress: Map<string, { direction: Direction; step: number }>;
+  /** The model before a migration's up ran: its predecessors' operations folded. */
+  modelBefore(name: string): DbSchema;
+  /** Lines worth telling (a resumed migration, a lock wait retried). */
+  note(text: string): void;
+  lockTimeoutMs: number;
+  lockAttempts: number;
+  /** Updated as statements run, for the error that names where a run stopped. */
+  running: Running | null;
+}
+
+const transactional = (m: LoadedMigration): boolean => m.dialect === 'postgres' && m.meta.transactional;
+
+/** Knex's view of one migration: up and down, and whether Knex opens a transaction for it. */
+export function knexMigration(m: LoadedMigration, ctx: ExecutionContext): Knex.Migration & { config: { transaction: boolean } } {
+  const tx = transactional(m);
+  return {
+    config: { transaction: tx },
+    up: (db: Knex) => (tx ? inTransaction(db, m, 'up', ctx) : stepByStep(db, m, 'up', ctx)),
+    down: (db: Knex) => (tx ? inTransaction(db, m, 'down', ctx) : stepByStep(db, m, 'down', ctx)),
+  };
+}
+
+const statementsOf = (m: LoadedMigration, d: Direction): string[] => (d === 'up' ? m.up : m.down);
+
+async function pause(ms: number, ctx: ExecutionContext): Promise<void> {
+  try {
+    await sleep(ms, undefined, ctx.interrupt ? { signal: ctx.interrupt.signal } : undefined);
+  } catch {
+    ctx.interrupt?.check();
+  }
+}
+
+const lockWaitNote = (m: LoadedMigration, i: number, ctx: ExecutionContext, attempt: number, waitMs: number) =>
+  `${m.name}: statement ${i + 1} waited ${ctx.lockTimeoutMs / 1000}s for a lock held by another session (lock_timeout); ` +
+  `trying again in ${waitMs / 1000}s (attempt ${attempt + 1} of ${ctx.lockAttempts})`;
+
+const retryable = (err: unknown, m: LoadedMigration, attempt: number, ctx: ExecutionContext): boolean =>
+  m.dialect === 'postgres' && sqlState(err) === LOCK_NOT_AVAILABLE && attempt < ctx.lockAttempts && !ctx.interrupt?.aborted;
+
+async function inTransaction(trx: Knex, m: LoadedMigration, direction: Direction, ctx: ExecutionContext): Promise<void> {
+  ctx.interrupt?.check();
+  const statements = statementsOf(m, direction);
+  await withConnectionOf(trx, ctx.conn.config.target.engine, async (exec) => {
+    ctx.running = { name: m.name, direction, statement: 0, of: statements.length, transactional: true };
+    await ctx.interrupt?.track(m.name, exec);
+    await exec(`SET LOCAL lock_timeout = '${ctx.lockTimeoutMs}ms'`);
+    for (let attempt = 1; ; attempt++) {
+      await exec('SAVEPOINT dbkit_attempt');
+      try {
+        for (const [i, s] of statements.entries()) {
+          ctx.running.statement = i;
+          await exec(s);
+        }
+        await exec('RELEASE SAVEPOINT dbkit_attempt');
+        break;
+      } catch (err) {
+        if (!retryable(err, m, attempt, ctx)) throw err;
+        await exec('ROLLBACK TO SAVEPOINT dbkit_attempt');
+        const wait = 1000 * 2 ** (attempt - 1);
+        ctx.note(lockWaitNote(m, ctx.running.statement, ctx, attempt, wait));
+        await pause(wait, ctx);
+      }
+    }
+  });
+  // An interrupt that came during the statements still takes the whole migration back.
+  ctx.interrupt?.check();
+  if (direction === 'up') await recordApplied(trx, ctx.conn, m, ctx.batch, ctx.lock);
+  else await recordReverted(trx, ctx.conn, m, ctx.lock);
+}
+
+/**
+ * Statements that belong together: consecutive statements that perform a
+ * common operation (an operation may take several statements: PostgreSQL's
+ * ADD CONSTRAINT ... NOT VALID then VALIDATE; MySQL's lookup of a name the
+ * engine chose, SET @v / PREPARE / EXECUTE / DEALLOCATE, which share session
+ * state a new run does not have). A run resumes a group from its start.
+ */
+export function statementGroups(statementOps: readonly number[][], count: number): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  for (let i = 0; i < count; i++) {
+    const prev = out[out.length - 1];
+    const ops = statementOps[i] ?? [];
+    const shared = i > 0 && ops.some((o) => (statementOps[i - 1] ?? []).includes(o));
+    if (prev && shared) prev.end = i + 1;
+    else out.push({ start: i, end: i + 1 });
+  }
+  return out;
+}
+
+/** Statements that are safe to run again after they took effect (their group is then re-run from these). */
+const IDEMPOTENT = /^ALTER TABLE .+ VALIDATE CONSTRAINT /s;
+
+/** The model before statement `start` of a direction, and the operations of statements start..end-1. */
+function modelAt(m: LoadedMigration, direction: Direction, start: number, end: number, ctx: ExecutionContext) {
+  const meta = m.meta[direction];
+  let model = ctx.modelBefore(m.name);
+  if (direction === 'down') model = foldOperations(model, m.meta.up.operations);
+  const done = [...new Set(meta.statementOperations.slice(0, start).flat())].map((j) => meta.operations[j]!);
+  const ops = [...new Set(meta.statementOperations.slice(start, end).flat())]
+    .filter((j) => !meta.statementOperations.slice(0, start).flat().includes(j))
+    .map((j) => meta.operations[j]!);
+  return { before: foldOperations(model, done), ops };
+}
+
+async function decideAt(m: LoadedMigration, direction: Direction, start: number, end: number, ctx: ExecutionContext): Promise<Decision> {
+  let at: ReturnType<typeof modelAt>;
+  try {
+    at = modelAt(m, direction, start, end, ctx);
+  } catch (err) {
+    return { kind: 'unknown', found: `its operations do not fold (${(err as Error).message})` };
+  }
+  if (!at.ops.length) return { kind: 'run' };
+  const { conn } = ctx;
+  const live = await dialects[conn.config.dialect].introspect(conn.sql, conn.namespace);
+  return decide(at.before, at.ops, live);
+}
+
+async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, ctx: ExecutionContext): Promise<void> {
+  const statements = statementsOf(m, direction);
+  const prior = ctx.progress.get(m.name);
+  const resumeAt = prior?.direction === direction ? Math.min(prior.step, statements.length) : null;
+  const pg = m.dialect === 'postgres';
+  await withConnectionOf(knex, ctx.conn.config.target.engine, async (exec) => {
+    const mark = (i: number) => markStep(knex, exec, ctx.conn, m, direction, i, ctx.owner, direction === 'up' ? ctx.batch : null);
+    ctx.running = { name: m.name, direction, statement: resumeAt ?? 0, of: statements.length, transactional: false };
+    await ctx.interrupt?.track(m.name, exec);
+    // A session-level SET: not through a transaction pooler, where it would stay on a pooled server connection.
+    const sessionTimeout = pg && !ctx.lock.pooled;
+    if (sessionTimeout) await exec(`SET lock_timeout = '${ctx.lockTimeoutMs}ms'`);
+    try {
+      let from = 0;
+      const again = new Set<number>();
+      if (resumeAt !== null && resumeAt < statements.length) {
+        const group = statementGroups(m.meta[direction].statementOperations, statements.length).find((g) => g.start <= resumeAt && resumeAt < g.end)!;
+        ctx.note(`${m.name}: resuming ${direction === 'up' ? 'it' : 'its rollback'} at statement ${group.start + 1} of ${statements.length}, where an earlier run stopped`);
+        await ctx.lock.fence?.(knex);
+        const decision = await decideAt(m, direction, group.start, group.end, ctx);
+        if (decision.kind === 'unknown') throw unknownState(m, direction, resumeAt, decision.found);
+        if (decision.kind === 'rebuild_index') await dropInvalidIndex(exec, decision.index, m, ctx);
+        from = group.start;
+        if (decision.kind === 'done') {
+          ctx.note(`${m.name}: statement ${resumeAt + 1} had taken effect before that run stopped; going on after it`);
+          from = group.end;
+          for (let i = group.start; i < group.end; i++) if (IDEMPOTENT.test(statements[i]!)) again.add(i);
+        }
+      }
+      for (const i of [...again].sort((a, b) => a - b)) await runStatement(exec, knex, mark, m, direction, i, ctx);
+      for (let i = from; i < statements.length; i++) await runStatement(exec, knex, mark, m, direction, i, ctx);
+    } finally {
+      if (sessionTimeout) await exec('RESET lock_timeout').catch(() => undefined);
+    }
+  });
+  await ctx.conn.knex.transaction(async (trx) => {
+    if (direction === 'up') await recordApplied(trx, ctx.conn, m, ctx.batch, ctx.lock);
+    else await recordReverted(trx, ctx.conn, m, ctx.lock);
+  });
+}
+
+async function runStatement(
+  exec: Exec,
+  knex: Knex,
+  mark: (i: number) => Promise<void>,
+  m: LoadedMigration,
+  direction: Direction,
+  i: number,
+  ctx: ExecutionContext,
+): Promise<void> {
+  ctx.interrupt?.check();
+  ctx.running!.statement = i;
+  await ctx.lock.fence?.(knex);
+  await mark(i);
+  await runWithRetries(exec, m, direction, i, ctx);
+}
+
+async function dropInvalidIndex(exec: Exec, index: string, m: LoadedMigration, ctx: ExecutionContext): Promise<void> {
+  ctx.note(`${m.name}: index ${index} was left invalid by a stopped CREATE INDEX CONCURRENTLY; dropping it to build it again`);
+  await exec(`DROP INDEX CONCURRENTLY IF EXISTS ${pgIdent(ctx.conn.namespace)}.${pgIdent(index)}`);
+}
+
+async function runWithRetries(exec: Exec, m: LoadedMigration, direction: Direction, i: number, ctx: ExecutionContext): Promise<void> {
+  const sql = statementsOf(m, direction)[i]!;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await exec(sql);
+      return;
+    } catch (err) {
+      if (!retryable(err, m, attempt, ctx)) throw err;
+      const wait = 1000 * 2 ** (attempt - 1);
+      ctx.note(lockWaitNote(m, i, ctx, attempt, wait));
+      await pause(wait, ctx);
+      // A statement that failed took no effect, but CREATE INDEX CONCURRENTLY that gave up leaves an invalid index.
+      const again = await decideAt(m, direction, i, i + 1, ctx);
+      if (again.kind === 'rebuild_index') await dropInvalidIndex(exec, again.index, m, ctx);
+    }
+  }
+}
+
+function unknownState(m: LoadedMigration, direction: Direction, i: number, found: string): SqlError {
+  const what = direction === 'up' ? m.name : `the rollback of ${m.name}`;
+  return new SqlError(
+    `${what} stopped at statement ${i + 1} of ${statementsOf(m, direction).length} in an earlier run, and the database shows neither its state before that statement nor after it (${found}); ` +
+      `nothing was changed: compare with the statement in ${m.dir}/${m.dialect}.${direction}.sql and fix the object by hand`,
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * The destructive-change checker (after Prisma's): which operations of a
+ * plan can lose data (`data-loss`) or fail on the rows a table already has
+ * (`may-fail`), each with a sentence that names the object. Pure.
+ *
+ * data-loss: dropping a table or column; narrowing a type or length; an
+ *   enum label removed; a character set that cannot hold what is stored.
+ * may-fail: a type conversion that can fail on some values; NOT NULL made
+ *   over NULLs; a NOT NULL column without default added to a table that
+ *   existed; a new unique constraint, unique index or primary key (over
+ *   duplicates); a new CHECK constraint.
+ * Nothing for operations on tables the plan itself creates (they are empty),
+ * nor for foreign keys (orphans make them fail, but that is what they are for).
+ */
+import type { Column, Dialect } from '../schema/model.js';
+import type { Operation } from './operations.js';
+import { typeChangeRisk } from './type-change.js';
+import type { PlanWarning } from './types.js';
+
+const cols = (columns: string[]): string => `(${columns.join(', ')})`;
+
+function columnWarnings(dialect: Dialect, table: string, from: Column, to: Column): Array<Omit<PlanWarning, 'operation'>> {
+  const out: Array<Omit<PlanWarning, 'operation'>> = [];
+  const name = `${table}.${to.name}`;
+  const risk = typeChangeRisk(dialect, from.type, to.type);
+  if (risk) {
+    const verb = risk.narrowing ? 'narrows' : 'changes';
+    out.push({ level: risk.level, message: `${verb} column ${name} from ${from.type} to ${to.type} (${risk.why})` });
+  }
+  if (to.charset && to.charset !== from.charset) {
+    out.push({ level: 'data-loss', message: `converts column ${name} to character set ${to.charset} (characters it cannot hold are lost)` });
+  }
+  if (from.nullable && !to.nullable) {
+    out.push({ level: 'may-fail', message: `makes column ${name} NOT NULL (fails if it holds NULLs)` });
+  }
+  return out;
+}
+
+function addColumnWarning(dialect: Dialect, table: string, c: Column): Omit<PlanWarning, 'operation'> | null {
+  if (c.nullable || c.default !== null || c.autoIncrement) return null;
+  const effect =
+    dialect === 'mysql' ? "existing rows get the type's implicit default, such as '' or 0" : 'fails if the table has rows';
+  return { level: 'may-fail', message: `adds NOT NULL column ${table}.${c.name} without a default to an existing table (${effect})` };
+}
+
+function warningsOf(dialect: Dialect, o: Operation, existed: (table: string) => boolean): Array<Omit<PlanWarning, 'operation'>> {
+  switch (o.op) {
+    case 'drop_table':
+      return [{ level: 'data-loss', message: `drops table ${o.table.name} (its rows are lost)` }];
+    case 'drop_column':
+      return [{ level: 'data-loss', message: `drops column ${o.table}.${o.column.name} (its values are lost)` }];
+    case 'alter_column':
+      return columnWarnings(dialect, o.table, o.from, o.to);
+    case 'add_column': {
+      const w = existed(o.table) ? addColumnWarning(dialect, o.table, o.column) : null;
+      return w ? [w] : [];
+    }
+    case 'alter_enum': {
+      const removed = o.from.filter((l) => !o.to.includes(l));
+      if (!removed.length) return [];
+      const labels = removed.map((l) => `'${l}'`).join(', ');
+      return [{ level: 'data-loss', message: `removes ${labels} from enum type ${o.name} (rows holding ${removed.length > 1 ? 'them' : 'it'} make it fail)` }];
+    }
+    case 'add_unique':
+      return existed(o.table)
+        ? [{ level: 'may-fail', message: `adds unique constraint ${cols(o.unique.columns)} on ${o.table} (fails on duplicate values)` }]
+        : [];
+    case 'create_index':
+      return o.index.unique && existed(o.table)
+        ? [{ level: 'may-fail', message: `adds unique index ${o.index.name} on ${o.table} (fails on duplicate values)` }]
+        : [];
+    case 'set_primary_key':
+      return o.to && existed(o.table)
+        ? [{ level: 'may-fail', message: `sets primary key ${cols(o.to.columns)} on ${o.table} (fails on duplicate or NULL values)` }]
+        : [];
+    case 'add_check':
+      return existed(o.table)
+        ? [{ level: 'may-fail', message: `adds CHECK constraint ${o.check.name} on ${o.table} (fails on rows that break it)` }]
+        : [];
+    default:
+      return [];
+  }
+}
+
+/** The warnings of a plan's operations, in operation order. */
+export function classifyOperations(dialect: Dialect, ops: readonly Operation[]): PlanWarning[] {
+  const created = new Set<string>();
+  const out: PlanWarning[] = [];
+  ops.forEach((o, operation) => {
+    for (const w of warningsOf(dialect, o, (t) => !created.has(t))) out.push({ ...w, operation });
+    if (o.op === 'create_table') created.add(o.table.name);
+    if (o.op === 'rename_table' && created.has(o.from)) created.add(o.to);
+  });
+  return out;
+}

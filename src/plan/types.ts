@@ -1,0 +1,100 @@
+/**
+ * The shapes the planner hands out (see plan.ts for the functions). Kept
+ * apart so that the dialect renderers can name them without importing the
+ * planner itself (no import cycles).
+ */
+import type { Dialect } from '../schema/model.js';
+import type { Operation } from './operations.js';
+
+/** Renames declared by the user (`--rename`, `renamedFrom`): never guessed. */
+export interface Renames {
+  /** old table name -> new table name */
+  tables: Record<string, string>;
+  /** keyed by the NEW table name: old column name -> new column name */
+  columns: Record<string, Record<string, string>>;
+}
+
+export const noRenames = (): Renames => ({ tables: {}, columns: {} });
+
+/**
+ * What an operation risks, in the manner of Prisma's destructive-change
+ * checker: `data-loss` loses data when it runs (a dropped column, a narrowed
+ * type); `may-fail` cannot lose data but fails on some existing rows (a new
+ * unique constraint over duplicates, NOT NULL over NULLs).
+ */
+export interface PlanWarning {
+  level: 'data-loss' | 'may-fail';
+  /** Index into DialectPlan.operations. */
+  operation: number;
+  /** Names the object: `drops column users.bio (its values are lost)`. */
+  message: string;
+}
+
+export interface PlannedStatement {
+  sql: string;
+  /** The operation the statement belongs to (index into DialectPlan.operations); the first one when it covers several. */
+  operation: number;
+  /** Every operation the statement performs (a MySQL ALTER TABLE may combine several); always includes `operation`. */
+  operations: number[];
+  /** Fix scripts only: the statement is printed commented out, with this reason. */
+  disabled?: string;
+  /**
+   * PostgreSQL `ALTER TYPE ... ADD VALUE`: a label added inside a transaction
+   * cannot be used before that transaction commits. Fix scripts run these
+   * before their transaction; a migration that uses the label later in the
+   * same plan is not transactional (DialectPlan.transactional).
+   */
+  commitFirst?: true;
+}
+
+export interface DialectPlan {
+  dialect: Dialect;
+  /** Ordered by dependency; plain JSON (frozen migrations store them). */
+  operations: Operation[];
+  /** The SQL, in order; one or more statements per operation. Without a trailing semicolon; may contain semicolons (DO blocks, functions). */
+  statements: PlannedStatement[];
+  /**
+   * Whether the statements may run in one transaction. Always false on
+   * MySQL/MariaDB (DDL commits by itself there). False on PostgreSQL when a
+   * statement cannot run in a transaction block (CREATE INDEX CONCURRENTLY)
+   * or an enum label added is used later in the plan.
+   */
+  transactional: boolean;
+  /** Why the plan is not transactional, in words (absent when it is). */
+  nonTransactionalReason?: string;
+  warnings: PlanWarning[];
+}
+
+export type PlanPurpose = 'migration' | 'fix';
+
+export interface PlanOptions {
+  renames?: Renames;
+  /**
+   * `migration` (dbkit make): production-safe SQL for a database of any size
+   * (CREATE INDEX CONCURRENTLY, NOT VALID foreign keys, lookups of the names
+   * the engine gave unnamed constraints). `fix` (dbkit diff --sql): one
+   * transaction on PostgreSQL; data-loss statements and drops of extra
+   * indexes, triggers and CHECK constraints come disabled.
+   */
+  purpose: PlanPurpose;
+}
+
+export interface RenderOptions {
+  purpose: PlanPurpose;
+  /** Operations whose statements are disabled (fix scripts), with the reason. */
+  disabled?: ReadonlyMap<number, string>;
+}
+
+/** A dropped and an added table or column that could be one renamed. */
+export interface RenameCandidate {
+  kind: 'table' | 'column';
+  /** For columns: the table, by its new name. */
+  table: string | null;
+  from: string;
+  to: string;
+  /** The flag that declares the rename: `--rename users.name=full_name`, `--rename old_table=new_table`. */
+  flag: string;
+}
+
+/** A plan that cannot be made: a declared rename that does not fit the models. Exit 2 at the command. */
+export class PlanError extends Error {}

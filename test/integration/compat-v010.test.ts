@@ -1,0 +1,63 @@
+/**
+ * Databases migrated by dbkit 0.1.0 (issue 12, acceptance 1): the release
+ * tagged v0.1.0 is built from git in a temporary directory, migrates fresh
+ * PostgreSQL, MariaDB and PGlite databases (both schemas), and this build
+ * then finds them up to date (`status --check` exits 0, with no
+ * --accept-changed), `migrate` applies nothing and `diff` is clean.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dbkit, json, repoRoot } from '../support/cli.js';
+import { freshMysql, freshPglite, freshPostgres, type FreshDatabase } from '../support/databases.js';
+import { tempDirs } from '../support/tmp.js';
+
+const tmp = tempDirs('dbkit-v010-');
+const dbs: FreshDatabase[] = [];
+let oldBin = '';
+
+beforeAll(() => {
+  const dir = path.join(tmp(), 'dbkit-0.1.0');
+  fs.mkdirSync(dir);
+  const tag = spawnSync('git', ['-C', repoRoot, 'rev-parse', '--verify', 'v0.1.0^{commit}'], { encoding: 'utf8' });
+  if (tag.status !== 0) throw new Error('the git tag v0.1.0 is missing from this checkout (git fetch --tags)');
+  const archive = execFileSync('git', ['-C', repoRoot, 'archive', '--format=tar', 'v0.1.0'], { maxBuffer: 1 << 28 });
+  execFileSync('tar', ['-x', '-C', dir], { input: archive });
+  fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
+  execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: 'pipe' });
+  oldBin = path.join(dir, 'dist', 'cli', 'dbkit.cjs');
+}, 600_000);
+
+afterAll(async () => {
+  for (const db of dbs) await db.drop().catch(() => undefined);
+});
+
+describe.each([
+  ['postgres', freshPostgres, 'agents'],
+  ['postgres', freshPostgres, 'chat'],
+  ['mysql', freshMysql, 'chat'],
+  ['mysql', freshMysql, 'agents'],
+  ['pglite', freshPglite, 'agents'],
+  ['pglite', freshPglite, 'chat'],
+] as const)('a %s database (%s) migrated by v0.1.0', (_engine, fresh, schema) => {
+  it('is up to date for this version: status --check 0, migrate applies nothing, diff clean', async () => {
+    const db = await fresh('v010');
+    dbs.push(db);
+    const args = ['--url', db.url, '--schema', schema];
+    const old = await dbkit(['migrate', ...args, '--json'], { bin: oldBin });
+    expect(old.code, old.stderr).toBe(0);
+    expect(json<{ migrations: unknown[] }>(old).migrations.length).toBeGreaterThan(4);
+
+    const status = await dbkit(['status', '--check', ...args]);
+    expect(status.code, status.stdout + status.stderr).toBe(0);
+    expect(status.stdout).toContain('up to date');
+    const again = await dbkit(['migrate', ...args, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(json<{ migrations: unknown[] }>(again).migrations).toEqual([]);
+    const drift = await dbkit(['diff', ...args]);
+    expect(drift.code, drift.stdout).toBe(0);
+    // And what this version recorded still satisfies the old one.
+    expect((await dbkit(['status', '--check', ...args], { bin: oldBin })).code).toBe(0);
+  }, 300_000);
+});
