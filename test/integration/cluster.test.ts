@@ -77,9 +77,11 @@ async function recordedOnce(url: string, expected: string[]): Promise<void> {
   expect(lockRows.map((r) => Number(r.is_locked))).toEqual([0]);
 }
 
-async function clean(url: string, schema: string): Promise<void> {
+/** `diff` clean; with `status`, also `status --check` up to date (once per database is enough: recordedOnce reads every node). */
+async function clean(url: string, schema: string, status = true): Promise<void> {
   const d = await dbkit(['diff', '--url', url, '--schema', schema]);
   expect(d.code, d.stdout + d.stderr).toBe(0);
+  if (!status) return;
   const s = await dbkit(['status', '--url', url, '--schema', schema, '--check']);
   expect(s.code, s.stdout + s.stderr).toBe(0);
 }
@@ -153,7 +155,7 @@ galeraCase('three concurrent migrate runs, one per node, on five fresh databases
       await recordedOnce(u, expected);
       // The lease was released (its row deleted), and GET_LOCK was never what held it.
       expect(await galeraQuery(u, 'SELECT owner FROM dbkit_lease')).toEqual([]);
-      await clean(u, schema);
+      await clean(u, schema, u === urls[1]);
     }
   });
 });
@@ -184,7 +186,7 @@ galeraCase('kill -9 of the lease holder at random moments: a re-run through anot
   const schema = 'chat';
   let forced = 0;
   let waitedOut = 0;
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 5; i++) {
     const urls = await galeraDatabase('galera_kill');
     const expected = await pendingNames(urls[0]!, schema);
     // Alternate between the two ways out, counting only kills that landed while the lease was held.
@@ -218,7 +220,7 @@ galeraCase('kill -9 of the lease holder at random moments: a re-run through anot
     }
     for (const u of urls) {
       await recordedOnce(u, expected);
-      await clean(u, schema);
+      await clean(u, schema, u === urls[0]);
     }
   }
   // Kills land while the lease is held (right after "holding", up to 0.8 s later; a run takes longer): both ways were taken.
@@ -351,7 +353,7 @@ poolerCase('--namespace through the pool stops at once with the line naming --di
 });
 
 poolerCase('a run killed at a random moment behind the pool strands no lock: the next run starts at once', async () => {
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 3; i++) {
     const { direct, pooled, name } = await pooledDatabase('bouncer_kill');
     const expected = await pendingNames(pooled, 'agents');
     const killed = await killHolderAfter(['migrate', '--url', pooled], Math.floor(Math.random() * 1500));
