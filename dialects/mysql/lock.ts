@@ -1,11 +1,18 @@
 /**
- * The migration lock on MySQL/MariaDB: GET_LOCK on a connection of its own.
- * The server releases it when the session ends, so a killed pipeline never
- * leaves a stale lock behind.
+ * The migration lock on MySQL/MariaDB, on a connection of its own:
+ * - one server: GET_LOCK, which the server releases when the session ends,
+ *   so a killed pipeline never leaves a stale lock behind;
+ * - Galera (wsrep_on): GET_LOCK is node-local there, so a cluster-wide lease
+ *   instead (lease.ts), after checking that this node may be migrated through
+ *   (galera.ts). The connection reads with wsrep_sync_wait, so it sees every
+ *   write the cluster committed before each statement.
  */
 import mysql from 'mysql2/promise';
 import { mysqlConnection } from '../../src/config/url.js';
-import type { HeldLock } from '../../src/migrate/held-lock.js';
+import { newOwner, type HeldLock } from '../../src/migrate/held-lock.js';
+import { checkGaleraNode, readGalera, type GaleraState } from './galera.js';
+import { acquireLease, forceClearLease, leaseHolder, describeLease, DEFAULT_LEASE_TTL_MS } from './lease.js';
+import { initSession } from './session.js';
 
 /** GET_LOCK names are limited to 64 characters. */
 export const lockName = (database: string): string => `dbkit_migrate:${database}`.slice(0, 64);
@@ -21,23 +28,54 @@ async function holder(conn: mysql.Connection, name: string): Promise<string | nu
   return `MySQL connection ${used.id}${p ? ` (${p.user}@${p.host}, current statement for ${p.secs}s)` : ''}`;
 }
 
+export interface MysqlLockOptions {
+  /** Lease TTL on Galera (default 30 s). */
+  leaseTtlMs?: number;
+  /** The URL as displayed (password masked), for refusals. */
+  display?: string;
+  /** Told when the server is a Galera node (for --verbose). */
+  onGalera?(state: GaleraState): void;
+}
+
+async function open(url: string): Promise<mysql.Connection> {
+  const conn = await mysql.createConnection({ ...mysqlConnection(url), database: undefined });
+  conn.on('error', () => undefined); // a lock session killed later must not crash the run
+  await initSession(conn);
+  return conn;
+}
+
 export async function acquireMysqlLock(
   url: string,
   database: string,
   timeoutMs: number,
   signal?: AbortSignal,
   onWait?: (holder: string | null) => void,
+  options: MysqlLockOptions = {},
 ): Promise<HeldLock | null> {
-  const conn = await mysql.createConnection({ ...mysqlConnection(url, database), database: undefined });
+  const conn = await open(url);
   // GET_LOCK waits on the server: an interrupt drops the connection, and the wait with it.
   const drop = () => conn.destroy();
-  conn.on('error', () => undefined); // a lock session killed later must not crash the run
   if (signal?.aborted) {
     await conn.end().catch(() => undefined);
     return null;
   }
   signal?.addEventListener('abort', drop, { once: true });
   try {
+    const galera = await readGalera(conn);
+    if (galera) {
+      options.onGalera?.(galera);
+      checkGaleraNode(galera, options.display ?? 'this node');
+      const lease = await acquireLease(conn, {
+        database,
+        ttlMs: options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
+        timeoutMs,
+        node: galera.nodeName,
+        signal,
+        onWait,
+      });
+      if (!lease) await conn.end().catch(() => undefined);
+      return lease;
+    }
     if (onWait) {
       const h = await holder(conn, lockName(database));
       if (h !== undefined) onWait(h);
@@ -55,6 +93,8 @@ export async function acquireMysqlLock(
     signal?.removeEventListener('abort', drop);
   }
   return {
+    kind: 'get_lock',
+    owner: newOwner(),
     async cancelQuery(id: number) {
       await conn.query(`KILL QUERY ${Number(id)}`);
     },
@@ -63,4 +103,29 @@ export async function acquireMysqlLock(
       await conn.end().catch(() => undefined);
     },
   };
+}
+
+/** For `unlock`: who holds the lock now (null: nobody), and whether it is a lease that --force may clear. */
+export async function mysqlLockHolder(url: string, database: string): Promise<{ holder: string | null; lease: boolean }> {
+  const conn = await open(url);
+  try {
+    if (await readGalera(conn)) {
+      const h = await leaseHolder(conn, database);
+      return { holder: h ? describeLease(h) : null, lease: true };
+    }
+    return { holder: (await holder(conn, lockName(database))) ?? null, lease: false };
+  } finally {
+    await conn.end().catch(() => undefined);
+  }
+}
+
+/** `unlock --force` on Galera: delete the lease row now, whoever holds it; what it was (null: there was none). */
+export async function clearMysqlLease(url: string, database: string): Promise<string | null> {
+  const conn = await open(url);
+  try {
+    const was = await forceClearLease(conn, database);
+    return was ? describeLease(was) : null;
+  } finally {
+    await conn.end().catch(() => undefined);
+  }
 }

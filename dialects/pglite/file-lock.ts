@@ -4,7 +4,7 @@
  * process is gone is taken over.
  */
 import fs from 'node:fs';
-import type { HeldLock } from '../../src/migrate/held-lock.js';
+import type { Releasable } from '../../src/migrate/held-lock.js';
 
 const alive = (pid: number): boolean => {
   try {
@@ -39,7 +39,7 @@ function tryTake(file: string): boolean {
   return false;
 }
 
-export async function acquireFileLock(file: string, timeoutMs: number): Promise<HeldLock | null> {
+export async function acquireFileLock(file: string, timeoutMs: number): Promise<Releasable | null> {
   const deadline = Date.now() + timeoutMs;
   while (!tryTake(file)) {
     if (Date.now() >= deadline) return null;

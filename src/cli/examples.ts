@@ -1,7 +1,7 @@
 /** One or more examples per command, shown by `dbkit help <command>` (and `dbkit <command> --help`). */
 export const EXAMPLES: Record<string, string[]> = {
   init: ['dbkit init                                   # asks on a terminal', 'DBKIT_PASSWORD=… dbkit init --engine mysql --host db --user app --database chat --schema chat'],
-  migrate: ['dbkit migrate --url "$DATABASE_URL" --json', 'dbkit migrate --to create_messages --dry-run > plan.sql', 'dbkit migrate --accept-changed create_runs'],
+  migrate: ['dbkit migrate --url "$DATABASE_URL" --json', 'dbkit migrate --url "$PGBOUNCER_URL" --direct-url "$POSTGRES_URL"   # past a pooler', 'dbkit migrate --to create_messages --dry-run > plan.sql', 'dbkit migrate --accept-changed create_runs'],
   rollback: ['dbkit rollback --steps 2 --dry-run', 'dbkit rollback --all --yes', 'dbkit rollback --steps 1 --force --yes         # a down that cannot bring back dropped data'],
   status: ['dbkit status --check --quiet || echo "database is behind"'],
   make: [
@@ -18,7 +18,7 @@ export const EXAMPLES: Record<string, string[]> = {
   'check-indexes': ['dbkit check-indexes --strict --json'],
   docs: ['dbkit docs                                   # docs/agents.md and docs/chat.md, from the definition', 'dbkit docs --check                           # in CI: exit 1 when the committed docs are stale', 'dbkit docs --url "$DATABASE_URL" --out docs/prod   # the live database, differences marked'],
   wait: ['dbkit wait --timeout 90 && dbkit migrate'],
-  unlock: ['dbkit unlock --url "$DATABASE_URL"'],
+  unlock: ['dbkit unlock --url "$DATABASE_URL"', 'dbkit unlock --force --url mysql://app:…@galera-2/chat   # the lease of a killed run, now'],
   completion: ['source <(dbkit completion bash)              # in ~/.bashrc', 'dbkit completion zsh > "${fpath[1]}/_dbkit"'],
 };
 

@@ -28,6 +28,7 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .option('--namespace <name>', 'PostgreSQL schema or MySQL database to use instead of the connection default')
     .option('--config <file>', 'config file (default: dbkit.config.ts|js|json in the working directory)')
     .option('--lock-timeout <seconds>', 'how long to wait for another run to release the migration lock', undefined)
+    .option('--direct-url <url>', 'direct server URL for migrate, rollback and unlock when --url goes through a pooler such as PgBouncer (else DBKIT_DIRECT_URL, config directUrl)')
     .option('--json', 'print one JSON document on stdout')
     .option('-y, --yes', 'assume yes: needed for destructive commands when there is no terminal')
     .option('-q, --quiet', 'no progress output')
@@ -139,7 +140,8 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
 
   program
     .command('unlock')
-    .description("clear a migration lock row left set by another tool (dbkit's own locks free themselves)")
+    .description("clear a migration lock row left set by another tool (dbkit's own locks free themselves); --force clears a Galera lease at once")
+    .option('--force', "don't wait for dbkit's lock: delete a Galera lease whoever holds it (only when its holder is gone: a live one stops at its next fence)")
     .action(async (opts, cmd: Command) => set(await (await (await load()).unlock()).unlockCommand(opts, ...io(cmd))));
 
   program

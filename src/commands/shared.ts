@@ -8,8 +8,22 @@ import { connect, openSession, type Connection, type Session } from '../db/conne
 export async function configFor(globals: GlobalOptions, io: Io): Promise<Config> {
   const config = await loadConfig(globals);
   io.addSecrets(urlSecrets(config.target.url));
+  if (config.directTarget) io.addSecrets(urlSecrets(config.directTarget.url));
   io.debug(`database: ${config.target.display} (from ${config.urlSource}), schema ${config.schemaName}`);
+  if (config.directTarget) io.debug(`migrations connect directly to ${config.directTarget.display}`);
   return config;
+}
+
+/**
+ * Where migrations, rollback and unlock connect: the --direct-url when there
+ * is one (past a pooler; a MySQL direct URL without a database takes the
+ * database URL's), else the database URL.
+ */
+export function migrationConfig(config: Config): Config {
+  const direct = config.directTarget;
+  if (!direct) return config;
+  const namespace = config.namespace ?? (config.dialect === 'mysql' && !direct.database ? (config.target.database ?? null) : null);
+  return { ...config, target: direct, namespace };
 }
 
 async function using<S extends Session, T>(open: Promise<S>, io: Io, fn: (s: S) => Promise<T>): Promise<T> {
@@ -22,9 +36,9 @@ async function using<S extends Session, T>(open: Promise<S>, io: Io, fn: (s: S) 
   }
 }
 
-/** Open the configured database with Knex (migrations), run `fn`, and always close it. */
+/** Open the configured database with Knex (migrations; the --direct-url if given), run `fn`, and always close it. */
 export const withConnection = <T>(config: Config, io: Io, fn: (conn: Connection) => Promise<T>): Promise<T> =>
-  using(connect(config, (t) => io.debug(t)), io, fn);
+  using(connect(migrationConfig(config), (t) => io.debug(t)), io, fn);
 
 /** Open the configured database for SQL only (catalog reading: no Knex to load), run `fn`, close it. */
 export const withSession = <T>(config: Config, io: Io, fn: (session: Session) => Promise<T>): Promise<T> =>

@@ -1,11 +1,16 @@
 /**
- * dbkit unlock: clear the lock row that Knex keeps in dbkit_migrations_lock,
- * for a row left set by another tool or an old version. dbkit's own locks
- * (advisory lock, GET_LOCK, PGlite's lock file) free themselves when their
- * process dies and never need this. It runs under dbkit's migration lock,
- * so a migrate in progress is never unlocked under its feet (exit 4 if it
- * outlasts --lock-timeout).
+ * dbkit unlock [--force]: clear the lock row that Knex keeps in
+ * dbkit_migrations_lock, for a row left set by another tool or an old
+ * version. dbkit's own locks on one server (advisory lock, GET_LOCK, PGlite's
+ * lock file) free themselves when their process dies and never need this.
+ * It runs under dbkit's migration lock, so a migrate in progress is never
+ * unlocked under its feet (exit 4 if it outlasts --lock-timeout).
+ *
+ * --force does not wait: on Galera it deletes the lease row whoever holds it
+ * (a killed run's lease, instead of waiting for it to expire); elsewhere it
+ * names the live session holding dbkit's lock and clears Knex's row without it.
  */
+import { LockError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import type { Connection } from '../db/connect.js';
@@ -14,27 +19,73 @@ import { configFor, whereJson, withConnection } from './shared.js';
 
 const LOCK_TABLE = 'dbkit_migrations_lock';
 
+export interface UnlockOptions {
+  force?: boolean;
+}
+
+const qualified = (conn: Connection): string => (conn.config.dialect === 'postgres' ? `${conn.namespace}.${LOCK_TABLE}` : LOCK_TABLE);
+
+async function lockTableExists(conn: Connection): Promise<boolean> {
+  const schema = conn.config.dialect === 'postgres' ? conn.knex.schema.withSchema(conn.namespace) : conn.knex.schema;
+  return schema.hasTable(LOCK_TABLE);
+}
+
 async function lockRowSet(conn: Connection): Promise<boolean> {
-  const pg = conn.config.dialect === 'postgres';
-  const schema = pg ? conn.knex.schema.withSchema(conn.namespace) : conn.knex.schema;
-  if (!(await schema.hasTable(LOCK_TABLE))) return false;
-  const rows = (await conn.knex(pg ? `${conn.namespace}.${LOCK_TABLE}` : LOCK_TABLE).where('is_locked', 1).count({ n: '*' })) as { n: unknown }[];
+  if (!(await lockTableExists(conn))) return false;
+  const rows = (await conn.knex(qualified(conn)).where('is_locked', 1).count({ n: '*' })) as { n: unknown }[];
   return Number(rows[0]?.n) > 0;
 }
 
-export async function unlockCommand(_opts: object, globals: GlobalOptions, io: Io): Promise<number> {
+/** --force: delete a Galera lease now; say who holds a live lock. */
+async function forceLease(conn: Connection): Promise<{ leaseCleared: string | null; heldBy: string | null }> {
+  const { target } = conn.config;
+  if (target.engine === 'mysql') {
+    const { clearMysqlLease, mysqlLockHolder } = await import('../../dialects/mysql/lock.js');
+    const now = await mysqlLockHolder(target.url, conn.namespace);
+    if (now.lease) return { leaseCleared: await clearMysqlLease(target.url, conn.namespace), heldBy: null };
+    return { leaseCleared: null, heldBy: now.holder };
+  }
+  if (target.engine === 'postgres') {
+    const { postgresLockHolder } = await import('../../dialects/postgres/lock.js');
+    return { leaseCleared: null, heldBy: await postgresLockHolder(target.url, conn.namespace) };
+  }
+  return { leaseCleared: null, heldBy: null };
+}
+
+/** Clear Knex's row under dbkit's lock (which clears it, see lock.ts); with --force, without the lock if it is busy. */
+async function clearUnderLock(conn: Connection, force: boolean, io: Io): Promise<boolean> {
+  try {
+    const target = force ? { ...conn, config: { ...conn.config, lockTimeoutMs: 0 } } : conn;
+    const lock = await acquireMigrationLock(target, undefined, force ? undefined : (text) => io.log(text), { debug: (t) => io.debug(t) });
+    await lock.release();
+    return true;
+  } catch (err) {
+    if (!force || !(err instanceof LockError)) throw err;
+    if (await lockTableExists(conn)) await conn.knex(qualified(conn)).update({ is_locked: 0 });
+    return false;
+  }
+}
+
+export async function unlockCommand(opts: UnlockOptions, globals: GlobalOptions, io: Io): Promise<number> {
   const config = await configFor(globals, io);
   return withConnection(config, io, async (conn) => {
     const wasLocked = await lockRowSet(conn);
-    // Taking dbkit's lock clears a set row: holding it, nobody else is migrating.
-    const lock = await acquireMigrationLock(conn, undefined, (text) => io.log(text));
-    const still = await lockRowSet(conn).finally(() => lock.release());
+    const forced = opts.force ? await forceLease(conn) : null;
+    const underLock = await clearUnderLock(conn, !!opts.force, io);
+    const still = await lockRowSet(conn);
     const unlocked = wasLocked && !still;
-    if (io.json) io.emitJson({ ...whereJson(conn), wasLocked, unlocked });
-    else {
-      const what = unlocked ? `${LOCK_TABLE} was set; cleared` : still ? `${LOCK_TABLE} is still set (cleared by another run?)` : 'nothing to unlock (no lock row set)';
-      io.out(`${config.target.display}: ${what}`);
+    if (io.json) {
+      io.emitJson({ ...whereJson(conn), wasLocked, unlocked, ...(forced ? { leaseCleared: forced.leaseCleared, lockHeldBy: underLock ? null : forced.heldBy } : {}) });
+      return 0;
     }
+    const where = config.target.display;
+    if (forced?.leaseCleared) io.out(`${where}: deleted the migration lease held by ${forced.leaseCleared}`);
+    else if (forced && underLock) io.out(`${where}: no migration lease or lock was held`);
+    if (forced && !underLock) {
+      io.out(`${where}: dbkit's migration lock is held by ${forced.heldBy ?? 'another session'}, a live session (it frees itself when that process ends); ${LOCK_TABLE} was cleared without it`);
+    }
+    const what = unlocked ? `${LOCK_TABLE} was set; cleared` : still ? `${LOCK_TABLE} is still set (cleared by another run?)` : 'nothing to unlock (no lock row set)';
+    io.out(`${where}: ${what}`);
     return 0;
   });
 }

@@ -9,6 +9,8 @@ export interface FileConfig {
   schema?: string;
   namespace?: string;
   lockTimeout?: number;
+  /** Direct server URL for migrations when `url` goes through a pooler (see --direct-url). */
+  directUrl?: string;
   /** `production` makes `seed` refuse without --force (as DBKIT_ENV=production does). */
   env?: string;
   /** Seeding defaults: `{ users: 50, agents: { runsPerSession: 8 }, chat: {...} }`. */
@@ -27,6 +29,7 @@ const KEYS: Record<keyof FileConfig, 'string' | 'number' | 'object'> = {
   schema: 'string',
   namespace: 'string',
   lockTimeout: 'number',
+  directUrl: 'string',
   env: 'string',
   seed: 'object',
 };

@@ -15,6 +15,8 @@ export interface GlobalOptions {
   namespace?: string;
   config?: string;
   lockTimeout?: string;
+  /** Migrations (and their lock) connect here; every other command uses the URL (e.g. behind PgBouncer). */
+  directUrl?: string;
 }
 
 export type UrlSource = '--url' | 'DATABASE_URL' | '.env' | 'config file' | 'default';
@@ -22,6 +24,10 @@ export type UrlSource = '--url' | 'DATABASE_URL' | '.env' | 'config file' | 'def
 /** The configuration of a command that connects. */
 export interface Config extends Settings {
   cwd: string;
+  /** Migrations, rollback and unlock connect here instead of `target` (null: to `target`). */
+  directTarget: Target | null;
+  /** Galera lease time to live (DBKIT_LEASE_TTL). */
+  leaseTtlMs: number;
 }
 
 function dotenvUrl(cwd: string): string | undefined {
@@ -39,7 +45,25 @@ function parseSeconds(value: string | number | undefined, fallback: number): num
 
 /** Every password the configuration could print, for masking. */
 export function configSecrets(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string[] {
-  return [opts.url, env.DATABASE_URL].filter((u): u is string => !!u).flatMap(urlSecrets);
+  return [opts.url, env.DATABASE_URL, opts.directUrl, env.DBKIT_DIRECT_URL].filter((u): u is string => !!u).flatMap(urlSecrets);
+}
+
+/** The Galera lease's time to live: DBKIT_LEASE_TTL seconds (default 30, at least 3). */
+function leaseTtl(value: string | undefined): number {
+  if (value === undefined || value === '') return 30_000;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 3) throw new UsageError(`DBKIT_LEASE_TTL must be a number of seconds, at least 3, got "${value}"`);
+  return Math.round(n * 1000);
+}
+
+/** --direct-url: the same engine as the URL, a server (not PGlite). */
+function directTarget(url: string | undefined, main: Target, cwd: string): Target | null {
+  if (!url) return null;
+  const direct = parseUrl(url, cwd);
+  if (direct.engine !== main.engine || direct.engine === 'pglite') {
+    throw new UsageError(`--direct-url ${direct.display} must be a ${main.engine === 'pglite' ? 'server' : main.engine} URL like the database URL ${main.display}`);
+  }
+  return direct;
 }
 
 /** What every command agrees on, connecting or not: the URL, the dialect, the schema, the namespace. */
@@ -51,6 +75,8 @@ export interface Settings {
   /** PostgreSQL schema or MySQL database to work in; null = the connection's default. */
   namespace: string | null;
   lockTimeoutMs: number;
+  /** --direct-url, else DBKIT_DIRECT_URL, else the config file's directUrl (checked by loadConfig). */
+  directUrl: string | null;
   /** True when DBKIT_ENV or the config file's `env` says `production`. */
   production: boolean;
   /** The config file's `seed` section. */
@@ -84,7 +110,18 @@ export async function loadSettings(
   }
   const lockTimeoutMs = parseSeconds(opts.lockTimeout ?? fileConfig.lockTimeout, 60) * 1000;
   const production = [env.DBKIT_ENV, fileConfig.env].some((v) => v?.trim().toLowerCase() === 'production');
-  return { target, urlSource: urlSource as UrlSource, dialect, schemaName, namespace, lockTimeoutMs, production, seed: fileConfig.seed ?? {} };
+  const directUrl = opts.directUrl || env.DBKIT_DIRECT_URL || fileConfig.directUrl || null;
+  return {
+    target,
+    urlSource: urlSource as UrlSource,
+    dialect,
+    schemaName,
+    namespace,
+    lockTimeoutMs,
+    directUrl,
+    production,
+    seed: fileConfig.seed ?? {},
+  };
 }
 
 export async function loadConfig(
@@ -97,5 +134,5 @@ export async function loadConfig(
   if (dialect === 'mysql' && !namespace && !target.database) {
     throw new UsageError(`the MySQL URL ${target.display} names no database: add /<database> to it or pass --namespace`);
   }
-  return { ...settings, cwd };
+  return { ...settings, cwd, directTarget: directTarget(settings.directUrl ?? undefined, target, cwd), leaseTtlMs: leaseTtl(env.DBKIT_LEASE_TTL) };
 }

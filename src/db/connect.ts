@@ -8,12 +8,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { ConnectError, LockError } from '../cli/errors.js';
+import { ConnectError, LockError, UsageError } from '../cli/errors.js';
 import type { Config } from '../config/load.js';
 import { mysqlConnection } from '../config/url.js';
 import { CONNECT_TIMEOUT_MS, driverSql, knexSql, type ClosableSql, type Sql } from './sql.js';
 import { acquireFileLock } from '../../dialects/pglite/file-lock.js';
-import type { HeldLock } from '../migrate/held-lock.js';
+import { initPooledSession } from '../../dialects/mysql/session.js';
+import { checkMigrationTopology } from './topology.js';
+import type { Releasable } from '../migrate/held-lock.js';
 
 /** An open database: SQL, and where to work in it. */
 export interface Session {
@@ -29,6 +31,8 @@ export interface Session {
 /** A session with Knex, for migrations. */
 export interface Connection extends Session {
   knex: Knex;
+  /** The --verbose log it was opened with (the lock reports what it found there). */
+  debug?: (text: string) => void;
 }
 
 type Debug = (t: string) => void;
@@ -57,7 +61,8 @@ async function createKnex(config: Config, debug: (t: string) => void): Promise<K
     return knex({
       client: 'mysql2',
       connection: mysqlConnection(target.url, namespace ?? undefined),
-      pool: { min: 0, max: 4 },
+      // On Galera, every read waits for the cluster's earlier commits (wsrep_sync_wait).
+      pool: { min: 0, max: 4, afterCreate: initPooledSession },
     });
   }
   const { default: ClientPgLite } = await import('knex-pglite');
@@ -113,10 +118,10 @@ async function resolveNamespace(config: Config, sql: Sql): Promise<{ namespace: 
 }
 
 /** PGlite is one process's database: take its lock file before opening it. */
-async function lockEmbedded(config: Config): Promise<HeldLock | null> {
+async function lockEmbedded(config: Config): Promise<Releasable | null> {
   const { target } = config;
   if (target.engine !== 'pglite' || !target.pgliteDir) return null;
-  let lock: HeldLock | null;
+  let lock: Releasable | null;
   try {
     fs.mkdirSync(path.dirname(target.pgliteDir), { recursive: true });
     ignoreEmbeddedDir(target.pgliteDir);
@@ -140,6 +145,7 @@ export async function connect(config: Config, debug: Debug = () => undefined): P
   const fileLock = await lockEmbedded(config);
   let knex: Knex | undefined;
   try {
+    await checkMigrationTopology(config, debug);
     knex = await createKnex(config, debug);
     knex.on('query', (q: { sql: string }) => debug(`sql: ${q.sql}`));
     const sql = knexSql(knex, config.target.engine);
@@ -151,6 +157,7 @@ export async function connect(config: Config, debug: Debug = () => undefined): P
       knex: k,
       sql,
       config,
+      debug,
       ...(await resolveNamespace(config, sql)),
       async close() {
         await k.destroy();
@@ -160,7 +167,7 @@ export async function connect(config: Config, debug: Debug = () => undefined): P
   } catch (err) {
     await knex?.destroy().catch(() => undefined);
     await fileLock?.release();
-    throw connectError(config, err);
+    throw err instanceof UsageError ? err : connectError(config, err);
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Knex } from 'knex';
 import { mysqlConnection, type Engine } from '../config/url.js';
+import { initSession } from '../../dialects/mysql/session.js';
 
 
 /** How long a connection attempt may take (an unreachable host must not hang a pipeline; mysql2's default is the same). */
@@ -76,6 +77,12 @@ export async function driverSql(
   }
   const { default: mysql } = await import('mysql2/promise');
   const conn = await mysql.createConnection(mysqlConnection(url, database));
+  try {
+    await initSession(conn);
+  } catch (err) {
+    await conn.end().catch(() => undefined);
+    throw err;
+  }
   return {
     async query<T>(sql: string, params: readonly unknown[] = []) {
       onQuery(sql);

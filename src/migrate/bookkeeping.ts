@@ -13,16 +13,12 @@
  * the migration for Knex instead of running it again. A rollback deletes
  * both rows itself, in the transaction of the down migration.
  */
-import os from 'node:os';
 import type { Knex } from 'knex';
 import type { Connection } from '../db/connect.js';
 import type { HeldLock } from './held-lock.js';
 import type { Exec } from './statements.js';
 import { CHECKSUM_TABLE, MIGRATION_TABLE, type LoadedMigration } from './source.js';
 import { hasTable, qualifier, readDatabaseState, STARTED } from './state.js';
-
-/** Who runs: written into progress rows, quoted in messages about them. */
-export const runOwner = (): string => `dbkit pid ${process.pid} on ${os.hostname()} since ${new Date().toISOString()}`.slice(0, 255);
 
 const PROGRESS_COLUMNS: [string, (t: Knex.AlterTableBuilder) => void][] = [
   ['step', (t) => t.integer('step').nullable()],

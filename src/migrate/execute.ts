@@ -179,7 +179,9 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
     const mark = (i: number) => markStep(knex, exec, ctx.conn, m, direction, i, ctx.owner, direction === 'up' ? ctx.batch : null);
     ctx.running = { name: m.name, direction, statement: resumeAt ?? 0, of: statements.length, transactional: false };
     await ctx.interrupt?.track(m.name, exec);
-    if (pg) await exec(`SET lock_timeout = '${ctx.lockTimeoutMs}ms'`);
+    // A session-level SET: not through a transaction pooler, where it would stay on a pooled server connection.
+    const sessionTimeout = pg && !ctx.lock.pooled;
+    if (sessionTimeout) await exec(`SET lock_timeout = '${ctx.lockTimeoutMs}ms'`);
     try {
       let from = 0;
       const again = new Set<number>();
@@ -200,7 +202,7 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
       for (const i of [...again].sort((a, b) => a - b)) await runStatement(exec, knex, mark, m, direction, i, ctx);
       for (let i = from; i < statements.length; i++) await runStatement(exec, knex, mark, m, direction, i, ctx);
     } finally {
-      if (pg) await exec('RESET lock_timeout').catch(() => undefined);
+      if (sessionTimeout) await exec('RESET lock_timeout').catch(() => undefined);
     }
   });
   await ctx.conn.knex.transaction(async (trx) => {

@@ -13,7 +13,7 @@ import { DbkitError, SqlError, UsageError } from '../cli/errors.js';
 import type { Connection, Session } from '../db/connect.js';
 import { foldOperations } from '../plan/fold.js';
 import { emptySchema, type DbSchema } from '../schema/model.js';
-import { ensureBookkeeping, reconcile, runOwner } from './bookkeeping.js';
+import { ensureBookkeeping, reconcile } from './bookkeeping.js';
 import { existingNames } from './catalog.js';
 import { acceptedDrift, recordAccepted, refuseDrift, type Accepted } from './drift.js';
 import { knexMigration, LOCK_ATTEMPTS, LOCK_TIMEOUT_MS, type ExecutionContext, type Running } from './execute.js';
@@ -95,7 +95,8 @@ function executionContext(conn: Connection, state: Loaded, lock: HeldLock, batch
   return {
     conn,
     lock,
-    owner: runOwner(),
+    // The lock's owner: a progress row by any other owner is from a run that no longer holds the lock.
+    owner: lock.owner,
     batch,
     interrupt,
     progress,

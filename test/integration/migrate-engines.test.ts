@@ -2,6 +2,7 @@
  * Every variant on real engines: migrate builds exactly the expected variant,
  * rollback --all leaves nothing behind, migrate again works (acceptance 3, 4).
  */
+import os from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectedVariant } from '../../src/dialects.js';
 import { diff } from '../../src/diff/differ.js';
@@ -81,9 +82,10 @@ describe.each(['postgres', 'mysql'] as const)('%s: pipelines', (engine) => {
         const r = await dbkit(['migrate', '--url', url, '--lock-timeout', '1']);
         await held!.release();
         expect(r.code).toBe(4);
-        // Says who holds it, while waiting and when giving up: the lock's session, its application and address.
-        expect(r.stderr).toMatch(/waiting up to 1s for the migration lock, held by PostgreSQL session \d+ \(dbkit-lock from 127\.0\.0\.1, connected /);
-        expect(r.stderr).toMatch(/dbkit: another dbkit is migrating .*; lock held by PostgreSQL session \d+ .*gave up after 1s \(--lock-timeout\)\n$/);
+        // Says who holds it, while waiting and when giving up: the host and pid of the dbkit holding it, its session and address.
+        const who = `dbkit on ${os.hostname()} \\(pid ${process.pid}\\), PostgreSQL session \\d+ from 127\\.0\\.0\\.1, since `;
+        expect(r.stderr).toMatch(new RegExp(`waiting up to 1s for the migration lock, held by ${who}`));
+        expect(r.stderr).toMatch(new RegExp(`dbkit: another dbkit is migrating .*; lock held by ${who}.*gave up after 1s \\(--lock-timeout\\)\\n$`));
       } else {
         const db = ((await k.raw('SELECT DATABASE() AS db'))[0] as { db: string }[])[0]!.db;
         const { acquireMysqlLock } = await import('../../dialects/mysql/lock.js');

@@ -52,6 +52,17 @@ function emergencyCleanup(): void {
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+let exitHookInstalled = false;
+/**
+ * For servers started inside a test file (test/support/galera.ts, pgbouncer.ts):
+ * whatever is still running when the worker exits is killed and its directory deleted.
+ */
+export function cleanUpOnExit(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.prependListener('exit', emergencyCleanup);
+}
+
 function onSignal(signal: NodeJS.Signals): void {
   emergencyCleanup();
   SIGNALS.forEach((s) => process.off(s, onSignal));
@@ -129,12 +140,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function isRoot(): boolean {
+export function isRoot(): boolean {
   return process.getuid?.() === 0;
 }
 
 /** PostgreSQL refuses to run as root: use the `postgres` user, else `nobody`. */
-function pgOwner(): { uid: number; gid: number } | undefined {
+export function pgOwner(): { uid: number; gid: number } | undefined {
   if (!isRoot()) return undefined;
   for (const name of ['postgres', 'nobody']) {
     try {
@@ -148,14 +159,14 @@ function pgOwner(): { uid: number; gid: number } | undefined {
 }
 
 /** A fresh directory under os.tmpdir() (owned by `owner` when given), removed by removeDir(). */
-async function tempDir(prefix: string, owner?: { uid: number; gid: number }): Promise<string> {
+export async function tempDir(prefix: string, owner?: { uid: number; gid: number }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   liveDirs.add(dir);
   if (owner) await chown(dir, owner.uid, owner.gid);
   return dir;
 }
 
-async function removeDir(dir: string): Promise<void> {
+export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true, maxRetries: 3 });
   liveDirs.delete(dir);
 }
@@ -167,12 +178,12 @@ export function findExecutable(names: string[], extraDirs: string[] = []): strin
   return undefined;
 }
 
-function alive(child: ChildProcess): boolean {
+export function alive(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
 }
 
 /** spawn() in a process group of its own, remembering it (and how to kill it) until it exits. */
-function spawnTracked(cmd: string, args: string[], options: SpawnOptions, killSignal: NodeJS.Signals): ChildProcess {
+export function spawnTracked(cmd: string, args: string[], options: SpawnOptions, killSignal: NodeJS.Signals): ChildProcess {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...options });
   liveChildren.set(child, killSignal);
   child.on('exit', () => liveChildren.delete(child));
@@ -181,7 +192,7 @@ function spawnTracked(cmd: string, args: string[], options: SpawnOptions, killSi
 }
 
 /** Run a command to completion; reject with its output on failure. */
-async function run(cmd: string, args: string[], options: SpawnOptions = {}): Promise<void> {
+export async function run(cmd: string, args: string[], options: SpawnOptions = {}): Promise<void> {
   const child = spawnTracked(cmd, args, options, 'SIGKILL');
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
@@ -194,7 +205,7 @@ async function run(cmd: string, args: string[], options: SpawnOptions = {}): Pro
 }
 
 /** Send `signal`, wait for the exit (SIGKILL after STOP_TIMEOUT_MS). */
-async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+export async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (!alive(child)) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);
@@ -209,7 +220,7 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<v
  * Spawn a server in `dir` and poll `ready` until it answers; stop() sends
  * `stopSignal` and deletes `dir`. On failure: kill, delete, throw with the logs.
  */
-async function startServer(
+export async function startServer(
   dir: string,
   spawnIt: () => ChildProcess,
   stopSignal: NodeJS.Signals,
@@ -331,7 +342,7 @@ async function startPostgresWith(bins: PgBinaries, source: string): Promise<Serv
 
 // ---------------------------------------------------------------- MariaDB
 
-function findMariadb(): { mariadbd: string; installDb: string } | undefined {
+export function findMariadb(): { mariadbd: string; installDb: string } | undefined {
   const mariadbd = findExecutable(['mariadbd'], ['/usr/sbin', '/usr/local/sbin', '/usr/libexec', '/usr/local/mysql/bin']);
   const installDb = findExecutable(['mariadb-install-db', 'mysql_install_db'], ['/usr/bin', '/usr/local/bin', '/usr/local/mysql/scripts']);
   return mariadbd && installDb ? { mariadbd, installDb } : undefined;
