@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import { CONNECT_TIMEOUT_MS } from '../../src/db/sql.js';
+import { pgConnection } from '../../src/config/url.js';
 import type { HeldLock } from '../../src/migrate/held-lock.js';
 
 /** Lock key space of dbkit (two-int advisory lock form: class, hashtext(namespace)). */
@@ -31,7 +32,7 @@ export async function acquirePostgresLock(
   signal?: AbortSignal,
   onWait?: (holder: string | null) => void,
 ): Promise<HeldLock | null> {
-  const client = new pg.Client({ connectionString: url, application_name: 'dbkit-lock', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const client = new pg.Client({ ...pgConnection(url), application_name: 'dbkit-lock', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // A lock session that dies later (idle_session_timeout, pg_terminate_backend) must not crash the run.
   client.on('error', () => undefined);
   await client.connect();
