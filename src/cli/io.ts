@@ -83,10 +83,27 @@ async function prompt<T>(streams: Streams, questions: readonly object[]): Promis
   return (await ask(questions as Parameters<typeof ask>[0])) as T;
 }
 
+/** On a stream with the writer in place: a write of text that is scrubbed already (a JSON document, scrubbed value by value). */
+const PRESCRUBBED = Symbol.for('dbkit.writer.prescrubbed');
+type Marked = NodeJS.WritableStream & { [PRESCRUBBED]?: (text: string) => void };
+
+/**
+ * Write `text` scrubbed exactly once: by the writer when it is in place (run.ts),
+ * else here. `scrubbed`: the caller has scrubbed it already (JSON, value by value).
+ * (Scrubbing twice is not harmless: a password that is a quote character would
+ * find the quotes around the first pass's `****`.)
+ */
+export function writeText(stream: NodeJS.WritableStream, text: string, secrets: SecretSet, scrubbed = false): void {
+  const raw = (stream as Marked)[PRESCRUBBED];
+  if (!raw) stream.write(scrubbed ? text : secrets.scrub(text));
+  else if (scrubbed) raw(text);
+  else stream.write(text);
+}
+
 export function createIo(opts: IoOptions, streams: Streams = processStreams(), env = process.env): Io {
   const secrets = currentSecrets();
   const mask = (t: string) => secrets.scrub(t);
-  const line = (s: NodeJS.WritableStream, t: string) => s.write(mask(t).replace(/\n?$/, '\n'));
+  const line = (s: NodeJS.WritableStream, t: string) => writeText(s, t.replace(/\n?$/, '\n'), secrets);
   const result = line;
   const showProgress = streams.stderrIsTTY && !opts.json && !opts.quiet;
   const color = opts.color ?? colorWanted(streams.stdoutIsTTY, env);
@@ -99,7 +116,7 @@ export function createIo(opts: IoOptions, streams: Streams = processStreams(), e
     interactive: streams.stdinIsTTY && streams.stderrIsTTY,
     progress: showProgress,
     progressLine: (t) => {
-      if (showProgress) streams.stderr.write(`\r${mask(t)}\x1b[K`);
+      if (showProgress) writeText(streams.stderr, `\r${t}\x1b[K`, secrets);
     },
     progressEnd: () => {
       if (showProgress) streams.stderr.write('\r\x1b[K');
@@ -110,7 +127,7 @@ export function createIo(opts: IoOptions, streams: Streams = processStreams(), e
     emitJson: (doc) => {
       // Indented for a person at a terminal; one compact line for a pipe.
       // Scrubbed before it is serialised, so that a replacement never cuts a JSON escape in two.
-      streams.stdout.write(JSON.stringify(scrubDeep(doc, secrets), null, streams.stdoutIsTTY ? 2 : undefined) + '\n');
+      writeText(streams.stdout, JSON.stringify(scrubDeep(doc, secrets), null, streams.stdoutIsTTY ? 2 : undefined) + '\n', secrets, true);
     },
     log: (t) => {
       if (!opts.quiet) result(streams.stderr, t);
@@ -184,6 +201,14 @@ export function installWriter(streams: Streams, secrets: SecretSet): Writer {
     };
     (stream as unknown as EventEmitter).on?.('error', fail);
     const original = stream.write;
+    (stream as Marked)[PRESCRUBBED] = (text: string) => {
+      if (broken.has(name)) return;
+      try {
+        original.call(stream, text, 'utf8');
+      } catch (err) {
+        fail(err);
+      }
+    };
     stream.write = function write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
       const done = (typeof encoding === 'function' ? encoding : callback) as ((err?: Error | null) => void) | undefined;
       if (broken.has(name)) {
@@ -201,6 +226,7 @@ export function installWriter(streams: Streams, secrets: SecretSet): Writer {
     };
     restores.push(() => {
       stream.write = original;
+      delete (stream as Marked)[PRESCRUBBED];
     });
   }
   return {

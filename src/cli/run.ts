@@ -9,7 +9,7 @@ import { CommanderError } from 'commander';
 import { scrubDeep, withSecrets, type SecretSet } from '../config/secrets.js';
 import { registerStartupSecrets } from '../config/secret-sources.js';
 import { DbkitError, ExitCode } from './errors.js';
-import { installWriter, processStreams, type OutputFailure, type Streams, type Writer } from './io.js';
+import { installWriter, processStreams, writeText, type OutputFailure, type Streams, type Writer } from './io.js';
 import { buildProgram, type ProgramResult } from './program.js';
 
 /**
@@ -45,7 +45,8 @@ function afterOutputFailure(code: number, failure: OutputFailure, streams: Strea
 
 async function runProgram(argv: string[], streams: Streams, secrets: SecretSet): Promise<number> {
   // Scrubbed before it is serialised (as io.emitJson does): a replacement never cuts a JSON escape in two.
-  const errorJson = (exitCode: number, message: string) => JSON.stringify(scrubDeep({ error: { exitCode, message } }, secrets)) + '\n';
+  const errorJson = (exitCode: number, message: string) =>
+    writeText(streams.stdout, JSON.stringify(scrubDeep({ error: { exitCode, message } }, secrets)) + '\n', secrets, true);
   const result: ProgramResult = { exitCode: 0, io: null };
   const program = buildProgram(streams, result);
   const verbose = argv.includes('--verbose') || argv.includes('-v');
@@ -58,7 +59,7 @@ async function runProgram(argv: string[], streams: Streams, secrets: SecretSet):
       // Commander has printed its message already; --help and --version are not errors.
       if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
       const message = err.message.replace(/^error: /, '').split('\n')[0]!;
-      if (json) streams.stdout.write(errorJson(ExitCode.usage, message));
+      if (json) errorJson(ExitCode.usage, message);
       return ExitCode.usage;
     }
     const code = isDbkitError(err) ? err.exitCode : ExitCode.sql;
@@ -70,7 +71,7 @@ async function runProgram(argv: string[], streams: Streams, secrets: SecretSet):
       const cause = err.cause;
       if (cause !== undefined) streams.stderr.write(`caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
     }
-    if (json) streams.stdout.write(errorJson(code, firstLine));
+    if (json) errorJson(code, firstLine);
     return code;
   }
 }

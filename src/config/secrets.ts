@@ -60,10 +60,16 @@ export const PUBLIC_WORDS = [
 const URL_IN_TEXT = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s"'<>`]+/g;
 const DB_URL = /^(postgres|postgresql|mysql|mariadb):\/\//i;
 
-/** The forms a secret takes in output: as written, decoded, percent-encoded, in JSON, in an SQL literal. */
+/**
+ * The forms a secret takes in output: as written, decoded, percent-encoded,
+ * in JSON, in an SQL literal, and as MariaDB prints it in its messages
+ * (utf8mb3: a character outside the BMP, an emoji, becomes `?`).
+ */
 function variants(secret: string): string[] {
   const out = new Set<string>();
-  for (const s of new Set([secret, percentDecode(secret)])) {
+  const decoded = percentDecode(secret);
+  const bmp = (s: string) => s.replace(/[\u{10000}-\u{10FFFF}]/gu, '?');
+  for (const s of new Set([secret, decoded, bmp(secret), bmp(decoded)])) {
     out.add(s);
     out.add(JSON.stringify(s).slice(1, -1));
     out.add(s.replace(/'/g, "''"));
@@ -211,7 +217,8 @@ export class SecretSet {
     steps.push(maskUrls);
     if (passwords.length) {
       const credential = new RegExp(`:(?:${alt(passwords, esc)})@`, 'gu');
-      const keyed = new RegExp(`((?:password|passwd|pwd)["'\`]?(?:\\s*[=:]\\s*|\\s+)["'\`]?)(?:${alt(passwords, (p) => esc(p) + rightEdge(p))})`, 'giu');
+      // `password=pw` (a URL parameter, libpq's key=value form), `--password pw` (commander quoting a flag back): up to the end of the value.
+      const keyed = new RegExp(`((?:--password[= ]|(?<![\\w-])password=)["'\`]?)(?:${alt(passwords, esc)})(?=$|[\\s"'\`&,;)])`, 'gu');
       steps.push((t) => t.replace(credential, `:${MASK}@`).replace(keyed, `$1${MASK}`));
     }
     if (tokens.length) {
