@@ -36,7 +36,11 @@ function fromEnv(secrets: SecretSet, env: NodeJS.ProcessEnv): void {
   for (const name of PASSWORD_VARIABLES) secrets.addPassword(env[name]);
   for (const name of USER_VARIABLES) secrets.addUser(env[name]);
   // Any other variable that holds a database URL (a config file may read it: CHAT_DB_URL).
-  for (const [name, value] of Object.entries(env)) if (value && DB_URL.test(value) && !URL_VARIABLES.includes(name)) secrets.addUrl(value);
+  for (const name of Object.keys(env)) {
+    if (URL_VARIABLES.includes(name)) continue;
+    const value = env[name];
+    if (value && DB_URL.test(value)) secrets.addUrl(value);
+  }
 }
 
 function fromDotenv(secrets: SecretSet, cwd: string): void {

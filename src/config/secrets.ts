@@ -39,8 +39,15 @@ const WORD_CLASS = '[\\p{L}\\p{N}_]';
 const WORD = new RegExp(WORD_CLASS, 'u');
 const isWord = (ch: string | undefined): boolean => ch !== undefined && WORD.test(ch);
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const rightEdge = (s: string): string => (isWord([...s].at(-1)) ? `(?!${WORD_CLASS})` : '');
-const leftEdge = (s: string): string => (isWord([...s][0]) ? `(?<!${WORD_CLASS})` : '');
+/** The first and last code point of `s` (a surrogate pair is one). */
+const firstChar = (s: string): string | undefined => (s ? String.fromCodePoint(s.codePointAt(0)!) : undefined);
+const lastChar = (s: string): string | undefined => {
+  if (!s) return undefined;
+  const low = s.charCodeAt(s.length - 1);
+  return low >= 0xdc00 && low <= 0xdfff && s.length > 1 ? s.slice(-2) : s.slice(-1);
+};
+const rightEdge = (s: string): string => (isWord(lastChar(s)) ? `(?!${WORD_CLASS})` : '');
+const leftEdge = (s: string): string => (isWord(firstChar(s)) ? `(?<!${WORD_CLASS})` : '');
 /** `s` as a whole token: a word-character edge must not touch another word character. */
 const token = (s: string): string => leftEdge(s) + esc(s) + rightEdge(s);
 const byLength = (a: string, b: string): number => b.length - a.length || (a < b ? -1 : 1);
@@ -60,12 +67,37 @@ export const PUBLIC_WORDS = [
 const URL_IN_TEXT = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s"'<>`]+/g;
 const DB_URL = /^(postgres|postgresql|mysql|mariadb):\/\//i;
 
+/** Whether `p` stands in `text` as a whole token (see `token`), without compiling a pattern. */
+function hasToken(text: string, p: string): boolean {
+  const left = isWord(firstChar(p));
+  const right = isWord(lastChar(p));
+  for (let at = text.indexOf(p); at >= 0; at = text.indexOf(p, at + 1)) {
+    if (left && isWord(lastChar(text.slice(Math.max(0, at - 2), at)))) continue;
+    if (right && isWord(firstChar(text.slice(at + p.length, at + p.length + 2)))) continue;
+    return true;
+  }
+  return false;
+}
+
+/** variants() of the secrets seen lately: the same URL comes from the environment in every in-process run. */
+const variantCache = new Map<string, string[]>();
+
 /**
  * The forms a secret takes in output: as written, decoded, percent-encoded,
  * in JSON, in an SQL literal, and as MariaDB prints it in its messages
  * (utf8mb3: a character outside the BMP, an emoji, becomes `?`).
  */
 function variants(secret: string): string[] {
+  let known = variantCache.get(secret);
+  if (!known) {
+    if (variantCache.size > 2000) variantCache.clear();
+    known = computeVariants(secret);
+    variantCache.set(secret, known);
+  }
+  return known;
+}
+
+function computeVariants(secret: string): string[] {
   const out = new Set<string>();
   const decoded = percentDecode(secret);
   const bmp = (s: string) => s.replace(/[\u{10000}-\u{10FFFF}]/gu, '?');
@@ -202,10 +234,7 @@ export class SecretSet {
     const passwords = [...this.passwords].sort(byLength);
     const users = [...this.users].sort(byLength);
     const publicText = [...this.publicText];
-    const isPublic = (p: string) => {
-      const re = new RegExp(token(p), 'u');
-      return publicText.some((t) => re.test(t));
-    };
+    const isPublic = (p: string) => publicText.some((t) => hasToken(t, p));
     const tokens = passwords.filter((p) => [...p].length >= MIN_TOKEN_LENGTH && !isPublic(p));
     const alt = (list: string[], each: (s: string) => string) => list.map(each).join('|');
 

@@ -46,28 +46,33 @@ export const CONNECT_TIMEOUT_MS = 10_000;
 const SCHEMES: Record<string, 'postgres' | 'mysql'> = { postgres: 'postgres', postgresql: 'postgres', mysql: 'mysql', mariadb: 'mysql' };
 const USE = 'use postgres://, postgresql://, mysql://, mariadb://, pglite:<dir> or pglite:memory';
 
-/** Why a URL is not usable, without quoting any of it but its host part (the user name and password are never shown). */
+/**
+ * Why a URL is not usable, quoting none of it: with no `@`, what looks like
+ * `host:port` may well be `user:password` with the host forgotten.
+ */
 const invalid = (from: string | undefined, why: string) => new UsageError(`not a valid database URL${from ? ` (${from})` : ''}: ${why}`);
 
-function hostAndPort(hostport: string, from: string | undefined): { host: string; port?: number } {
-  if (hostport.includes(',')) throw invalid(from, `several hosts (${hostport}) are not supported: name one`);
+function hostAndPort(hostport: string, from: string | undefined, withUser: boolean): { host: string; port?: number } {
+  if (hostport.includes(',')) throw invalid(from, 'several hosts are not supported: name one');
   let host = hostport;
   let port: string | undefined;
   if (hostport.startsWith('[')) {
     const close = hostport.indexOf(']');
-    if (close < 0) throw invalid(from, `an IPv6 address needs its closing bracket: ${hostport}`);
+    if (close < 0) throw invalid(from, 'an IPv6 address needs its closing bracket');
     host = hostport.slice(1, close);
     const after = hostport.slice(close + 1);
-    if (after && !after.startsWith(':')) throw invalid(from, `unexpected "${after}" after the IPv6 address`);
+    if (after && !after.startsWith(':')) throw invalid(from, 'only ":port" may follow an IPv6 address in brackets');
     port = after ? after.slice(1) : undefined;
   } else {
     const colons = hostport.split(':').length - 1;
-    if (colons > 1) throw invalid(from, `an IPv6 address must be written in brackets: [${hostport}]`);
+    if (colons > 1) throw invalid(from, 'an IPv6 address must be written in brackets: [::1]:5432');
     if (colons === 1) [host, port] = hostport.split(':') as [string, string];
   }
   if (port !== undefined && port !== '') {
     const n = Number(port);
-    if (!/^\d{1,5}$/.test(port) || n < 1 || n > 65535) throw invalid(from, `the port "${port}" is not a number from 1 to 65535`);
+    if (!/^\d{1,5}$/.test(port) || n < 1 || n > 65535) {
+      throw invalid(from, `the port is not a number from 1 to 65535${withUser ? '' : " (if that was user:password, the URL lacks its '@host')"}`);
+    }
     return { host: percentDecode(host), port: n };
   }
   return { host: percentDecode(host) };
@@ -89,7 +94,7 @@ export function parseServerUrl(url: string, from?: string): ServerUrl {
   const display = displayOf(parts);
   const engine = SCHEMES[parts.scheme];
   if (!engine) throw new UsageError(`unsupported URL scheme "${parts.scheme}" in ${display}: ${USE}`);
-  const { host, port } = hostAndPort(parts.hostport, from);
+  const { host, port } = hostAndPort(parts.hostport, from, parts.userinfo !== undefined);
   const auth = parts.userinfo ? splitUserinfo(parts.userinfo) : undefined;
   const database = percentDecode(parts.path.replace(/^\//, ''));
   return {

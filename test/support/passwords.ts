@@ -100,9 +100,10 @@ export function urlWith(base: UrlBase, user: string, password: string, raw: bool
   return `${base.scheme}://${encodeURIComponent(user)}:${pw}@${base.host}:${base.port}/${encodeURIComponent(base.database)}`;
 }
 
-/** Every form a password could be printed in: as given, percent-encoded (both ways), JSON-escaped, WHATWG's userinfo encoding. */
+/** Every form a password could be printed in: as given, percent-encoded (both ways), JSON-escaped, WHATWG's userinfo encoding, MariaDB's. */
 export function printedForms(p: string): string[] {
-  const forms = new Set([p, JSON.stringify(p).slice(1, -1)]);
+  // (the last: MariaDB's messages are utf8mb3, an emoji in a user name comes back as `?`)
+  const forms = new Set([p, JSON.stringify(p).slice(1, -1), p.replace(/[\u{10000}-\u{10FFFF}]/gu, '?')]);
   try {
     forms.add(encodeURIComponent(p));
     forms.add(encodeURIComponent(p).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));

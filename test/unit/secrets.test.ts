@@ -61,7 +61,8 @@ describe('splitting a server URL', () => {
   });
 
   it.each([
-    ['postgres://u:p@h:99999/db', /port "99999"/],
+    ['postgres://u:p@h:99999/db', /the port is not a number from 1 to 65535$/],
+    ['postgres://user:secret/db', /the port is not a number from 1 to 65535 \(if that was user:password, the URL lacks its '@host'\)$/],
     ['postgres://u:p@h1,h2/db', /several hosts/],
     ['mysql://u:p@::1/db', /IPv6 address must be written in brackets/],
     ['postgres://u:p@h/db?sslmode=maybe', /sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full/],
