@@ -105,6 +105,18 @@ describe('small cases', () => {
     expect(fs.existsSync(path.join(cwd, '.dbkit'))).toBe(false);
   }, 30_000);
 
+  it('an error nothing catches (a config file that throws later): one scrubbed line and exit 5, not a raw stack', async () => {
+    const cwd = tmp();
+    fs.writeFileSync(
+      path.join(cwd, 'dbkit.config.mjs'),
+      `setTimeout(() => { throw new Error('late failure for postgres://app:Late-S3cret@db/app'); }, 0);\nawait new Promise((r) => setTimeout(r, 50));\nexport default { schema: 'chat' };\n`,
+    );
+    const r = await dbkit(['sql', '--dialect', 'mysql'], { cwd });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toBe('dbkit: unexpected error: late failure for postgres://****:****@db/app\n');
+    expect(r.stdout + r.stderr).not.toContain('Late-S3cret');
+  }, 30_000);
+
   it('a .ts config that imports a sibling file', async () => {
     const cwd = tmp();
     fs.writeFileSync(path.join(cwd, 'schema-choice.ts'), `export const schema: 'chat' | 'agents' = 'chat';\n`);
