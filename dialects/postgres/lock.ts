@@ -20,6 +20,7 @@ import type { Knex } from 'knex';
 import pg from 'pg';
 import { LockError } from '../../src/cli/errors.js';
 import { CONNECT_TIMEOUT_MS } from '../../src/db/sql.js';
+import { pgConnection } from '../../src/config/url.js';
 import { newOwner, type HeldLock } from '../../src/migrate/held-lock.js';
 import { probePooler, type PoolerProbe } from './pooler.js';
 
@@ -86,7 +87,7 @@ export interface PostgresLockOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function newClient(url: string, applicationName: string): pg.Client {
-  const client = new pg.Client({ connectionString: url, application_name: applicationName, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const client = new pg.Client({ ...pgConnection(url), application_name: applicationName, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // A connection that dies later (idle_session_timeout, pg_terminate_backend) must not crash the run.
   client.on('error', () => undefined);
   return client;

@@ -9,8 +9,12 @@ export const ExitCode = {
   connect: 3,
   lock: 4,
   sql: 5,
+  /** Writing the output failed (a full disk, an I/O error): one line on stderr when it still works. */
+  output: 8,
   /** Stopped by SIGINT (Ctrl-C) or SIGTERM: 128 + SIGINT, as shells report it. */
   interrupted: 130,
+  /** The reader of stdout went away (`dbkit sql | head -1`): quietly, 128 + SIGPIPE, as a Unix tool killed by SIGPIPE. */
+  closedPipe: 141,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

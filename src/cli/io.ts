@@ -1,9 +1,12 @@
 /**
  * Where a command's words go: results on stdout (one JSON document with
- * --json), progress and warnings on stderr. Everything passes through the
- * password mask.
+ * --json), progress and warnings on stderr. Every byte written to either
+ * stream passes through the run's secret scrubber (`installWriter`, put in
+ * place by run.ts), whoever writes it: dbkit, commander, a driver, Node's
+ * own warnings.
  */
-import { maskText, maskUrl } from '../config/mask.js';
+import type { EventEmitter } from 'node:events';
+import { currentSecrets, scrubDeep, type SecretSet } from '../config/secrets.js';
 import { InterruptedError } from './errors.js';
 
 export interface IoOptions {
@@ -80,12 +83,28 @@ async function prompt<T>(streams: Streams, questions: readonly object[]): Promis
   return (await ask(questions as Parameters<typeof ask>[0])) as T;
 }
 
+/** On a stream with the writer in place: a write of text that is scrubbed already (a JSON document, scrubbed value by value). */
+const PRESCRUBBED = Symbol.for('dbkit.writer.prescrubbed');
+type Marked = NodeJS.WritableStream & { [PRESCRUBBED]?: (text: string) => void };
+
+/**
+ * Write `text` scrubbed exactly once: by the writer when it is in place (run.ts),
+ * else here. `scrubbed`: the caller has scrubbed it already (JSON, value by value).
+ * (Scrubbing twice is not harmless: a password that is a quote character would
+ * find the quotes around the first pass's `****`.)
+ */
+export function writeText(stream: NodeJS.WritableStream, text: string, secrets: SecretSet, scrubbed = false): void {
+  const raw = (stream as Marked)[PRESCRUBBED];
+  if (!raw) stream.write(scrubbed ? text : secrets.scrub(text));
+  else if (scrubbed) raw(text);
+  else stream.write(text);
+}
+
 export function createIo(opts: IoOptions, streams: Streams = processStreams(), env = process.env): Io {
-  const secrets: string[] = [];
-  const mask = (t: string) => maskText(t, secrets);
-  const line = (s: NodeJS.WritableStream, t: string) => s.write(mask(t).replace(/\n?$/, '\n'));
-  // Results carry URLs only as masked displays; they get the structural mask, not the free-text one.
-  const result = (s: NodeJS.WritableStream, t: string) => s.write(maskUrl(t).replace(/\n?$/, '\n'));
+  const secrets = currentSecrets();
+  const mask = (t: string) => secrets.scrub(t);
+  const line = (s: NodeJS.WritableStream, t: string) => writeText(s, t.replace(/\n?$/, '\n'), secrets);
+  const result = line;
   const showProgress = streams.stderrIsTTY && !opts.json && !opts.quiet;
   const color = opts.color ?? colorWanted(streams.stdoutIsTTY, env);
   return {
@@ -97,7 +116,7 @@ export function createIo(opts: IoOptions, streams: Streams = processStreams(), e
     interactive: streams.stdinIsTTY && streams.stderrIsTTY,
     progress: showProgress,
     progressLine: (t) => {
-      if (showProgress) streams.stderr.write(`\r${mask(t)}\x1b[K`);
+      if (showProgress) writeText(streams.stderr, `\r${t}\x1b[K`, secrets);
     },
     progressEnd: () => {
       if (showProgress) streams.stderr.write('\r\x1b[K');
@@ -107,7 +126,8 @@ export function createIo(opts: IoOptions, streams: Streams = processStreams(), e
     },
     emitJson: (doc) => {
       // Indented for a person at a terminal; one compact line for a pipe.
-      streams.stdout.write(maskUrl(JSON.stringify(doc, null, streams.stdoutIsTTY ? 2 : undefined)) + '\n');
+      // Scrubbed before it is serialised, so that a replacement never cuts a JSON escape in two.
+      writeText(streams.stdout, JSON.stringify(scrubDeep(doc, secrets), null, streams.stdoutIsTTY ? 2 : undefined) + '\n', secrets, true);
     },
     log: (t) => {
       if (!opts.quiet) result(streams.stderr, t);
@@ -132,7 +152,86 @@ export function createIo(opts: IoOptions, streams: Streams = processStreams(), e
         throw err;
       }
     },
-    addSecrets: (s) => secrets.push(...s.filter(Boolean)),
+    addSecrets: (s) => s.forEach((x) => secrets.addPassword(x)),
     mask,
+  };
+}
+
+// ------------------------------------------------------------ the writer
+
+/** A write to stdout or stderr that failed (a full disk, a closed pipe): the run ends with one line and exit 8 (141 for a closed pipe). */
+export interface OutputFailure {
+  stream: 'stdout' | 'stderr';
+  code: string;
+  message: string;
+}
+
+export interface Writer {
+  /** The first output failure of the run, if any. */
+  failure(): OutputFailure | null;
+  /** Whether `stream` still takes writes. */
+  works(stream: 'stdout' | 'stderr'): boolean;
+  /** Put the streams' own write back (the error listeners stay: a late failure must not crash). */
+  restore(): void;
+}
+
+type WriteFn = (chunk: unknown, encoding?: unknown, callback?: unknown) => boolean;
+
+/**
+ * The writer layer: every write to the run's stdout and stderr is scrubbed
+ * of the run's secrets, and a stream that fails (EPIPE, ENOSPC, EIO) is
+ * recorded and written to no more, instead of crashing the process with a
+ * stack trace. In the CLI these are process.stdout and process.stderr
+ * themselves, so nothing in the process writes around it.
+ */
+export function installWriter(streams: Streams, secrets: SecretSet): Writer {
+  let failure: OutputFailure | null = null;
+  const broken = new Set<'stdout' | 'stderr'>();
+  const restores: (() => void)[] = [];
+  const seen = new Set<NodeJS.WritableStream>();
+  for (const name of ['stdout', 'stderr'] as const) {
+    const stream = streams[name] as NodeJS.WritableStream & { write: WriteFn };
+    if (seen.has(stream)) continue;
+    seen.add(stream);
+    const names: ('stdout' | 'stderr')[] = streams.stdout === streams.stderr ? ['stdout', 'stderr'] : [name];
+    const fail = (err: unknown) => {
+      const e = err as NodeJS.ErrnoException;
+      for (const n of names) broken.add(n);
+      failure ??= { stream: name, code: e?.code ?? 'EIO', message: e?.message ?? String(err) };
+    };
+    (stream as unknown as EventEmitter).on?.('error', fail);
+    const original = stream.write;
+    (stream as Marked)[PRESCRUBBED] = (text: string) => {
+      if (broken.has(name)) return;
+      try {
+        original.call(stream, text, 'utf8');
+      } catch (err) {
+        fail(err);
+      }
+    };
+    stream.write = function write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+      const done = (typeof encoding === 'function' ? encoding : callback) as ((err?: Error | null) => void) | undefined;
+      if (broken.has(name)) {
+        if (done) process.nextTick(done);
+        return true;
+      }
+      const text = typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk);
+      try {
+        return original.call(stream, secrets.scrub(text), 'utf8', done);
+      } catch (err) {
+        fail(err);
+        if (done) process.nextTick(done);
+        return true;
+      }
+    };
+    restores.push(() => {
+      stream.write = original;
+      delete (stream as Marked)[PRESCRUBBED];
+    });
+  }
+  return {
+    failure: () => failure,
+    works: (name) => !broken.has(name),
+    restore: () => restores.forEach((r) => r()),
   };
 }

@@ -135,7 +135,7 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
   program
     .command('wait')
     .description('wait until the database accepts connections (exit 3 when --timeout passes first)')
-    .option('--timeout <seconds>', 'how long to wait (default 60)')
+    .option('--timeout <seconds>', 'how long to wait, in seconds (default 60; any length, e.g. 86400)')
     .action(async (opts, cmd: Command) => set(await (await (await load()).wait()).waitCommand(opts, ...io(cmd))));
 
   program
@@ -186,6 +186,25 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
         commands: program.commands.map((c) => ({ name: c.name(), options: longFlags(c) })),
       };
       streams.stdout.write(completionScript(shell, spec));
+      set(0);
+    });
+
+  // `help <command>`, and "unknown command" (exit 2) for a name that is none, instead of commander's whole help.
+  program.helpCommand(false);
+  program
+    .command('help')
+    .description('show the help of a command')
+    .argument('[command]', 'a command')
+    .action((name: string | undefined) => {
+      if (name === undefined) {
+        program.outputHelp();
+        return set(0);
+      }
+      const cmd = program.commands.find((c) => c.name() === name || c.aliases().includes(name));
+      if (!cmd || cmd.name() === 'help') {
+        throw new UsageError(`unknown command '${name}' (the commands: ${program.commands.map((c) => c.name()).filter((n) => n !== 'help').join(', ')})`);
+      }
+      cmd.outputHelp();
       set(0);
     });
 

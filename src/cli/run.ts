@@ -1,8 +1,15 @@
-/** The entry point's one catch: errors become one masked line and an exit code. */
+/**
+ * The entry point's one catch: errors become one line and an exit code.
+ * Every run has its own set of secrets, registered before anything is
+ * parsed, and writes through the scrubbing writer (io.ts), which also turns
+ * a failed stdout or stderr (a full disk, a closed pipe) into exit 8 (141,
+ * quietly, for a closed pipe) instead of a crash.
+ */
 import { CommanderError } from 'commander';
-import { maskText } from '../config/mask.js';
+import { scrubDeep, withSecrets, type SecretSet } from '../config/secrets.js';
+import { registerStartupSecrets } from '../config/secret-sources.js';
 import { DbkitError, ExitCode } from './errors.js';
-import { processStreams, type Streams } from './io.js';
+import { installWriter, processStreams, writeText, type OutputFailure, type Streams, type Writer } from './io.js';
 import { buildProgram, type ProgramResult } from './program.js';
 
 /**
@@ -14,7 +21,32 @@ function isDbkitError(err: unknown): err is DbkitError {
   return err instanceof DbkitError || (err instanceof Error && Number.isInteger((err as { exitCode?: unknown }).exitCode));
 }
 
-export async function run(argv: string[], streams: Streams = processStreams()): Promise<number> {
+const WHY: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EPIPE: 'the reader closed the pipe',
+  EIO: 'input/output error',
+  EBADF: 'the stream is closed',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'the file is too large',
+};
+
+/** The exit code once output failed: a closed pipe ends quietly with 141 (as a Unix tool killed by SIGPIPE), anything else says so and exits 8. */
+function afterOutputFailure(code: number, failure: OutputFailure, streams: Streams, writer: Writer): number {
+  // A command that failed on its own keeps its code: its error line is what matters.
+  const keep = code !== ExitCode.ok && code !== ExitCode.found;
+  if (failure.code === 'EPIPE') return keep ? code : ExitCode.closedPipe;
+  if (writer.works('stderr') && failure.stream !== 'stderr') {
+    const what = WHY[failure.code] ? `${WHY[failure.code]} (${failure.code})` : failure.message.split('\n')[0];
+    const result = keep ? `the command itself failed (exit ${code})` : `the command itself finished (exit ${code})`;
+    streams.stderr.write(`dbkit: cannot write to ${failure.stream}: ${what}; its output is incomplete, ${result}\n`);
+  }
+  return keep ? code : ExitCode.output;
+}
+
+async function runProgram(argv: string[], streams: Streams, secrets: SecretSet): Promise<number> {
+  // Scrubbed before it is serialised (as io.emitJson does): a replacement never cuts a JSON escape in two.
+  const errorJson = (exitCode: number, message: string) =>
+    writeText(streams.stdout, JSON.stringify(scrubDeep({ error: { exitCode, message } }, secrets)) + '\n', secrets, true);
   const result: ProgramResult = { exitCode: 0, io: null };
   const program = buildProgram(streams, result);
   const verbose = argv.includes('--verbose') || argv.includes('-v');
@@ -27,24 +59,62 @@ export async function run(argv: string[], streams: Streams = processStreams()): 
       // Commander has printed its message already; --help and --version are not errors.
       if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
       const message = err.message.replace(/^error: /, '').split('\n')[0]!;
-      if (json) streams.stdout.write(JSON.stringify({ error: { exitCode: ExitCode.usage, message } }) + '\n');
+      if (json) errorJson(ExitCode.usage, message);
       return ExitCode.usage;
     }
-    const urlFlag = argv.find((a, i) => argv[i - 1] === '--url') ?? argv.find((a) => a.startsWith('--url='))?.slice(6);
-    // Loaded here, not at start-up: --help and usage errors never need the config loader.
-    const { configSecrets } = await import('../config/load.js');
-    const secrets = configSecrets({ url: urlFlag });
-    const mask = (t: string) => (result.io ? result.io.mask(maskText(t, secrets)) : maskText(t, secrets));
     const code = isDbkitError(err) ? err.exitCode : ExitCode.sql;
     const message = err instanceof Error ? err.message : String(err);
     const firstLine = message.split('\n')[0]!;
-    streams.stderr.write(mask(`dbkit: ${firstLine}`) + '\n');
+    streams.stderr.write(`dbkit: ${firstLine}\n`);
     if (verbose && err instanceof Error && err.stack) {
-      streams.stderr.write(mask(err.stack) + '\n');
+      streams.stderr.write(err.stack + '\n');
       const cause = err.cause;
-      if (cause !== undefined) streams.stderr.write(mask(`caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`) + '\n');
+      if (cause !== undefined) streams.stderr.write(`caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
     }
-    if (json) streams.stdout.write(mask(JSON.stringify({ error: { exitCode: code, message: firstLine } })) + '\n');
+    if (json) errorJson(code, firstLine);
     return code;
   }
+}
+
+/**
+ * An error nothing caught (an 'error' event of a driver's idle connection):
+ * one scrubbed line and exit 5 instead of Node's raw stack, in the CLI
+ * process only (an in-process run leaves the host's handlers alone).
+ */
+function crashHandler(streams: Streams, argv: string[]): () => void {
+  if (streams.stderr !== process.stderr) return () => undefined;
+  const onCrash = (err: unknown) => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    streams.stderr.write(`dbkit: unexpected error: ${e.message.split('\n')[0]}\n`);
+    if (argv.includes('--verbose') || argv.includes('-v')) streams.stderr.write(`${e.stack ?? ''}\n`);
+    process.exitCode = ExitCode.sql;
+    process.stderr.write('', () => process.exit(ExitCode.sql));
+  };
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  return () => {
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+  };
+}
+
+/** Once everything written so far is out (or has failed: a closed pipe reports EPIPE only then). */
+const flushed = (streams: Streams) =>
+  Promise.all([...new Set([streams.stdout, streams.stderr])].map((s) => new Promise<void>((done) => s.write('', () => done()))));
+
+export async function run(argv: string[], streams: Streams = processStreams()): Promise<number> {
+  return withSecrets(async (secrets) => {
+    registerStartupSecrets(secrets, argv, process.env, process.cwd());
+    const writer = installWriter(streams, secrets);
+    const uncrash = crashHandler(streams, argv);
+    try {
+      const code = await runProgram(argv, streams, secrets);
+      await flushed(streams);
+      const failure = writer.failure();
+      return failure ? afterOutputFailure(code, failure, streams, writer) : code;
+    } finally {
+      uncrash();
+      writer.restore();
+    }
+  });
 }

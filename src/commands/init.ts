@@ -11,7 +11,7 @@ import { ConnectError, UsageError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import { findConfigFile } from '../config/file.js';
 import { loadConfig, type GlobalOptions } from '../config/load.js';
-import { maskUrl, urlSecrets } from '../config/mask.js';
+import { registerPassword, registerUrl, registerUser } from '../config/secrets.js';
 import { parseUrl } from '../config/url.js';
 import { pingDatabase } from '../db/connect.js';
 import { schemaNames } from '../schema/registry.js';
@@ -66,6 +66,8 @@ async function answers(opts: InitOptions, globals: GlobalOptions, io: Io): Promi
     ...(opts.dir !== undefined ? { dir: opts.dir } : {}),
   };
   const a: InitAnswers = { ...d, ...given };
+  registerPassword(a.password);
+  registerUser(a.user);
   if (!ask) return a;
   const open = (k: keyof InitAnswers) => !(k in given);
   const server = a.engine !== 'pglite';
@@ -84,7 +86,10 @@ async function answers(opts: InitOptions, globals: GlobalOptions, io: Io): Promi
       default: a.schema,
     },
   ].filter(Boolean) as object[];
-  return { ...a, ...(await io.ask<Partial<InitAnswers>>(questions)) };
+  const typed = { ...a, ...(await io.ask<Partial<InitAnswers>>(questions)) };
+  registerPassword(typed.password);
+  registerUser(typed.user);
+  return typed;
 }
 
 /** Whether a file may be replaced: it is new or the same, the user said yes, or --force. */
@@ -98,10 +103,44 @@ async function mayWrite(file: string, replaces: boolean, opts: InitOptions, io: 
   throw new UsageError(`${path.basename(file)} exists and would change: pass --force to replace it (nothing was written)`);
 }
 
-function writeAtomically(file: string, content: string, mode?: number): void {
+const WRITE_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+};
+
+/** Why `dir` cannot take dbkit's files, in words, or null when it can. */
+function unwritable(err: unknown): string | null {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  return WRITE_ERRORS[code] ? `${WRITE_ERRORS[code]} (${code})` : null;
+}
+
+/** The directory must take new files before anything is asked or tested (a temp file is how .env is replaced). */
+function checkWritable(dir: string): void {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (err) {
+    const why = unwritable(err);
+    if (why) throw new UsageError(`cannot write in ${dir}: ${why}; run dbkit init in a directory you can write (nothing was written)`, { cause: err });
+    throw err;
+  }
+}
+
+function writeAtomically(file: string, content: string, written: string[], mode?: number): void {
   const tmp = `${file}.dbkit-${process.pid}.tmp`;
-  fs.writeFileSync(tmp, content, mode ? { mode } : {});
-  fs.renameSync(tmp, file);
+  try {
+    fs.writeFileSync(tmp, content, mode ? { mode } : {});
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    const why = unwritable(err);
+    if (!why) throw err;
+    const done = written.length ? `${written.join(' and ')} ${written.length === 1 ? 'was' : 'were'} written` : 'nothing was written';
+    throw new UsageError(`cannot write ${path.basename(file)} in ${path.dirname(file)}: ${why} (${done})`, { cause: err });
+  }
+  written.push(path.basename(file));
 }
 
 export async function initCommand(opts: InitOptions, globals: GlobalOptions, io: Io): Promise<number> {
@@ -109,11 +148,12 @@ export async function initCommand(opts: InitOptions, globals: GlobalOptions, io:
   if (opts.engine !== undefined && !INIT_ENGINES.includes(opts.engine as InitEngine)) {
     throw new UsageError(`--engine must be one of ${INIT_ENGINES.join(', ')}, got "${opts.engine}"`);
   }
+  checkWritable(cwd);
   let url: string;
   let schema: string;
-  if (globals.url) {
+  if (globals.url !== undefined) {
     url = globals.url;
-    const target = parseUrl(url, cwd);
+    const target = parseUrl(url, cwd, '--url');
     schema = globals.schema ?? defaultsFor(target.engine === 'mysql' ? 'mysql' : 'postgres').schema;
   } else {
     const a = await answers(opts, globals, io);
@@ -121,10 +161,9 @@ export async function initCommand(opts: InitOptions, globals: GlobalOptions, io:
     url = urlOf(a);
     schema = a.schema;
   }
+  registerUrl(url);
   checkEnvValue(url);
-  io.addSecrets(urlSecrets(url));
-  const display = maskUrl(url);
-  const engine = parseUrl(url, cwd).engine;
+  const { engine, display } = parseUrl(url, cwd, globals.url !== undefined ? '--url' : undefined);
 
   // The connection first: nothing is written for a database that does not answer, unless asked to.
   let tested = false;
@@ -156,9 +195,10 @@ export async function initCommand(opts: InitOptions, globals: GlobalOptions, io:
   const ownConfig = !other || path.resolve(other) === configFile;
   const writeConfig = !ownConfig || config === existingConfig ? false : await mayWrite(configFile, existingConfig !== null, opts, io);
 
-  if (writeEnv) writeAtomically(envFile, env.content, 0o600);
+  const written: string[] = [];
+  if (writeEnv) writeAtomically(envFile, env.content, written, 0o600);
   files[ENV_FILE] = env.content === existingEnv ? 'unchanged' : !writeEnv ? 'kept' : existingEnv === null ? 'created' : 'updated';
-  if (writeConfig) writeAtomically(configFile, config);
+  if (writeConfig) writeAtomically(configFile, config, written);
   files[CONFIG_FILE] = !ownConfig || config === existingConfig ? (ownConfig ? 'unchanged' : 'kept') : !writeConfig ? 'kept' : existingConfig === null ? 'created' : 'updated';
   if (!ownConfig) io.warn(`${path.basename(other!)} exists and is read instead of ${CONFIG_FILE}: set "schema": "${schema}" there`);
 

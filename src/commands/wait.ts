@@ -19,8 +19,11 @@ export interface WaitOptions {
 const RETRY_MS = 500;
 export const DEFAULT_WAIT_S = 60;
 
-/** Server answers that no amount of waiting changes: authentication failed, no such database. */
-const PERMANENT = new Set(['28P01', '28000', '3D000', 'ER_ACCESS_DENIED_ERROR', 'ER_BAD_DB_ERROR', 'ER_DBACCESS_DENIED_ERROR']);
+/** Answers that no amount of waiting changes: authentication failed, no such database, TLS required but not offered or not trusted. */
+const PERMANENT = new Set([
+  ...['28P01', '28000', '3D000', 'ER_ACCESS_DENIED_ERROR', 'ER_BAD_DB_ERROR', 'ER_DBACCESS_DENIED_ERROR'],
+  ...['DBKIT_NO_TLS', 'HANDSHAKE_NO_SSL_SUPPORT', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED'],
+]);
 
 const codeOf = (err: unknown): string | undefined => ((err as { cause?: { code?: string } }).cause ?? {}).code;
 
@@ -60,7 +63,12 @@ export async function waitCommand(opts: WaitOptions, globals: GlobalOptions, io:
   });
 }
 
-const sleepFor = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(0, ms)));
+/** Node's timers hold at most 2^31-1 ms (24.8 days): a longer wait is slept in pieces, not fired at once with a TimeoutOverflowWarning. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const sleepFor = (ms: number): Promise<'timeout'> =>
+  ms > MAX_TIMER_MS
+    ? new Promise((resolve) => setTimeout(() => resolve(sleepFor(ms - MAX_TIMER_MS)), MAX_TIMER_MS))
+    : new Promise((resolve) => setTimeout(() => resolve('timeout'), Math.max(0, ms)));
 
 const timedOut = (display: string, timeout: number, attempts: number, last: string, cause?: unknown) =>
   new ConnectError(`${display} did not accept connections within ${timeout}s (${attempts} attempt${attempts === 1 ? '' : 's'}); last: ${last}`, { cause });

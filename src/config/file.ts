@@ -1,8 +1,11 @@
 /** dbkit.config.ts | .js | .json, found in the working directory or named by --config. */
 import fs from 'node:fs';
 import path from 'node:path';
+// A namespace import: the ES module bundle's banner declares `createRequire` itself.
+import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../cli/errors.js';
+import { registerText, registerUrl } from './secrets.js';
 
 export interface FileConfig {
   url?: string;
@@ -65,30 +68,68 @@ export function findConfigFile(cwd: string, explicit?: string): string | null {
   return null;
 }
 
+/**
+ * A `.ts` config, compiled on the fly (the published CLI runs plain
+ * JavaScript, no TypeScript loader): bundled with the files it imports, its
+ * packages left as imports, resolved from the config's own directory (the
+ * bundle runs from memory, where a bare name would not resolve).
+ */
+async function bundleTs(file: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const require = nodeModule.createRequire(file);
+  const out = await build({
+    entryPoints: [file],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'dbkit-packages',
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, (args) => {
+            if (args.path.startsWith('node:') || nodeModule.builtinModules.includes(args.path)) return { path: args.path, external: true };
+            try {
+              return { path: pathToFileURL(require.resolve(args.path)).href, external: true };
+            } catch {
+              return { errors: [{ text: `cannot find package "${args.path}" (imported by ${path.relative(path.dirname(file), args.importer) || path.basename(file)})` }] };
+            }
+          });
+        },
+      },
+    ],
+  });
+  return out.outputFiles[0]!.text;
+}
+
 async function importModule(file: string): Promise<unknown> {
   if (file.endsWith('.ts')) {
-    // Compile the config on the fly: the published CLI runs plain JavaScript, no TypeScript loader.
-    const { transform } = await import('esbuild');
-    const out = await transform(fs.readFileSync(file, 'utf8'), { loader: 'ts', format: 'esm' });
-    const url = 'data:text/javascript;base64,' + Buffer.from(out.code).toString('base64');
+    const url = 'data:text/javascript;base64,' + Buffer.from(await bundleTs(file)).toString('base64');
     return ((await import(url)) as { default?: unknown }).default;
   }
   return ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
 }
 
 /** One line about why a config file did not load: esbuild's first error with its line and column, else the message. */
-function readError(err: unknown): string {
-  const first = (err as { errors?: { text: string; location?: { line: number; column: number } | null }[] }).errors?.[0];
-  if (first) return `${first.location ? `line ${first.location.line}, column ${first.location.column + 1}: ` : ''}${first.text}`;
+function readError(err: unknown, file: string): string {
+  const first = (err as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors?.[0];
+  if (first) {
+    const where = first.location;
+    const other = where && path.resolve(where.file) !== path.resolve(file) ? `${path.relative(path.dirname(file), path.resolve(where.file))}, ` : '';
+    return `${where ? `${other}line ${where.line}, column ${where.column + 1}: ` : ''}${first.text}`;
+  }
   return ((err as Error).message ?? String(err)).split('\n')[0]!;
 }
 
 export async function loadConfigFile(file: string): Promise<FileConfig> {
   let raw: unknown;
   try {
+    // Its URLs are secrets before it is even parsed: a syntax error may quote the line that holds one.
+    registerText(fs.readFileSync(file, 'utf8'));
     raw = file.endsWith('.json') ? JSON.parse(fs.readFileSync(file, 'utf8')) : await importModule(file);
   } catch (err) {
-    throw new UsageError(`cannot read config file ${path.basename(file)}: ${readError(err)}`, { cause: err });
+    throw new UsageError(`cannot read config file ${path.basename(file)}: ${readError(err, file)}`, { cause: err });
   }
   if (typeof raw !== 'object' || raw === null) {
     throw new UsageError(`config file ${path.basename(file)} must export an object`);
@@ -101,5 +142,6 @@ export async function loadConfigFile(file: string): Promise<FileConfig> {
     }
     if (key === 'seed') checkSeed(path.basename(file), value as Record<string, unknown>);
   }
+  registerUrl((raw as FileConfig).url);
   return raw as FileConfig;
 }

@@ -7,6 +7,7 @@ import { defaultSchemaFor, schemaNames } from '../schema/registry.js';
 import type { Dialect } from '../schema/model.js';
 import { findConfigFile, loadConfigFile, type SeedFileConfig } from './file.js';
 import { urlSecrets } from './mask.js';
+import { registerUrl } from './secrets.js';
 import { DEFAULT_PGLITE_DIR, dialectOf, parseUrl, type Target } from './url.js';
 
 export interface GlobalOptions {
@@ -96,8 +97,16 @@ export async function loadSettings(
     ['.env', dotenvUrl(cwd)],
     ['config file', fileConfig.url],
   ];
+  for (const [, u] of candidates) registerUrl(u);
+  // An empty --url or DATABASE_URL is a CI variable that is not set: never fall back to the embedded database for it.
+  for (const [source, u] of candidates.slice(0, 2)) {
+    if (u !== undefined && u.trim() === '') {
+      throw new UsageError(`${source} is empty (a variable that is not set?): give a database URL, or leave ${source} out to use .env, the config file or the embedded database`);
+    }
+    if (u) break;
+  }
   const [urlSource, url] = candidates.find(([, u]) => !!u) ?? ['default', `pglite:${DEFAULT_PGLITE_DIR}`];
-  const target = parseUrl(url!, cwd);
+  const target = parseUrl(url!, cwd, urlSource === 'default' ? undefined : urlSource);
   const dialect = dialectOf(target.engine);
 
   const schemaName = opts.schema ?? fileConfig.schema ?? defaultSchemaFor(dialect);

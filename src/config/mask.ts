@@ -1,54 +1,29 @@
 /**
- * Passwords never reach a terminal, a log or a JSON document. URLs are masked
- * by structure: the userinfo of `scheme://user:password@host` runs to the
- * last `@` of the URL, so a password with a raw `@` or `/` is masked whole.
+ * Masking helpers on top of the run's secrets (src/config/secrets.ts), for
+ * code that holds a URL or a list of passwords rather than the run's set.
  */
-const MASK = '****';
-const URL_TOKEN = /[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi;
+import { maskUrls, SecretSet } from './secrets.js';
+import { splitServerUrl, splitUserinfo } from './url-parts.js';
 
-function maskOne(token: string): string {
-  const start = token.indexOf('://') + 3;
-  const at = token.lastIndexOf('@');
-  if (at < start) return token;
-  const colon = token.indexOf(':', start);
-  if (colon < 0 || colon > at) return token;
-  return `${token.slice(0, colon + 1)}${MASK}${token.slice(at)}`;
-}
+/** `postgres://u:secret@h/db` -> `postgres://****:****@h/db`, for every URL in `text`. */
+export const maskUrl = (text: string): string => maskUrls(text);
 
-/** `postgres://u:secret@h/db` -> `postgres://u:****@h/db`. */
-export const maskUrl = (url: string): string => url.replace(URL_TOKEN, maskOne);
-
-/** The password of a URL, raw and percent-decoded, for masking in free text. */
+/** The password of a URL, raw and percent-decoded (every split at an `@`), for `Io.addSecrets`. */
 export function urlSecrets(url: string): string[] {
+  if (!splitServerUrl(url).ok && !url.includes('://')) return [];
   const start = url.indexOf('://') + 3;
-  const at = url.lastIndexOf('@');
-  const colon = url.indexOf(':', start);
-  if (start < 3 || at < start || colon < 0 || colon > at) return [];
-  const raw = url.slice(colon + 1, at);
-  if (!raw) return [];
-  let decoded = raw;
-  try {
-    decoded = decodeURIComponent(raw);
-  } catch {
-    /* keep raw */
+  const out = new Set<string>();
+  for (let at = url.indexOf('@', start); at >= 0; at = url.indexOf('@', at + 1)) {
+    const { rawPassword, password } = splitUserinfo(url.slice(start, at));
+    if (rawPassword) out.add(rawPassword);
+    if (password) out.add(password);
   }
-  return [...new Set([raw, decoded])];
+  return [...out];
 }
 
-/**
- * Mask every URL in `text` by structure, and every known secret in the text
- * around the URLs (free text from drivers: errors, --verbose). Result
- * documents get only the structural mask: a password that is also a common
- * word ("postgres") must not garble their values.
- */
+/** `text` with the URLs and the given passwords masked, by the rules of src/config/secrets.ts. */
 export function maskText(text: string, secrets: string[]): string {
-  const known = secrets.filter((x) => x.length > 0).sort((a, b) => b.length - a.length);
-  const free = (t: string) => known.reduce((acc, s) => acc.split(s).join(MASK), t);
-  let out = '';
-  let last = 0;
-  for (const m of text.matchAll(URL_TOKEN)) {
-    out += free(text.slice(last, m.index)) + maskOne(m[0]);
-    last = m.index! + m[0].length;
-  }
-  return out + free(text.slice(last));
+  const set = new SecretSet();
+  for (const s of secrets) set.addPassword(s);
+  return set.scrub(text);
 }

@@ -10,8 +10,9 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { ConnectError, LockError, UsageError } from '../cli/errors.js';
 import type { Config } from '../config/load.js';
-import { mysqlConnection } from '../config/url.js';
-import { CONNECT_TIMEOUT_MS, driverSql, knexSql, type ClosableSql, type Sql } from './sql.js';
+import { mysqlConnection, pgConnection } from '../config/url.js';
+import { driverSql, knexSql, type ClosableSql, type Sql } from './sql.js';
+import { resolveTls } from './tls-probe.js';
 import { acquireFileLock } from '../../dialects/pglite/file-lock.js';
 import { initPooledSession } from '../../dialects/mysql/session.js';
 import { checkMigrationTopology } from './topology.js';
@@ -49,10 +50,11 @@ async function createKnex(config: Config, debug: (t: string) => void): Promise<K
   const { default: knexFactory } = await import('knex');
   const knex = (c: Knex.Config) => knexFactory({ ...c, log: quietLog(debug) });
   const { target, namespace } = config;
+  if (target.engine !== 'pglite') await resolveTls(target.engine, target.url);
   if (target.engine === 'postgres') {
     return knex({
       client: 'pg',
-      connection: { connectionString: target.url, application_name: 'dbkit', connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
+      connection: pgConnection(target.url) as Knex.PgConnectionConfig,
       pool: { min: 0, max: 4 },
       ...(namespace ? { searchPath: [namespace] } : {}),
     });
@@ -97,9 +99,16 @@ const EMSCRIPTEN_ERRNO: Record<number, string> = {
   69: 'read-only file system (EROFS)',
 };
 
+/** A server without TLS when the URL requires it: said plainly, and marked so that `wait` does not wait for it. */
+const NO_TLS = /^(The server does not support SSL connections|Server does not support secure connection)$/;
+
 function describe(err: unknown): string {
   const e = err as { code?: string; message?: string; errno?: number; name?: string };
   if (!e.message && e.name === 'ErrnoError') return EMSCRIPTEN_ERRNO[e.errno ?? -1] ?? `file system error ${e.errno}`;
+  if (e.message && NO_TLS.test(e.message)) {
+    e.code ??= 'DBKIT_NO_TLS';
+    return 'the server does not offer TLS, and the URL requires it (sslmode=require or stricter; sslmode=prefer connects without TLS to such a server)';
+  }
   const msg = e.message || String(err);
   return e.code && !msg.includes(e.code) ? `${msg} (${e.code})` : msg;
 }

@@ -5,12 +5,12 @@
  * is most of their start-up time); migrations go through Knex.
  */
 import type { Knex } from 'knex';
-import { mysqlConnection, type Engine } from '../config/url.js';
+import { mysqlConnection, pgConnection, type Engine } from '../config/url.js';
 import { initSession } from '../../dialects/mysql/session.js';
+import { resolveTls } from './tls-probe.js';
 
+export { CONNECT_TIMEOUT_MS } from '../config/url.js';
 
-/** How long a connection attempt may take (an unreachable host must not hang a pipeline; mysql2's default is the same). */
-export const CONNECT_TIMEOUT_MS = 10_000;
 export interface Sql {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** The driver's own connection, for what plain SQL cannot do (bulk loading). */
@@ -61,10 +61,11 @@ export async function driverSql(
   database: string | undefined,
   onQuery: (sql: string) => void,
 ): Promise<ClosableSql> {
+  await resolveTls(engine, url);
   if (engine === 'postgres') {
     skipCloudflareProbe();
     const { default: pg } = await import('pg');
-    const client = new pg.Client({ connectionString: url, application_name: 'dbkit', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    const client = new pg.Client(pgConnection(url));
     await client.connect();
     return {
       async query<T>(sql: string, params: readonly unknown[] = []) {

@@ -20,8 +20,8 @@ describe('URLs', () => {
     expect(parseUrl(url).engine).toBe(engine);
   });
 
-  it('rejects other schemes with exit code 2, password masked', () => {
-    expect(() => parseUrl('oracle://u:hunter2@h/db')).toThrowError(/oracle:\/\/u:\*\*\*\*@h\/db/);
+  it('rejects other schemes with exit code 2, user name and password masked', () => {
+    expect(() => parseUrl('oracle://u:hunter2@h/db')).toThrowError(/unsupported URL scheme "oracle" in oracle:\/\/\*\*\*\*:\*\*\*\*@h\/db/);
     try {
       parseUrl('oracle://u:hunter2@h/db');
     } catch (err) {
@@ -30,21 +30,24 @@ describe('URLs', () => {
     }
   });
 
-  it('masks passwords with a raw @ or / whole, and leaves common words alone in URLs', () => {
-    expect(maskUrl('postgres://app:p@ss@127.0.0.1:1/db')).toBe('postgres://app:****@127.0.0.1:1/db');
-    expect(maskUrl('postgres://app:pa/ss@127.0.0.1:1/db')).toBe('postgres://app:****@127.0.0.1:1/db');
-    expect(() => parseUrl('postgres://app:pa/ss@127.0.0.1:1/db')).toThrowError(/postgres:\/\/app:\*\*\*\*@127/);
-    // A password that is also a word is masked in free text, not inside the URL's other parts.
-    expect(maskText('cannot connect to postgres://postgres:postgres@h/postgres: bad postgres', ['postgres'])).toBe(
-      'cannot connect to postgres://postgres:****@h/postgres: bad ****',
-    );
+  it('shows a URL with its user name and password masked, the host after the last @', () => {
+    expect(parseUrl('postgres://app:p@ss@127.0.0.1:1/db').display).toBe('postgres://****:****@127.0.0.1:1/db');
+    expect(parseUrl('mysql://app@[::1]:3306/db').display).toBe('mysql://****@[::1]:3306/db');
+    expect(parseUrl('postgres://h/db?sslmode=prefer&password=x').display).toBe('postgres://h/db?sslmode=prefer&password=****');
+    expect(maskUrl('see postgres://app:s3cr%40t@db:5432/x')).toBe('see postgres://****:****@db:5432/x');
   });
 
-  it('masks passwords in URLs and free text', () => {
-    expect(maskUrl('postgres://app:s3cr%40t@db:5432/x')).toBe('postgres://app:****@db:5432/x');
-    expect(maskText('password authentication failed for s3cr@t', ['s3cr%40t', 's3cr@t'])).toBe(
-      'password authentication failed for ****',
-    );
+  it('refuses a raw / ? # before the @ with a usage error that names no part of the password', () => {
+    expect(() => parseUrl('postgres://app:pa/ss@127.0.0.1:1/db', undefined, '--url')).toThrowError(/^not a valid database URL \(--url\): an '@' follows/);
+  });
+
+  it('an empty URL is a usage error', () => {
+    expect(() => parseUrl('', undefined, '--url')).toThrowError(/--url is empty/);
+  });
+
+  it('masks passwords in URLs and free text, whole tokens only', () => {
+    expect(maskText('password authentication failed for s3cr@t', ['s3cr%40t'])).toBe('password authentication failed for ****');
+    expect(maskText('database "qa_prod" does not exist', ['prod'])).toBe('database "qa_prod" does not exist');
   });
 });
 
@@ -82,6 +85,25 @@ describe('configuration sources', () => {
     const c = await loadConfig({}, {}, cwd);
     expect(c.urlSource).toBe('config file');
     expect(c.schemaName).toBe('chat');
+  });
+
+  it('an empty --url or DATABASE_URL is a usage error, never the embedded database', async () => {
+    await expect(loadConfig({ url: '' }, {}, tmp())).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/--url is empty/) });
+    await expect(loadConfig({}, { DATABASE_URL: '' }, tmp())).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/DATABASE_URL is empty/) });
+    expect((await loadConfig({ url: 'pglite:memory' }, { DATABASE_URL: '' }, tmp())).urlSource).toBe('--url');
+  });
+
+  it('reads a dbkit.config.ts that imports a sibling file and a package', async () => {
+    const cwd = tmp();
+    fs.writeFileSync(path.join(cwd, 'shared.ts'), `import dotenv from 'dotenv';\nexport const schema: string = dotenv.parse('S=chat').S!;\n`);
+    fs.symlinkSync(path.join(process.cwd(), 'node_modules'), path.join(cwd, 'node_modules'));
+    fs.writeFileSync(
+      path.join(cwd, 'dbkit.config.ts'),
+      `import { schema } from './shared';\nimport path from 'node:path';\nexport default { url: 'pglite:' + path.join('x', 'db'), schema };\n`,
+    );
+    const c = await loadConfig({}, {}, cwd);
+    expect(c.schemaName).toBe('chat');
+    expect(c.target.pgliteDir).toBe(path.join(cwd, 'x', 'db'));
   });
 
   it.each([
