@@ -15,14 +15,14 @@ export interface DiffOptions {
 export async function diffCommand(opts: DiffOptions, globals: GlobalOptions, io: Io): Promise<number> {
   const config = await configFor(globals, io);
   return withSession(config, io, async (conn) => {
-    const { actual, expected, pendingMigrations } = await inspect(conn, io);
+    const { actual, expected, pendingMigrations, unread } = await inspect(conn, io);
     const changes = diff(actual, expected);
     const result = { dialect: config.dialect, schema: config.schemaName, changes };
     const { fixStatements, ddl } = dialects[config.dialect];
     // The script names tables unqualified: it starts by making the namespace the target.
     const fix = opts.sql && changes.length ? [ddl.targetNamespace(conn.namespace), ...fixStatements(changes, expected, actual)] : null;
     if (io.json) {
-      io.emitJson({ ...whereJson(conn), ...diffJson(result), pendingMigrations, ...(opts.sql ? { sql: fix ?? [] } : {}) });
+      io.emitJson({ ...whereJson(conn), ...diffJson(result), pendingMigrations, ...(unread.length ? { unread } : {}), ...(opts.sql ? { sql: fix ?? [] } : {}) });
     } else if (opts.sql) {
       io.log(renderDiffHuman(result, { color: false }));
       io.out(
