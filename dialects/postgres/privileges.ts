@@ -86,7 +86,10 @@ export async function postgresProbe(sql: Sql, namespace: string): Promise<Privil
     async dropTables(names) {
       const found = await rows(names);
       // DROP TABLE is the owner's (or a member of the owning role's) alone.
-      return [...found.values()].filter((r) => !r.owned).map((r) => lack(`ownership (owner: ${r.owner})`, qualified(r.name)));
+      return names
+        .map((n) => found.get(n))
+        .filter((r): r is TableRow => !!r && !r.owned)
+        .map((r) => lack(`ownership (owner: ${r.owner})`, qualified(r.name)));
     },
   };
 }
