@@ -42,8 +42,19 @@ const VERB: Record<Exclude<Check, 'read-migrations'>, string> = {
   'seed-truncate': 'seed',
 };
 
-/** The dialect's probe on this session; null for PGlite. */
-export async function privilegeProbe(session: Session): Promise<PrivilegeProbe | null> {
+const probes = new WeakMap<Session, Promise<PrivilegeProbe | null>>();
+
+/** The dialect's probe on this session (asked once per session); null for PGlite. */
+export function privilegeProbe(session: Session): Promise<PrivilegeProbe | null> {
+  let probe = probes.get(session);
+  if (!probe) {
+    probe = openProbe(session);
+    probes.set(session, probe);
+  }
+  return probe;
+}
+
+async function openProbe(session: Session): Promise<PrivilegeProbe | null> {
   const { engine } = session.config.target;
   if (engine === 'postgres') {
     const { postgresProbe } = await import('../../dialects/postgres/privileges.js');
