@@ -78,7 +78,10 @@ export async function hiddenConstraintTables(sql: Sql, db: string): Promise<stri
   return [...hidden].sort();
 }
 
-type Probe = 'ok' | 'denied' | 'absent';
+type Probe = 'ok' | 'denied' | 'absent' | 'unknown';
+
+/** Unknown column: the table changed under the probe (another run creating it); no answer. */
+const BAD_FIELD = 1054;
 
 async function attempt(sql: Sql, statement: string): Promise<Probe> {
   try {
@@ -88,6 +91,7 @@ async function attempt(sql: Sql, statement: string): Promise<Probe> {
     const errno = (err as { errno?: number }).errno;
     if (errno !== undefined && DENIED.has(errno)) return 'denied';
     if (errno === NO_SUCH_TABLE) return 'absent';
+    if (errno === BAD_FIELD) return 'unknown';
     throw err;
   }
 }
@@ -124,11 +128,16 @@ export async function mysqlProbe(sql: Sql, db: string): Promise<PrivilegeProbe> 
       const out = new Map<string, TableAccess>();
       for (const name of names) {
         const t = ident(name);
-        const statements: Record<Exclude<TablePrivilege, 'TRUNCATE'>, string> = {
-          SELECT: `SELECT 1 FROM ${t} LIMIT 0`,
-          INSERT: `EXPLAIN INSERT INTO ${t} () VALUES ()`,
-          UPDATE: `EXPLAIN UPDATE ${t} SET ${ident(columns.get(name) ?? 'id')} = NULL`,
-          DELETE: `EXPLAIN DELETE FROM ${t}`,
+        // UPDATE needs a column to set; a table created since the column query is asked again.
+        const column = async () => columns.get(name) ?? (await firstColumns([name])).get(name);
+        const statements: Record<Exclude<TablePrivilege, 'TRUNCATE'>, () => Promise<string | undefined>> = {
+          SELECT: async () => `SELECT 1 FROM ${t} LIMIT 0`,
+          INSERT: async () => `EXPLAIN INSERT INTO ${t} () VALUES ()`,
+          UPDATE: async () => {
+            const c = await column();
+            return c === undefined ? undefined : `EXPLAIN UPDATE ${t} SET ${ident(c)} = NULL`;
+          },
+          DELETE: async () => `EXPLAIN DELETE FROM ${t}`,
         };
         let exists: boolean | null = null;
         const missing: MissingPrivilege[] = [];
@@ -138,7 +147,9 @@ export async function mysqlProbe(sql: Sql, db: string): Promise<PrivilegeProbe> 
             if (await lacks('DROP', name)) missing.push(lack('DROP', `${db}.${name}`));
             continue;
           }
-          const result = await attempt(sql, statements[p]);
+          const statement = await statements[p]();
+          const result = statement === undefined ? 'unknown' : await attempt(sql, statement);
+          if (result === 'unknown') continue; // cannot tell: not counted as missing
           if (result === 'absent') {
             exists = false;
             break;

@@ -96,10 +96,7 @@ async function refuseReadOnly(session: Session, probe: PrivilegeProbe, verb: str
   }
 }
 
-/** Applied migrations, when dbkit_migrations is there and readable (after the checks below). */
-async function applied(session: Session, present: boolean): Promise<AppliedRow[]> {
-  return present ? readApplied(session) : [];
-}
+const them = (missing: MissingPrivilege[]) => (missing.length > 1 ? 'them' : 'it');
 
 /** Throws ReadOnlyError or PrivilegeError when `check` cannot succeed; otherwise returns having written nothing. */
 export async function preflight(session: Session, check: Check): Promise<void> {
@@ -121,7 +118,7 @@ export async function preflight(session: Session, check: Check): Promise<void> {
     case 'read-migrations': {
       const access = await probe.tables(READ_BOOKKEEPING, ['SELECT']);
       const missing = [...access.values()].flatMap((a) => a.missing);
-      if (missing.length) throw privilegeError(probe.who, missing, 'dbkit cannot read which migrations are applied without it');
+      if (missing.length) throw privilegeError(probe.who, missing, `dbkit cannot read which migrations are applied without ${them(missing)}`);
       return;
     }
     case 'migrate':
@@ -133,12 +130,12 @@ export async function preflight(session: Session, check: Check): Promise<void> {
       const readable = history.exists !== false && !history.missing.some((m) => m.privilege === 'SELECT');
       if (check === 'migrate') {
         // Unreadable history: whether anything is pending (and CREATE needed) cannot be told yet.
-        const done = readable ? new Set((await applied(session, true)).map((a) => a.name)) : null;
+        const done = readable ? new Set((await readApplied(session)).map((a) => a.name)) : null;
         const pending = !!done && listMigrationFiles(session.config.schemaName).some((f) => !done.has(f.name));
         if (absent.length || pending) missing.push(...(await probe.createTables(absent)));
       } else if (history.exists !== false) {
         // Nothing applied, nothing to drop; else the schema's tables that are there.
-        if (readable && (await applied(session, true)).length) {
+        if (readable && (await readApplied(session)).length) {
           const tables = schemas[session.config.schemaName]?.tables.map((t) => t.name) ?? [];
           const present = [...(await probe.tables(tables, [])).entries()].filter(([, a]) => a.exists !== false).map(([t]) => t);
           missing.push(...(await probe.dropTables(present)));
@@ -146,7 +143,7 @@ export async function preflight(session: Session, check: Check): Promise<void> {
       } else {
         return; // no migration table: nothing was ever applied here, and rollback writes nothing
       }
-      if (missing.length) throw privilegeError(probe.who, missing, `${check} needs ${missing.length > 1 ? 'them' : 'it'} (nothing was changed)`);
+      if (missing.length) throw privilegeError(probe.who, missing, `${check} needs ${them(missing)} (nothing was changed)`);
       return;
     }
     case 'seed':
@@ -155,7 +152,7 @@ export async function preflight(session: Session, check: Check): Promise<void> {
       const wanted: TablePrivilege[] = ['SELECT', 'INSERT', 'DELETE', ...(check === 'seed-truncate' ? (['TRUNCATE'] as const) : [])];
       const access = await probe.tables(tables, wanted);
       const missing = [...access.values()].flatMap((a) => a.missing);
-      if (missing.length) throw privilegeError(probe.who, missing, `seed needs ${missing.length > 1 ? 'them' : 'it'} (nothing was written)`);
+      if (missing.length) throw privilegeError(probe.who, missing, `seed needs ${them(missing)} (nothing was written)`);
       return;
     }
   }
