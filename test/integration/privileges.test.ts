@@ -19,7 +19,8 @@ const tag = randomBytes(3).toString('hex');
 const PASSWORD = 'role-pw-1';
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+  // In order: a database goes before its roles (PostgreSQL keeps a role with privileges in it).
+  for (const c of cleanups.splice(0)) await c().catch(() => undefined);
 });
 
 const asRole = (url: string, user: string): string => {
