@@ -103,7 +103,7 @@ describe('PostgreSQL roles', () => {
        GRANT CREATE ON SCHEMA public TO "${role('creator')}";
        ALTER ROLE "${role('rodefault')}" IN DATABASE "${db.name}" SET default_transaction_read_only = on;`,
     );
-  });
+  }, 240_000);
 
   it('CONNECT-only: status, rollback, migrate and seed name the missing privilege (exit 7)', async () => {
     const who = new RegExp(`role ${role('conn')} lacks`);
@@ -114,7 +114,7 @@ describe('PostgreSQL roles', () => {
       { args: ['rollback', '--yes'], code: 7, says: [who, /SELECT, INSERT, UPDATE, DELETE on public\.dbkit_migrations.*: rollback needs them/] },
       { args: ['seed', '--users', '2'], code: 7, says: [who, /SELECT, INSERT, DELETE on public\.users, public\.sessions, .*: seed needs them/] },
     ]);
-  }, 120_000);
+  }, 300_000);
 
   it('CONNECT-only: diff and check-indexes report from the catalog and say the migration state is unknown', async () => {
     const plain = await dbkit(['diff', '--url', url('conn')]);
@@ -129,7 +129,7 @@ describe('PostgreSQL roles', () => {
     const idx = await dbkit(['check-indexes', '--json', '--url', url('conn')]);
     expect(idx.code, idx.stderr).toBe(0);
     expect(json<{ ok: boolean }>(idx).ok).toBe(true);
-  }, 60_000);
+  }, 300_000);
 
   it('SELECT on every table: status reads the truth; rollback, migrate and seed name what is missing', async () => {
     const status = await dbkit(['status', '--json', '--url', url('sel')]);
@@ -143,30 +143,30 @@ describe('PostgreSQL roles', () => {
     ]);
     const diff = await dbkit(['diff', '--json', '--url', url('sel')]);
     expect(json<{ changes: unknown[]; pendingMigrations: unknown }>(diff)).toMatchObject({ changes: [], pendingMigrations: [] });
-  }, 120_000);
+  }, 300_000);
 
   it("SELECT on the schema's tables but not dbkit's: status refuses instead of saying 0 applied", async () => {
     await refusals(db, url('appsel'), [
       { args: ['status'], code: 7, says: [new RegExp(`role ${role('appsel')} lacks SELECT on public\\.dbkit_migrations`)] },
       { args: ['rollback', '--yes'], code: 7, says: [/SELECT, INSERT, UPDATE, DELETE on public\.dbkit_migrations/] },
     ]);
-  }, 60_000);
+  }, 300_000);
 
   it('CREATE on the schema but no table rights: migrate names the privileges, not "dbkit_checksums already exists"', async () => {
     await refusals(db, url('creator'), [
       { args: ['migrate'], code: 7, says: [new RegExp(`role ${role('creator')} lacks SELECT, INSERT, UPDATE, DELETE on public\\.dbkit_migrations, public\\.dbkit_migrations_lock, public\\.dbkit_checksums: migrate needs them`)] },
     ]);
-  }, 60_000);
+  }, 300_000);
 
   it('no CONNECT on the database: exit 7, not "cannot connect"', async () => {
     await refusals(db, url('nocon'), [
       ...[['status'], ['migrate'], ['rollback', '--yes']].map((args) => ({ args, code: 7, says: [/may not use the database of .*: permission denied for database/] })),
     ]);
-  }, 60_000);
+  }, 300_000);
 
   it('a role whose transactions are read-only by default: migrate, rollback and seed say the server is read-only (exit 6)', async () => {
     await refusals(db, url('rodefault'), WRITERS.map((args) => ({ args, code: 6, says: [/is read-only \(default_transaction_read_only is on\)/] })));
-  }, 60_000);
+  }, 300_000);
 });
 
 describe('MariaDB users', () => {
@@ -188,13 +188,13 @@ describe('MariaDB users', () => {
        GRANT SELECT ON \`${db.name}\`.users TO '${user('one')}'@'%';
        GRANT SELECT, REFERENCES ON \`${db.name}\`.* TO '${user('refs')}'@'%';`,
     );
-  });
+  }, 240_000);
 
   it('USAGE only: every command is refused with exit 7 (no privilege on the database)', async () => {
     await refusals(db, url('usage'), [
       ...[['status'], ['diff'], ...WRITERS].map((args) => ({ args, code: 7, says: [new RegExp(`may not use the database of .*Access denied for user '${user('usage')}'`)] })),
     ]);
-  }, 120_000);
+  }, 300_000);
 
   it('SELECT only: status reads the truth; migrate, rollback and seed name what is missing; diff stops rather than report hidden foreign keys missing', async () => {
     const status = await dbkit(['status', '--json', '--url', url('sel')]);
@@ -208,7 +208,7 @@ describe('MariaDB users', () => {
       { args: ['diff', '--sql'], code: 7, says: [who, /cannot see the constraints of .*messages/, /GRANT REFERENCES ON/, /stopped rather than report them missing/] },
       { args: ['diff'], code: 7, says: [who, /cannot see the constraints/] },
     ]);
-  }, 120_000);
+  }, 300_000);
 
   it('SELECT only: check-indexes reports (InnoDB indexes every foreign key) and says what it could not see', async () => {
     const admin = json<{ ok: boolean; expected: unknown[]; advisories: unknown[] }>(await dbkit(['check-indexes', '--json', '--url', db.url]));
@@ -218,7 +218,7 @@ describe('MariaDB users', () => {
     expect({ ok: seen.ok, expected: seen.expected, advisories: seen.advisories }).toEqual({ ok: admin.ok, expected: admin.expected, advisories: admin.advisories });
     expect(seen.unread.map((u) => u.object)).toContain(`${db.name}.messages`);
     expect(r.stderr).toMatch(/warning: .*cannot see the constraints of .*findings about foreign keys are left out/);
-  }, 60_000);
+  }, 300_000);
 
   it('SELECT on one table: status and diff refuse (information_schema hides the rest) instead of reporting them missing', async () => {
     const who = new RegExp(`user '${user('one')}'@'%' lacks SELECT`);
@@ -228,12 +228,12 @@ describe('MariaDB users', () => {
       { args: ['check-indexes'], code: 7, says: [who, new RegExp(`SELECT on ${db.name}\\.api_calls, ${db.name}\\.conversations, ${db.name}\\.messages:`)] },
       { args: ['migrate'], code: 7, says: [who, /: migrate needs them/] },
     ]);
-  }, 120_000);
+  }, 300_000);
 
   it('SELECT and REFERENCES: diff sees the foreign keys and finds no drift', async () => {
     const r = await dbkit(['diff', '--json', '--url', url('refs')]);
     expect(r.code, r.stderr).toBe(0);
     expect(json<{ changes: unknown[]; pendingMigrations: string[] }>(r)).toMatchObject({ changes: [], pendingMigrations: [] });
     expect(r.stderr).toBe('');
-  }, 60_000);
+  }, 300_000);
 });

@@ -40,7 +40,7 @@ beforeAll(async () => {
   expect((await dbkit(['migrate', '--url', urls.myMigrated])).code).toBe(0);
   expect((await dbkit(['seed', '--users', '3', '--seed', '1', '--url', urls.myMigrated])).code).toBe(0);
   await adminExec(mariadb.url, 'SET GLOBAL read_only = 1');
-}, 240_000);
+}, 300_000);
 
 afterAll(async () => {
   await Promise.allSettled([standby?.stop(), mariadb?.stop()]);
@@ -115,7 +115,7 @@ describe.each(SERVERS)('on $name', (server) => {
       expect(results[k]!.stderr).toMatch(s.reason);
     });
     expect(await snapshot(s.migrated)).toBe(before);
-  }, 180_000);
+  }, 300_000);
 
   it('status, diff, check-indexes and the dry runs keep working', async () => {
     const s = { ...server, migrated: server.migrated() };
@@ -142,7 +142,7 @@ describe.each(SERVERS)('on $name', (server) => {
     expect(back.code, back.stderr).toBe(0);
     expect(json<{ dryRun: boolean; migrations: unknown[] }>(back).migrations.length).toBe(s.applied);
     expect(await snapshot(s.migrated)).toBe(before);
-  }, 120_000);
+  }, 240_000);
 });
 
 describe.each(SERVERS.filter((s) => s.empty))('an empty database on $name', (server) => {
@@ -151,7 +151,7 @@ describe.each(SERVERS.filter((s) => s.empty))('an empty database on $name', (ser
     expect(await snapshot(url)).toBe('');
     for (const mode of [[], ['--json']]) expectReadOnly(await dbkit(['migrate', ...mode, '--url', url]), 'migrate', mode.length > 0);
     expect(await snapshot(url)).toBe('');
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('the standby is a real one', () => {
