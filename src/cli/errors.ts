@@ -9,6 +9,10 @@ export const ExitCode = {
   connect: 3,
   lock: 4,
   sql: 5,
+  /** The server is read-only (a hot standby, MySQL/MariaDB read_only): nothing was written. */
+  readOnly: 6,
+  /** The role lacks a privilege the command needs, or cannot see what it must read: nothing was written. */
+  privilege: 7,
   /** Writing the output failed (a full disk, an I/O error): one line on stderr when it still works. */
   output: 8,
   /** Stopped by SIGINT (Ctrl-C) or SIGTERM: 128 + SIGINT, as shells report it. */
@@ -61,5 +65,33 @@ export class SqlError extends DbkitError {
 export class InterruptedError extends DbkitError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, ExitCode.interrupted, options);
+  }
+}
+
+/** The server is read-only (hot standby, read_only, a read-only default transaction); found before anything was written. Exit 6. */
+export class ReadOnlyError extends DbkitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.readOnly, options);
+  }
+}
+
+/** One privilege a role lacks on one object. */
+export interface MissingPrivilege {
+  /** SELECT, INSERT, CREATE, ..., or "ownership". */
+  privilege: string;
+  /** The object, qualified as the engine names it: public.dbkit_migrations, schema public, database app, app.*. */
+  object: string;
+  /** The role (PostgreSQL) or account ('user'@'host', MySQL) the command runs as. */
+  role: string;
+}
+
+/** The role lacks a privilege, or cannot see what the command must read; found before anything was written. Exit 7. */
+export class PrivilegeError extends DbkitError {
+  constructor(
+    message: string,
+    readonly missing: MissingPrivilege[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, ExitCode.privilege, options);
   }
 }

@@ -13,9 +13,9 @@ export interface CheckIndexesOptions {
 export async function checkIndexesCommand(opts: CheckIndexesOptions, globals: GlobalOptions, io: Io): Promise<number> {
   const config = await configFor(globals, io);
   return withSession(config, io, async (conn) => {
-    const { actual, expected } = await inspect(conn, io);
+    const { actual, expected, unread } = await inspect(conn, io, { constraints: 'optional' });
     const report = checkIndexes(actual, expected, { strict: opts.strict });
-    if (io.json) io.emitJson({ ...whereJson(conn), ...checkIndexesJson(report) });
+    if (io.json) io.emitJson({ ...whereJson(conn), ...checkIndexesJson(report), ...(unread.length ? { unread } : {}) });
     else io.out(renderCheckIndexesHuman(report, { color: io.color }));
     return report.ok ? 0 : 1;
   });

@@ -26,7 +26,7 @@ async function loadFixing() {
 export async function diffCommand(opts: DiffOptions, globals: GlobalOptions, io: Io): Promise<number> {
   const config = await configFor(globals, io);
   return withSession(config, io, async (conn) => {
-    const { actual, expected, pendingMigrations } = await inspect(conn, io, opts.at);
+    const { actual, expected, pendingMigrations, unread } = await inspect(conn, io, { constraints: 'required', at: opts.at });
     const changes = diff(actual, expected);
     // The fix is planned for --sql, or to name the views that stand in its way (loaded only then).
     const needed = changes.length > 0 && (opts.sql || !!actual.views?.length);
@@ -38,7 +38,7 @@ export async function diffCommand(opts: DiffOptions, globals: GlobalOptions, io:
     const target = dialects[config.dialect].ddl.targetNamespace(conn.namespace);
     const fix = opts.sql && fixing && plan ? fixing.fixScript(plan, { target, views }) : null;
     if (io.json) {
-      io.emitJson({ ...whereJson(conn), ...diffJson(result), pendingMigrations, ...(opts.sql ? { sql: fix ?? [] } : {}) });
+      io.emitJson({ ...whereJson(conn), ...diffJson(result), pendingMigrations, ...(unread.length ? { unread } : {}), ...(opts.sql ? { sql: fix ?? [] } : {}) });
     } else if (opts.sql) {
       io.log(renderDiffHuman(result, { color: false }));
       const refused = fixing && plan ? fixing.refusedCount(plan) : 0;

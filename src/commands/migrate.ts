@@ -30,5 +30,5 @@ export async function migrateCommand(opts: MigrateOptions, globals: GlobalOption
     else if (result.dryRun) io.out(renderPlan(result, 'migrate'));
     else io.out(renderRun(result, 'migrate', `${config.schemaName} on ${config.target.display}`, io.color));
     return 0;
-  });
+  }, opts.dryRun ? 'read-migrations' : 'migrate');
 }

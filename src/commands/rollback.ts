@@ -35,5 +35,5 @@ export async function rollbackCommand(opts: RollbackOptions, globals: GlobalOpti
     else if (result.dryRun) io.out(renderPlan(result, 'rollback'));
     else io.out(renderRun(result, 'rollback', `${config.schemaName} on ${config.target.display}`, io.color));
     return 0;
-  });
+  }, opts.dryRun ? 'read-migrations' : 'rollback');
 }

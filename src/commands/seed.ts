@@ -84,6 +84,7 @@ export async function seedCommand(opts: SeedOptions, globals: GlobalOptions, io:
         else io.out(renderSeed(report, io.color));
         return 0;
       }),
+      opts.truncate ? 'seed-truncate' : 'seed',
     );
   } finally {
     await prelude.dispose();

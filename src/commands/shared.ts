@@ -4,6 +4,7 @@ import type { Io } from '../cli/io.js';
 import { loadConfig, type Config, type GlobalOptions } from '../config/load.js';
 import { urlSecrets } from '../config/mask.js';
 import { connect, openSession, type Connection, type Session } from '../db/connect.js';
+import { preflight, privilegeAtConnect, type Check } from '../db/preflight.js';
 
 export async function configFor(globals: GlobalOptions, io: Io): Promise<Config> {
   const config = await loadConfig(globals);
@@ -26,23 +27,29 @@ export function migrationConfig(config: Config): Config {
   return { ...config, target: direct, namespace };
 }
 
-async function using<S extends Session, T>(open: Promise<S>, io: Io, fn: (s: S) => Promise<T>): Promise<T> {
-  const session = await open;
+async function using<S extends Session, T>(config: Config, open: Promise<S>, io: Io, fn: (s: S) => Promise<T>, check?: Check): Promise<T> {
+  const session = await open.catch((err: unknown) => {
+    throw privilegeAtConnect(err, config.target.display) ?? err;
+  });
   io.debug(`connected; namespace ${session.namespace}`);
   try {
+    if (check) await preflight(session, check);
     return await fn(session);
   } finally {
     await session.close();
   }
 }
 
-/** Open the configured database with Knex (migrations; the --direct-url if given), run `fn`, and always close it. */
-export const withConnection = <T>(config: Config, io: Io, fn: (conn: Connection) => Promise<T>): Promise<T> =>
-  using(connect(migrationConfig(config), (t) => io.debug(t)), io, fn);
+/**
+ * Open the configured database with Knex (migrations), run the pre-flight
+ * `check` (src/db/preflight.ts: read-only server, privileges), run `fn`, and always close it.
+ */
+export const withConnection = <T>(config: Config, io: Io, fn: (conn: Connection) => Promise<T>, check?: Check): Promise<T> =>
+  using(migrationConfig(config), connect(migrationConfig(config), (t) => io.debug(t)), io, fn, check);
 
-/** Open the configured database for SQL only (catalog reading: no Knex to load), run `fn`, close it. */
-export const withSession = <T>(config: Config, io: Io, fn: (session: Session) => Promise<T>): Promise<T> =>
-  using(openSession(config, (t) => io.debug(t)), io, fn);
+/** Open the configured database for SQL only (catalog reading: no Knex to load), run the pre-flight `check`, run `fn`, close it. */
+export const withSession = <T>(config: Config, io: Io, fn: (session: Session) => Promise<T>, check?: Check): Promise<T> =>
+  using(config, openSession(config, (t) => io.debug(t)), io, fn, check);
 
 export function positiveInt(value: string, flag: string): number {
   const n = Number(value);

@@ -17,5 +17,5 @@ export async function statusCommand(opts: StatusOptions, globals: GlobalOptions,
     if (io.json) io.emitJson({ ...whereJson(conn), ...summary, migrations: entries });
     else io.out(renderStatus(entries, `${config.schemaName} on ${config.target.display}`, io.color));
     return opts.check && !summary.upToDate ? 1 : 0;
-  });
+  }, 'read-migrations');
 }

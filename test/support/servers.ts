@@ -291,6 +291,15 @@ export async function startSystemPostgres(): Promise<Server & { binDir: string }
   return { ...server, binDir: dirname(realpathSync(bins.postgres)) };
 }
 
+/**
+ * A throwaway MariaDB of its own (not the suite's shared one), for tests that
+ * change server-wide settings (SET GLOBAL read_only). Killed at process exit if still running.
+ */
+export async function startSystemMariadb(): Promise<Server> {
+  process.once('exit', emergencyCleanup);
+  return startMariadb({});
+}
+
 async function pgReady(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   client.on('error', () => undefined);
@@ -378,6 +387,8 @@ async function startMariadb(options: ServerOptions): Promise<Server> {
   const common = [
     '--no-defaults', // must come first
     `--datadir=${dataDir}`,
+    // Not /tmp: bootstraps running at once (other test runs) collide on #sql-temptable files there.
+    `--tmpdir=${dir}`,
     ...(isRoot() ? ['--user=root'] : []),
     '--skip-name-resolve',
     ...(options.mariadbDefaults ? [] : ['--innodb-buffer-pool-size=64M', '--innodb-log-file-size=16M']),
