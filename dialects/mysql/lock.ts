@@ -27,6 +27,8 @@ export async function acquireMysqlLock(
   timeoutMs: number,
   signal?: AbortSignal,
   onWait?: (holder: string | null) => void,
+  /** The GET_LOCK name: the migration lock of `database` unless another is given (the seed lock, src/seed/lock.ts). */
+  name = lockName(database),
 ): Promise<HeldLock | null> {
   const conn = await mysql.createConnection({ ...mysqlConnection(url, database), database: undefined });
   // GET_LOCK waits on the server: an interrupt drops the connection, and the wait with it.
@@ -39,10 +41,10 @@ export async function acquireMysqlLock(
   signal?.addEventListener('abort', drop, { once: true });
   try {
     if (onWait) {
-      const h = await holder(conn, lockName(database));
+      const h = await holder(conn, name);
       if (h !== undefined) onWait(h);
     }
-    const [rows] = await conn.query('SELECT GET_LOCK(?, ?) AS locked', [lockName(database), timeoutMs / 1000]);
+    const [rows] = await conn.query('SELECT GET_LOCK(?, ?) AS locked', [name, timeoutMs / 1000]);
     if (Number((rows as { locked: unknown }[])[0]?.locked) !== 1) {
       await conn.end();
       return null;
@@ -59,7 +61,7 @@ export async function acquireMysqlLock(
       await conn.query(`KILL QUERY ${Number(id)}`);
     },
     async release() {
-      await conn.query('SELECT RELEASE_LOCK(?)', [lockName(database)]).catch(() => undefined);
+      await conn.query('SELECT RELEASE_LOCK(?)', [name]).catch(() => undefined);
       await conn.end().catch(() => undefined);
     },
   };

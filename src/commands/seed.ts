@@ -47,6 +47,7 @@ export async function seedCommand(opts: SeedOptions, globals: GlobalOptions, io:
     connections: loadConnections(config.target.engine, config.schemaName),
     openSession: () => openSession(config, (t) => io.debug(t)),
     debug: (t) => io.debug(t),
+    onLockWait: (t) => io.log(t),
     async confirmTruncate(filled) {
       if (io.yes) return;
       if (!io.interactive) throw new UsageError(`--truncate deletes every row of ${filled.join(', ')}: pass --yes to confirm (no terminal to ask on)`);
@@ -72,6 +73,7 @@ export async function seedCommand(opts: SeedOptions, globals: GlobalOptions, io:
           ...whereJson(session),
           seed,
           users,
+          firstUser: outcome.firstUser,
           mode,
           method: outcome.method,
           foreignKeys: outcome.foreignKeys,

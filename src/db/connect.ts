@@ -12,7 +12,7 @@ import { ConnectError, LockError } from '../cli/errors.js';
 import type { Config } from '../config/load.js';
 import { mysqlConnection } from '../config/url.js';
 import { CONNECT_TIMEOUT_MS, driverSql, knexSql, type ClosableSql, type Sql } from './sql.js';
-import { acquireFileLock } from '../../dialects/pglite/file-lock.js';
+import { acquireFileLock, fileLockHolder } from '../../dialects/pglite/file-lock.js';
 import type { HeldLock } from '../migrate/held-lock.js';
 
 /** An open database: SQL, and where to work in it. */
@@ -125,7 +125,10 @@ async function lockEmbedded(config: Config): Promise<HeldLock | null> {
     // Not a directory dbkit can create and write in (a file in the way, a read-only place, no permission).
     throw new ConnectError(`cannot open the embedded database ${target.display}: ${describe(err)}`, { cause: err });
   }
-  if (!lock) throw new LockError(`the embedded database ${target.display} is in use by another dbkit process`);
+  if (!lock) {
+    const pid = fileLockHolder(`${target.pgliteDir}.lock`);
+    throw new LockError(`the embedded database ${target.display} is in use by another dbkit process${pid ? ` (pid ${pid})` : ''}; gave up after ${config.lockTimeoutMs / 1000}s (--lock-timeout)`);
+  }
   return lock;
 }
 

@@ -64,6 +64,9 @@ export async function driverSql(
     skipCloudflareProbe();
     const { default: pg } = await import('pg');
     const client = new pg.Client({ connectionString: url, application_name: 'dbkit', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    // A session ended by the server while idle (pg_terminate_backend, a restart) must not crash the
+    // process: the next query on it fails instead, and the command says what state it left.
+    client.on('error', () => undefined);
     await client.connect();
     return {
       async query<T>(sql: string, params: readonly unknown[] = []) {
@@ -76,6 +79,7 @@ export async function driverSql(
   }
   const { default: mysql } = await import('mysql2/promise');
   const conn = await mysql.createConnection(mysqlConnection(url, database));
+  conn.on('error', () => undefined); // as above: the next query fails instead
   return {
     async query<T>(sql: string, params: readonly unknown[] = []) {
       onQuery(sql);

@@ -9,6 +9,8 @@ export interface SeedReport {
   url: string;
   seed: number;
   users: number;
+  /** The number of the first user this run added (usernames end with it): 1, or after the existing users with --append. */
+  firstUser: number;
   mode: 'fresh' | 'truncate' | 'append';
   /** How rows went in: copy, load-data, insert, pglite-copy. */
   method: string;

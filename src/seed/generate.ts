@@ -12,7 +12,8 @@ import { hashPassword } from './password.js';
 import type { Alloc, EncodedRows, RowFormat } from './pieces.js';
 import { buildPools, loadFaker } from './pools.js';
 import { Rng } from './random.js';
-import type { Counts, GeneratorContext, Id, IdValue, Scope } from './types.js';
+import type { IdsByTable } from './ledger.js';
+import type { Counts, GeneratorContext, Id, IdValue, Row, Scope } from './types.js';
 
 /** Users generated (and loaded) at a time, at most. */
 export const CHUNK_USERS = 50;
@@ -34,6 +35,12 @@ export interface GenerateSpec {
   shared: boolean;
   /** How rows are encoded; by default the dialect's bulk format (src/seed/encode.ts bulkFormat). */
   format?: RowFormat;
+  /**
+   * Tables whose rows do not leave with their user (src/seed/coverage.ts):
+   * the ids of their rows are sent along with each chunk, so that a failed
+   * run can take them back by key. Rows no user owns are always sent.
+   */
+  recordIds?: readonly string[];
 }
 
 export interface Chunk {
@@ -41,6 +48,10 @@ export interface Chunk {
   tables: { name: string; columns: readonly string[]; data: EncodedRows }[];
   /** The users.id values of this chunk. */
   userIds: IdValue[];
+  /** Ids of this chunk's rows in users' trees that do not cascade from their user (spec.recordIds), per table. */
+  owned: IdsByTable;
+  /** Ids of this chunk's rows that no user owns, per table. */
+  shared: IdsByTable;
   /** Called once the chunk is loaded: its buffers may be reused. */
   release?(): void;
 }
@@ -95,11 +106,16 @@ export async function* generateChunks(spec: GenerateSpec, alloc?: Alloc): AsyncG
   const pools = buildPools(await loadFaker(spec.seed));
   const ctx: GeneratorContext = { seed: spec.seed, dialect: spec.dialect, refTime: REF_TIME, pools, counts: spec.counts };
   const ids = new Ids(spec.dialect, spec.idBase, ID_EPOCH + spec.firstOrdinal * 86_400_000);
+  const recorded = new Set(spec.recordIds ?? []);
+  const idAt = new Map(generator.tables.map((t) => [t.name, t.columns.indexOf('id')]));
 
   for (let start = 0, index = 0; start < spec.users; index++) {
     const out = new Map(generator.tables.map((t) => [t.name, encoders.get(t.name)!(alloc)]));
     const userIds: IdValue[] = [];
-    const scope = (rng: Rng): Scope => ({
+    const owned: IdsByTable = {};
+    const shared: IdsByTable = {};
+    /** Where a scope's rows go; `keep` collects the ids of the rows a failed run must delete by key. */
+    const scope = (rng: Rng, keep: IdsByTable | null): Scope => ({
       ctx,
       rng,
       id: (table) => {
@@ -107,21 +123,31 @@ export async function* generateChunks(spec: GenerateSpec, alloc?: Alloc): AsyncG
         if (table === 'users') userIds.push(typeof id === 'number' ? id : String(id));
         return id;
       },
-      emit: (table, row) => out.get(table)!.write(row),
+      emit: (table, row) => {
+        out.get(table)!.write(row);
+        if (keep && (keep === shared || recorded.has(table))) keepId(keep, table, row, idAt.get(table)!);
+      },
     });
     // Rows no user owns travel with the first chunk.
-    if (start === 0 && spec.shared && generator.shared) generator.shared(scope(Rng.of(spec.seed, 'shared')));
+    if (start === 0 && spec.shared && generator.shared) generator.shared(scope(Rng.of(spec.seed, 'shared'), shared));
     const size = chunkSize(start, spec.users, index);
     const ordinals = Array.from({ length: size }, (_, i) => spec.firstOrdinal + start + i + 1);
     start += size;
     const hashes = await Promise.all(ordinals.map((o) => seedPassword(spec.seed, o)).map((p) => hashPassword(p.password, p.salt)));
     for (let i = 0; i < ordinals.length; i++) {
-      generator.user({ ...scope(Rng.of(spec.seed, 'user', ordinals[i]!)), ordinal: ordinals[i]!, passwordHash: hashes[i]! });
+      generator.user({ ...scope(Rng.of(spec.seed, 'user', ordinals[i]!), recorded.size ? owned : null), ordinal: ordinals[i]!, passwordHash: hashes[i]! });
     }
     const tables = generator.tables.map((t) => {
       const { pieces, rows } = out.get(t.name)!.flush();
       return { name: t.name, columns: t.columns, data: { format, pieces, rows } }; // plain data: it may cross to another thread
     });
-    yield { tables, userIds };
+    yield { tables, userIds, owned, shared };
   }
+}
+
+/** Note the id of a row (its `id` column) under its table. */
+function keepId(into: IdsByTable, table: string, row: Row, at: number): void {
+  if (at < 0) throw new Error(`seed table ${table} has no id column: its rows could not be taken back by key`);
+  const id = row[at] as Id;
+  (into[table] ??= []).push(typeof id === 'number' ? id : String(id));
 }

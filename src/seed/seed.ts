@@ -1,20 +1,26 @@
 /**
- * `seed` against an open session: check the tables, apply the mode (refuse
- * a non-empty schema, empty it, or append), then load chunk by chunk over a
- * few connections. A failure or an interrupt undoes what the run committed
- * and says what state the database is in.
+ * `seed` against an open session: take the namespace's seed lock, check the
+ * tables, apply the mode (refuse a non-empty schema, empty it, or append),
+ * then load chunk by chunk over a few connections. A failure or an
+ * interrupt takes back, by key, what the run committed, and says what state
+ * the database is in.
  */
 import { availableParallelism } from 'node:os';
-import { DbkitError, SqlError, UsageError } from '../cli/errors.js';
+import { DbkitError, InterruptedError, SqlError, UsageError } from '../cli/errors.js';
 import type { Session } from '../db/connect.js';
 import type { Dialect } from '../schema/model.js';
+import { expectedVariant } from '../dialects.js';
 import { generators } from '../../seeds/index.js';
+import { cascadingFromUsers } from './coverage.js';
+import { Ledger } from './ledger.js';
+import { acquireSeedLock } from './lock.js';
+import { takeBack, type UndoContext } from './undo.js';
 import { openWriter } from './bulk.js';
 import type { Chunk, GenerateSpec } from './generate.js';
 import { chunkSource, seedRows, workerFile, type SeedTotals } from './seeder.js';
 import { SeedTarget, type ForeignKeyRef } from './target.js';
 import { schemas } from '../schema/registry.js';
-import type { Counts, IdValue, SeedGenerator } from './types.js';
+import type { Counts, SeedGenerator } from './types.js';
 
 export type SeedMode = 'fresh' | 'truncate' | 'append';
 
@@ -34,6 +40,8 @@ export interface SeedRequest {
   /** Called before rows are deleted (--truncate on a non-empty schema); throws to refuse. */
   confirmTruncate(filled: string[]): Promise<void>;
   onProgress?(usersDone: number, rows: number): void;
+  /** Told once when another seed holds the lock of this namespace and this run waits for it. */
+  onLockWait?(text: string): void;
   debug(text: string): void;
   /** Started before the first session was open (see startSeed); the caller disposes of it. */
   prelude?: SeedPrelude;
@@ -41,6 +49,8 @@ export interface SeedRequest {
 
 export interface SeedOutcome extends SeedTotals {
   method: string;
+  /** The ordinal of the first user added (usernames end with it). */
+  firstUser: number;
   /** How foreign keys were enforced: per row by the engine, or by one set-based check before commit. */
   foreignKeys: 'checked per row' | 'checked after load';
 }
@@ -114,7 +124,24 @@ export async function seedDatabase(session: Session, req: SeedRequest): Promise<
   // The other connections get ready while the tables are checked; so does the generator (a refused run stops it unused).
   const prelude = req.prelude ?? startSeed(req);
   try {
-    return await seedChecked(session, req, target, counts, prelude.extra, prelude.early);
+    // The seed lock is taken while the tables are looked up, and held until the run has committed or taken back its rows.
+    const { target: where, lockTimeoutMs } = session.config;
+    const locking = acquireSeedLock(where, session.namespace, { timeoutMs: lockTimeoutMs, signal: req.signal, onWait: req.onLockWait });
+    const [missing, lock] = await Promise.allSettled([target.missingTables(), locking]);
+    if (lock.status === 'rejected') {
+      const err = lock.reason as Error;
+      throw err instanceof InterruptedError ? Object.assign(err, { message: `${err.message} while waiting for the seed lock; nothing was written` }) : err;
+    }
+    req.debug(`seed: holding the seed lock of ${session.namespace}`);
+    try {
+      if (missing.status === 'rejected') throw missing.reason;
+      if (missing.value.length) {
+        throw new UsageError(`${req.schema} is not migrated in ${session.namespace} (missing ${missing.value.join(', ')}): run dbkit migrate first`);
+      }
+      return await seedLocked(session, req, target, counts, prelude.extra, prelude.early);
+    } finally {
+      await lock.value.release();
+    }
   } finally {
     if (!req.prelude) await prelude.dispose();
   }
@@ -129,9 +156,22 @@ const specFor = (req: SeedRequest, counts: Counts, firstOrdinal: number, idBase:
   firstOrdinal,
   idBase,
   shared: req.mode !== 'append',
+  recordIds: recordedTables(req.schema, req.dialect),
 });
 
-async function seedChecked(
+/** Tables whose rows a failed run deletes by key, not through their user (src/seed/coverage.ts). */
+export function recordedTables(schema: string, dialect: Dialect): string[] {
+  const covered = cascadingFromUsers(expectedVariant(schema, dialect));
+  return generators[schema]!.tables.map((t) => t.name).filter((t) => !covered.has(t));
+}
+
+/**
+ * Holding the seed lock: check the tables for rows and apply the mode,
+ * then load. Whatever fails from here on (or an interrupt) ends in an error
+ * that says what the database holds: nothing written, or what was written
+ * taken back by key (see src/seed/undo.ts).
+ */
+async function seedLocked(
   session: Session,
   req: SeedRequest,
   target: SeedTarget,
@@ -140,10 +180,6 @@ async function seedChecked(
   early: AsyncGenerator<Chunk> | null,
 ): Promise<SeedOutcome> {
   const tables = target.tables;
-  const missing = await target.missingTables();
-  if (missing.length) {
-    throw new UsageError(`${req.schema} is not migrated in ${session.namespace} (missing ${missing.join(', ')}): run dbkit migrate first`);
-  }
   const filled = await target.filledTables();
   if (filled.length && req.mode === 'fresh') {
     throw new UsageError(
@@ -155,48 +191,41 @@ async function seedChecked(
   const append = req.mode === 'append';
   const firstOrdinal = append ? await target.count('users') : 0;
   const idBase = append && req.dialect === 'mysql' ? await target.maxIds() : {};
-  const sessions = [session, ...(await extraReady)];
-  const userIds: IdValue[] = [];
+  const ledger = new Ledger();
+  const emptied: string[] = [];
+  const undo: UndoContext = { ledger, order: tables, mode: req.mode, emptied, ordinals: { first: firstOrdinal + 1, last: firstOrdinal + req.users } };
   const t0 = performance.now();
   const since = () => `${Math.round(performance.now() - t0)} ms`;
-  const writers = await Promise.all(sessions.map((s) => openWriter(s.sql, s.namespace, req.debug)));
-  if (req.mode === 'truncate' && filled.length) {
-    await target.truncate();
-    req.debug(`seed: emptied ${tables.join(', ')} (${since()})`);
-  }
-  const skipChecks = writers.every((w) => w.skipsForeignKeyChecks);
-  req.debug(`seed: ${writers.length} connection(s); per-row foreign-key checks ${skipChecks ? 'skipped, one set-based check after loading' : 'on'}`);
   try {
+    const sessions = [session, ...(await extraReady)];
+    const writers = await Promise.all(sessions.map((s) => openWriter(s.sql, s.namespace, req.debug)));
+    if (req.mode === 'truncate' && filled.length) {
+      await target.truncate(emptied);
+      req.debug(`seed: emptied ${tables.join(', ')} (${since()})`);
+    }
+    const skipChecks = writers.every((w) => w.skipsForeignKeyChecks);
+    req.debug(`seed: ${writers.length} connection(s); per-row foreign-key checks ${skipChecks ? 'skipped, one set-based check after loading' : 'on'}`);
     const spec = specFor(req, counts, firstOrdinal, idBase);
-    const totals = await seedRows({ ...spec, signal: req.signal, userIds, onProgress: req.onProgress }, writers, early ?? chunkSource(spec));
+    const totals = await seedRows({ ...spec, signal: req.signal, ledger, onProgress: req.onProgress }, writers, early ?? chunkSource(spec));
     req.debug(`seed: ${totals.rows} rows loaded (${since()})`);
     if (skipChecks) {
       const broken = await target.brokenForeignKeys(foreignKeys(req.schema), sessions.map((s) => s.sql));
       if (broken.length) throw new SqlError(`rows break foreign keys ${broken.join(', ')}`);
       req.debug(`seed: foreign keys checked (${since()})`);
     }
-    return { ...totals, method: writers[0]!.method, foreignKeys: skipChecks ? 'checked after load' : 'checked per row' };
+    return { ...totals, method: writers[0]!.method, firstUser: firstOrdinal + 1, foreignKeys: skipChecks ? 'checked after load' : 'checked per row' };
   } catch (err) {
-    throw await undo(target, req.mode, userIds, err);
+    const state = await takeBack(target, undo, async () => {
+      const fresh = await req.openSession();
+      return { target: new SeedTarget(fresh.sql, req.dialect, fresh.namespace, tables), close: () => fresh.close() };
+    });
+    throw failure(err, state);
   }
 }
 
-/**
- * A failed or interrupted run takes back what it committed: the tables were
- * empty before a fresh or --truncate run, so they are emptied again; an
- * --append run deletes its users, and their rows go with them (every table
- * of both schemas cascades from users). Returns the error to throw.
- */
-async function undo(target: SeedTarget, mode: SeedMode, userIds: IdValue[], err: unknown): Promise<Error> {
-  const why = (err as Error).message;
-  let state: string;
-  try {
-    if (mode === 'append') await target.deleteUsers(userIds);
-    else await target.truncate();
-    state = mode === 'append' ? 'the rows it had added were removed' : `the ${target.tables.join(', ')} tables were left empty`;
-  } catch (undoErr) {
-    state = `removing the rows it had added failed too (${(undoErr as Error).message}): run dbkit seed --truncate to start over`;
-  }
+/** The error to throw: the original (with its exit code, interrupts included) or exit 5, with the state appended. */
+function failure(err: unknown, state: string): Error {
+  const why = err instanceof Error ? err.message : String(err);
   if (err instanceof DbkitError) return Object.assign(err, { message: `${why}; ${state}` });
   return new SqlError(`seeding failed: ${why}; ${state}`, { cause: err });
 }

@@ -215,3 +215,54 @@ describe('progress and numbers', () => {
     expect(progressLine(100, 400, 30000, 2, 8)).toBe('[##......] 100/400 users  30,000 rows  15,000 rows/s');
   });
 });
+
+describe('taking back a failed run: what leaves with its user, and the ledger', () => {
+  it('finds the tables whose rows cascade from users through NOT NULL foreign keys, in the expected model', async () => {
+    const { expectedVariant } = await import('../../src/dialects.js');
+    const { cascadingFromUsers } = await import('../../src/seed/coverage.js');
+    // settings.user_id is nullable (global settings): its rows are taken back by key.
+    for (const dialect of ['postgres', 'mysql'] as const) {
+      expect([...cascadingFromUsers(expectedVariant('agents', dialect))].sort()).toEqual(['files', 'gallery', 'messages', 'runs', 'sessions', 'users']);
+      expect([...cascadingFromUsers(expectedVariant('chat', dialect))].sort()).toEqual(['api_calls', 'conversations', 'messages', 'users']);
+    }
+    const model = structuredClone(expectedVariant('agents', 'postgres'));
+    model.tables.find((t) => t.name === 'sessions')!.foreignKeys[0]!.onDelete = 'SET NULL';
+    // runs still reach users directly; files and messages through runs.
+    expect([...cascadingFromUsers(model)].sort()).toEqual(['files', 'gallery', 'messages', 'runs', 'users']);
+  });
+
+  it('records the keys of what may be committed, and knows when nothing was', async () => {
+    const { Ledger } = await import('../../src/seed/ledger.js');
+    const ledger = new Ledger();
+    expect(ledger.empty).toBe(true);
+    ledger.record({ users: [1, 2], owned: { settings: [10, 11] }, shared: { settings: [1] } });
+    ledger.record({ users: [3], owned: { settings: [12] } });
+    expect(ledger.empty).toBe(false);
+    expect(ledger.users).toEqual([1, 2, 3]);
+    expect(ledger.owned.get('settings')).toEqual([10, 11, 12]);
+    expect(ledger.shared.get('settings')).toEqual([1]);
+  });
+
+  it('the seed lock: takes the engine lock through a swappable function, and names the holder when it gives up (exit 4)', async () => {
+    const { acquireSeedLock, useSeedEngineLock } = await import('../../src/seed/lock.js');
+    const target = { engine: 'postgres' as const, url: 'postgres://u:p@h/db', display: 'postgres://u:****@h/db' };
+    const asked: unknown[] = [];
+    const previous = useSeedEngineLock('postgres', async (req) => {
+      asked.push({ namespace: req.namespace, timeoutMs: req.timeoutMs });
+      req.onWait?.('a lease held by host-b');
+      return null;
+    });
+    try {
+      const waits: string[] = [];
+      const err = await acquireSeedLock(target, 'public', { timeoutMs: 2000, onWait: (t) => waits.push(t) }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ exitCode: 4, message: 'another dbkit seed is writing to public on postgres://u:****@h/db (seed lock held by a lease held by host-b); gave up after 2s (--lock-timeout)' });
+      expect(waits).toEqual(['waiting up to 2s for the seed lock of public, held by a lease held by host-b']);
+      expect(asked).toEqual([{ namespace: 'public', timeoutMs: 2000 }]);
+      useSeedEngineLock('postgres', async () => ({ release: async () => void asked.push('released') }));
+      await (await acquireSeedLock(target, 'public', { timeoutMs: 0 })).release();
+      expect(asked.at(-1)).toBe('released');
+    } finally {
+      useSeedEngineLock('postgres', previous);
+    }
+  });
+});
