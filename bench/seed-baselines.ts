@@ -13,7 +13,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { copyData, copySql } from '../dialects/postgres/bulk.js';
-import { loadDataSql } from '../dialects/mysql/bulk.js';
+import { loadDataSql } from '../dialects/mysql/load-data.js';
 import { mysqlConnection } from '../src/config/url.js';
 import { parseLines, type Cell } from '../src/seed/encode.js';
 import { generateChunks } from '../src/seed/generate.js';

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { schemas } from '../schema/registry.js';
-import type { BulkWriter, TableStream } from './bulk.js';
+import type { BulkWriter, TableStream } from './bulk-port.js';
 import { generateChunks, type Chunk, type GenerateSpec } from './generate.js';
 import type { IdsByTable, Ledger } from './ledger.js';
 import type { IdValue } from './types.js';

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { postgresWriter } from '../../dialects/postgres/bulk.js';
 import { pgliteWriter } from '../../dialects/pglite/bulk.js';
 import { schemas } from '../../src/schema/registry.js';
-import type { BulkWriter } from '../../src/seed/bulk.js';
+import type { BulkWriter } from '../../src/seed/bulk-port.js';
 import { tableRows } from '../../src/seed/encode.js';
 import { generateChunks } from '../../src/seed/generate.js';
 import type { RowFormat } from '../../src/seed/pieces.js';

@@ -1,7 +1,8 @@
 /** The seeder's pure parts: encoding, SQL text, batching, randomness, hashing, generation. */
 import { describe, expect, it } from 'vitest';
 import { copySql } from '../../dialects/postgres/bulk.js';
-import { insertBatches, insertSql, loadDataSql } from '../../dialects/mysql/bulk.js';
+import { insertBatches, insertSql } from '../../dialects/mysql/bulk.js';
+import { loadDataSql } from '../../dialects/mysql/load-data.js';
 import { progressLine, num } from '../../src/render/seed.js';
 import { agents } from '../../src/schema/agents.js';
 import { ByteBuffer, PIECE_SIZE } from '../../src/seed/pieces.js';
