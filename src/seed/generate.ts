@@ -4,16 +4,17 @@
  * held as bytes, not objects). The same code runs in the seeding worker
  * thread (src/seed/worker.ts) or, where there is no worker file, inline.
  */
-import { schemas } from '../schema/registry.js';
 import type { Dialect } from '../schema/model.js';
 import { generators } from '../../seeds/index.js';
-import { bulkFormat, tableRows } from './encode.js';
+import { bulkFormat, rowsOfTypes } from './encode.js';
+import { SchemaFollower } from './follow.js';
 import { hashPassword } from './password.js';
 import type { Alloc, EncodedRows, RowFormat } from './pieces.js';
 import { buildPools, loadFaker } from './pools.js';
 import { Rng } from './random.js';
 import type { IdsByTable } from './ledger.js';
-import type { Counts, GeneratorContext, Id, IdValue, Row, Scope } from './types.js';
+import type { SeedPlan } from './plan.js';
+import type { Counts, GeneratorContext, Id, IdValue, Scope } from './types.js';
 
 /** Users generated (and loaded) at a time, at most. */
 export const CHUNK_USERS = 50;
@@ -36,19 +37,20 @@ export interface GenerateSpec {
   /** How rows are encoded; by default the dialect's bulk format (src/seed/encode.ts bulkFormat). */
   format?: RowFormat;
   /**
-   * Tables whose rows do not leave with their user (src/seed/coverage.ts):
-   * the ids of their rows are sent along with each chunk, so that a failed
-   * run can take them back by key. Rows no user owns are always sent.
+   * What is written, table by table (src/seed/plan.ts): the loaded columns,
+   * the tables no generator knows, and the tables whose rows a failed run
+   * deletes by key (their ids go along with each chunk, as do the ids of
+   * rows no user owns).
    */
-  recordIds?: readonly string[];
+  plan: SeedPlan;
 }
 
 export interface Chunk {
-  /** Every table of the schema, parents first, with this chunk's rows. */
+  /** Every table of the plan, parents first, with this chunk's rows. */
   tables: { name: string; columns: readonly string[]; data: EncodedRows }[];
   /** The users.id values of this chunk. */
   userIds: IdValue[];
-  /** Ids of this chunk's rows in users' trees that do not cascade from their user (spec.recordIds), per table. */
+  /** Ids of this chunk's rows in users' trees that do not cascade from their user (the plan's `record`), per table. */
   owned: IdsByTable;
   /** Ids of this chunk's rows that no user owns, per table. */
   shared: IdsByTable;
@@ -100,22 +102,22 @@ class Ids {
 
 export async function* generateChunks(spec: GenerateSpec, alloc?: Alloc): AsyncGenerator<Chunk> {
   const generator = generators[spec.schema]!;
-  const schema = schemas[spec.schema]!;
+  const { plan } = spec;
   const format = spec.format ?? bulkFormat(spec.dialect);
-  const encoders = new Map(generator.tables.map((t) => [t.name, tableRows(schema, t, spec.dialect, format)]));
+  const encoders = new Map(plan.tables.map((t) => [t.name, rowsOfTypes(t.columns.map((c) => c.type), spec.dialect, format)]));
   const pools = buildPools(await loadFaker(spec.seed));
   const ctx: GeneratorContext = { seed: spec.seed, dialect: spec.dialect, refTime: REF_TIME, pools, counts: spec.counts };
   const ids = new Ids(spec.dialect, spec.idBase, ID_EPOCH + spec.firstOrdinal * 86_400_000);
-  const recorded = new Set(spec.recordIds ?? []);
-  const idAt = new Map(generator.tables.map((t) => [t.name, t.columns.indexOf('id')]));
+  const follower = new SchemaFollower(plan, ctx, (table, rng) => ids.id(table, rng), spec.firstOrdinal);
+  const recording = plan.tables.some((t) => t.record);
+  const columns = plan.tables.map((t) => t.columns.map((c) => c.name));
 
   for (let start = 0, index = 0; start < spec.users; index++) {
-    const out = new Map(generator.tables.map((t) => [t.name, encoders.get(t.name)!(alloc)]));
+    const out = new Map(plan.tables.map((t) => [t.name, encoders.get(t.name)!(alloc)]));
     const userIds: IdValue[] = [];
     const owned: IdsByTable = {};
     const shared: IdsByTable = {};
-    /** Where a scope's rows go; `keep` collects the ids of the rows a failed run must delete by key. */
-    const scope = (rng: Rng, keep: IdsByTable | null): Scope => ({
+    const base = (rng: Rng): Scope => ({
       ctx,
       rng,
       id: (table) => {
@@ -123,31 +125,28 @@ export async function* generateChunks(spec: GenerateSpec, alloc?: Alloc): AsyncG
         if (table === 'users') userIds.push(typeof id === 'number' ? id : String(id));
         return id;
       },
-      emit: (table, row) => {
-        out.get(table)!.write(row);
-        if (keep && (keep === shared || recorded.has(table))) keepId(keep, table, row, idAt.get(table)!);
-      },
+      emit: () => undefined, // replaced by the follower's
     });
-    // Rows no user owns travel with the first chunk.
-    if (start === 0 && spec.shared && generator.shared) generator.shared(scope(Rng.of(spec.seed, 'shared'), shared));
+    // Rows no user owns travel with the first chunk (the generator's only when not appending; generic ones always).
+    if (start === 0) {
+      const { scope, finish } = follower.open(base(Rng.of(spec.seed, 'shared')), out, shared, { shared: true });
+      if (spec.shared) generator.shared?.(scope);
+      finish();
+    }
     const size = chunkSize(start, spec.users, index);
     const ordinals = Array.from({ length: size }, (_, i) => spec.firstOrdinal + start + i + 1);
     start += size;
     const hashes = await Promise.all(ordinals.map((o) => seedPassword(spec.seed, o)).map((p) => hashPassword(p.password, p.salt)));
     for (let i = 0; i < ordinals.length; i++) {
-      generator.user({ ...scope(Rng.of(spec.seed, 'user', ordinals[i]!), recorded.size ? owned : null), ordinal: ordinals[i]!, passwordHash: hashes[i]! });
+      const ordinal = ordinals[i]!;
+      const { scope, finish } = follower.open(base(Rng.of(spec.seed, 'user', ordinal)), out, recording ? owned : null, { ordinal });
+      generator.user({ ...scope, ordinal, passwordHash: hashes[i]! });
+      finish();
     }
-    const tables = generator.tables.map((t) => {
+    const tables = plan.tables.map((t, k) => {
       const { pieces, rows } = out.get(t.name)!.flush();
-      return { name: t.name, columns: t.columns, data: { format, pieces, rows } }; // plain data: it may cross to another thread
+      return { name: t.name, columns: columns[k]!, data: { format, pieces, rows } }; // plain data: it may cross to another thread
     });
     yield { tables, userIds, owned, shared };
   }
-}
-
-/** Note the id of a row (its `id` column) under its table. */
-function keepId(into: IdsByTable, table: string, row: Row, at: number): void {
-  if (at < 0) throw new Error(`seed table ${table} has no id column: its rows could not be taken back by key`);
-  const id = row[at] as Id;
-  (into[table] ??= []).push(typeof id === 'number' ? id : String(id));
 }

@@ -9,17 +9,15 @@ import { availableParallelism } from 'node:os';
 import { DbkitError, InterruptedError, SqlError, UsageError } from '../cli/errors.js';
 import type { Session } from '../db/connect.js';
 import type { Dialect } from '../schema/model.js';
-import { expectedVariant } from '../dialects.js';
 import { generators } from '../../seeds/index.js';
-import { cascadingFromUsers } from './coverage.js';
 import { Ledger } from './ledger.js';
 import { acquireSeedLock } from './lock.js';
+import type { SeedPlan } from './plan.js';
 import { takeBack, type UndoContext } from './undo.js';
 import { openWriter } from './bulk.js';
 import type { Chunk, GenerateSpec } from './generate.js';
 import { chunkSource, seedRows, workerFile, type SeedTotals } from './seeder.js';
 import { SeedTarget, type ForeignKeyRef } from './target.js';
-import { schemas } from '../schema/registry.js';
 import type { Counts, SeedGenerator } from './types.js';
 
 export type SeedMode = 'fresh' | 'truncate' | 'append';
@@ -30,6 +28,8 @@ export interface SeedRequest {
   users: number;
   seed: number;
   mode: SeedMode;
+  /** What is written, table by table (seedPlan: from the expected model). */
+  plan: SeedPlan;
   /** The config file's counts for this schema (validated against the generator's). */
   counts?: Record<string, number>;
   signal?: AbortSignal;
@@ -53,11 +53,13 @@ export interface SeedOutcome extends SeedTotals {
   firstUser: number;
   /** How foreign keys were enforced: per row by the engine, or by one set-based check before commit. */
   foreignKeys: 'checked per row' | 'checked after load';
+  /** Tables of the schema that were not seeded, and why. */
+  skipped: SeedPlan['skipped'];
 }
 
-/** Every foreign key of a schema definition. */
-export const foreignKeys = (schema: string): ForeignKeyRef[] =>
-  schemas[schema]!.tables.flatMap((t) => t.columns.filter((c) => c.references).map((c) => ({ table: t.name, column: c.name, parent: c.references!.table })));
+/** Every single-column foreign key of the tables a plan loads. */
+export const foreignKeys = (plan: SeedPlan): ForeignKeyRef[] =>
+  plan.tables.flatMap((t) => t.columns.filter((c) => c.ref).map((c) => ({ table: t.name, column: c.name, parent: c.ref! })));
 
 export function seedCounts(generator: SeedGenerator, overrides: Record<string, number> = {}): Counts {
   const known = Object.keys(generator.defaults);
@@ -78,9 +80,9 @@ export function seedCounts(generator: SeedGenerator, overrides: Record<string, n
  * PGlite: its one. (Streaming per table on PostgreSQL measured slower than
  * chunks over two connections.)
  */
-export function loadConnections(engine: string, schema: string): number {
+export function loadConnections(engine: string, plan: SeedPlan): number {
   if (engine === 'pglite') return 1;
-  if (engine === 'mysql') return schemas[schema]!.tables.length;
+  if (engine === 'mysql') return plan.tables.length;
   return Math.min(4, Math.max(3, availableParallelism()));
 }
 
@@ -119,7 +121,7 @@ export async function seedDatabase(session: Session, req: SeedRequest): Promise<
   const generator = generators[req.schema];
   if (!generator) throw new UsageError(`no seed generator for schema ${req.schema}`);
   const counts = seedCounts(generator, req.counts);
-  const target = new SeedTarget(session.sql, req.dialect, session.namespace, generator.tables.map((t) => t.name));
+  const target = new SeedTarget(session.sql, req.dialect, session.namespace, req.plan.tables.map((t) => t.name));
 
   // The other connections get ready while the tables are checked; so does the generator (a refused run stops it unused).
   const prelude = req.prelude ?? startSeed(req);
@@ -156,14 +158,8 @@ const specFor = (req: SeedRequest, counts: Counts, firstOrdinal: number, idBase:
   firstOrdinal,
   idBase,
   shared: req.mode !== 'append',
-  recordIds: recordedTables(req.schema, req.dialect),
+  plan: req.plan,
 });
-
-/** Tables whose rows a failed run deletes by key, not through their user (src/seed/coverage.ts). */
-export function recordedTables(schema: string, dialect: Dialect): string[] {
-  const covered = cascadingFromUsers(expectedVariant(schema, dialect));
-  return generators[schema]!.tables.map((t) => t.name).filter((t) => !covered.has(t));
-}
 
 /**
  * Holding the seed lock: check the tables for rows and apply the mode,
@@ -209,11 +205,17 @@ async function seedLocked(
     const totals = await seedRows({ ...spec, signal: req.signal, ledger, onProgress: req.onProgress }, writers, early ?? chunkSource(spec));
     req.debug(`seed: ${totals.rows} rows loaded (${since()})`);
     if (skipChecks) {
-      const broken = await target.brokenForeignKeys(foreignKeys(req.schema), sessions.map((s) => s.sql));
+      const broken = await target.brokenForeignKeys(foreignKeys(req.plan), sessions.map((s) => s.sql));
       if (broken.length) throw new SqlError(`rows break foreign keys ${broken.join(', ')}`);
       req.debug(`seed: foreign keys checked (${since()})`);
     }
-    return { ...totals, method: writers[0]!.method, firstUser: firstOrdinal + 1, foreignKeys: skipChecks ? 'checked after load' : 'checked per row' };
+    return {
+      ...totals,
+      method: writers[0]!.method,
+      firstUser: firstOrdinal + 1,
+      foreignKeys: skipChecks ? 'checked after load' : 'checked per row',
+      skipped: req.plan.skipped,
+    };
   } catch (err) {
     const state = await takeBack(target, undo, async () => {
       const fresh = await req.openSession();

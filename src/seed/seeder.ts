@@ -11,7 +11,6 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { schemas } from '../schema/registry.js';
 import type { BulkWriter, TableStream } from './bulk-port.js';
 import { generateChunks, type Chunk, type GenerateSpec } from './generate.js';
 import type { IdsByTable, Ledger } from './ledger.js';
@@ -146,11 +145,11 @@ export const specOf = (run: SeedRun): GenerateSpec => ({
   firstOrdinal: run.firstOrdinal,
   idBase: run.idBase,
   shared: run.shared,
-  recordIds: run.recordIds,
+  plan: run.plan,
 });
 
 export async function seedRows(run: SeedRun, writers: readonly BulkWriter[], chunks = chunkSource(specOf(run))): Promise<SeedTotals> {
-  const tables = schemas[run.schema]!.tables.length;
+  const tables = run.plan.tables.length;
   if (writers.length >= tables && writers.every((w) => w.openTableStream)) return seedByTable(run, writers, chunks);
   return seedByChunk(run, writers, chunks);
 }

@@ -12,6 +12,7 @@ import { chunkSize, CHUNK_USERS, generateChunks, seedPassword, type GenerateSpec
 import { hashPassword, verifyPassword } from '../../src/seed/password.js';
 import { Rng } from '../../src/seed/random.js';
 import { seedCounts } from '../../src/seed/seed.js';
+import { seedPlan } from '../../src/seed/plan.js';
 import { generators } from '../../seeds/index.js';
 
 describe('text encoding (COPY / LOAD DATA)', () => {
@@ -186,6 +187,7 @@ describe.each(['agents', 'chat'])('the %s generator', (schema) => {
     firstOrdinal: 0,
     idBase: {},
     shared: true,
+    plan: seedPlan(schema, 'mysql'),
   });
 
   it('gives the same bytes for the same seed, other bytes for another, about 300 rows a user', async () => {
