@@ -176,23 +176,23 @@ async function seedLocked(
   early: AsyncGenerator<Chunk> | null,
 ): Promise<SeedOutcome> {
   const tables = target.tables;
-  const filled = await target.filledTables();
-  if (filled.length && req.mode === 'fresh') {
-    throw new UsageError(
-      `${session.namespace} already holds ${req.schema} data (${filled.join(', ')}): pass --truncate to empty those tables first, or --append to add to them`,
-    );
-  }
-  if (filled.length && req.mode === 'truncate') await req.confirmTruncate(filled);
-
-  const append = req.mode === 'append';
-  const firstOrdinal = append ? await target.count('users') : 0;
-  const idBase = append && req.dialect === 'mysql' ? await target.maxIds() : {};
   const ledger = new Ledger();
   const emptied: string[] = [];
-  const undo: UndoContext = { ledger, order: tables, mode: req.mode, emptied, ordinals: { first: firstOrdinal + 1, last: firstOrdinal + req.users } };
+  const undo: UndoContext = { ledger, order: tables, mode: req.mode, emptied, ordinals: { first: 1, last: req.users } };
   const t0 = performance.now();
   const since = () => `${Math.round(performance.now() - t0)} ms`;
   try {
+    const filled = await target.filledTables();
+    if (filled.length && req.mode === 'fresh') {
+      throw new UsageError(
+        `${session.namespace} already holds ${req.schema} data (${filled.join(', ')}): pass --truncate to empty those tables first, or --append to add to them`,
+      );
+    }
+    if (filled.length && req.mode === 'truncate') await req.confirmTruncate(filled);
+    const append = req.mode === 'append';
+    const firstOrdinal = append ? await target.count('users') : 0;
+    const idBase = append && req.dialect === 'mysql' ? await target.maxIds() : {};
+    undo.ordinals = { first: firstOrdinal + 1, last: firstOrdinal + req.users };
     const sessions = [session, ...(await extraReady)];
     const writers = await Promise.all(sessions.map((s) => openWriter(s.sql, s.namespace, req.debug)));
     if (req.mode === 'truncate' && filled.length) {
@@ -217,6 +217,8 @@ async function seedLocked(
       skipped: req.plan.skipped,
     };
   } catch (err) {
+    // A refusal before anything was changed is said as it is.
+    if (err instanceof UsageError && ledger.empty && !emptied.length) throw err;
     const state = await takeBack(target, undo, async () => {
       const fresh = await req.openSession();
       return { target: new SeedTarget(fresh.sql, req.dialect, fresh.namespace, tables), close: () => fresh.close() };

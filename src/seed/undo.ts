@@ -16,7 +16,7 @@ export interface UndoContext {
   mode: 'fresh' | 'truncate' | 'append';
   /** Tables --truncate emptied before loading. */
   emptied: readonly string[];
-  /** Ordinals of the users this run generated (usernames end with them). */
+  /** Ordinals of the users this run generates (usernames end with them). */
   ordinals: { first: number; last: number };
 }
 
