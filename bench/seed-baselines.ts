@@ -13,11 +13,12 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { copyData, copySql } from '../dialects/postgres/bulk.js';
-import { loadDataSql } from '../dialects/mysql/bulk.js';
+import { loadDataSql } from '../dialects/mysql/load-data.js';
 import { mysqlConnection } from '../src/config/url.js';
 import { parseLines, type Cell } from '../src/seed/encode.js';
 import { generateChunks } from '../src/seed/generate.js';
 import type { RowFormat } from '../src/seed/pieces.js';
+import { seedPlan } from '../src/seed/plan.js';
 import { seedCounts } from '../src/seed/seed.js';
 import type { Dialect } from '../src/schema/model.js';
 import { generators } from '../seeds/index.js';
@@ -35,8 +36,9 @@ export interface TableRows {
 /** Generate what `dbkit seed --seed S --users N` writes into an empty schema, table by table, parents first. */
 export async function pregenerate(schema: string, dialect: Dialect, users: number, seed: number): Promise<TableRows[]> {
   const generator = generators[schema]!;
-  const tables = new Map<string, TableRows>(generator.tables.map((t) => [t.name, { table: t.name, columns: t.columns, rows: [], text: [], binary: [] }]));
-  const spec = { schema, dialect, seed, users, counts: seedCounts(generator), firstOrdinal: 0, idBase: {}, shared: true };
+  const plan = seedPlan(schema, dialect);
+  const tables = new Map<string, TableRows>(plan.tables.map((t) => [t.name, { table: t.name, columns: t.columns.map((c) => c.name), rows: [], text: [], binary: [] }]));
+  const spec = { schema, dialect, seed, users, counts: seedCounts(generator), firstOrdinal: 0, idBase: {}, shared: true, plan };
   for await (const chunk of generateChunks({ ...spec, format: 'text' })) {
     for (const { name, data } of chunk.tables) {
       const t = tables.get(name)!;

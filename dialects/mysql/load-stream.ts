@@ -8,9 +8,9 @@
  * statements into the same table cost about half as much again.
  */
 import type { Connection } from 'mysql2/promise';
-import type { TableStream } from '../../src/seed/bulk.js';
+import type { TableStream } from '../../src/seed/bulk-port.js';
 import { PieceQueue } from '../../src/seed/piece-queue.js';
-import { failOnWarnings, loadDataSql } from './bulk.js';
+import { failOnWarnings, loadDataSql } from './load-data.js';
 
 const ABORT_WAIT_MS = 10_000;
 

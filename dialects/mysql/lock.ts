@@ -35,6 +35,11 @@ export interface MysqlLockOptions {
   display?: string;
   /** Told when the server is a Galera node (for --verbose). */
   onGalera?(state: GaleraState): void;
+  /**
+   * Another GET_LOCK name than the migration lock's (the seed lock, src/seed/lock.ts). Such a lock
+   * is GET_LOCK on Galera too: node-local there (documented in the README).
+   */
+  name?: string;
 }
 
 async function open(url: string): Promise<mysql.Connection> {
@@ -61,7 +66,8 @@ export async function acquireMysqlLock(
   }
   signal?.addEventListener('abort', drop, { once: true });
   try {
-    const galera = await readGalera(conn);
+    const name = options.name ?? lockName(database);
+    const galera = options.name ? null : await readGalera(conn);
     if (galera) {
       options.onGalera?.(galera);
       checkGaleraNode(galera, options.display ?? 'this node');
@@ -77,10 +83,10 @@ export async function acquireMysqlLock(
       return lease;
     }
     if (onWait) {
-      const h = await holder(conn, lockName(database));
+      const h = await holder(conn, name);
       if (h !== undefined) onWait(h);
     }
-    const [rows] = await conn.query('SELECT GET_LOCK(?, ?) AS locked', [lockName(database), timeoutMs / 1000]);
+    const [rows] = await conn.query('SELECT GET_LOCK(?, ?) AS locked', [name, timeoutMs / 1000]);
     if (Number((rows as { locked: unknown }[])[0]?.locked) !== 1) {
       await conn.end();
       return null;
@@ -99,7 +105,7 @@ export async function acquireMysqlLock(
       await conn.query(`KILL QUERY ${Number(id)}`);
     },
     async release() {
-      await conn.query('SELECT RELEASE_LOCK(?)', [lockName(database)]).catch(() => undefined);
+      await conn.query('SELECT RELEASE_LOCK(?)', [name]).catch(() => undefined);
       await conn.end().catch(() => undefined);
     },
   };

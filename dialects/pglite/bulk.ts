@@ -1,6 +1,6 @@
 /** Bulk load on PGlite: `COPY ... FROM '/dev/blob'`, PGlite's in-process fast path. */
 import type { PGlite } from '@electric-sql/pglite';
-import type { BulkWriter } from '../../src/seed/bulk.js';
+import type { BulkWriter } from '../../src/seed/bulk-port.js';
 import { copyData, copySql, maySkipTriggers, SKIP_TRIGGERS } from '../postgres/bulk.js';
 
 export async function pgliteWriter(db: PGlite, namespace: string): Promise<BulkWriter> {

@@ -39,6 +39,16 @@ function tryTake(file: string): boolean {
   return false;
 }
 
+/** The pid written in a lock file, if it holds one. */
+export function fileLockHolder(file: string): number | null {
+  try {
+    const pid = Number(fs.readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function acquireFileLock(file: string, timeoutMs: number): Promise<Releasable | null> {
   const deadline = Date.now() + timeoutMs;
   while (!tryTake(file)) {

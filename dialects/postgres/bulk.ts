@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import copyStreams from 'pg-copy-streams';
-import type { BulkWriter } from '../../src/seed/bulk.js';
+import type { BulkWriter } from '../../src/seed/bulk-port.js';
 import type { EncodedRows, RowFormat } from '../../src/seed/pieces.js';
 import { BINARY_HEADER, BINARY_TRAILER } from './copy-binary.js';
 import { ident } from './quote.js';

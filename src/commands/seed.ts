@@ -7,6 +7,7 @@ import type { GlobalOptions } from '../config/load.js';
 import { progressLine, renderSeed, type SeedReport } from '../render/seed.js';
 import { loadConnections, seedDatabase, startSeed, type SeedMode, type SeedRequest } from '../seed/seed.js';
 import { openSession } from '../db/connect.js';
+import { seedPlan } from '../seed/plan.js';
 import { configFor, positiveInt, whereJson, withSession } from './shared.js';
 
 export interface SeedOptions {
@@ -36,6 +37,8 @@ export async function seedCommand(opts: SeedOptions, globals: GlobalOptions, io:
   }
   const mode: SeedMode = opts.truncate ? 'truncate' : opts.append ? 'append' : 'fresh';
   const counts = config.seed[config.schemaName];
+  // From the expected model: refuses up front (exit 2) a column no seed can fill.
+  const plan = seedPlan(config.schemaName, config.dialect);
 
   const request: Omit<SeedRequest, 'signal' | 'onProgress' | 'prelude'> = {
     schema: config.schemaName,
@@ -43,10 +46,12 @@ export async function seedCommand(opts: SeedOptions, globals: GlobalOptions, io:
     users,
     seed,
     mode,
+    plan,
     counts: typeof counts === 'object' ? counts : undefined,
-    connections: loadConnections(config.target.engine, config.schemaName),
+    connections: loadConnections(config.target.engine, plan),
     openSession: () => openSession(config, (t) => io.debug(t)),
     debug: (t) => io.debug(t),
+    onLockWait: (t) => io.log(t),
     async confirmTruncate(filled) {
       if (io.yes) return;
       if (!io.interactive) throw new UsageError(`--truncate deletes every row of ${filled.join(', ')}: pass --yes to confirm (no terminal to ask on)`);
@@ -72,6 +77,7 @@ export async function seedCommand(opts: SeedOptions, globals: GlobalOptions, io:
           ...whereJson(session),
           seed,
           users,
+          firstUser: outcome.firstUser,
           mode,
           method: outcome.method,
           foreignKeys: outcome.foreignKeys,
@@ -79,6 +85,7 @@ export async function seedCommand(opts: SeedOptions, globals: GlobalOptions, io:
           rows: outcome.rows,
           seconds: Math.round(seconds * 1000) / 1000,
           rowsPerSecond: Math.round(outcome.rows / seconds),
+          skipped: outcome.skipped,
         };
         if (io.json) io.emitJson(report);
         else io.out(renderSeed(report, io.color));

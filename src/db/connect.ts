@@ -13,7 +13,7 @@ import type { Config } from '../config/load.js';
 import { mysqlConnection, pgConnection } from '../config/url.js';
 import { driverSql, knexSql, type ClosableSql, type Sql } from './sql.js';
 import { resolveTls } from './tls-probe.js';
-import { acquireFileLock } from '../../dialects/pglite/file-lock.js';
+import { acquireFileLock, fileLockHolder } from '../../dialects/pglite/file-lock.js';
 import { initPooledSession } from '../../dialects/mysql/session.js';
 import { checkMigrationTopology } from './topology.js';
 import type { Releasable } from '../migrate/held-lock.js';
@@ -139,7 +139,10 @@ async function lockEmbedded(config: Config): Promise<Releasable | null> {
     // Not a directory dbkit can create and write in (a file in the way, a read-only place, no permission).
     throw new ConnectError(`cannot open the embedded database ${target.display}: ${describe(err)}`, { cause: err });
   }
-  if (!lock) throw new LockError(`the embedded database ${target.display} is in use by another dbkit process`);
+  if (!lock) {
+    const pid = fileLockHolder(`${target.pgliteDir}.lock`);
+    throw new LockError(`the embedded database ${target.display} is in use by another dbkit process${pid ? ` (pid ${pid})` : ''}; gave up after ${config.lockTimeoutMs / 1000}s (--lock-timeout)`);
+  }
   return lock;
 }
 

@@ -66,6 +66,9 @@ export async function driverSql(
     skipCloudflareProbe();
     const { default: pg } = await import('pg');
     const client = new pg.Client(pgConnection(url));
+    // A session ended by the server while idle (pg_terminate_backend, a restart) must not crash the
+    // process: the next query on it fails instead, and the command says what state it left.
+    client.on('error', () => undefined);
     await client.connect();
     return {
       async query<T>(sql: string, params: readonly unknown[] = []) {
@@ -78,6 +81,7 @@ export async function driverSql(
   }
   const { default: mysql } = await import('mysql2/promise');
   const conn = await mysql.createConnection(mysqlConnection(url, database));
+  conn.on('error', () => undefined); // a session ended while idle: the next query fails instead
   try {
     await initSession(conn);
   } catch (err) {

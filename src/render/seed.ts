@@ -9,6 +9,8 @@ export interface SeedReport {
   url: string;
   seed: number;
   users: number;
+  /** The number of the first user this run added (usernames end with it): 1, or after the existing users with --append. */
+  firstUser: number;
   mode: 'fresh' | 'truncate' | 'append';
   /** How rows went in: copy, load-data, insert, pglite-copy. */
   method: string;
@@ -18,6 +20,8 @@ export interface SeedReport {
   rows: number;
   seconds: number;
   rowsPerSecond: number;
+  /** Tables of the schema that were not seeded (no generator could fill them), and why. */
+  skipped: { table: string; reason: string }[];
 }
 
 /** 1234567 -> `1,234,567` (no Intl: its first use costs ~30 ms of start-up). */
@@ -31,6 +35,7 @@ export function renderSeed(r: SeedReport, color: boolean): string {
     `${r.schema} on ${r.url}: ${verb} ${num(r.rows)} rows for ${num(r.users)} users in ${r.seconds.toFixed(2)} s ` +
       `(${num(r.rowsPerSecond)} rows/s, ${r.method}, foreign keys ${r.foreignKeys}); seed ${r.seed}`,
     ...Object.entries(r.tables).map(([t, n]) => `  ${c.green('+')} ${t.padEnd(width)}  ${num(n).padStart(9)}`),
+    ...r.skipped.map((s) => `  ${c.yellow('-')} ${s.table}: not seeded (${s.reason})`),
     c.dim(`  same data again: dbkit seed --seed ${r.seed} --users ${r.users} --truncate`),
   ].join('\n');
 }

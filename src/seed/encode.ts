@@ -55,7 +55,11 @@ function rowsOf<C>(format: RowFormat, cells: readonly C[], writeRow: (out: ByteB
 
 /** How a seed table's rows are encoded in `format` (binary: the PostgreSQL variant's column types). */
 export function tableRows(schema: SchemaDef, table: SeedTable, dialect: Dialect, format: RowFormat): TableRowsFactory {
-  const types = columnTypes(schema, table);
+  return rowsOfTypes(columnTypes(schema, table), dialect, format);
+}
+
+/** How rows of columns of these logical types are encoded in `format`. */
+export function rowsOfTypes(types: readonly LogicalType[], dialect: Dialect, format: RowFormat): TableRowsFactory {
   if (format === 'text') return rowsOf(format, types.map((type) => textCell(type, dialect)), writeTextRow);
   if (dialect !== 'postgres') throw new Error(`binary rows are PostgreSQL's COPY format, not ${dialect}'s`);
   return rowsOf(format, types.map(binaryCell), writeTuple);

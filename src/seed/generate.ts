@@ -4,14 +4,16 @@
  * held as bytes, not objects). The same code runs in the seeding worker
  * thread (src/seed/worker.ts) or, where there is no worker file, inline.
  */
-import { schemas } from '../schema/registry.js';
 import type { Dialect } from '../schema/model.js';
 import { generators } from '../../seeds/index.js';
-import { bulkFormat, tableRows } from './encode.js';
+import { bulkFormat, rowsOfTypes } from './encode.js';
+import { SchemaFollower } from './follow.js';
 import { hashPassword } from './password.js';
 import type { Alloc, EncodedRows, RowFormat } from './pieces.js';
 import { buildPools, loadFaker } from './pools.js';
 import { Rng } from './random.js';
+import type { IdsByTable } from './ledger.js';
+import type { SeedPlan } from './plan.js';
 import type { Counts, GeneratorContext, Id, IdValue, Scope } from './types.js';
 
 /** Users generated (and loaded) at a time, at most. */
@@ -34,13 +36,24 @@ export interface GenerateSpec {
   shared: boolean;
   /** How rows are encoded; by default the dialect's bulk format (src/seed/encode.ts bulkFormat). */
   format?: RowFormat;
+  /**
+   * What is written, table by table (src/seed/plan.ts): the loaded columns,
+   * the tables no generator knows, and the tables whose rows a failed run
+   * deletes by key (their ids go along with each chunk, as do the ids of
+   * rows no user owns).
+   */
+  plan: SeedPlan;
 }
 
 export interface Chunk {
-  /** Every table of the schema, parents first, with this chunk's rows. */
+  /** Every table of the plan, parents first, with this chunk's rows. */
   tables: { name: string; columns: readonly string[]; data: EncodedRows }[];
   /** The users.id values of this chunk. */
   userIds: IdValue[];
+  /** Ids of this chunk's rows in users' trees that do not cascade from their user (the plan's `record`), per table. */
+  owned: IdsByTable;
+  /** Ids of this chunk's rows that no user owns, per table. */
+  shared: IdsByTable;
   /** Called once the chunk is loaded: its buffers may be reused. */
   release?(): void;
 }
@@ -89,17 +102,22 @@ class Ids {
 
 export async function* generateChunks(spec: GenerateSpec, alloc?: Alloc): AsyncGenerator<Chunk> {
   const generator = generators[spec.schema]!;
-  const schema = schemas[spec.schema]!;
+  const { plan } = spec;
   const format = spec.format ?? bulkFormat(spec.dialect);
-  const encoders = new Map(generator.tables.map((t) => [t.name, tableRows(schema, t, spec.dialect, format)]));
+  const encoders = new Map(plan.tables.map((t) => [t.name, rowsOfTypes(t.columns.map((c) => c.type), spec.dialect, format)]));
   const pools = buildPools(await loadFaker(spec.seed));
   const ctx: GeneratorContext = { seed: spec.seed, dialect: spec.dialect, refTime: REF_TIME, pools, counts: spec.counts };
   const ids = new Ids(spec.dialect, spec.idBase, ID_EPOCH + spec.firstOrdinal * 86_400_000);
+  const follower = new SchemaFollower(plan, ctx, (table, rng) => ids.id(table, rng), spec.firstOrdinal);
+  const recording = plan.tables.some((t) => t.record);
+  const columns = plan.tables.map((t) => t.columns.map((c) => c.name));
 
   for (let start = 0, index = 0; start < spec.users; index++) {
-    const out = new Map(generator.tables.map((t) => [t.name, encoders.get(t.name)!(alloc)]));
+    const out = new Map(plan.tables.map((t) => [t.name, encoders.get(t.name)!(alloc)]));
     const userIds: IdValue[] = [];
-    const scope = (rng: Rng): Scope => ({
+    const owned: IdsByTable = {};
+    const shared: IdsByTable = {};
+    const base = (rng: Rng): Scope => ({
       ctx,
       rng,
       id: (table) => {
@@ -107,21 +125,28 @@ export async function* generateChunks(spec: GenerateSpec, alloc?: Alloc): AsyncG
         if (table === 'users') userIds.push(typeof id === 'number' ? id : String(id));
         return id;
       },
-      emit: (table, row) => out.get(table)!.write(row),
+      emit: () => undefined, // replaced by the follower's
     });
-    // Rows no user owns travel with the first chunk.
-    if (start === 0 && spec.shared && generator.shared) generator.shared(scope(Rng.of(spec.seed, 'shared')));
+    // Rows no user owns travel with the first chunk (the generator's only when not appending; generic ones always).
+    if (start === 0) {
+      const { scope, finish } = follower.open(base(Rng.of(spec.seed, 'shared')), out, shared, { shared: true });
+      if (spec.shared) generator.shared?.(scope);
+      finish();
+    }
     const size = chunkSize(start, spec.users, index);
     const ordinals = Array.from({ length: size }, (_, i) => spec.firstOrdinal + start + i + 1);
     start += size;
     const hashes = await Promise.all(ordinals.map((o) => seedPassword(spec.seed, o)).map((p) => hashPassword(p.password, p.salt)));
     for (let i = 0; i < ordinals.length; i++) {
-      generator.user({ ...scope(Rng.of(spec.seed, 'user', ordinals[i]!)), ordinal: ordinals[i]!, passwordHash: hashes[i]! });
+      const ordinal = ordinals[i]!;
+      const { scope, finish } = follower.open(base(Rng.of(spec.seed, 'user', ordinal)), out, recording ? owned : null, { ordinal });
+      generator.user({ ...scope, ordinal, passwordHash: hashes[i]! });
+      finish();
     }
-    const tables = generator.tables.map((t) => {
+    const tables = plan.tables.map((t, k) => {
       const { pieces, rows } = out.get(t.name)!.flush();
-      return { name: t.name, columns: t.columns, data: { format, pieces, rows } }; // plain data: it may cross to another thread
+      return { name: t.name, columns: columns[k]!, data: { format, pieces, rows } }; // plain data: it may cross to another thread
     });
-    yield { tables, userIds };
+    yield { tables, userIds, owned, shared };
   }
 }

@@ -1,20 +1,24 @@
 /**
- * `seed` against an open session: check the tables, apply the mode (refuse
- * a non-empty schema, empty it, or append), then load chunk by chunk over a
- * few connections. A failure or an interrupt undoes what the run committed
- * and says what state the database is in.
+ * `seed` against an open session: take the namespace's seed lock, check the
+ * tables, apply the mode (refuse a non-empty schema, empty it, or append),
+ * then load chunk by chunk over a few connections. A failure or an
+ * interrupt takes back, by key, what the run committed, and says what state
+ * the database is in.
  */
 import { availableParallelism } from 'node:os';
-import { DbkitError, SqlError, UsageError } from '../cli/errors.js';
+import { DbkitError, InterruptedError, SqlError, UsageError } from '../cli/errors.js';
 import type { Session } from '../db/connect.js';
 import type { Dialect } from '../schema/model.js';
 import { generators } from '../../seeds/index.js';
+import { Ledger } from './ledger.js';
+import { acquireSeedLock } from './lock.js';
+import type { SeedPlan } from './plan.js';
+import { takeBack, type UndoContext } from './undo.js';
 import { openWriter } from './bulk.js';
 import type { Chunk, GenerateSpec } from './generate.js';
 import { chunkSource, seedRows, workerFile, type SeedTotals } from './seeder.js';
 import { SeedTarget, type ForeignKeyRef } from './target.js';
-import { schemas } from '../schema/registry.js';
-import type { Counts, IdValue, SeedGenerator } from './types.js';
+import type { Counts, SeedGenerator } from './types.js';
 
 export type SeedMode = 'fresh' | 'truncate' | 'append';
 
@@ -24,6 +28,8 @@ export interface SeedRequest {
   users: number;
   seed: number;
   mode: SeedMode;
+  /** What is written, table by table (seedPlan: from the expected model). */
+  plan: SeedPlan;
   /** The config file's counts for this schema (validated against the generator's). */
   counts?: Record<string, number>;
   signal?: AbortSignal;
@@ -34,6 +40,8 @@ export interface SeedRequest {
   /** Called before rows are deleted (--truncate on a non-empty schema); throws to refuse. */
   confirmTruncate(filled: string[]): Promise<void>;
   onProgress?(usersDone: number, rows: number): void;
+  /** Told once when another seed holds the lock of this namespace and this run waits for it. */
+  onLockWait?(text: string): void;
   debug(text: string): void;
   /** Started before the first session was open (see startSeed); the caller disposes of it. */
   prelude?: SeedPrelude;
@@ -41,13 +49,17 @@ export interface SeedRequest {
 
 export interface SeedOutcome extends SeedTotals {
   method: string;
+  /** The ordinal of the first user added (usernames end with it). */
+  firstUser: number;
   /** How foreign keys were enforced: per row by the engine, or by one set-based check before commit. */
   foreignKeys: 'checked per row' | 'checked after load';
+  /** Tables of the schema that were not seeded, and why. */
+  skipped: SeedPlan['skipped'];
 }
 
-/** Every foreign key of a schema definition. */
-export const foreignKeys = (schema: string): ForeignKeyRef[] =>
-  schemas[schema]!.tables.flatMap((t) => t.columns.filter((c) => c.references).map((c) => ({ table: t.name, column: c.name, parent: c.references!.table })));
+/** Every single-column foreign key of the tables a plan loads. */
+export const foreignKeys = (plan: SeedPlan): ForeignKeyRef[] =>
+  plan.tables.flatMap((t) => t.columns.filter((c) => c.ref).map((c) => ({ table: t.name, column: c.name, parent: c.ref! })));
 
 export function seedCounts(generator: SeedGenerator, overrides: Record<string, number> = {}): Counts {
   const known = Object.keys(generator.defaults);
@@ -68,9 +80,9 @@ export function seedCounts(generator: SeedGenerator, overrides: Record<string, n
  * PGlite: its one. (Streaming per table on PostgreSQL measured slower than
  * chunks over two connections.)
  */
-export function loadConnections(engine: string, schema: string): number {
+export function loadConnections(engine: string, plan: SeedPlan): number {
   if (engine === 'pglite') return 1;
-  if (engine === 'mysql') return schemas[schema]!.tables.length;
+  if (engine === 'mysql') return plan.tables.length;
   return Math.min(4, Math.max(3, availableParallelism()));
 }
 
@@ -109,12 +121,29 @@ export async function seedDatabase(session: Session, req: SeedRequest): Promise<
   const generator = generators[req.schema];
   if (!generator) throw new UsageError(`no seed generator for schema ${req.schema}`);
   const counts = seedCounts(generator, req.counts);
-  const target = new SeedTarget(session.sql, req.dialect, session.namespace, generator.tables.map((t) => t.name));
+  const target = new SeedTarget(session.sql, req.dialect, session.namespace, req.plan.tables.map((t) => t.name));
 
   // The other connections get ready while the tables are checked; so does the generator (a refused run stops it unused).
   const prelude = req.prelude ?? startSeed(req);
   try {
-    return await seedChecked(session, req, target, counts, prelude.extra, prelude.early);
+    // The seed lock is taken while the tables are looked up, and held until the run has committed or taken back its rows.
+    const { target: where, lockTimeoutMs } = session.config;
+    const locking = acquireSeedLock(where, session.namespace, { timeoutMs: lockTimeoutMs, signal: req.signal, onWait: req.onLockWait });
+    const [missing, lock] = await Promise.allSettled([target.missingTables(), locking]);
+    if (lock.status === 'rejected') {
+      const err = lock.reason as Error;
+      throw err instanceof InterruptedError ? Object.assign(err, { message: `${err.message} while waiting for the seed lock; nothing was written` }) : err;
+    }
+    req.debug(`seed: holding the seed lock of ${session.namespace}`);
+    try {
+      if (missing.status === 'rejected') throw missing.reason;
+      if (missing.value.length) {
+        throw new UsageError(`${req.schema} is not migrated in ${session.namespace} (missing ${missing.value.join(', ')}): run dbkit migrate first`);
+      }
+      return await seedLocked(session, req, target, counts, prelude.extra, prelude.early);
+    } finally {
+      await lock.value.release();
+    }
   } finally {
     if (!req.prelude) await prelude.dispose();
   }
@@ -129,9 +158,16 @@ const specFor = (req: SeedRequest, counts: Counts, firstOrdinal: number, idBase:
   firstOrdinal,
   idBase,
   shared: req.mode !== 'append',
+  plan: req.plan,
 });
 
-async function seedChecked(
+/**
+ * Holding the seed lock: check the tables for rows and apply the mode,
+ * then load. Whatever fails from here on (or an interrupt) ends in an error
+ * that says what the database holds: nothing written, or what was written
+ * taken back by key (see src/seed/undo.ts).
+ */
+async function seedLocked(
   session: Session,
   req: SeedRequest,
   target: SeedTarget,
@@ -140,63 +176,60 @@ async function seedChecked(
   early: AsyncGenerator<Chunk> | null,
 ): Promise<SeedOutcome> {
   const tables = target.tables;
-  const missing = await target.missingTables();
-  if (missing.length) {
-    throw new UsageError(`${req.schema} is not migrated in ${session.namespace} (missing ${missing.join(', ')}): run dbkit migrate first`);
-  }
-  const filled = await target.filledTables();
-  if (filled.length && req.mode === 'fresh') {
-    throw new UsageError(
-      `${session.namespace} already holds ${req.schema} data (${filled.join(', ')}): pass --truncate to empty those tables first, or --append to add to them`,
-    );
-  }
-  if (filled.length && req.mode === 'truncate') await req.confirmTruncate(filled);
-
-  const append = req.mode === 'append';
-  const firstOrdinal = append ? await target.count('users') : 0;
-  const idBase = append && req.dialect === 'mysql' ? await target.maxIds() : {};
-  const sessions = [session, ...(await extraReady)];
-  const userIds: IdValue[] = [];
+  const ledger = new Ledger();
+  const emptied: string[] = [];
+  const undo: UndoContext = { ledger, order: tables, mode: req.mode, emptied, ordinals: { first: 1, last: req.users } };
   const t0 = performance.now();
   const since = () => `${Math.round(performance.now() - t0)} ms`;
-  const writers = await Promise.all(sessions.map((s) => openWriter(s.sql, s.namespace, req.debug)));
-  if (req.mode === 'truncate' && filled.length) {
-    await target.truncate();
-    req.debug(`seed: emptied ${tables.join(', ')} (${since()})`);
-  }
-  const skipChecks = writers.every((w) => w.skipsForeignKeyChecks);
-  req.debug(`seed: ${writers.length} connection(s); per-row foreign-key checks ${skipChecks ? 'skipped, one set-based check after loading' : 'on'}`);
   try {
+    const filled = await target.filledTables();
+    if (filled.length && req.mode === 'fresh') {
+      throw new UsageError(
+        `${session.namespace} already holds ${req.schema} data (${filled.join(', ')}): pass --truncate to empty those tables first, or --append to add to them`,
+      );
+    }
+    if (filled.length && req.mode === 'truncate') await req.confirmTruncate(filled);
+    const append = req.mode === 'append';
+    const firstOrdinal = append ? await target.count('users') : 0;
+    const idBase = append && req.dialect === 'mysql' ? await target.maxIds() : {};
+    undo.ordinals = { first: firstOrdinal + 1, last: firstOrdinal + req.users };
+    const sessions = [session, ...(await extraReady)];
+    const writers = await Promise.all(sessions.map((s) => openWriter(s.sql, s.namespace, req.debug)));
+    if (req.mode === 'truncate' && filled.length) {
+      await target.truncate(emptied);
+      req.debug(`seed: emptied ${tables.join(', ')} (${since()})`);
+    }
+    const skipChecks = writers.every((w) => w.skipsForeignKeyChecks);
+    req.debug(`seed: ${writers.length} connection(s); per-row foreign-key checks ${skipChecks ? 'skipped, one set-based check after loading' : 'on'}`);
     const spec = specFor(req, counts, firstOrdinal, idBase);
-    const totals = await seedRows({ ...spec, signal: req.signal, userIds, onProgress: req.onProgress }, writers, early ?? chunkSource(spec));
+    const totals = await seedRows({ ...spec, signal: req.signal, ledger, onProgress: req.onProgress }, writers, early ?? chunkSource(spec));
     req.debug(`seed: ${totals.rows} rows loaded (${since()})`);
     if (skipChecks) {
-      const broken = await target.brokenForeignKeys(foreignKeys(req.schema), sessions.map((s) => s.sql));
+      const broken = await target.brokenForeignKeys(foreignKeys(req.plan), sessions.map((s) => s.sql));
       if (broken.length) throw new SqlError(`rows break foreign keys ${broken.join(', ')}`);
       req.debug(`seed: foreign keys checked (${since()})`);
     }
-    return { ...totals, method: writers[0]!.method, foreignKeys: skipChecks ? 'checked after load' : 'checked per row' };
+    return {
+      ...totals,
+      method: writers[0]!.method,
+      firstUser: firstOrdinal + 1,
+      foreignKeys: skipChecks ? 'checked after load' : 'checked per row',
+      skipped: req.plan.skipped,
+    };
   } catch (err) {
-    throw await undo(target, req.mode, userIds, err);
+    // A refusal before anything was changed is said as it is.
+    if (err instanceof UsageError && ledger.empty && !emptied.length) throw err;
+    const state = await takeBack(target, undo, async () => {
+      const fresh = await req.openSession();
+      return { target: new SeedTarget(fresh.sql, req.dialect, fresh.namespace, tables), close: () => fresh.close() };
+    });
+    throw failure(err, state);
   }
 }
 
-/**
- * A failed or interrupted run takes back what it committed: the tables were
- * empty before a fresh or --truncate run, so they are emptied again; an
- * --append run deletes its users, and their rows go with them (every table
- * of both schemas cascades from users). Returns the error to throw.
- */
-async function undo(target: SeedTarget, mode: SeedMode, userIds: IdValue[], err: unknown): Promise<Error> {
-  const why = (err as Error).message;
-  let state: string;
-  try {
-    if (mode === 'append') await target.deleteUsers(userIds);
-    else await target.truncate();
-    state = mode === 'append' ? 'the rows it had added were removed' : `the ${target.tables.join(', ')} tables were left empty`;
-  } catch (undoErr) {
-    state = `removing the rows it had added failed too (${(undoErr as Error).message}): run dbkit seed --truncate to start over`;
-  }
+/** The error to throw: the original (with its exit code, interrupts included) or exit 5, with the state appended. */
+function failure(err: unknown, state: string): Error {
+  const why = err instanceof Error ? err.message : String(err);
   if (err instanceof DbkitError) return Object.assign(err, { message: `${why}; ${state}` });
   return new SqlError(`seeding failed: ${why}; ${state}`, { cause: err });
 }

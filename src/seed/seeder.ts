@@ -5,20 +5,21 @@
  * transaction of its own, on whichever connection is free. User trees never
  * reference each other, so chunks load in parallel; memory stays bounded by
  * the chunks in flight, not by the run. Undoing a failed run is the
- * caller's job (src/seed/seed.ts): every user id handed out is recorded.
+ * caller's job (src/seed/seed.ts): the keys of every transaction sent its
+ * COMMIT are recorded in the run's ledger first, and only those.
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { schemas } from '../schema/registry.js';
-import type { BulkWriter, TableStream } from './bulk.js';
+import type { BulkWriter, TableStream } from './bulk-port.js';
 import { generateChunks, type Chunk, type GenerateSpec } from './generate.js';
+import type { IdsByTable, Ledger } from './ledger.js';
 import type { IdValue } from './types.js';
 
 export interface SeedRun extends GenerateSpec {
   signal?: AbortSignal;
-  /** Every users.id handed out, loaded or not (for undoing an --append run). */
-  userIds: IdValue[];
+  /** The keys of what may be committed (recorded before each COMMIT is sent). */
+  ledger: Ledger;
   onProgress?(usersDone: number, rows: number): void;
 }
 
@@ -144,10 +145,11 @@ export const specOf = (run: SeedRun): GenerateSpec => ({
   firstOrdinal: run.firstOrdinal,
   idBase: run.idBase,
   shared: run.shared,
+  plan: run.plan,
 });
 
 export async function seedRows(run: SeedRun, writers: readonly BulkWriter[], chunks = chunkSource(specOf(run))): Promise<SeedTotals> {
-  const tables = schemas[run.schema]!.tables.length;
+  const tables = run.plan.tables.length;
   if (writers.length >= tables && writers.every((w) => w.openTableStream)) return seedByTable(run, writers, chunks);
   return seedByChunk(run, writers, chunks);
 }
@@ -163,11 +165,20 @@ const add = (totals: SeedTotals, chunk: Chunk) => {
 async function seedByTable(run: SeedRun, writers: readonly BulkWriter[], chunks: AsyncGenerator<Chunk>): Promise<SeedTotals> {
   const totals: SeedTotals = { tables: {}, rows: 0 };
   const streams = new Map<string, TableStream>();
+  // The keys of each table's rows, recorded in the ledger when that table's statement commits.
+  const userIds: IdValue[] = [];
+  const owned: IdsByTable = {};
+  const shared: IdsByTable = {};
+  const collect = (into: IdsByTable, from: IdsByTable) => {
+    for (const [t, ids] of Object.entries(from)) for (const id of ids) (into[t] ??= []).push(id);
+  };
   let users = 0;
   try {
     for await (const chunk of chunks) {
       interrupted(run.signal);
-      run.userIds.push(...chunk.userIds);
+      for (const id of chunk.userIds) userIds.push(id);
+      collect(owned, chunk.owned);
+      collect(shared, chunk.shared);
       for (const [i, t] of chunk.tables.entries()) {
         if (!streams.has(t.name)) streams.set(t.name, await writers[i]!.openTableStream!(t.name, t.columns));
       }
@@ -180,7 +191,15 @@ async function seedByTable(run: SeedRun, writers: readonly BulkWriter[], chunks:
     interrupted(run.signal);
     // Every table's statement must have gone through before any commits: all of the run, or none of it.
     await Promise.all([...streams].map(([name, stream]) => stream.finish(totals.tables[name] ?? 0)));
-    await Promise.all([...streams.values()].map((stream) => stream.commit()));
+    // Then parents first, one after another: a COMMIT that fails leaves no child row without its parent.
+    for (const [name, stream] of streams) {
+      run.ledger.record({
+        users: name === 'users' ? userIds : undefined,
+        owned: owned[name] ? { [name]: owned[name] } : undefined,
+        shared: shared[name] ? { [name]: shared[name] } : undefined,
+      });
+      await stream.commit();
+    }
   } catch (err) {
     await chunks.return(undefined);
     await Promise.all([...streams.values()].map((s) => s.abort()));
@@ -198,6 +217,7 @@ async function seedByChunk(run: SeedRun, writers: readonly BulkWriter[], chunks:
     await writer.begin();
     try {
       for (const t of chunk.tables) if (t.data.rows) await writer.load(t.name, t.columns, t.data);
+      run.ledger.record({ users: chunk.userIds, owned: chunk.owned, shared: chunk.shared });
       await writer.commit();
     } catch (err) {
       await writer.rollback().catch(() => undefined);
@@ -212,7 +232,6 @@ async function seedByChunk(run: SeedRun, writers: readonly BulkWriter[], chunks:
   try {
     for await (const chunk of chunks) {
       interrupted(run.signal);
-      run.userIds.push(...chunk.userIds);
       await pool.submit(chunk);
     }
   } finally {

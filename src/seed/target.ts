@@ -81,12 +81,26 @@ export class SeedTarget {
     return rows.filter((r) => r.broken === true || Number(r.broken) === 1).map((r) => keys.find(({ i }) => i === Number(r.i))!);
   }
 
-  /** Delete users by id, 1,000 a statement; their rows go with them (ON DELETE CASCADE). */
-  async deleteUsers(ids: readonly unknown[]): Promise<void> {
+  /** Delete rows of a table by id, 1,000 a statement (rows that cascade from them go with them). */
+  async deleteRows(table: string, ids: readonly unknown[]): Promise<void> {
     for (let i = 0; i < ids.length; i += 1000) {
       const batch = ids.slice(i, i + 1000);
-      await this.sql.query(`DELETE FROM ${this.qualified('users')} WHERE ${this.ident('id')} IN (${batch.map(() => '?').join(', ')})`, batch);
+      await this.sql.query(`DELETE FROM ${this.qualified(table)} WHERE ${this.ident('id')} IN (${batch.map(() => '?').join(', ')})`, batch);
     }
+  }
+
+  /** How many of these ids a table holds. */
+  async countRows(table: string, ids: readonly unknown[]): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < ids.length; i += 1000) {
+      const batch = ids.slice(i, i + 1000);
+      const [row] = await this.sql.query<{ n: number | string }>(
+        `SELECT count(*) AS n FROM ${this.qualified(table)} WHERE ${this.ident('id')} IN (${batch.map(() => '?').join(', ')})`,
+        batch,
+      );
+      n += Number(row?.n ?? 0);
+    }
+    return n;
   }
 
   async count(table: string): Promise<number> {
@@ -104,16 +118,21 @@ export class SeedTarget {
   /**
    * Empty every table of the schema. PostgreSQL: one TRUNCATE of them all.
    * MySQL: TRUNCATE refuses referenced tables, so children first, with
-   * foreign-key checks off for this session only.
+   * foreign-key checks off for this session only; each table emptied is
+   * added to `emptied` as it goes (a failure may leave some emptied).
    */
-  async truncate(): Promise<void> {
+  async truncate(emptied: string[] = []): Promise<void> {
     if (this.dialect === 'postgres') {
       await this.sql.query(`TRUNCATE ${this.tables.map((t) => this.qualified(t)).join(', ')} RESTART IDENTITY`);
+      emptied.push(...this.tables);
       return;
     }
     await this.sql.query('SET FOREIGN_KEY_CHECKS = 0');
     try {
-      for (const t of [...this.tables].reverse()) await this.sql.query(`TRUNCATE TABLE ${this.qualified(t)}`);
+      for (const t of [...this.tables].reverse()) {
+        await this.sql.query(`TRUNCATE TABLE ${this.qualified(t)}`);
+        emptied.push(t);
+      }
     } finally {
       await this.sql.query('SET FOREIGN_KEY_CHECKS = 1');
     }

@@ -11,8 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { postgresWriter } from '../../dialects/postgres/bulk.js';
 import { pgliteWriter } from '../../dialects/pglite/bulk.js';
 import { schemas } from '../../src/schema/registry.js';
-import type { BulkWriter } from '../../src/seed/bulk.js';
+import type { BulkWriter } from '../../src/seed/bulk-port.js';
 import { tableRows } from '../../src/seed/encode.js';
+import { seedPlan } from '../../src/seed/plan.js';
 import { generateChunks } from '../../src/seed/generate.js';
 import type { RowFormat } from '../../src/seed/pieces.js';
 import { seedCounts } from '../../src/seed/seed.js';
@@ -60,7 +61,7 @@ async function load(t: Target, tables: { name: string; columns: readonly string[
 }
 
 async function generated(schema: string, format: RowFormat): Promise<Parameters<typeof load>[1]> {
-  const spec = { schema, dialect: 'postgres' as const, seed: 77, users: 8, counts: seedCounts(generators[schema]!), firstOrdinal: 0, idBase: {}, shared: true, format };
+  const spec = { schema, dialect: 'postgres' as const, seed: 77, users: 8, counts: seedCounts(generators[schema]!), firstOrdinal: 0, idBase: {}, shared: true, format, plan: seedPlan(schema, 'postgres') };
   const out: Parameters<typeof load>[1] = [];
   for await (const chunk of generateChunks(spec)) out.push(...chunk.tables);
   return out;

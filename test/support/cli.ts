@@ -76,6 +76,35 @@ export function dbkitSignalled(
   });
 }
 
+/** A dbkit run in the background: wait for a line on its stderr, signal it, then collect its result. */
+export function startDbkit(args: string[], opts: CliOptions = {}) {
+  const child = start(args, opts);
+  child.stdin.end('');
+  let stdout = '';
+  let stderr = '';
+  const waiting: { re: RegExp; resolve: () => void }[] = [];
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    for (const w of waiting.splice(0)) {
+      if (w.re.test(stderr)) w.resolve();
+      else waiting.push(w);
+    }
+  });
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+  const waitFor = (re: RegExp) =>
+    re.test(stderr)
+      ? Promise.resolve()
+      : Promise.race([
+          new Promise<void>((resolve) => waiting.push({ re, resolve })),
+          done.then((r) => Promise.reject(new Error(`dbkit exited (${r.code}) before ${re}: ${r.stderr}`))),
+        ]);
+  return { child, done, waitFor };
+}
+
 /** The CLI as a child process: no colour, no inherited DATABASE_URL, unless opts.env says otherwise. */
 function start(args: string[], opts: CliOptions) {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', DATABASE_URL: undefined, ...opts.env };

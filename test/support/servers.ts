@@ -83,6 +83,12 @@ export interface ServerOptions {
    * for benchmarks that write more than the small redo log holds.
    */
   mariadbDefaults?: boolean;
+  /**
+   * Run MariaDB with every setting at the server's default (implies
+   * mariadbDefaults): a durable redo log flush per commit and the doublewrite
+   * buffer, as a developer's or a CI service's server has them. Benchmarks only.
+   */
+  stock?: boolean;
 }
 
 export async function startTestServers(options: ServerOptions = {}): Promise<TestServers> {
@@ -283,11 +289,11 @@ function systemPgBinaries(): PgBinaries | undefined {
  * pg_dump must be the server's version: `binDir` is where both live).
  * Whatever is left running is killed when the process exits.
  */
-export async function startSystemPostgres(): Promise<Server & { binDir: string }> {
+export async function startSystemPostgres(options: { stock?: boolean } = {}): Promise<Server & { binDir: string }> {
   const bins = systemPgBinaries();
   if (!bins) throw new Error('no PostgreSQL server binaries found (initdb/postgres not on PATH nor in /usr/lib/postgresql/*/bin); install postgresql or set DBKIT_BENCH_PG_URL');
   process.once('exit', emergencyCleanup);
-  const server = await startPostgresWith(bins, bins.postgres);
+  const server = await startPostgresWith(bins, bins.postgres, !options.stock);
   return { ...server, binDir: dirname(realpathSync(bins.postgres)) };
 }
 
@@ -298,6 +304,12 @@ export async function startSystemPostgres(): Promise<Server & { binDir: string }
 export async function startSystemMariadb(): Promise<Server> {
   process.once('exit', emergencyCleanup);
   return startMariadb({});
+}
+
+/** A throwaway MariaDB for a benchmark (stock or tuned settings, see ServerOptions); killed when the process exits. */
+export async function startMariadbServer(options: ServerOptions = {}): Promise<Server> {
+  process.once('exit', emergencyCleanup);
+  return startMariadb(options);
 }
 
 async function pgReady(url: string): Promise<string> {
@@ -312,8 +324,11 @@ async function pgReady(url: string): Promise<string> {
   }
 }
 
-/** initdb + postgres in a fresh temp dir (as user postgres/nobody when we are root). */
-async function startPostgresWith(bins: PgBinaries, source: string): Promise<Server> {
+/**
+ * initdb + postgres in a fresh temp dir (as user postgres/nobody when we are
+ * root); `tuned`: without fsync, synchronous commits and full-page writes.
+ */
+async function startPostgresWith(bins: PgBinaries, source: string, tuned = true): Promise<Server> {
   const owner = pgOwner();
   const options: SpawnOptions = { ...(owner ?? {}), env: { ...process.env, LC_ALL: 'C' } };
   const port = await freePort();
@@ -330,7 +345,7 @@ async function startPostgresWith(bins: PgBinaries, source: string): Promise<Serv
     throw err;
   }
   const settings = ['listen_addresses=127.0.0.1', `unix_socket_directories=${dir}`, 'max_connections=200'];
-  settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off'); // throwaway data: speed over safety
+  if (tuned) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off'); // throwaway data: speed over safety
   let log = '';
   const { version, stop } = await startServer(
     dir,
@@ -346,7 +361,7 @@ async function startPostgresWith(bins: PgBinaries, source: string): Promise<Serv
     () => pgReady(url),
     () => log,
   );
-  return { url, description: `PostgreSQL ${version} (${source}) on 127.0.0.1:${port}`, stop };
+  return { url, description: `PostgreSQL ${version} (${source}${tuned ? '' : ', stock settings'}) on 127.0.0.1:${port}`, stop };
 }
 
 // ---------------------------------------------------------------- MariaDB
@@ -391,7 +406,7 @@ async function startMariadb(options: ServerOptions): Promise<Server> {
     `--tmpdir=${dir}`,
     ...(isRoot() ? ['--user=root'] : []),
     '--skip-name-resolve',
-    ...(options.mariadbDefaults ? [] : ['--innodb-buffer-pool-size=64M', '--innodb-log-file-size=16M']),
+    ...(options.mariadbDefaults || options.stock ? [] : ['--innodb-buffer-pool-size=64M', '--innodb-log-file-size=16M']),
   ];
   try {
     await run(installDb, [...common, '--auth-root-authentication-method=normal', '--skip-test-db']);
@@ -414,9 +429,8 @@ async function startMariadb(options: ServerOptions): Promise<Server> {
     `--init-file=${initFile}`,
     '--skip-log-bin',
     '--skip-performance-schema',
-    '--innodb-flush-log-at-trx-commit=0',
-    '--innodb-doublewrite=0',
-    '--innodb-use-native-aio=0',
+    ...(options.stock ? [] : ['--innodb-flush-log-at-trx-commit=0', '--innodb-doublewrite=0']),
+    '--innodb-use-native-aio=0', // containers often refuse io_setup
     '--max-connections=300',
   ];
   const ready = async (): Promise<string> => {
@@ -430,5 +444,5 @@ async function startMariadb(options: ServerOptions): Promise<Server> {
   };
   const logs = (): string => (existsSync(errLog) ? readFileSync(errLog, 'utf8').split('\n').slice(-30).join('\n') : '(no error log)');
   const { version, stop } = await startServer(dir, () => spawnTracked(mariadbd, args, { stdio: 'ignore' }, 'SIGKILL'), 'SIGTERM', ready, logs);
-  return { url, description: `MariaDB ${version} (${mariadbd}) on 127.0.0.1:${port}`, stop };
+  return { url, description: `MariaDB ${version} (${mariadbd}${options.stock ? ', stock settings' : ''}) on 127.0.0.1:${port}`, stop };
 }

@@ -1,7 +1,8 @@
 /** The seeder's pure parts: encoding, SQL text, batching, randomness, hashing, generation. */
 import { describe, expect, it } from 'vitest';
 import { copySql } from '../../dialects/postgres/bulk.js';
-import { insertBatches, insertSql, loadDataSql } from '../../dialects/mysql/bulk.js';
+import { insertBatches, insertSql } from '../../dialects/mysql/bulk.js';
+import { loadDataSql } from '../../dialects/mysql/load-data.js';
 import { progressLine, num } from '../../src/render/seed.js';
 import { agents } from '../../src/schema/agents.js';
 import { ByteBuffer, PIECE_SIZE } from '../../src/seed/pieces.js';
@@ -11,6 +12,7 @@ import { chunkSize, CHUNK_USERS, generateChunks, seedPassword, type GenerateSpec
 import { hashPassword, verifyPassword } from '../../src/seed/password.js';
 import { Rng } from '../../src/seed/random.js';
 import { seedCounts } from '../../src/seed/seed.js';
+import { seedPlan } from '../../src/seed/plan.js';
 import { generators } from '../../seeds/index.js';
 
 describe('text encoding (COPY / LOAD DATA)', () => {
@@ -185,6 +187,7 @@ describe.each(['agents', 'chat'])('the %s generator', (schema) => {
     firstOrdinal: 0,
     idBase: {},
     shared: true,
+    plan: seedPlan(schema, 'mysql'),
   });
 
   it('gives the same bytes for the same seed, other bytes for another, about 300 rows a user', async () => {
@@ -213,5 +216,56 @@ describe('progress and numbers', () => {
     expect(num(0)).toBe('0');
     expect(num(1234567)).toBe('1,234,567');
     expect(progressLine(100, 400, 30000, 2, 8)).toBe('[##......] 100/400 users  30,000 rows  15,000 rows/s');
+  });
+});
+
+describe('taking back a failed run: what leaves with its user, and the ledger', () => {
+  it('finds the tables whose rows cascade from users through NOT NULL foreign keys, in the expected model', async () => {
+    const { expectedVariant } = await import('../../src/dialects.js');
+    const { cascadingFromUsers } = await import('../../src/seed/coverage.js');
+    // settings.user_id is nullable (global settings): its rows are taken back by key.
+    for (const dialect of ['postgres', 'mysql'] as const) {
+      expect([...cascadingFromUsers(expectedVariant('agents', dialect))].sort()).toEqual(['files', 'gallery', 'messages', 'runs', 'sessions', 'users']);
+      expect([...cascadingFromUsers(expectedVariant('chat', dialect))].sort()).toEqual(['api_calls', 'conversations', 'messages', 'users']);
+    }
+    const model = structuredClone(expectedVariant('agents', 'postgres'));
+    model.tables.find((t) => t.name === 'sessions')!.foreignKeys[0]!.onDelete = 'SET NULL';
+    // runs still reach users directly; files and messages through runs.
+    expect([...cascadingFromUsers(model)].sort()).toEqual(['files', 'gallery', 'messages', 'runs', 'users']);
+  });
+
+  it('records the keys of what may be committed, and knows when nothing was', async () => {
+    const { Ledger } = await import('../../src/seed/ledger.js');
+    const ledger = new Ledger();
+    expect(ledger.empty).toBe(true);
+    ledger.record({ users: [1, 2], owned: { settings: [10, 11] }, shared: { settings: [1] } });
+    ledger.record({ users: [3], owned: { settings: [12] } });
+    expect(ledger.empty).toBe(false);
+    expect(ledger.users).toEqual([1, 2, 3]);
+    expect(ledger.owned.get('settings')).toEqual([10, 11, 12]);
+    expect(ledger.shared.get('settings')).toEqual([1]);
+  });
+
+  it('the seed lock: takes the engine lock through a swappable function, and names the holder when it gives up (exit 4)', async () => {
+    const { acquireSeedLock, useSeedEngineLock } = await import('../../src/seed/lock.js');
+    const target = { engine: 'postgres' as const, url: 'postgres://u:p@h/db', display: 'postgres://u:****@h/db' };
+    const asked: unknown[] = [];
+    const previous = useSeedEngineLock('postgres', async (req) => {
+      asked.push({ namespace: req.namespace, timeoutMs: req.timeoutMs });
+      req.onWait?.('a lease held by host-b');
+      return null;
+    });
+    try {
+      const waits: string[] = [];
+      const err = await acquireSeedLock(target, 'public', { timeoutMs: 2000, onWait: (t) => waits.push(t) }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ exitCode: 4, message: 'another dbkit seed is writing to public on postgres://u:****@h/db (seed lock held by a lease held by host-b); gave up after 2s (--lock-timeout)' });
+      expect(waits).toEqual(['waiting up to 2s for the seed lock of public, held by a lease held by host-b']);
+      expect(asked).toEqual([{ namespace: 'public', timeoutMs: 2000 }]);
+      useSeedEngineLock('postgres', async () => ({ release: async () => void asked.push('released') }));
+      await (await acquireSeedLock(target, 'public', { timeoutMs: 0 })).release();
+      expect(asked.at(-1)).toBe('released');
+    } finally {
+      useSeedEngineLock('postgres', previous);
+    }
   });
 });

@@ -1,0 +1,174 @@
+/**
+ * Runs a generator against the seed plan (src/seed/plan.ts): a generator's
+ * rows are reshaped to the table's loaded columns (dropped columns left
+ * out, unknown ones filled by src/seed/fill.ts), rows that reference other
+ * tables through filled foreign keys wait until the user (or the rows no
+ * user owns) are complete, and tables no generator knows get generic rows.
+ * Where the plan changes nothing (the definition the generator was written
+ * for), a row goes straight to its table's encoder.
+ */
+import type { TableRows } from './encode.js';
+import { fillerFor, type Filler } from './fill.js';
+import type { IdsByTable } from './ledger.js';
+import type { PlannedTable, SeedPlan } from './plan.js';
+import { Rng } from './random.js';
+import type { GeneratorContext, Id, IdValue, Row, Scope } from './types.js';
+
+/** Generic rows of a table no generator knows: per user (around this many), and rows no user owns (this many). */
+export const GENERIC_PER_USER = 2;
+export const GENERIC_SHARED = 5;
+
+/** How a loaded column gets its value: from the generator, filled, or picked among rows of another table. */
+type Source = { from: number } | { fill: Filler } | { ref: string; nullable: boolean; unique: boolean } | { id: true };
+
+interface TableRuntime {
+  plan: PlannedTable;
+  /** Its place in the plan (parents first). */
+  index: number;
+  sources: Source[];
+  /** Position of the id column in loaded rows (-1: none). */
+  idAt: number;
+  /** Loaded as the generator wrote it. */
+  direct: boolean;
+}
+
+const idValue = (id: unknown): IdValue => (typeof id === 'number' ? id : String(id as Id));
+
+/** What one scope (a user, or the rows no user owns) has emitted so far. */
+class ScopeState {
+  /** Ids of tracked tables' rows, per table. */
+  readonly ids = new Map<string, unknown[]>();
+  readonly deferred: [TableRuntime, Row][] = [];
+  /** Rows already pointed at by a unique reference, per `table.column`. */
+  readonly used = new Map<string, Set<unknown>>();
+  private readonly counters = new Map<string, number>();
+  constructor(
+    readonly rng: Rng,
+    /** The unique part of a row's values: the user's number, or `s` + the run's first user number. */
+    readonly tagBase: string,
+    readonly tagNumberBase: number,
+  ) {}
+  next(table: string): number {
+    const k = (this.counters.get(table) ?? 0) + 1;
+    this.counters.set(table, k);
+    return k;
+  }
+}
+
+const push = (into: Map<string, unknown[]>, table: string, id: unknown) => {
+  const list = into.get(table);
+  if (list) list.push(id);
+  else into.set(table, [id]);
+};
+
+export class SchemaFollower {
+  private readonly runtimes = new Map<string, TableRuntime>();
+  /** Ids of tracked tables' rows no user owns (written with the first chunk), for later picks. */
+  private readonly sharedIds = new Map<string, unknown[]>();
+  /** Rows no user owns already pointed at by a unique reference (across users). */
+  private readonly sharedUsed = new Map<string, Set<unknown>>();
+
+  constructor(
+    plan: SeedPlan,
+    private readonly ctx: GeneratorContext,
+    private readonly newId: (table: string, rng: Rng) => Id,
+    private readonly firstOrdinal: number,
+  ) {
+    plan.tables.forEach((t, index) => {
+      const sources: Source[] = t.columns.map((c, k) => {
+        if (t.from ? t.from[k]! >= 0 : !t.generic) return { from: t.from ? t.from[k]! : k };
+        if (c.type.kind === 'id') return { id: true };
+        if (c.ref) return { ref: c.ref, nullable: c.nullable, unique: c.unique };
+        return { fill: fillerFor(c, ctx.pools, ctx.refTime) };
+      });
+      const direct = !t.from && !t.generic && !t.tracked;
+      this.runtimes.set(t.name, { plan: t, index, sources, idAt: t.columns.findIndex((c) => c.type.kind === 'id'), direct });
+    });
+  }
+
+  /**
+   * A scope that writes into one chunk's tables. `keep` receives the ids of
+   * rows a failed run must delete by key (null: none of this scope's).
+   * Call finish() once the generator has emitted the scope's rows.
+   */
+  open(base: Scope, out: Map<string, TableRows>, keep: IdsByTable | null, who: { ordinal: number } | { shared: true }): { scope: Scope; finish(): void } {
+    const shared = 'shared' in who;
+    const rng = shared ? Rng.of(this.ctx.seed, 'schema-shared', this.firstOrdinal) : Rng.of(this.ctx.seed, 'schema', who.ordinal);
+    const state = shared
+      ? new ScopeState(rng, `s${this.firstOrdinal.toString(36)}`, this.firstOrdinal * 10_000 + 9000)
+      : new ScopeState(rng, who.ordinal.toString(36), who.ordinal * 10_000);
+    const write = (rt: TableRuntime, row: Row) => {
+      out.get(rt.plan.name)!.write(row);
+      if (keep && (shared || rt.plan.record)) (keep[rt.plan.name] ??= []).push(idValue(row[rt.idAt]));
+    };
+    const track = (rt: TableRuntime, row: Row) => {
+      if (rt.plan.tracked) push(shared ? this.sharedIds : state.ids, rt.plan.name, row[rt.idAt]);
+    };
+    /** A loaded row: written now, or (when it references other tables) once the scope is complete. */
+    const place = (rt: TableRuntime, row: Row) => {
+      if (rt.plan.defer) return void state.deferred.push([rt, row]);
+      track(rt, row);
+      write(rt, row);
+    };
+    /** A loaded row from the sources: the generator's values, filled ones (each row numbered within its table), ids, references to pick. */
+    const loaded = (rt: TableRuntime, row: Row | null): Row => {
+      const k = state.next(rt.plan.name);
+      const tag = `${state.tagBase}.${k.toString(36)}`;
+      return rt.sources.map((s) =>
+        'from' in s ? row![s.from] : 'fill' in s ? s.fill(state.rng, tag, state.tagNumberBase + k) : 'id' in s ? this.newId(rt.plan.name, state.rng) : undefined,
+      );
+    };
+    const emit = (table: string, row: Row) => {
+      const rt = this.runtimes.get(table);
+      if (!rt) return; // a table the definition no longer has
+      if (rt.direct) return write(rt, row);
+      place(rt, loaded(rt, row));
+    };
+    return {
+      scope: { ...base, emit },
+      finish: () => {
+        for (const rt of this.runtimes.values()) {
+          if (rt.plan.generic !== (shared ? 'shared' : 'user')) continue;
+          const n = shared ? GENERIC_SHARED : state.rng.around(GENERIC_PER_USER);
+          for (let i = 0; i < n; i++) place(rt, loaded(rt, null));
+        }
+        // Parents first: a row's references are picked among rows already placed.
+        const waiting = state.deferred.splice(0).sort((a, b) => a[0].index - b[0].index);
+        for (const [rt, row] of waiting) {
+          if (this.pick(rt, row, state, shared)) {
+            track(rt, row);
+            write(rt, row);
+          } else if (!rt.plan.generic) {
+            throw new Error(`seed: no ${rt.sources.map((s) => ('ref' in s ? s.ref : '')).filter(Boolean).join(' or ')} row for a ${rt.plan.name} row to reference`);
+          }
+        }
+      },
+    };
+  }
+
+  /** Fill a row's foreign keys from the scope's rows (else the rows no user owns); false when a NOT NULL one finds none. */
+  private pick(rt: TableRuntime, row: Row, state: ScopeState, shared: boolean): boolean {
+    for (const [k, s] of rt.sources.entries()) {
+      if (!('ref' in s)) continue;
+      const own = state.ids.get(s.ref) ?? [];
+      const fromShared = !own.length;
+      let candidates = fromShared ? (this.sharedIds.get(s.ref) ?? []) : own;
+      let used: Set<unknown> | undefined;
+      if (s.unique) {
+        // At most one row per referenced row.
+        const key = `${rt.plan.name}.${k}`;
+        const usedMap = fromShared || shared ? this.sharedUsed : state.used;
+        used = usedMap.get(key) ?? usedMap.set(key, new Set()).get(key)!;
+        candidates = candidates.filter((id) => !used!.has(id));
+      }
+      if (!candidates.length || (s.nullable && state.rng.chance(0.1))) {
+        if (!s.nullable) return false;
+        row[k] = null;
+        continue;
+      }
+      row[k] = state.rng.pick(candidates);
+      used?.add(row[k]);
+    }
+    return true;
+  }
+}
