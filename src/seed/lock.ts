@@ -16,7 +16,7 @@
  */
 import { LockError } from '../cli/errors.js';
 import type { Engine, Target } from '../config/url.js';
-import type { HeldLock } from '../migrate/held-lock.js';
+import type { Releasable } from '../migrate/held-lock.js';
 
 export interface EngineLockRequest {
   /** The URL to open the lock's own connection with. */
@@ -30,7 +30,7 @@ export interface EngineLockRequest {
 }
 
 /** Take the seed lock of a namespace, or null when it stayed held for timeoutMs (or the signal fired). */
-export type EngineLock = (req: EngineLockRequest) => Promise<HeldLock | null>;
+export type EngineLock = (req: EngineLockRequest) => Promise<Releasable | null>;
 
 /** The key of a namespace's seed lock (an advisory-lock text key on PostgreSQL, a GET_LOCK name on MySQL, at most 64 characters). */
 export const seedLockName = (namespace: string): string => `dbkit_seed:${namespace}`.slice(0, 64);
@@ -69,7 +69,7 @@ export interface SeedLockOptions {
  * naming the holder when it is not free within timeoutMs, and the signal's
  * reason when interrupted while waiting.
  */
-export async function acquireSeedLock(target: Target, namespace: string, opts: SeedLockOptions): Promise<HeldLock> {
+export async function acquireSeedLock(target: Target, namespace: string, opts: SeedLockOptions): Promise<Releasable> {
   let heldBy: string | null = null;
   const onWait = (holder: string | null) => {
     heldBy = holder;
