@@ -7,7 +7,7 @@
  */
 import type { CheckConstraint, Trigger, ViewUse } from '../../src/schema/model.js';
 import { text, textOrNull } from './catalog-values.js';
-import type { CheckRow, ColumnRow, TriggerRow, ViewRow } from './introspect.js';
+import type { CheckRow, ColumnRow, TriggerRow, ViewRow } from './catalog-rows.js';
 
 /** `json_valid(`col`)`: MariaDB's check behind a JSON column; the column, or null. */
 export function jsonCheckColumn(clause: string): string | null {
