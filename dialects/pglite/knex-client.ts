@@ -18,10 +18,21 @@ interface QueryObject {
 
 const COMMAND: Record<string, string> = { first: 'SELECT', pluck: 'SELECT', select: 'SELECT', del: 'DELETE', update: 'UPDATE', insert: 'INSERT' };
 
+type KnexModules = [{ default: (config: Knex.Config) => Knex }, { default: KnexClient }];
+let modules: Promise<KnexModules> | null = null;
+
+/** Start loading Knex and its PostgreSQL client (while the database opens). */
+export function loadKnexModules(): Promise<KnexModules> {
+  modules ??= Promise.all([
+    import('knex') as Promise<KnexModules[0]>,
+    // @ts-expect-error Knex ships no types for its dialect modules.
+    import('knex/lib/dialects/postgres/index.js') as Promise<{ default: KnexClient }>,
+  ]);
+  return modules;
+}
+
 export async function pgliteKnex(db: PGlite, config: Omit<Knex.Config, 'client' | 'connection'>): Promise<Knex> {
-  const { default: knexFactory } = await import('knex');
-  // @ts-expect-error Knex ships no types for its dialect modules.
-  const { default: ClientPg } = (await import('knex/lib/dialects/postgres/index.js')) as { default: KnexClient };
+  const [{ default: knexFactory }, { default: ClientPg }] = await loadKnexModules();
 
   class ClientPglite extends (ClientPg as unknown as KnexClient) {
     /** The driver is the open instance: nothing to load. */

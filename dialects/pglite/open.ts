@@ -6,8 +6,9 @@
  * 128MB, zeroed by a byte loop inside the module); V8 compiling hot
  * functions a second time with its optimising compiler on the second core.
  * So: a new directory is copied from an image made at build time
- * (image.ts), shared_buffers is 16MB, and V8 keeps its baseline code unless
- * the command runs long (seeding).
+ * (image.ts), shared_buffers is 16MB, and V8 keeps its baseline code. (Even
+ * `dbkit seed --users 1000` ran no slower that way, and 16MB of buffers no
+ * slower than 128MB.)
  */
 import fs from 'node:fs';
 import nodeModule from 'node:module';
@@ -31,37 +32,33 @@ export interface OpenOptions {
   /** Shown in messages (the URL as the user gave it). */
   display: string;
   debug?: (text: string) => void;
-  /**
-   * Work that runs for seconds (seeding): let V8 optimise hot WebAssembly
-   * functions. A short command is done before that pays off.
-   */
-  longRunning?: boolean;
 }
 
 // (Not `createRequire` by name: the bundle's banner declares that identifier itself.)
 const pgliteDist = () => path.dirname(nodeModule.createRequire(import.meta.url).resolve('@electric-sql/pglite'));
 
-let flagsSet = false;
-/** V8 reads these when it compiles the module, so they must be set before the first open. */
-function setWasmFlags(longRunning: boolean): void {
-  if (flagsSet) return;
-  flagsSet = true;
-  // Validate function bodies when they are first compiled, not all 9 MB up front.
-  v8.setFlagsFromString('--wasm-lazy-validation');
-  // Never tier up: optimising compiles of hot functions run on the second core and finish after a short command has.
-  if (!longRunning) v8.setFlagsFromString('--wasm-tiering-budget=2000000000');
-}
-
 let compiled: Promise<WebAssembly.Module> | null = null;
 /** Start compiling pglite.wasm (9 MB) now; it overlaps with loading Knex and copying the data directory. */
-export function compilePglite(longRunning = false): Promise<WebAssembly.Module> {
-  setWasmFlags(longRunning);
+export function compilePglite(): Promise<WebAssembly.Module> {
+  if (!compiled) {
+    // V8 reads these when it compiles the module. Validate function bodies when first compiled, not all 9 MB up
+    // front; never tier up: optimising compiles of hot functions would run on the second core, and a command is
+    // over before they pay off.
+    v8.setFlagsFromString('--wasm-lazy-validation');
+    v8.setFlagsFromString('--wasm-tiering-budget=2000000000');
+  }
   compiled ??= fs.promises.readFile(path.join(pgliteDist(), 'pglite.wasm')).then((bytes) => WebAssembly.compile(bytes));
   return compiled;
 }
 
 function dataDirMessage(display: string, what: string): string {
-  return `the embedded database ${display} cannot be opened: ${what}`;
+  return `cannot open the embedded database ${display}: ${what}`;
+}
+
+/** A path as the user would type it: relative to the working directory when inside it. */
+function shown(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
 }
 
 /**
@@ -69,15 +66,18 @@ function dataDirMessage(display: string, what: string): string {
  * DataDirError (with a message for the user) for a directory PGlite must not
  * touch. Returns whether the directory was just made.
  */
-export function prepareDataDir(dir: string, display: string, manifest: ImageManifest | null, debug: (t: string) => void): boolean {
+export async function prepareDataDir(dir: string, display: string, manifest: ImageManifest | null, debug: (t: string) => void): Promise<boolean> {
   const state = inspectDataDir(dir);
   if (state.kind === 'other') throw new DataDirError(dataDirMessage(display, `${state.reason}; nothing was changed`));
   if (state.kind === 'database') {
     const why = incompatibility(state.versions, manifest);
     if (why) {
-      const aside = `${dir}-pg${state.versions.pgVersion}`;
+      const aside = `${shown(dir)}-pg${state.versions.pgVersion}`;
       throw new DataDirError(
-        dataDirMessage(display, `${why}; nothing was changed: move it aside (mv ${dir} ${aside}) and run dbkit migrate for a new one, or open it with the dbkit that made it`),
+        dataDirMessage(
+          display,
+          `${why}; nothing was changed: move it aside (mv ${shown(dir)} ${aside}) and run dbkit migrate to make a new one (the dbkit version that made the old one can still open it)`,
+        ),
       );
     }
     return false;
@@ -87,7 +87,7 @@ export function prepareDataDir(dir: string, display: string, manifest: ImageMani
     return false;
   }
   const t = performance.now();
-  materialize(readImage(manifest), dir);
+  await materialize(readImage(manifest), dir);
   debug(`pglite: new data directory from the image (${(performance.now() - t).toFixed(0)} ms)`);
   return true;
 }
@@ -105,10 +105,12 @@ async function imageMemoryFs(image: Image): Promise<import('@electric-sql/pglite
 
 export async function openPglite(opts: OpenOptions): Promise<PGlite> {
   const debug = opts.debug ?? (() => undefined);
-  const wasm = compilePglite(opts.longRunning);
+  const wasm = compilePglite();
   const manifest = readManifest();
-  if (opts.dir) prepareDataDir(opts.dir, opts.display, manifest, debug);
-  const { PGlite } = await import('@electric-sql/pglite');
+  const loading = import('@electric-sql/pglite'); // (loads while a new directory's files are written)
+  loading.catch(() => undefined);
+  if (opts.dir) await prepareDataDir(opts.dir, opts.display, manifest, debug);
+  const { PGlite } = await loading;
   const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`];
   const where = opts.dir ? { dataDir: opts.dir } : manifest ? { fs: await imageMemoryFs(readImage(manifest)) } : {};
   const t = performance.now();

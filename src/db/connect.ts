@@ -10,7 +10,7 @@ import { ConnectError } from '../cli/errors.js';
 import type { Config } from '../config/load.js';
 import { mysqlConnection } from '../config/url.js';
 import { CONNECT_TIMEOUT_MS, driverSql, knexSql, type ClosableSql, type Sql } from './sql.js';
-import { embeddedKnex, openEmbedded, type Embedded, type EmbeddedOptions } from './pglite.js';
+import { embeddedKnex, openEmbedded, type Embedded } from './pglite.js';
 
 /** An open database: SQL, and where to work in it. */
 export interface Session {
@@ -113,7 +113,7 @@ async function embeddedSession(config: Config, e: Embedded, debug: Debug, withKn
 /** Knex on the configured database (for PGlite: with its lock file held). */
 export async function connect(config: Config, debug: Debug = () => undefined): Promise<Connection> {
   if (config.target.engine === 'pglite') {
-    return (await embeddedSession(config, await openEmbedded(config, { debug }), debug, true)) as Connection;
+    return (await embeddedSession(config, await openEmbedded(config, { debug, knex: true }), debug, true)) as Connection;
   }
   let knex: Knex | undefined;
   try {
@@ -129,9 +129,9 @@ export async function connect(config: Config, debug: Debug = () => undefined): P
 }
 
 /** SQL only, no Knex: the driver itself on PostgreSQL and MySQL, PGlite itself when embedded. */
-export async function openSession(config: Config, debug: Debug = () => undefined, embedded: EmbeddedOptions = {}): Promise<Session> {
+export async function openSession(config: Config, debug: Debug = () => undefined): Promise<Session> {
   const { target } = config;
-  if (target.engine === 'pglite') return embeddedSession(config, await openEmbedded(config, { ...embedded, debug }), debug, false);
+  if (target.engine === 'pglite') return embeddedSession(config, await openEmbedded(config, { debug }), debug, false);
   let sql: ClosableSql | undefined;
   try {
     sql = await driverSql(target.engine, target.url, config.namespace ?? undefined, (q) => debug(`sql: ${q}`));

@@ -12,7 +12,7 @@ import { ConnectError, LockError } from '../cli/errors.js';
 import type { Config } from '../config/load.js';
 import type { HeldLock } from '../migrate/held-lock.js';
 import { acquireFileLock } from '../../dialects/pglite/file-lock.js';
-import { pgliteKnex } from '../../dialects/pglite/knex-client.js';
+import { loadKnexModules, pgliteKnex } from '../../dialects/pglite/knex-client.js';
 import { compilePglite, DataDirError, openPglite } from '../../dialects/pglite/open.js';
 import { numbered, type Sql } from './sql.js';
 
@@ -89,19 +89,20 @@ function pgliteSql(db: PGlite, debug: Debug): Sql {
 
 export interface EmbeddedOptions {
   debug?: Debug;
-  /** Seconds of work ahead (seeding): see open.ts. */
-  longRunning?: boolean;
+  /** Knex will be wanted (migrations): load it while the database opens. */
+  knex?: boolean;
 }
 
 /** Open the configured embedded database (the caller closes it). */
 export async function openEmbedded(config: Config, opts: EmbeddedOptions = {}): Promise<Embedded> {
   const debug = opts.debug ?? (() => undefined);
   const { target } = config;
-  void compilePglite(opts.longRunning).catch(() => undefined); // starts now; openPglite reports its failure
+  void compilePglite().catch(() => undefined); // starts now; openPglite reports its failure
+  if (opts.knex) void loadKnexModules().catch(() => undefined); // embeddedKnex reports its failure
   const fileLock = await lockEmbedded(config);
   let db: PGlite;
   try {
-    db = await openPglite({ dir: target.pgliteDir ?? null, display: target.display, debug, longRunning: opts.longRunning });
+    db = await openPglite({ dir: target.pgliteDir ?? null, display: target.display, debug });
   } catch (err) {
     await fileLock?.release();
     throw openError(config, err);
