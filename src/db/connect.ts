@@ -121,7 +121,15 @@ export async function connect(config: Config, debug: Debug = () => undefined): P
     knex.on('query', (q: { sql: string }) => debug(`sql: ${q.sql}`));
     const sql = knexSql(knex, config.target.engine);
     const k = knex;
-    return { knex: k, sql, config, ...(await resolveNamespace(config, sql)), close: () => k.destroy() };
+    return {
+      knex: k,
+      sql,
+      config,
+      ...(await resolveNamespace(config, sql)),
+      async close() {
+        await k.destroy();
+      },
+    };
   } catch (err) {
     await knex?.destroy().catch(() => undefined);
     throw connectError(config, err);
