@@ -5,18 +5,15 @@
  * where it can (catalog reading). Failures become ConnectError (exit 3) with
  * the password masked.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Knex } from 'knex';
-import { ConnectError, LockError, UsageError } from '../cli/errors.js';
+import { ConnectError, UsageError } from '../cli/errors.js';
 import type { Config } from '../config/load.js';
 import { mysqlConnection, pgConnection } from '../config/url.js';
 import { driverSql, knexSql, type ClosableSql, type Sql } from './sql.js';
 import { resolveTls } from './tls-probe.js';
-import { acquireFileLock, fileLockHolder } from '../../dialects/pglite/file-lock.js';
 import { initPooledSession } from '../../dialects/mysql/session.js';
 import { checkMigrationTopology } from './topology.js';
-import type { Releasable } from '../migrate/held-lock.js';
+import { embeddedKnex, openEmbedded, type Embedded } from './pglite.js';
 
 /** An open database: SQL, and where to work in it. */
 export interface Session {
@@ -46,6 +43,7 @@ const quietLog = (debug: (t: string) => void) => {
   return { warn: say, error: say, deprecate: say, debug: () => undefined };
 };
 
+/** Knex on a server (the embedded database gets its own: src/db/pglite.ts). */
 async function createKnex(config: Config, debug: (t: string) => void): Promise<Knex> {
   const { default: knexFactory } = await import('knex');
   const knex = (c: Knex.Config) => knexFactory({ ...c, log: quietLog(debug) });
@@ -67,44 +65,14 @@ async function createKnex(config: Config, debug: (t: string) => void): Promise<K
       pool: { min: 0, max: 4, afterCreate: initPooledSession },
     });
   }
-  const { default: ClientPgLite } = await import('knex-pglite');
-  if (target.pgliteDir) fs.mkdirSync(path.dirname(target.pgliteDir), { recursive: true });
-  return knex({
-    client: ClientPgLite as unknown as Knex.Config['client'],
-    dialect: 'postgres',
-    connection: target.pgliteDir ? { filename: target.pgliteDir } : {},
-    ...(namespace ? { searchPath: [namespace] } : {}),
-  } as Knex.Config);
+  throw new Error(`no Knex client for ${target.engine} here (the embedded database: src/db/pglite.ts)`);
 }
-
-/**
- * The default `.dbkit/` folder gets a .gitignore of its own, so the embedded
- * database never shows as untracked. A directory named by --url is the
- * user's to place: nothing is written beside it but its lock file.
- */
-function ignoreEmbeddedDir(dir: string): void {
-  const parent = path.dirname(dir);
-  if (path.basename(parent) !== '.dbkit') return;
-  const ignore = path.join(parent, '.gitignore');
-  if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '*\n');
-}
-
-/** PGlite's file system (Emscripten) throws ErrnoError objects with a number and no message. */
-const EMSCRIPTEN_ERRNO: Record<number, string> = {
-  2: 'permission denied (EACCES)',
-  20: 'a file is in the way (EEXIST)',
-  31: 'is a directory (EISDIR)',
-  44: 'no such file or directory (ENOENT)',
-  54: 'not a directory (ENOTDIR)',
-  69: 'read-only file system (EROFS)',
-};
 
 /** A server without TLS when the URL requires it: said plainly, and marked so that `wait` does not wait for it. */
 const NO_TLS = /^(The server does not support SSL connections|Server does not support secure connection)$/;
 
 function describe(err: unknown): string {
-  const e = err as { code?: string; message?: string; errno?: number; name?: string };
-  if (!e.message && e.name === 'ErrnoError') return EMSCRIPTEN_ERRNO[e.errno ?? -1] ?? `file system error ${e.errno}`;
+  const e = err as { code?: string; message?: string };
   if (e.message && NO_TLS.test(e.message)) {
     e.code ??= 'DBKIT_NO_TLS';
     return 'the server does not offer TLS, and the URL requires it (sslmode=require or stricter; sslmode=prefer connects without TLS to such a server)';
@@ -126,44 +94,47 @@ async function resolveNamespace(config: Config, sql: Sql): Promise<{ namespace: 
   return { namespace: row?.ns ?? 'public', namespaceExists: true };
 }
 
-/** PGlite is one process's database: take its lock file before opening it. */
-async function lockEmbedded(config: Config): Promise<Releasable | null> {
-  const { target } = config;
-  if (target.engine !== 'pglite' || !target.pgliteDir) return null;
-  let lock: Releasable | null;
-  try {
-    fs.mkdirSync(path.dirname(target.pgliteDir), { recursive: true });
-    ignoreEmbeddedDir(target.pgliteDir);
-    lock = await acquireFileLock(`${target.pgliteDir}.lock`, config.lockTimeoutMs);
-  } catch (err) {
-    // Not a directory dbkit can create and write in (a file in the way, a read-only place, no permission).
-    throw new ConnectError(`cannot open the embedded database ${target.display}: ${describe(err)}`, { cause: err });
-  }
-  if (!lock) {
-    const pid = fileLockHolder(`${target.pgliteDir}.lock`);
-    throw new LockError(`the embedded database ${target.display} is in use by another dbkit process${pid ? ` (pid ${pid})` : ''}; gave up after ${config.lockTimeoutMs / 1000}s (--lock-timeout)`);
-  }
-  return lock;
-}
-
 const connectError = (config: Config, err: unknown) =>
   new ConnectError(
     `${config.target.engine === 'pglite' ? 'cannot open the embedded database' : 'cannot connect to'} ${config.target.display}: ${describe(err)}`,
     { cause: err },
   );
 
-/** Knex on the configured database (and, for PGlite, its lock file). */
+/** The embedded database with its namespace resolved (closed again if that fails). */
+async function embeddedSession(config: Config, e: Embedded, debug: Debug, withKnex: boolean): Promise<Session & { knex?: Knex }> {
+  let knex: Knex | undefined;
+  try {
+    let sql = e.sql;
+    if (withKnex) {
+      knex = await embeddedKnex(e, config, debug);
+      knex.on('query', (q: { sql: string }) => debug(`sql: ${q.sql}`));
+      // Through Knex's one connection, as the migrations run: never beside an open migration transaction.
+      sql = { ...knexSql(knex, 'pglite'), native: e.sql.native };
+    }
+    const k = knex;
+    const close = async () => {
+      await k?.destroy().catch(() => undefined);
+      await e.close();
+    };
+    return { knex, sql, config, ...(await resolveNamespace(config, sql)), close };
+  } catch (err) {
+    await knex?.destroy().catch(() => undefined);
+    await e.close().catch(() => undefined);
+    throw connectError(config, err);
+  }
+}
+
+/** Knex on the configured database (for PGlite: with its lock file held). */
 export async function connect(config: Config, debug: Debug = () => undefined): Promise<Connection> {
-  const fileLock = await lockEmbedded(config);
+  if (config.target.engine === 'pglite') {
+    return (await embeddedSession(config, await openEmbedded(config, { debug, knex: true }), debug, true)) as Connection;
+  }
   let knex: Knex | undefined;
   try {
     await checkMigrationTopology(config, debug);
     knex = await createKnex(config, debug);
     knex.on('query', (q: { sql: string }) => debug(`sql: ${q.sql}`));
     const sql = knexSql(knex, config.target.engine);
-    if (config.target.engine === 'pglite') {
-      sql.native = { engine: 'pglite', db: (knex.client as { pglite: import('@electric-sql/pglite').PGlite }).pglite };
-    }
     const k = knex;
     return {
       knex: k,
@@ -173,20 +144,18 @@ export async function connect(config: Config, debug: Debug = () => undefined): P
       ...(await resolveNamespace(config, sql)),
       async close() {
         await k.destroy();
-        await fileLock?.release();
       },
     };
   } catch (err) {
     await knex?.destroy().catch(() => undefined);
-    await fileLock?.release();
     throw err instanceof UsageError ? err : connectError(config, err);
   }
 }
 
-/** SQL only: the driver itself on PostgreSQL and MySQL, Knex on PGlite. */
+/** SQL only, no Knex: the driver itself on PostgreSQL and MySQL, PGlite itself when embedded. */
 export async function openSession(config: Config, debug: Debug = () => undefined): Promise<Session> {
   const { target } = config;
-  if (target.engine === 'pglite') return connect(config, debug);
+  if (target.engine === 'pglite') return embeddedSession(config, await openEmbedded(config, { debug }), debug, false);
   let sql: ClosableSql | undefined;
   try {
     sql = await driverSql(target.engine, target.url, config.namespace ?? undefined, (q) => debug(`sql: ${q}`));

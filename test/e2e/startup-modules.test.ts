@@ -40,12 +40,15 @@ describe('start-up loads only what a command uses', () => {
   });
 
   // Also the control that the trace sees packages at all.
-  it('a PGlite-only run loads PGlite and Knex but no MySQL or PostgreSQL driver code', () => {
-    const pkgs = loadedPackages(['status', '--url', 'pglite:memory']);
-    expect(pkgs).toContain('@electric-sql/pglite');
-    expect(pkgs).toContain('knex');
-    expect(pkgs).not.toContain('mysql2');
-    expect(pkgs).not.toContain('pg');
-    expect(pkgs).not.toContain('@faker-js/faker');
+  it('a PGlite-only run loads PGlite but no MySQL or PostgreSQL driver code; only migrating loads Knex', () => {
+    const status = loadedPackages(['status', '--url', 'pglite:memory']);
+    expect(status).toContain('@electric-sql/pglite');
+    for (const other of ['knex', 'knex-pglite', 'mysql2', 'pg', '@faker-js/faker']) expect(status, `status loaded ${other}`).not.toContain(other);
+    const migrate = loadedPackages(['migrate', '--url', 'pglite:memory']);
+    expect(migrate).toContain('@electric-sql/pglite');
+    expect(migrate).toContain('knex');
+    // dbkit's own Knex client on the open instance: no second (CommonJS) copy of PGlite through knex-pglite, no pg.
+    expect(migrate).not.toContain('knex-pglite');
+    expect(migrate).not.toContain('pg');
   });
 });

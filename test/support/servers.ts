@@ -287,7 +287,10 @@ function systemPgBinaries(): PgBinaries | undefined {
 /**
  * A throwaway PostgreSQL from the system's binaries, for bench/diff (its
  * pg_dump must be the server's version: `binDir` is where both live).
- * Whatever is left running is killed when the process exits.
+ * Whatever is left running is killed when the process exits. `stock`: the
+ * server's own defaults (fsync, synchronous commit and full page writes on,
+ * 100 connections), as a developer's or a CI service container's PostgreSQL
+ * runs; else the suite's throwaway speed settings.
  */
 export async function startSystemPostgres(options: { stock?: boolean } = {}): Promise<Server & { binDir: string }> {
   const bins = systemPgBinaries();
