@@ -1,6 +1,7 @@
 /** dbkit diff [--sql]: the live database against the expected definition. */
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
+import type { FleetFlags } from '../fleet/command.js';
 import { dialects } from '../dialects.js';
 import { diff } from '../diff/differ.js';
 import { diffJson, renderDiffHuman } from '../render/diff.js';
@@ -8,11 +9,12 @@ import { renderScript } from '../schema/ddl.js';
 import { inspect } from './inspect.js';
 import { configFor, whereJson, withSession } from './shared.js';
 
-export interface DiffOptions {
+export interface DiffOptions extends FleetFlags {
   sql?: boolean;
 }
 
 export async function diffCommand(opts: DiffOptions, globals: GlobalOptions, io: Io): Promise<number> {
+  if (opts.targets) return (await import('../fleet/command.js')).fleetCommand('diff', opts, globals, io, diffCommand);
   const config = await configFor(globals, io);
   return withSession(config, io, async (conn) => {
     const { actual, expected, pendingMigrations } = await inspect(conn, io);

@@ -17,6 +17,8 @@ export interface Planned {
   name: string;
   /** The exact SQL, or null for a hand-written migration whose SQL is only known by running it. */
   sql: string[] | null;
+  /** Applied by migrate (not a dry run): how long it took, in milliseconds. */
+  ms?: number;
 }
 
 export interface RunResult {
@@ -41,11 +43,17 @@ export async function loadState(conn: Session): Promise<Loaded> {
   return { ctx, migrations, entries };
 }
 
-function migratorConfig(conn: Connection, state: Loaded, migrations = state.migrations, interrupt?: MigrationInterrupt): Knex.MigratorConfig {
+function migratorConfig(
+  conn: Connection,
+  state: Loaded,
+  migrations = state.migrations,
+  interrupt?: MigrationInterrupt,
+  timings?: Map<string, number>,
+): Knex.MigratorConfig {
   return {
     tableName: MIGRATION_TABLE,
     ...(conn.config.dialect === 'postgres' ? { schemaName: conn.namespace } : {}),
-    migrationSource: new DbkitMigrationSource(migrations, state.ctx, qualifier(conn), interrupt),
+    migrationSource: new DbkitMigrationSource(migrations, state.ctx, qualifier(conn), interrupt, (name, ms) => timings?.set(name, ms)),
     // dbkit reports missing migrations itself (status); they must not block the others.
     disableMigrationsListValidation: true,
   };
@@ -171,7 +179,8 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     // One batch, as `latest` makes it; with --to, Knex sees only the migrations up to the target.
     const applied = new Set(state.entries.filter((e) => e.state !== 'pending').map((e) => e.name));
     const interrupt = opts.signal ? new MigrationInterrupt(opts.signal, conn.config.target.engine) : undefined;
-    const cfg = migratorConfig(conn, state, state.migrations.filter((m) => applied.has(m.name) || todo.includes(m.name)), interrupt);
+    const timings = new Map<string, number>();
+    const cfg = migratorConfig(conn, state, state.migrations.filter((m) => applied.has(m.name) || todo.includes(m.name)), interrupt, timings);
     const disarm = interrupt?.arm(lock);
     try {
       interrupt?.check();
@@ -185,7 +194,8 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     } finally {
       disarm?.();
     }
-    return { dryRun: false, migrations: plan(state, todo, 'up'), ...(opts.acceptChanged ? { accepted } : {}) };
+    const migrations = plan(state, todo, 'up').map((p) => ({ ...p, ...(timings.has(p.name) ? { ms: timings.get(p.name) } : {}) }));
+    return { dryRun: false, migrations, ...(opts.acceptChanged ? { accepted } : {}) };
   }, opts.signal, opts.onLockWait);
 }
 

@@ -62,6 +62,8 @@ export class DbkitMigrationSource implements Knex.MigrationSource<LoadedMigratio
     private readonly ctx: MigrationContext,
     private readonly qualify: (table: string) => string,
     private readonly interrupt?: MigrationInterrupt,
+    /** Told how long each migration's up took (its statements and bookkeeping, in milliseconds). */
+    private readonly onTimed?: (name: string, ms: number) => void,
   ) {}
 
   async getMigrations(): Promise<LoadedMigration[]> {
@@ -79,6 +81,7 @@ export class DbkitMigrationSource implements Knex.MigrationSource<LoadedMigratio
         // Interrupted: no new migration starts (the one that would have is rolled back with its transaction).
         this.interrupt?.check();
         await this.interrupt?.track(knex, m.name);
+        const started = performance.now();
         // A row here for a migration Knex has not recorded means an earlier
         // run got this far and was killed: MySQL commits DDL as it goes, so
         // CREATE TABLE (and even the checksum update after it) can outlive a
@@ -92,6 +95,7 @@ export class DbkitMigrationSource implements Knex.MigrationSource<LoadedMigratio
         // On PostgreSQL an interrupt that came during the step still rolls the whole migration back.
         if (this.ctx.dialect === 'postgres') this.interrupt?.check();
         await knex(table).where({ name: m.name }).update({ checksum: m.checksum });
+        this.onTimed?.(m.name, Math.round(performance.now() - started));
       },
       down: async (knex: Knex) => {
         await m.module.down(knex, this.ctx);
