@@ -270,13 +270,14 @@ function systemPgBinaries(): PgBinaries | undefined {
 /**
  * A throwaway PostgreSQL from the system's binaries, for bench/diff (its
  * pg_dump must be the server's version: `binDir` is where both live).
- * Whatever is left running is killed when the process exits.
+ * `stock`: the server's own settings (fsync and all), not the test suite's
+ * faster ones (for bench/fleet). Whatever is left running is killed when the process exits.
  */
-export async function startSystemPostgres(): Promise<Server & { binDir: string }> {
+export async function startSystemPostgres(options: { stock?: boolean } = {}): Promise<Server & { binDir: string }> {
   const bins = systemPgBinaries();
   if (!bins) throw new Error('no PostgreSQL server binaries found (initdb/postgres not on PATH nor in /usr/lib/postgresql/*/bin); install postgresql or set DBKIT_BENCH_PG_URL');
   process.once('exit', emergencyCleanup);
-  const server = await startPostgresWith(bins, bins.postgres);
+  const server = await startPostgresWith(bins, bins.postgres, options.stock);
   return { ...server, binDir: dirname(realpathSync(bins.postgres)) };
 }
 
@@ -293,7 +294,7 @@ async function pgReady(url: string): Promise<string> {
 }
 
 /** initdb + postgres in a fresh temp dir (as user postgres/nobody when we are root). */
-async function startPostgresWith(bins: PgBinaries, source: string): Promise<Server> {
+async function startPostgresWith(bins: PgBinaries, source: string, stock = false): Promise<Server> {
   const owner = pgOwner();
   const options: SpawnOptions = { ...(owner ?? {}), env: { ...process.env, LC_ALL: 'C' } };
   const port = await freePort();
@@ -309,8 +310,9 @@ async function startPostgresWith(bins: PgBinaries, source: string): Promise<Serv
     await removeDir(dir);
     throw err;
   }
-  const settings = ['listen_addresses=127.0.0.1', `unix_socket_directories=${dir}`, 'max_connections=200'];
-  settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off'); // throwaway data: speed over safety
+  const settings = ['listen_addresses=127.0.0.1', `unix_socket_directories=${dir}`];
+  // throwaway data: speed over safety
+  if (!stock) settings.push('max_connections=200', 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off');
   let log = '';
   const { version, stop } = await startServer(
     dir,
@@ -326,7 +328,7 @@ async function startPostgresWith(bins: PgBinaries, source: string): Promise<Serv
     () => pgReady(url),
     () => log,
   );
-  return { url, description: `PostgreSQL ${version} (${source}) on 127.0.0.1:${port}`, stop };
+  return { url, description: `PostgreSQL ${version} (${source}${stock ? ', stock settings' : ''}) on 127.0.0.1:${port}`, stop };
 }
 
 // ---------------------------------------------------------------- MariaDB
