@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TargetOutcome } from '../../src/fleet/outcome.js';
-import { bin, dbkit, json, repoRoot, type CliResult } from '../support/cli.js';
+import { bin, dbkit, dbkitSignalled, json, repoRoot, type CliResult } from '../support/cli.js';
 import { adminQuery, freshPostgres, type FreshDatabase } from '../support/databases.js';
 import { onPty } from '../support/pty.js';
 import { freePort, TEST_PASSWORD } from '../support/servers.js';
@@ -134,6 +134,29 @@ describe('a small fleet', () => {
     const asJson = await dbkit(['migrate', '--url', a.url, '--url', b.url, '--json']);
     expect(json(asJson)).toEqual({ error: { exitCode: 2, message: expect.stringContaining('--targets FILE') } });
   }, 60_000);
+
+  it('Ctrl-C starts no new target, stops the running one cleanly, exits 130; a re-run finishes', async () => {
+    const [x, y, z] = await Promise.all([freshPostgres('fleet_x'), freshPostgres('fleet_y'), freshPostgres('fleet_z')]);
+    dbs.push(x, y, z);
+    const file = write('interrupt.json', { targets: [{ name: 'x', url: x.url }, { name: 'y', url: y.url }, { name: 'z', url: z.url }] });
+    const r = await dbkitSignalled(['migrate', '--targets', file, '--concurrency', '1', '--verbose', '--json'], 'SIGINT', /^\[x\] sql: /m, 30_000);
+    clean(r);
+    expect(r.signalled).toBe(true);
+    expect(r.code, r.stderr).toBe(130);
+    const doc = json<FleetDoc>(r);
+    expect(doc.stoppedBy).toBe('interrupt');
+    const [first, ...rest] = doc.targets;
+    // x was stopped as a single migrate stops on Ctrl-C (or had just finished); y and z never started.
+    if (first!.status === 'failed') expect(first!.error).toMatchObject({ exitCode: 130, message: expect.stringMatching(/interrupted by SIGINT/) });
+    else expect(first!.status).toBe('applied');
+    expect(rest.map((t) => t.status)).toEqual(['not started', 'not started']);
+    expect(await migrated(y)).toBe(false);
+    expect(await migrated(z)).toBe(false);
+    // No lock left behind: the re-run finishes at once.
+    const again = await dbkit(['migrate', '--targets', file, '--lock-timeout', '5', '--json']);
+    expect(again.code, again.stdout).toBe(0);
+    expect(json<FleetDoc>(again).totals).toMatchObject({ failed: 0, notStarted: 0 });
+  }, 120_000);
 
   it('on a terminal: a line per target as it finishes, below a progress bar', async () => {
     const file = write('tty.json', { targets: [{ name: 'a', url: a.url }, { name: 'b', url: b.url }, { name: 'c', url: c.url }] });
