@@ -75,16 +75,19 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     result.exitCode = code;
   };
 
-  fleetOptions(program.command('migrate'), true)
-    .description('apply pending migrations')
-    .option('--to <name>', 'stop after this migration')
-    .option('--dry-run', 'print the SQL that would run; change nothing')
-    .option(
-      '--accept-changed <name>',
-      'accept an applied migration that was edited (record its new checksum) or whose file is gone (forget it); repeatable',
-      (v: string, prev: string[] = []) => [...prev, v],
-    )
-    .action(async (opts, cmd: Command) => set(await (await (await load()).migrate()).migrateCommand(opts, ...io(cmd))));
+  fleetOptions(
+    program
+      .command('migrate')
+      .description('apply pending migrations')
+      .option('--to <name>', 'stop after this migration')
+      .option('--dry-run', 'print the SQL that would run; change nothing')
+      .option(
+        '--accept-changed <name>',
+        'accept an applied migration that was edited (record its new checksum) or whose file is gone (forget it); repeatable',
+        (v: string, prev: string[] = []) => [...prev, v],
+      ),
+    true,
+  ).action(async (opts, cmd: Command) => set(await (await (await load()).migrate()).migrateCommand(opts, ...io(cmd))));
 
   program
     .command('rollback')
@@ -94,10 +97,13 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .option('--dry-run', 'print the SQL that would run; change nothing')
     .action(async (opts, cmd: Command) => set(await (await (await load()).rollback()).rollbackCommand(opts, ...io(cmd))));
 
-  fleetOptions(program.command('status'), false)
-    .description('applied, pending, changed and missing migrations')
-    .option('--check', 'exit 1 unless everything is applied and unchanged')
-    .action(async (opts, cmd: Command) => set(await (await (await load()).status()).statusCommand(opts, ...io(cmd))));
+  fleetOptions(
+    program
+      .command('status')
+      .description('applied, pending, changed and missing migrations')
+      .option('--check', 'exit 1 unless everything is applied and unchanged'),
+    false,
+  ).action(async (opts, cmd: Command) => set(await (await (await load()).status()).statusCommand(opts, ...io(cmd))));
 
   program
     .command('make')
@@ -147,15 +153,21 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .description("clear a migration lock row left set by another tool (dbkit's own locks free themselves)")
     .action(async (opts, cmd: Command) => set(await (await (await load()).unlock()).unlockCommand(opts, ...io(cmd))));
 
-  fleetOptions(program.command('diff'), false)
-    .description('compare the live database with the expected definition (exit 1 on drift)')
-    .option('--sql', 'print a reviewable fix script for this dialect (never run)')
-    .action(async (opts, cmd: Command) => set(await (await (await load()).diff()).diffCommand(opts, ...io(cmd))));
+  fleetOptions(
+    program
+      .command('diff')
+      .description('compare the live database with the expected definition (exit 1 on drift)')
+      .option('--sql', 'print a reviewable fix script for this dialect (never run)'),
+    false,
+  ).action(async (opts, cmd: Command) => set(await (await (await load()).diff()).diffCommand(opts, ...io(cmd))));
 
-  fleetOptions(program.command('check-indexes'), false)
-    .description('check that every expected index exists and is valid; advise on index smells')
-    .option('--strict', 'advisories fail the check too')
-    .action(async (opts, cmd: Command) => set(await (await (await load()).checkIndexes()).checkIndexesCommand(opts, ...io(cmd))));
+  fleetOptions(
+    program
+      .command('check-indexes')
+      .description('check that every expected index exists and is valid; advise on index smells')
+      .option('--strict', 'advisories fail the check too'),
+    false,
+  ).action(async (opts, cmd: Command) => set(await (await (await load()).checkIndexes()).checkIndexesCommand(opts, ...io(cmd))));
 
   program
     .command('docs')
