@@ -1,9 +1,9 @@
 /** One or more examples per command, shown by `dbkit help <command>` (and `dbkit <command> --help`). */
 export const EXAMPLES: Record<string, string[]> = {
   init: ['dbkit init                                   # asks on a terminal', 'DBKIT_PASSWORD=… dbkit init --engine mysql --host db --user app --database chat --schema chat'],
-  migrate: ['dbkit migrate --url "$DATABASE_URL" --json', 'dbkit migrate --url "$PGBOUNCER_URL" --direct-url "$POSTGRES_URL"   # past a pooler', 'dbkit migrate --to create_messages --dry-run > plan.sql', 'dbkit migrate --accept-changed create_runs'],
+  migrate: ['dbkit migrate --url "$DATABASE_URL" --json', 'dbkit migrate --url "$PGBOUNCER_URL" --direct-url "$POSTGRES_URL"   # past a pooler', 'dbkit migrate --to create_messages --dry-run > plan.sql', 'dbkit migrate --accept-changed create_runs', 'dbkit migrate --targets fleet.yaml --concurrency 8 --canary tag:canary --on-error stop'],
   rollback: ['dbkit rollback --steps 2 --dry-run', 'dbkit rollback --all --yes', 'dbkit rollback --steps 1 --force --yes         # a down that cannot bring back dropped data'],
-  status: ['dbkit status --check --quiet || echo "database is behind"'],
+  status: ['dbkit status --check --quiet || echo "database is behind"', 'dbkit status --targets fleet.yaml --json'],
   make: [
     'dbkit make add_user_locale --schema agents',
     'dbkit make rename_title --rename sessions.title=name --dry-run',
@@ -14,8 +14,8 @@ export const EXAMPLES: Record<string, string[]> = {
   check: ['dbkit check                                  # in the schema repository\'s CI: no server needed', 'dbkit check --url postgres://…/scratch'],
   sql: ['dbkit sql --dialect mysql --schema chat > chat.sql'],
   seed: ['npx dbkit seed                               # 100 users in the embedded database', 'dbkit seed --users 400 --seed 7 --truncate --yes --json'],
-  diff: ['dbkit diff --url "$DATABASE_URL"', 'dbkit diff --sql > fix.sql                   # review, then run it yourself', 'dbkit diff --at create_runs                  # against the definition as of that migration'],
-  'check-indexes': ['dbkit check-indexes --strict --json'],
+  diff: ['dbkit diff --url "$DATABASE_URL"', 'dbkit diff --sql > fix.sql                   # review, then run it yourself', 'dbkit diff --at create_runs                  # against the definition as of that migration', 'dbkit diff --targets fleet.yaml              # every database of the file'],
+  'check-indexes': ['dbkit check-indexes --strict --json', 'dbkit check-indexes --targets fleet.yaml --only tag:eu'],
   docs: ['dbkit docs                                   # docs/agents.md and docs/chat.md, from the definition', 'dbkit docs --check                           # in CI: exit 1 when the committed docs are stale', 'dbkit docs --url "$DATABASE_URL" --out docs/prod   # the live database, differences marked'],
   wait: ['dbkit wait --timeout 90 && dbkit migrate'],
   unlock: ['dbkit unlock --url "$DATABASE_URL"', 'dbkit unlock --force --url mysql://app:…@galera-2/chat   # the lease of a killed run, now'],

@@ -19,11 +19,34 @@ export interface ProgramResult {
 /** The command modules, through the one module the entry bundle leaves out (see commands-index.ts). */
 const load = async () => (await import('./commands-index.js')).commands;
 
+/** A second --url would silently win over the first: refused (the value is never echoed: it holds a password). */
+function onceOnly(value: string, previous: string | undefined): string {
+  if (previous !== undefined) throw new UsageError('--url given more than once: dbkit works on one database per --url; for several, list them in a targets file and pass --targets FILE');
+  return value;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',')];
+
+/** --targets and its companions, on the commands that run over a fleet. */
+function fleetOptions(cmd: Command, canary: boolean): Command {
+  cmd
+    .option('--targets <file>', 'run over every database of a JSON or YAML targets file (see README "Over a fleet")')
+    .option('--concurrency <n>', 'with --targets: how many targets at a time (default 4)')
+    .addOption(new Option('--on-error <mode>', 'with --targets: after a target fails, start no other (stop) or go on (continue, the default)').choices(['stop', 'continue']))
+    .option('--only <name|tag:T>', 'with --targets: just these targets (names or tag:<tag>; repeatable, comma-separated); the others are reported skipped', collect);
+  if (canary) cmd.option('--canary <name|tag:T>', 'with --targets: migrate these targets first; if one fails, no other starts (repeatable, comma-separated)', collect);
+  return cmd;
+}
+
 export function buildProgram(streams: Streams, result: ProgramResult): Command {
   const program = new Command('dbkit')
     .description('Migrations, schema SQL, drift and index checks for the AI platform database (PostgreSQL, MySQL, embedded PGlite)')
     .version('0.1.0')
-    .option('--url <url>', 'database URL: postgres://, postgresql://, mysql://, mariadb://, pglite:<dir>, pglite:memory (else DATABASE_URL, .env, config file, or the embedded ./.dbkit/pglite)')
+    .option(
+      '--url <url>',
+      'database URL: postgres://, postgresql://, mysql://, mariadb://, pglite:<dir>, pglite:memory (else DATABASE_URL, .env, config file, or the embedded ./.dbkit/pglite); one database: for many, --targets',
+      onceOnly,
+    )
     .option('--schema <name>', 'schema definition: agents or chat (default: agents on PostgreSQL, chat on MySQL)')
     .option('--namespace <name>', 'PostgreSQL schema or MySQL database to use instead of the connection default')
     .option('--config <file>', 'config file (default: dbkit.config.ts|js|json in the working directory)')
@@ -53,17 +76,19 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     result.exitCode = code;
   };
 
-  program
-    .command('migrate')
-    .description('apply pending migrations')
-    .option('--to <name>', 'stop after this migration')
-    .option('--dry-run', 'print the SQL that would run; change nothing')
-    .option(
-      '--accept-changed <name>',
-      'accept an applied migration that was edited (record its new checksum) or whose file is gone (forget it); repeatable',
-      (v: string, prev: string[] = []) => [...prev, v],
-    )
-    .action(async (opts, cmd: Command) => set(await (await (await load()).migrate()).migrateCommand(opts, ...io(cmd))));
+  fleetOptions(
+    program
+      .command('migrate')
+      .description('apply pending migrations')
+      .option('--to <name>', 'stop after this migration')
+      .option('--dry-run', 'print the SQL that would run; change nothing')
+      .option(
+        '--accept-changed <name>',
+        'accept an applied migration that was edited (record its new checksum) or whose file is gone (forget it); repeatable',
+        (v: string, prev: string[] = []) => [...prev, v],
+      ),
+    true,
+  ).action(async (opts, cmd: Command) => set(await (await (await load()).migrate()).migrateCommand(opts, ...io(cmd))));
 
   program
     .command('rollback')
@@ -74,11 +99,13 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .option('--force', 'also roll back migrations whose down cannot bring back the data their up removed')
     .action(async (opts, cmd: Command) => set(await (await (await load()).rollback()).rollbackCommand(opts, ...io(cmd))));
 
-  program
-    .command('status')
-    .description('applied, pending, changed and missing migrations')
-    .option('--check', 'exit 1 unless everything is applied and unchanged')
-    .action(async (opts, cmd: Command) => set(await (await (await load()).status()).statusCommand(opts, ...io(cmd))));
+  fleetOptions(
+    program
+      .command('status')
+      .description('applied, pending, changed and missing migrations')
+      .option('--check', 'exit 1 unless everything is applied and unchanged'),
+    false,
+  ).action(async (opts, cmd: Command) => set(await (await (await load()).status()).statusCommand(opts, ...io(cmd))));
 
   program
     .command('make')
@@ -144,18 +171,22 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .option('--force', "don't wait for dbkit's lock: delete a Galera lease whoever holds it (only when its holder is gone: a live one stops at its next fence)")
     .action(async (opts, cmd: Command) => set(await (await (await load()).unlock()).unlockCommand(opts, ...io(cmd))));
 
-  program
-    .command('diff')
-    .description('compare the live database with the expected definition (exit 1 on drift)')
-    .option('--sql', 'print a reviewable fix script for this dialect (never run)')
-    .option('--at <migration>', 'compare with the definition as of this migration (its snapshot) instead of the newest')
-    .action(async (opts, cmd: Command) => set(await (await (await load()).diff()).diffCommand(opts, ...io(cmd))));
+  fleetOptions(
+    program
+      .command('diff')
+      .description('compare the live database with the expected definition (exit 1 on drift)')
+      .option('--sql', 'print a reviewable fix script for this dialect (never run)')
+      .option('--at <migration>', 'compare with the definition as of this migration (its snapshot) instead of the newest'),
+    false,
+  ).action(async (opts, cmd: Command) => set(await (await (await load()).diff()).diffCommand(opts, ...io(cmd))));
 
-  program
-    .command('check-indexes')
-    .description('check that every expected index exists and is valid; advise on index smells')
-    .option('--strict', 'advisories fail the check too')
-    .action(async (opts, cmd: Command) => set(await (await (await load()).checkIndexes()).checkIndexesCommand(opts, ...io(cmd))));
+  fleetOptions(
+    program
+      .command('check-indexes')
+      .description('check that every expected index exists and is valid; advise on index smells')
+      .option('--strict', 'advisories fail the check too'),
+    false,
+  ).action(async (opts, cmd: Command) => set(await (await (await load()).checkIndexes()).checkIndexesCommand(opts, ...io(cmd))));
 
   program
     .command('docs')

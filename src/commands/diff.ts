@@ -1,13 +1,14 @@
 /** dbkit diff [--sql]: the live database against the expected definition. */
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
+import type { FleetFlags } from '../fleet/command.js';
 import { dialects } from '../dialects.js';
 import { diff } from '../diff/differ.js';
 import { diffJson, renderDiffHuman } from '../render/diff.js';
 import { inspect } from './inspect.js';
 import { configFor, whereJson, withSession } from './shared.js';
 
-export interface DiffOptions {
+export interface DiffOptions extends FleetFlags {
   sql?: boolean;
   /** Compare with the definition as of this migration (its snapshot). */
   at?: string;
@@ -24,6 +25,7 @@ async function loadFixing() {
 }
 
 export async function diffCommand(opts: DiffOptions, globals: GlobalOptions, io: Io): Promise<number> {
+  if (opts.targets) return (await import('../fleet/command.js')).fleetCommand('diff', opts, globals, io, diffCommand);
   const config = await configFor(globals, io);
   return withSession(config, io, async (conn) => {
     const { actual, expected, pendingMigrations, unread } = await inspect(conn, io, { constraints: 'required', at: opts.at });

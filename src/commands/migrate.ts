@@ -2,17 +2,19 @@
 import { withInterrupts } from '../cli/interrupt.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
+import type { FleetFlags } from '../fleet/command.js';
 import { migrate } from '../migrate/runner.js';
 import { renderPlan, renderRun } from '../render/migrations.js';
 import { configFor, whereJson, withConnection } from './shared.js';
 
-export interface MigrateOptions {
+export interface MigrateOptions extends FleetFlags {
   to?: string;
   dryRun?: boolean;
   acceptChanged?: string[];
 }
 
 export async function migrateCommand(opts: MigrateOptions, globals: GlobalOptions, io: Io): Promise<number> {
+  if (opts.targets) return (await import('../fleet/command.js')).fleetCommand('migrate', opts, globals, io, migrateCommand);
   const config = await configFor(globals, io);
   return withConnection(config, io, async (conn) => {
     if (!opts.dryRun) io.log(`migrating ${config.schemaName} on ${config.target.display} ...`);

@@ -1,15 +1,17 @@
 /** dbkit status [--check] */
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
+import type { FleetFlags } from '../fleet/command.js';
 import { loadState } from '../migrate/runner.js';
 import { renderStatus, summarize } from '../render/migrations.js';
 import { configFor, whereJson, withSession } from './shared.js';
 
-export interface StatusOptions {
+export interface StatusOptions extends FleetFlags {
   check?: boolean;
 }
 
 export async function statusCommand(opts: StatusOptions, globals: GlobalOptions, io: Io): Promise<number> {
+  if (opts.targets) return (await import('../fleet/command.js')).fleetCommand('status', opts, globals, io, statusCommand);
   const config = await configFor(globals, io);
   return withSession(config, io, async (conn) => {
     const { entries } = await loadState(conn);

@@ -61,6 +61,8 @@ export interface ExecutionContext {
   lockAttempts: number;
   /** Updated as statements run, for the error that names where a run stopped. */
   running: Running | null;
+  /** Told how long each migration's up took (its statements and bookkeeping, in milliseconds). */
+  onTimed?(name: string, ms: number): void;
 }
 
 const transactional = (m: LoadedMigration): boolean => m.dialect === 'postgres' && m.meta.transactional;
@@ -70,7 +72,11 @@ export function knexMigration(m: LoadedMigration, ctx: ExecutionContext): Knex.M
   const tx = transactional(m);
   return {
     config: { transaction: tx },
-    up: (db: Knex) => (tx ? inTransaction(db, m, 'up', ctx) : stepByStep(db, m, 'up', ctx)),
+    up: async (db: Knex) => {
+      const started = performance.now();
+      await (tx ? inTransaction(db, m, 'up', ctx) : stepByStep(db, m, 'up', ctx));
+      ctx.onTimed?.(m.name, Math.round(performance.now() - started));
+    },
     down: (db: Knex) => (tx ? inTransaction(db, m, 'down', ctx) : stepByStep(db, m, 'down', ctx)),
   };
 }

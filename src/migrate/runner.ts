@@ -32,6 +32,8 @@ export interface Planned {
   name: string;
   /** The exact SQL, statement by statement. */
   sql: string[] | null;
+  /** Applied by migrate (not a dry run): how long it took, in milliseconds. */
+  ms?: number;
 }
 
 export interface RunResult {
@@ -205,6 +207,8 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     if (accepted.length) state = await loadState(conn);
     const interrupt = opts.signal ? new MigrationInterrupt(opts.signal, conn.config.target.engine) : undefined;
     const ctx = executionContext(conn, state, lock, nextBatch(state.db), opts, interrupt);
+    const timings = new Map<string, number>();
+    ctx.onTimed = (name, ms) => timings.set(name, ms);
     // With --to, Knex sees only the migrations up to the target.
     const applied = new Set(state.entries.filter((e) => e.state !== 'pending').map((e) => e.name));
     const cfg = migratorConfig(conn, state.migrations.filter((m) => applied.has(m.name) || todo.includes(m.name)), ctx);
@@ -222,7 +226,7 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     }
     return {
       dryRun: false,
-      migrations: plan(state, todo, 'up'),
+      migrations: plan(state, todo, 'up').map((p) => ({ ...p, ...(timings.has(p.name) ? { ms: timings.get(p.name) } : {}) })),
       ...(opts.acceptChanged ? { accepted } : {}),
       ...(recorded.length ? { recorded } : {}),
     };
