@@ -20,6 +20,7 @@ import path from 'node:path';
 import { UsageError } from '../cli/errors.js';
 import { maskUrl, urlSecrets } from '../config/mask.js';
 import { parseUrl } from '../config/url.js';
+import { registerText, registerUrl } from '../config/secrets.js';
 import { schemaNames } from '../schema/registry.js';
 
 export interface TargetSpec {
@@ -155,9 +156,15 @@ export async function loadTargetsFile(file: string, cwd = process.cwd()): Promis
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot read targets file ${file}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(err))}`);
   }
+  // Before anything could print it: the file's text, then each URL in it (src/config/secrets.ts).
+  registerText(text);
   const secrets = textSecrets(text);
   const targets = validateTargets(await parseTargetsText(text, file), file);
-  for (const t of targets) if (t.url) secrets.push(...urlSecrets(t.url));
+  for (const t of targets) {
+    if (!t.url) continue;
+    registerUrl(t.url);
+    secrets.push(...urlSecrets(t.url));
+  }
   return { file, targets, secrets: [...new Set(secrets)] };
 }
 
@@ -170,6 +177,7 @@ export interface ResolvedUrl {
 export function resolveUrl(t: TargetSpec, env: NodeJS.ProcessEnv): ResolvedUrl {
   if (t.url !== null) return { url: t.url, problem: null };
   const value = env[t.urlEnv!];
+  if (value) registerUrl(value);
   if (!value) return { url: null, problem: `environment variable ${t.urlEnv} is ${value === undefined ? 'not set' : 'empty'}` };
   try {
     parseUrl(value);
