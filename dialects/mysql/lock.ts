@@ -65,8 +65,8 @@ export async function acquireMysqlLock(
     return null;
   }
   signal?.addEventListener('abort', drop, { once: true });
+  const name = options.name ?? lockName(database);
   try {
-    const name = options.name ?? lockName(database);
     const galera = options.name ? null : await readGalera(conn);
     if (galera) {
       options.onGalera?.(galera);

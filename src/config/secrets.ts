@@ -218,11 +218,6 @@ export class SecretSet {
     }
   }
 
-  /** Whether `value` is, as a whole, a registered user name (a JSON value such as `"role": "app"`). */
-  isUser(value: string): boolean {
-    return this.users.has(value);
-  }
-
   /** Whether anything is registered. */
   get empty(): boolean {
     return this.passwords.size === 0 && this.users.size === 0 && this.urls.size === 0;
@@ -303,9 +298,9 @@ export const registerText = (text: string): void => currentSecrets().addText(tex
 /** `text` with the current run's secrets replaced. */
 export const scrub = (text: string): string => currentSecrets().scrub(text);
 
-/** Every string in a JSON-able value scrubbed (before it is serialised: escapes stay intact); a value that is a user name, masked whole. */
+/** Every string in a JSON-able value scrubbed (before it is serialised: escapes stay intact). */
 export function scrubDeep<T>(value: T, secrets: SecretSet = currentSecrets()): T {
-  if (typeof value === 'string') return (secrets.isUser(value) ? MASK : secrets.scrub(value)) as T;
+  if (typeof value === 'string') return secrets.scrub(value) as T;
   if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets)) as T;
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [secrets.scrub(k), scrubDeep(v, secrets)])) as T;

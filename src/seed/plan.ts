@@ -17,11 +17,10 @@
  * Plain data: it crosses to the generating thread.
  */
 import { UsageError } from '../cli/errors.js';
-import { dialects, expectedVariant } from '../dialects.js';
+import { dialects, expectedVariant, runtimeDefinition } from '../dialects.js';
 import type { LogicalType, SchemaDef } from '../schema/definition.js';
 import { resolveSchema } from '../schema/resolve.js';
 import type { Dialect, Table } from '../schema/model.js';
-import { schemas } from '../schema/registry.js';
 import { generators } from '../../seeds/index.js';
 import { cascadingFromUsers, USERS } from './coverage.js';
 
@@ -94,7 +93,8 @@ const needsValue = (table: Table, name: string): boolean => {
 export function seedPlan(schemaName: string, dialect: Dialect, definition?: SchemaDef): SeedPlan {
   const generator = generators[schemaName];
   if (!generator) throw new UsageError(`no seed generator for schema ${schemaName}`);
-  const def = definition ?? schemas[schemaName]!;
+  // The definition the expected model comes from: the snapshot of the newest migration.
+  const def = definition ?? runtimeDefinition(schemaName);
   const model = definition ? resolveSchema(definition, dialects[dialect].rules) : expectedVariant(schemaName, dialect);
   const byName = new Map(model.tables.map((t) => [t.name, t]));
   const covered = cascadingFromUsers(model);

@@ -153,7 +153,7 @@ describe.each(Object.keys(LIVE) as Array<keyof typeof LIVE>)('dbkit docs --url o
     expect(diffed.changes.length).toBeGreaterThanOrEqual(3);
     const stale = await dbkit(['docs', '--url', db.url, '--schema', e.schema, '--check'], { cwd });
     expect(stale.code).toBe(1);
-    expect(stale.stdout).toMatch(new RegExp(`^docs/${e.file.replace(/\./g, '\\.')} is stale: run dbkit docs --url '[a-z]+://\\w+:\\*\\*\\*\\*@127\\.0\\.0\\.1:\\d+/\\w+' --schema ${e.schema} to refresh\\n$`));
+    expect(stale.stdout).toMatch(new RegExp(`^docs/${e.file.replace(/\./g, '\\.')} is stale: run dbkit docs --url '[a-z]+://\\*\\*\\*\\*:\\*\\*\\*\\*@127\\.0\\.0\\.1:\\d+/\\w+' --schema ${e.schema} to refresh\\n$`));
 
     const r = await dbkit(['docs', '--url', db.url, '--schema', e.schema, '--json'], { cwd });
     expect(r.code, r.stderr).toBe(0);

@@ -85,6 +85,7 @@ describe('an existing embedded database', () => {
     fs.mkdirSync(pkg);
     fs.copyFileSync(path.join(repoRoot, 'package.json'), path.join(pkg, 'package.json'));
     fs.cpSync(path.join(repoRoot, 'dist'), path.join(pkg, 'dist'), { recursive: true, filter: (src) => !src.includes(`${path.sep}dist${path.sep}pglite`) });
+    fs.cpSync(path.join(repoRoot, 'migrations'), path.join(pkg, 'migrations'), { recursive: true });
     fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(pkg, 'node_modules'));
     const cwd = tmp();
     const url = `pglite:${path.join(cwd, 'db')}`;

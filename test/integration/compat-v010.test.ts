@@ -13,6 +13,9 @@ import { dbkit, json, repoRoot } from '../support/cli.js';
 import { freshMysql, freshPglite, freshPostgres, type FreshDatabase } from '../support/databases.js';
 import { tempDirs } from '../support/tmp.js';
 
+/** The commit tagged v0.1.0 (the release every database migrated so far was made by). */
+const V010_COMMIT = '0398227bb0cc0d695430366857eee93941705277';
+
 const tmp = tempDirs('dbkit-v010-');
 const dbs: FreshDatabase[] = [];
 let oldBin = '';
@@ -20,9 +23,12 @@ let oldBin = '';
 beforeAll(() => {
   const dir = path.join(tmp(), 'dbkit-0.1.0');
   fs.mkdirSync(dir);
-  const tag = spawnSync('git', ['-C', repoRoot, 'rev-parse', '--verify', 'v0.1.0^{commit}'], { encoding: 'utf8' });
-  if (tag.status !== 0) throw new Error('the git tag v0.1.0 is missing from this checkout (git fetch --tags)');
-  const archive = execFileSync('git', ['-C', repoRoot, 'archive', '--format=tar', 'v0.1.0'], { maxBuffer: 1 << 28 });
+  // The tag, else the release commit itself (a clone that did not bring tags still has it).
+  const ref = ['v0.1.0^{commit}', `${V010_COMMIT}^{commit}`].find(
+    (r) => spawnSync('git', ['-C', repoRoot, 'rev-parse', '--verify', '--quiet', r], { encoding: 'utf8' }).status === 0,
+  );
+  if (!ref) throw new Error(`neither the git tag v0.1.0 nor its commit ${V010_COMMIT} is in this checkout (git fetch --tags)`);
+  const archive = execFileSync('git', ['-C', repoRoot, 'archive', '--format=tar', ref.replace('^{commit}', '')], { maxBuffer: 1 << 28 });
   execFileSync('tar', ['-x', '-C', dir], { input: archive });
   fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
   execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: 'pipe' });

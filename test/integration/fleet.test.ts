@@ -120,7 +120,7 @@ describe('migrate --targets over 50 PostgreSQL and 10 MariaDB databases', () => 
       ['pg-unreachable', 3],
       ['maria-locked', 4],
     ]);
-    expect(t.get('pg-drift')!.error!.message).toContain(`${editedName} (migrations/agents/${editedName}.ts) was edited after it was applied: nothing was migrated`);
+    expect(t.get('pg-drift')!.error!.message).toContain(`${editedName} (migrations/agents/${editedName}/) was edited after it was applied: nothing was migrated`);
     expect(t.get('pg-unreachable')!.error!.message).toMatch(/^cannot connect to postgres:\/\/.*127\.0\.0\.1:\d+\/nothing_here: .*ECONNREFUSED/);
     expect(t.get('maria-locked')!.error!.message).toMatch(/another dbkit is migrating .*gave up after 3s \(--lock-timeout\)/);
     for (const x of doc.targets.filter((y) => y.status === 'applied')) {

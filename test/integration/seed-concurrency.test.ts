@@ -145,7 +145,7 @@ describe.each(ENGINES)('concurrent seeds on $name', (e) => {
     expect(second.code, second.stderr).toBe(4);
     expect(second.stderr).toMatch(
       e.name === 'PostgreSQL'
-        ? /another dbkit seed is writing to public on .*seed lock held by PostgreSQL session \d+/
+        ? /another dbkit seed is writing to public on .*seed lock held by dbkit on \S+ \(pid \d+\), PostgreSQL session \d+/
         : e.name === 'MariaDB'
           ? /another dbkit seed is writing to \w+ on .*seed lock held by MySQL connection \d+/
           : /the embedded database .* is in use by another dbkit process \(pid \d+\)/,
