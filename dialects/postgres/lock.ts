@@ -84,6 +84,9 @@ export interface PostgresLockOptions {
   onProbe?(probe: PoolerProbe): void;
 }
 
+/** A query without parameters goes by the simple protocol, which destroys the unnamed portal of the last one. */
+const DROP_PORTAL = 'SELECT 1';
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function newClient(url: string, applicationName: string): pg.Client {
@@ -165,6 +168,10 @@ export async function acquirePostgresLock(
       await client.end();
       return null;
     }
+    // The queries above used the extended protocol: their unnamed portal keeps its snapshot (and so
+    // this idle transaction's xmin) until another query replaces it, which would make every CREATE
+    // INDEX CONCURRENTLY of the run wait for this transaction. A simple-protocol query drops it.
+    await client.query(DROP_PORTAL);
   } catch (err) {
     await client.end().catch(() => undefined);
     throw err;
@@ -201,6 +208,7 @@ export async function acquirePostgresLock(
               "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND application_name = 'dbkit' AND datname = current_database() AND state = 'active'",
               [pid],
             );
+            await client.query(DROP_PORTAL);
           },
         }),
     async fence(db: Knex | Knex.Transaction) {
