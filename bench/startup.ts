@@ -3,6 +3,9 @@
  * database) against a bare `node -e 0` and against `knex --help`, all
  * spawned from here one after another, interleaved, in the same run; prints
  * medians and ratios. Goal (issue 6): `dbkit --help` <= 1.3x bare Node.
+ * Also `dbkit make --dry-run` of the whole agents definition into an empty
+ * migrations folder (every table, from nothing: the largest change make can
+ * plan). Goal (issue 12): under a second.
  *
  *   npm run bench:startup                   # builds, then runs this
  *   node dist/bench/startup.js --runs 40
@@ -10,6 +13,8 @@
  * Exits 0 whatever the ratios (it is a report); 1 when a command fails.
  */
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,16 +31,23 @@ function runsOption(): number {
   return n;
 }
 
-const CASES: { label: string; args: string[] }[] = [
+/** A checkout with the definition and no migrations: `make` plans the whole schema. */
+const MAKE_ROOT = mkdtempSync(join(tmpdir(), 'dbkit-bench-make-'));
+cpSync(join(ROOT, 'src', 'schema'), join(MAKE_ROOT, 'src', 'schema'), { recursive: true });
+mkdirSync(join(MAKE_ROOT, 'migrations'));
+process.on('exit', () => rmSync(MAKE_ROOT, { recursive: true, force: true }));
+
+const CASES: { label: string; args: string[]; env?: Record<string, string> }[] = [
   { label: 'node -e 0 (bare Node)', args: ['-e', '0'] },
   { label: 'dbkit --help', args: [CLI, '--help'] },
   { label: 'dbkit sql', args: [CLI, 'sql'] },
   { label: 'knex --help', args: [KNEX_CLI, '--help'] },
+  { label: 'dbkit make --dry-run', args: [CLI, 'make', 'everything', '--schema', 'agents', '--dry-run'], env: { DBKIT_ROOT: MAKE_ROOT } },
 ];
 
-function time(args: string[]): number {
+function time(args: string[], env: Record<string, string> = {}): number {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr.toString()}`);
   return ms;
@@ -49,16 +61,17 @@ const median = (xs: number[]) => {
 function main(): void {
   const runs = runsOption();
   const samples = CASES.map(() => [] as number[]);
-  for (const c of CASES) time(c.args); // warm the file cache
-  for (let r = 0; r < runs; r++) CASES.forEach((c, i) => samples[i]!.push(time(c.args)));
+  for (const c of CASES) time(c.args, c.env); // warm the file cache
+  for (let r = 0; r < runs; r++) CASES.forEach((c, i) => samples[i]!.push(time(c.args, c.env)));
   const med = samples.map(median);
   console.log(`start-up, ${runs} runs each, interleaved (median / min), Node ${process.version}`);
   CASES.forEach((c, i) => console.log(`  ${c.label.padEnd(24)} ${med[i]!.toFixed(1).padStart(6)} ms  ${Math.min(...samples[i]!).toFixed(1).padStart(6)} ms`));
-  const [bare, help, sql, knex] = med as [number, number, number, number];
+  const [bare, help, sql, knex, make] = med as [number, number, number, number, number];
   const ratio = help / bare;
   console.log(`  ratio dbkit --help / node -e 0: ${ratio.toFixed(2)} (goal <= 1.3: ${ratio <= 1.3 ? 'PASS' : 'FAIL'})`);
   console.log(`  ratio dbkit sql / node -e 0: ${(sql / bare).toFixed(2)}`);
   console.log(`  ratio knex --help / node -e 0: ${(knex / bare).toFixed(2)}`);
+  console.log(`  dbkit make --dry-run of the whole agents definition: ${make.toFixed(0)} ms (goal < 1000 ms: ${make < 1000 ? 'PASS' : 'FAIL'})`);
 }
 
 main();

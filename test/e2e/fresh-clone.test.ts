@@ -4,32 +4,32 @@
  * status --check` exits 0, and the run leaves no untracked file. (The clone
  * shares this checkout's node_modules instead of downloading them again.)
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/cli.js';
+import { run } from '../support/run.js';
 import { tempDirs } from '../support/tmp.js';
 
 const tmp = tempDirs('dbkit-clone-');
 const isCheckout = fs.existsSync(path.join(repoRoot, '.git'));
 
 describe.runIf(isCheckout)('a fresh clone', () => {
-  it('npx dbkit migrate, then npx dbkit status --check; nothing untracked', () => {
+  it('npx dbkit migrate, then npx dbkit status --check; nothing untracked', async () => {
     const clone = path.join(tmp(), 'dbkit');
-    execFileSync('git', ['clone', '--quiet', repoRoot, clone]);
+    expect((await run('git', ['clone', '--quiet', repoRoot, clone])).status).toBe(0);
     fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(clone, 'node_modules'));
     const env: NodeJS.ProcessEnv = { ...process.env, npm_config_yes: 'true' };
     delete env.DATABASE_URL;
-    const sh = (cmd: string, args: string[]) => spawnSync(cmd, args, { cwd: clone, env, encoding: 'utf8' });
+    const sh = (cmd: string, args: string[]) => run(cmd, args, { cwd: clone, env });
 
-    const build = sh('npm', ['run', 'build', '--silent']); // what `npm ci` runs as `prepare`
+    const build = await sh('npm', ['run', 'build', '--silent']); // what `npm ci` runs as `prepare`
     expect(build.status, build.stderr).toBe(0);
-    const migrate = sh('npx', ['dbkit', 'migrate']);
+    const migrate = await sh('npx', ['dbkit', 'migrate']);
     expect(migrate.status, migrate.stderr).toBe(0);
     expect(migrate.stdout).toContain('applied 7 migration(s)');
-    const status = sh('npx', ['dbkit', 'status', '--check']);
+    const status = await sh('npx', ['dbkit', 'status', '--check']);
     expect(status.status, status.stderr).toBe(0);
-    expect(sh('git', ['status', '--porcelain']).stdout).toBe('');
+    expect((await sh('git', ['status', '--porcelain'])).stdout).toBe('');
   }, 180_000);
 });

@@ -5,12 +5,13 @@
  * then finds them up to date (`status --check` exits 0, with no
  * --accept-changed), `migrate` applies nothing and `diff` is clean.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbkit, json, repoRoot } from '../support/cli.js';
 import { freshMysql, freshPglite, freshPostgres, type FreshDatabase } from '../support/databases.js';
+import { runOk } from '../support/run.js';
 import { tempDirs } from '../support/tmp.js';
 
 /** The commit tagged v0.1.0 (the release every database migrated so far was made by). */
@@ -20,7 +21,7 @@ const tmp = tempDirs('dbkit-v010-');
 const dbs: FreshDatabase[] = [];
 let oldBin = '';
 
-beforeAll(() => {
+beforeAll(async () => {
   const dir = path.join(tmp(), 'dbkit-0.1.0');
   fs.mkdirSync(dir);
   // The tag, else the release commit itself (a clone that did not bring tags still has it).
@@ -28,10 +29,11 @@ beforeAll(() => {
     (r) => spawnSync('git', ['-C', repoRoot, 'rev-parse', '--verify', '--quiet', r], { encoding: 'utf8' }).status === 0,
   );
   if (!ref) throw new Error(`neither the git tag v0.1.0 nor its commit ${V010_COMMIT} is in this checkout (git fetch --tags)`);
-  const archive = execFileSync('git', ['-C', repoRoot, 'archive', '--format=tar', ref.replace('^{commit}', '')], { maxBuffer: 1 << 28 });
-  execFileSync('tar', ['-x', '-C', dir], { input: archive });
+  const tarball = path.join(tmp(), 'v0.1.0.tar');
+  await runOk('git', ['-C', repoRoot, 'archive', '--format=tar', '-o', tarball, ref.replace('^{commit}', '')]);
+  await runOk('tar', ['-x', '-f', tarball, '-C', dir]);
   fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
-  execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: 'pipe' });
+  await runOk('npm', ['run', 'build'], { cwd: dir });
   oldBin = path.join(dir, 'dist', 'cli', 'dbkit.cjs');
 }, 600_000);
 

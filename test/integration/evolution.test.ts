@@ -5,7 +5,8 @@
  * existing table with rows; a new foreign key; a declared column rename; a
  * label appended to chat messages.role; a new table with foreign keys; a
  * dropped column, --allow-data-loss). On real PostgreSQL, MariaDB and PGlite,
- * after each change a seeded existing database and a fresh one are migrated:
+ * after each change a seeded existing database and a fresh one are migrated
+ * (PGlite: the fresh one at the last change, the SQL being PostgreSQL's):
  * `diff` is clean on both (against the definition as of that migration) and
  * no row is lost. Then the existing database is rolled back step by step to
  * the start, `diff --at` clean against each earlier definition, no row lost.
@@ -63,9 +64,14 @@ describe.each([
   ['postgres', freshPostgres as Fresh],
   ['mysql', freshMysql as Fresh],
   ['pglite', freshPglite as Fresh],
-] as const)('%s', (_engine, fresh) => {
+] as const)('%s', (engine, fresh) => {
+  // PGlite runs the PostgreSQL SQL checked step by step above, and each of its processes costs a
+  // second of CPU (the WebAssembly engine): there a fresh database is migrated at the last step
+  // only, and rows are counted at the ends; the existing database still goes through every step.
+  const everyStep = engine !== 'pglite';
   for (const schema of ['agents', 'chat'] as const) {
-    it(`${schema}: every change on a seeded database and a fresh one, then back step by step`, async () => {
+    // Concurrent: the three engines' runs wait on their servers and child processes side by side.
+    it.concurrent(`${schema}: every change on a seeded database and a fresh one, then back step by step`, async () => {
       const steps = CHANGES.filter((c) => c.schema === schema).map((c) => made.get(c.name)!);
       const existing = await fresh(`evo_${schema}`);
       dbs.push(existing);
@@ -89,7 +95,9 @@ describe.each([
       for (const step of steps) {
         await ok(['migrate', ...on(existing.url), '--to', step, '--quiet'], `migrate ${step}`);
         await ok(['diff', ...on(existing.url), '--at', step], `diff --at ${step} (existing)`);
-        expect(await counts(existing.url, TABLES[schema]), `rows after ${step}`).toEqual(rows);
+        const last = step === steps.at(-1);
+        if (everyStep || last) expect(await counts(existing.url, TABLES[schema]), `rows after ${step}`).toEqual(rows);
+        if (!everyStep && !last) continue;
         const blank = await fresh(`evo_fresh`);
         await ok(['migrate', ...on(blank.url), '--to', step, '--quiet'], `migrate a fresh database to ${step}`);
         await ok(['diff', ...on(blank.url), '--at', step], `diff --at ${step} (fresh)`);
@@ -121,7 +129,7 @@ describe.each([
           expect(first.code, `rollback ${order[i]}: ${first.stderr}`).toBe(0);
         }
         await ok(['diff', ...on(existing.url), '--at', order[i - 1]!], `diff --at ${order[i - 1]} after rolling back ${order[i]}`);
-        expect(await counts(existing.url, TABLES[schema]), `rows after rolling back ${order[i]}`).toEqual(rows);
+        if (everyStep || i === 1) expect(await counts(existing.url, TABLES[schema]), `rows after rolling back ${order[i]}`).toEqual(rows);
       }
     }, 3_600_000);
   }
