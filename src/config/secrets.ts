@@ -261,7 +261,18 @@ export class SecretSet {
       const account = new RegExp(`(\\\\?["'\`])(?:${alt(users, esc)})\\1@`, 'gu');
       steps.push((t) => t.replace(keyed, `$1$2${MASK}$2`).replace(account, `$1${MASK}$1@`));
     }
-    return (text) => steps.reduce((t, step) => step(t), text);
+    // Every step needs a URL (`://`), a password or a user name (case-insensitive) in the text: most
+    // strings (a --json document's thousands of values) hold none and skip the patterns.
+    // (Both cases: the user patterns fold case as Unicode does, e.g. `ſ` is an `s` to them.)
+    const lowerUsers = users.map((u) => u.toLowerCase());
+    const upperUsers = users.map((u) => u.toUpperCase());
+    const holdsUser = (t: string): boolean => {
+      const lower = t.toLowerCase();
+      const upper = t.toUpperCase();
+      return lowerUsers.some((u) => lower.includes(u)) || upperUsers.some((u) => upper.includes(u));
+    };
+    const mayHold = (t: string): boolean => t.includes('://') || passwords.some((p) => t.includes(p)) || (users.length > 0 && holdsUser(t));
+    return (text) => (mayHold(text) ? steps.reduce((t, step) => step(t), text) : text);
   }
 }
 

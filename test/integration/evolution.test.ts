@@ -14,7 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbkit, json } from '../support/cli.js';
 import { checkout, CHANGES, type Checkout } from '../support/checkout.js';
-import { freshMysql, freshPglite, freshPostgres, openAdmin, type FreshDatabase } from '../support/databases.js';
+import { freshMysql, freshPglite, freshPostgres, openAdmin, tableCounts, type FreshDatabase } from '../support/databases.js';
 import { tempDirs } from '../support/tmp.js';
 
 const tmp = tempDirs('dbkit-evolution-');
@@ -49,17 +49,6 @@ afterAll(async () => {
 
 type Fresh = (prefix?: string) => Promise<FreshDatabase>;
 
-async function counts(url: string, tables: string[]): Promise<Record<string, number>> {
-  const admin = await openAdmin(url);
-  try {
-    const out: Record<string, number> = {};
-    for (const t of tables) out[t] = Number((await admin.query<{ n: unknown }>(`SELECT count(*) AS n FROM ${t}`))[0]!.n);
-    return out;
-  } finally {
-    await admin.close();
-  }
-}
-
 describe.each([
   ['postgres', freshPostgres as Fresh],
   ['mysql', freshMysql as Fresh],
@@ -89,14 +78,14 @@ describe.each([
       // the checkout's seed follows the newest definition, which this database does not have yet.
       const seeded = await dbkit(['seed', ...on(existing.url), '--users', '4', '--seed', '5', '--quiet']);
       expect(seeded.code, `seed: ${seeded.stderr}`).toBe(0);
-      const rows = await counts(existing.url, TABLES[schema]);
+      const rows = await tableCounts(existing.url, TABLES[schema]);
       expect(rows.users).toBe(4);
 
       for (const step of steps) {
         await ok(['migrate', ...on(existing.url), '--to', step, '--quiet'], `migrate ${step}`);
         await ok(['diff', ...on(existing.url), '--at', step], `diff --at ${step} (existing)`);
         const last = step === steps.at(-1);
-        if (everyStep || last) expect(await counts(existing.url, TABLES[schema]), `rows after ${step}`).toEqual(rows);
+        if (everyStep || last) expect(await tableCounts(existing.url, TABLES[schema]), `rows after ${step}`).toEqual(rows);
         if (!everyStep && !last) continue;
         const blank = await fresh(`evo_fresh`);
         await ok(['migrate', ...on(blank.url), '--to', step, '--quiet'], `migrate a fresh database to ${step}`);
@@ -129,7 +118,7 @@ describe.each([
           expect(first.code, `rollback ${order[i]}: ${first.stderr}`).toBe(0);
         }
         await ok(['diff', ...on(existing.url), '--at', order[i - 1]!], `diff --at ${order[i - 1]} after rolling back ${order[i]}`);
-        if (everyStep || i === 1) expect(await counts(existing.url, TABLES[schema]), `rows after rolling back ${order[i]}`).toEqual(rows);
+        if (everyStep || i === 1) expect(await tableCounts(existing.url, TABLES[schema]), `rows after rolling back ${order[i]}`).toEqual(rows);
       }
     }, 3_600_000);
   }

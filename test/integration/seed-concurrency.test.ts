@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { dbkit, json, startDbkit, type CliResult } from '../support/cli.js';
-import { adminQuery, freshMysql, freshPglite, freshPostgres, openAdmin, type FreshDatabase } from '../support/databases.js';
+import { adminQuery, freshMysql, freshPglite, freshPostgres, openAdmin, tableCounts, type FreshDatabase } from '../support/databases.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -62,17 +62,6 @@ async function migrated(e: Engine, prefix: string): Promise<FreshDatabase> {
   const m = await dbkit(['migrate', '--url', db.url, '--schema', e.schema, '--quiet']);
   expect(m.code, m.stderr).toBe(0);
   return db;
-}
-
-async function tableCounts(url: string, tables: string[]): Promise<Record<string, number>> {
-  const admin = await openAdmin(url);
-  try {
-    const out: Record<string, number> = {};
-    for (const t of tables) out[t] = Number((await admin.query<{ n: unknown }>(`SELECT count(*) AS n FROM ${t}`))[0]!.n);
-    return out;
-  } finally {
-    await admin.close();
-  }
 }
 
 /** The ordinal each username ends with, and the number of orphaned rows, in one admin session. */

@@ -18,7 +18,7 @@ import { resolveSchema } from '../../src/schema/resolve.js';
 import { seedPlan } from '../../src/seed/plan.js';
 import { loadConnections, seedDatabase, type SeedMode } from '../../src/seed/seed.js';
 import { changedAgents } from '../support/changed-schema.js';
-import { freshMysql, freshPostgres, openAdmin, type FreshDatabase } from '../support/databases.js';
+import { freshMysql, freshPostgres, openAdmin, tableCounts, type FreshDatabase } from '../support/databases.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -61,17 +61,6 @@ async function seed(url: string, dialect: Dialect, def: SchemaDef, mode: SeedMod
 
 const TABLES = ['users', 'sessions', 'runs', 'messages', 'files', 'settings', 'gallery', 'api_keys', 'labels', 'run_labels', 'feedback', 'audit_log'];
 
-async function counts(url: string): Promise<Record<string, number>> {
-  const admin = await openAdmin(url);
-  try {
-    const out: Record<string, number> = {};
-    for (const t of TABLES) out[t] = Number((await admin.query<{ n: unknown }>(`SELECT count(*) AS n FROM ${t}`))[0]!.n);
-    return out;
-  } finally {
-    await admin.close();
-  }
-}
-
 describe.each([
   ['PostgreSQL', freshPostgres, 'postgres'],
   ['MariaDB', freshMysql, 'mysql'],
@@ -81,7 +70,7 @@ describe.each([
     const db = await build(fresh, dialect, def);
     const outcome = await seed(db.url, dialect, def, 'fresh', 15);
     expect(outcome.skipped).toEqual([{ table: 'audit_log', reason: expect.stringContaining('single id column') }]);
-    const after = await counts(db.url);
+    const after = await tableCounts(db.url, TABLES);
     expect(after).toEqual({ ...outcome.tables, audit_log: 0 });
     expect(after.users).toBe(15);
     expect(after.labels).toBe(5);
@@ -106,6 +95,6 @@ describe.each([
     const failed = await seed(db.url, dialect, def, 'append', 30).catch((e: unknown) => e as Error);
     expect(failed).toBeInstanceOf(Error);
     expect((failed as Error).message).toMatch(/; (the rows it had written were deleted|nothing was written)$/);
-    expect(await counts(db.url)).toEqual(after);
+    expect(await tableCounts(db.url, TABLES)).toEqual(after);
   }, 180_000);
 });

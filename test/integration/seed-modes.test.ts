@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { bin, dbkit, dbkitSignalled, json } from '../support/cli.js';
-import { adminQuery, freshMysql, freshPostgres, mysqlAdminUrl, openAdmin, type FreshDatabase } from '../support/databases.js';
+import { adminQuery, freshMysql, freshPostgres, mysqlAdminUrl, tableCounts, type FreshDatabase } from '../support/databases.js';
 import { tempDirs } from '../support/tmp.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -25,17 +25,6 @@ async function migrated(fresh: (p: string) => Promise<FreshDatabase>, prefix: st
   return db;
 }
 
-async function counts(url: string, tables: string[]): Promise<Record<string, number>> {
-  const admin = await openAdmin(url);
-  try {
-    const out: Record<string, number> = {};
-    for (const t of tables) out[t] = Number((await admin.query<{ n: unknown }>(`SELECT count(*) AS n FROM ${t}`))[0]!.n);
-    return out;
-  } finally {
-    await admin.close();
-  }
-}
-
 const AGENTS = ['users', 'sessions', 'runs', 'messages', 'files', 'settings', 'gallery'];
 const CHAT = ['users', 'conversations', 'messages', 'api_calls'];
 
@@ -44,7 +33,7 @@ describe('seed refusals', () => {
     const db = await migrated(freshPostgres, 'seed_refuse');
     const seeded = await dbkit(['seed', '--url', db.url, '--users', '3', '--seed', '1', '--json']);
     expect(seeded.code).toBe(0);
-    const before = await counts(db.url, AGENTS);
+    const before = await tableCounts(db.url, AGENTS);
 
     const again = await dbkit(['seed', '--url', db.url, '--users', '3']);
     expect(again.code).toBe(2);
@@ -71,7 +60,7 @@ describe('seed refusals', () => {
     expect(prodFile.code).toBe(2);
     expect(prodFile.stderr).toContain('marked production');
 
-    expect(await counts(db.url, AGENTS)).toEqual(before);
+    expect(await tableCounts(db.url, AGENTS)).toEqual(before);
 
     const forced = await dbkit(['seed', '--append', '--users', '2', '--force', '--json'], { cwd: dir });
     expect(forced.code).toBe(0);
@@ -134,12 +123,12 @@ describe('seed --append', () => {
   it('adds exactly what it reports, new users numbered after the old ones, no global setting twice', async () => {
     const db = await migrated(freshMysql, 'seed_append', 'agents');
     expect((await dbkit(['seed', '--url', db.url, '--schema', 'agents', '--users', '4', '--seed', '7'])).code).toBe(0);
-    const before = await counts(db.url, AGENTS);
+    const before = await tableCounts(db.url, AGENTS);
     const r = await dbkit(['seed', '--url', db.url, '--schema', 'agents', '--users', '3', '--seed', '7', '--append', '--json']);
     expect(r.code).toBe(0);
     const report = json<{ tables: Record<string, number>; mode: string }>(r);
     expect(report.mode).toBe('append');
-    const after = await counts(db.url, AGENTS);
+    const after = await tableCounts(db.url, AGENTS);
     for (const t of AGENTS) expect([t, after[t]! - before[t]!]).toEqual([t, report.tables[t] ?? 0]);
     const names = await adminQuery<{ username: string }>(db.url, 'SELECT username FROM users ORDER BY id');
     expect(names.map((n) => Number(/(\d+)$/.exec(n.username)![1]))).toEqual([1, 2, 3, 4, 5, 6, 7]);
@@ -160,16 +149,16 @@ describe('seed failing or interrupted midway', () => {
     const failed = await dbkit(['seed', '--url', db.url, ...schema, '--users', '200', '--seed', '3']);
     expect(failed.code).toBe(5);
     expect(failed.stderr).toMatch(/^dbkit: seeding failed: .*(fails_late|users).*; (the rows it had written were deleted: the tables are empty|nothing was written)\n$/);
-    expect(Object.values(await counts(db.url, AGENTS))).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(Object.values(await tableCounts(db.url, AGENTS))).toEqual([0, 0, 0, 0, 0, 0, 0]);
 
     await adminQuery(db.url, `ALTER TABLE users DROP CONSTRAINT fails_late`);
     expect((await dbkit(['seed', '--url', db.url, ...schema, '--users', '5', '--seed', '3'])).code).toBe(0);
-    const before = await counts(db.url, AGENTS);
+    const before = await tableCounts(db.url, AGENTS);
     await adminQuery(db.url, `ALTER TABLE users ADD CONSTRAINT fails_late CHECK (username NOT LIKE '%150')`);
     const appended = await dbkit(['seed', '--url', db.url, ...schema, '--users', '200', '--seed', '3', '--append']);
     expect(appended.code).toBe(5);
     expect(appended.stderr).toMatch(/; (the rows it had written were deleted|nothing was written)\n$/);
-    expect(await counts(db.url, AGENTS)).toEqual(before);
+    expect(await tableCounts(db.url, AGENTS)).toEqual(before);
   }, 90_000);
 
   it.each([
@@ -181,7 +170,7 @@ describe('seed failing or interrupted midway', () => {
     expect(run.signalled).toBe(true);
     expect(run.code).toBe(130);
     expect(run.stderr).toMatch(/dbkit: seed interrupted by SIGINT; (the rows it had written were deleted: the tables are empty|nothing was written)\n/);
-    expect(Object.values(await counts(db.url, AGENTS))).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(Object.values(await tableCounts(db.url, AGENTS))).toEqual([0, 0, 0, 0, 0, 0, 0]);
     const rerun = await dbkit(['seed', '--url', db.url, '--schema', 'agents', '--users', '5', '--seed', '2', '--json']);
     expect(rerun.code).toBe(0);
     expect(json<{ tables: Record<string, number> }>(rerun).tables.users).toBe(5);

@@ -280,3 +280,15 @@ export async function dumpTables(db: { query(sql: string): Promise<Row[]> }, tab
   }
   return parts.join('\n');
 }
+
+/** The number of rows of each of `tables`, through an admin connection. */
+export async function tableCounts(url: string, tables: readonly string[]): Promise<Record<string, number>> {
+  const admin = await openAdmin(url);
+  try {
+    const out: Record<string, number> = {};
+    for (const t of tables) out[t] = Number((await admin.query<{ n: unknown }>(`SELECT count(*) AS n FROM ${t}`))[0]!.n);
+    return out;
+  } finally {
+    await admin.close();
+  }
+}
