@@ -263,15 +263,9 @@ export class SecretSet {
     }
     // Every step needs a URL (`://`), a password or a user name (case-insensitive) in the text: most
     // strings (a --json document's thousands of values) hold none and skip the patterns.
-    // (Both cases: the user patterns fold case as Unicode does, e.g. `ſ` is an `s` to them.)
-    const lowerUsers = users.map((u) => u.toLowerCase());
-    const upperUsers = users.map((u) => u.toUpperCase());
-    const holdsUser = (t: string): boolean => {
-      const lower = t.toLowerCase();
-      const upper = t.toUpperCase();
-      return lowerUsers.some((u) => lower.includes(u)) || upperUsers.some((u) => upper.includes(u));
-    };
-    const mayHold = (t: string): boolean => t.includes('://') || passwords.some((p) => t.includes(p)) || (users.length > 0 && holdsUser(t));
+    // (One case-insensitive Unicode pattern, as the user patterns themselves fold case: `ſ` is an `s`.)
+    const anyUser = users.length ? new RegExp(alt(users, esc), 'iu') : null;
+    const mayHold = (t: string): boolean => t.includes('://') || passwords.some((p) => t.includes(p)) || (anyUser !== null && anyUser.test(t));
     return (text) => (mayHold(text) ? steps.reduce((t, step) => step(t), text) : text);
   }
 }
@@ -312,9 +306,19 @@ export const scrub = (text: string): string => currentSecrets().scrub(text);
 /** Every string in a JSON-able value scrubbed (before it is serialised: escapes stay intact). */
 export function scrubDeep<T>(value: T, secrets: SecretSet = currentSecrets()): T {
   if (typeof value === 'string') return secrets.scrub(value) as T;
-  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets)) as T;
+  // Copied only where something changed: a large document with nothing to hide is walked, not rebuilt.
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    value.forEach((v, i) => {
+      const s = scrubDeep(v, secrets);
+      if (s !== v) (out ??= [...value])[i] = s;
+    });
+    return (out ?? value) as T;
+  }
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [secrets.scrub(k), scrubDeep(v, secrets)])) as T;
+    const entries = Object.entries(value);
+    const scrubbed = entries.map(([k, v]) => [secrets.scrub(k), scrubDeep(v, secrets)] as const);
+    return (scrubbed.some(([k, v], i) => k !== entries[i]![0] || v !== entries[i]![1]) ? Object.fromEntries(scrubbed) : value) as T;
   }
   return value;
 }
