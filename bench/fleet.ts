@@ -30,20 +30,11 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startSystemPostgres, type Server } from '../test/support/servers.js';
+import { intOption } from './options.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'); // dist/bench -> checkout
 const CLI = join(ROOT, 'dist', 'cli', 'dbkit.cjs');
 const GOAL = 4;
-
-function intOption(flag: string, fallback: number): number {
-  const argv = process.argv.slice(2);
-  const i = argv.indexOf(flag);
-  const raw = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive whole number, got "${raw}"`);
-  return n;
-}
 
 const RUNS = intOption('--runs', 5);
 const TARGETS = intOption('--targets', 50);

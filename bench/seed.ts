@@ -36,22 +36,13 @@ import { generators } from '../seeds/index.js';
 import { startMariadbServer, startSystemPostgres, type Server } from '../test/support/servers.js';
 import { pregenerate, timeBatchInsert, timeRawBulk, type TableRows } from './seed-baselines.js';
 import { describeProfiles, profiled, serverProbe, type Profile, type ServerProbe } from './seed-profile.js';
+import { intOption } from './options.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'dbkit.cjs');
 const PROBE = join(ROOT, 'dist', 'bench', 'rss-probe.js');
 const DB = 'dbkit_bench_seed';
 const SEED = 20261123;
-
-function option(flag: string, fallback: number): number {
-  const argv = process.argv.slice(2);
-  const i = argv.indexOf(flag);
-  const raw = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive whole number, got "${raw}"`);
-  return n;
-}
 
 interface Engine {
   label: string;
@@ -218,9 +209,9 @@ async function serversFor(settings: Settings, only: string | undefined): Promise
 }
 
 async function main(): Promise<void> {
-  const users = option('--users', 400);
-  const runs = option('--runs', 9);
-  const memoryFactor = option('--memory-factor', 10);
+  const users = intOption('--users', 400);
+  const runs = intOption('--runs', 9);
+  const memoryFactor = intOption('--memory-factor', 10);
   const argv = process.argv.slice(2);
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
   if (only !== undefined && only !== 'postgres' && only !== 'mariadb') throw new Error(`--only takes postgres or mariadb, got "${only}"`);
