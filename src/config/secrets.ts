@@ -24,9 +24,9 @@
  *    MySQL account (`'name'@'host'`): user names are never printed, so a user
  *    name equal to the password reveals nothing.
  *
- * A run's secrets live in an AsyncLocalStorage kept on globalThis: the CLI's
- * entry bundle and its command modules each hold a copy of this file, and
- * must share one set; in-process runs (tests) each get their own.
+ * A run's secrets are kept on globalThis: the CLI's entry bundle and its
+ * command modules each hold a copy of this file, and must share one set;
+ * in-process runs (tests) each get their own (see withSecrets).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { displayOf, parseQuery, percentDecode, SECRET_PARAMS, splitServerUrl, splitUserinfo } from './url-parts.js';
@@ -273,23 +273,43 @@ export class SecretSet {
 // ------------------------------------------------------- the run's set
 
 interface Store {
-  als: AsyncLocalStorage<SecretSet>;
+  /** The run that started while no other was running (the CLI's only run). */
+  first: SecretSet | null;
+  /** Runs that overlap it (in-process runs in tests): made on first need. */
+  als: AsyncLocalStorage<SecretSet> | null;
   fallback: SecretSet;
 }
 const STORE = Symbol.for('dbkit.secrets');
 
 function store(): Store {
   const g = globalThis as { [STORE]?: Store };
-  return (g[STORE] ??= { als: new AsyncLocalStorage<SecretSet>(), fallback: new SecretSet() });
+  return (g[STORE] ??= { first: null, als: null, fallback: new SecretSet() });
 }
 
 /** The secrets of the current run (outside a run, e.g. in a unit test: one set for the process). */
-export const currentSecrets = (): SecretSet => store().als.getStore() ?? store().fallback;
+export function currentSecrets(): SecretSet {
+  const s = store();
+  return s.als?.getStore() ?? s.first ?? s.fallback;
+}
 
-/** Run `fn` with a fresh set of secrets (src/cli/run.ts: one per run). */
-export function withSecrets<T>(fn: (secrets: SecretSet) => T): T {
+/**
+ * Run `fn` with a fresh set of secrets (src/cli/run.ts: one per run). A lone
+ * run keeps its set in a plain slot: an AsyncLocalStorage turns on Node's
+ * promise hooks for the whole process, a cost on every promise of every
+ * query (about 15 ms of a 150 ms start). Only a run that starts while
+ * another is under way gets one (its code sees its own store; the first
+ * run's code, outside any store, sees the slot).
+ */
+export async function withSecrets<T>(fn: (secrets: SecretSet) => Promise<T>): Promise<T> {
+  const s = store();
   const secrets = new SecretSet();
-  return store().als.run(secrets, () => fn(secrets));
+  if (s.first !== null) return (s.als ??= new AsyncLocalStorage<SecretSet>()).run(secrets, () => fn(secrets));
+  s.first = secrets;
+  try {
+    return await fn(secrets);
+  } finally {
+    if (s.first === secrets) s.first = null;
+  }
 }
 
 /** Register a database URL (its password, user name and the URL itself). For fleet targets files, --direct-url, ... */
@@ -303,22 +323,42 @@ export const registerText = (text: string): void => currentSecrets().addText(tex
 /** `text` with the current run's secrets replaced. */
 export const scrub = (text: string): string => currentSecrets().scrub(text);
 
-/** Every string in a JSON-able value scrubbed (before it is serialised: escapes stay intact). */
+/** An own property even for `__proto__` (a key JSON.parse can produce). */
+const setOwn = (o: Record<string, unknown>, k: string, v: unknown): void => {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+};
+
+/**
+ * Every string in a JSON-able value scrubbed (before it is serialised: escapes stay intact).
+ * Copied only where something changed: a large document with nothing to hide (a --json diff
+ * of 500 tables holds about 100,000 strings) is walked without allocating.
+ */
 export function scrubDeep<T>(value: T, secrets: SecretSet = currentSecrets()): T {
   if (typeof value === 'string') return secrets.scrub(value) as T;
-  // Copied only where something changed: a large document with nothing to hide is walked, not rebuilt.
+  if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
     let out: unknown[] | null = null;
-    value.forEach((v, i) => {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
       const s = scrubDeep(v, secrets);
-      if (s !== v) (out ??= [...value])[i] = s;
-    });
+      if (s !== v) (out ??= value.slice())[i] = s;
+    }
     return (out ?? value) as T;
   }
-  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const entries = Object.entries(value);
-    const scrubbed = entries.map(([k, v]) => [secrets.scrub(k), scrubDeep(v, secrets)] as const);
-    return (scrubbed.some(([k, v], i) => k !== entries[i]![0] || v !== entries[i]![1]) ? Object.fromEntries(scrubbed) : value) as T;
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let out: Record<string, unknown> | null = null;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = record[k];
+    const sk = secrets.scrub(k);
+    const sv = scrubDeep(v, secrets);
+    if (out === null && (sk !== k || sv !== v)) {
+      out = {};
+      for (let j = 0; j < i; j++) setOwn(out, keys[j]!, record[keys[j]!]);
+    }
+    if (out !== null) setOwn(out, sk, sv);
   }
-  return value;
+  return (out ?? value) as T;
 }

@@ -151,6 +151,17 @@ describe('scrubbing', () => {
     expect(JSON.parse(JSON.stringify(doc))).toEqual({ message: 'bad **** here', list: ['****'], n: 3, dialect: 'u' });
   });
 
+  it('scrubDeep returns a document with nothing to hide as it is, and copies a changed one in key order', () => {
+    const s = withUrl('postgres://u:Deep-Secret-9@h/db');
+    const clean = { a: [{ b: 'x', c: [1, 'y'] }], d: null, e: true };
+    expect(scrubDeep(clean, s)).toBe(clean);
+    const doc = JSON.parse('{"first":1,"Deep-Secret-9":"k","__proto__":"Deep-Secret-9","list":["a",{"z":"Deep-Secret-9"}],"last":"ok"}');
+    const out = scrubDeep(doc, s);
+    expect(JSON.stringify(out)).toBe('{"first":1,"****":"k","__proto__":"****","list":["a",{"z":"****"}],"last":"ok"}');
+    expect(JSON.stringify(doc)).toContain('Deep-Secret-9'); // the input is not changed
+    expect(out.list[0]).toBe('a');
+  });
+
   it('keeps one set per run, shared through globalThis', async () => {
     const seen = await withSecrets(async (secrets) => {
       registerUrl('postgres://u:per-run-secret@h/db');
@@ -159,6 +170,20 @@ describe('scrubbing', () => {
     });
     expect(seen).toEqual([true, '****']);
     expect(currentSecrets().scrub('per-run-secret')).toBe('per-run-secret');
+  });
+
+  it('keeps overlapping runs apart: each sees its own set across awaits, none leaks after', async () => {
+    const one = async (n: number) =>
+      withSecrets(async (secrets) => {
+        registerUrl(`postgres://u:overlap-secret-${n}@h/db`);
+        await new Promise((r) => setTimeout(r, 5 - n));
+        const mine = currentSecrets() === secrets;
+        await Promise.resolve();
+        return [mine, currentSecrets().scrub(`overlap-secret-${n} overlap-secret-${(n + 1) % 3}`)];
+      });
+    const seen = await Promise.all([one(0), one(1), one(2)]);
+    expect(seen).toEqual([0, 1, 2].map((n) => [true, `**** overlap-secret-${(n + 1) % 3}`]));
+    expect(currentSecrets().scrub('overlap-secret-0 overlap-secret-1')).toBe('overlap-secret-0 overlap-secret-1');
   });
 
   it('lists every table name of both schemas as a word dbkit prints', () => {
