@@ -50,6 +50,8 @@ const rightEdge = (s: string): string => (isWord(lastChar(s)) ? `(?!${WORD_CLASS
 const leftEdge = (s: string): string => (isWord(firstChar(s)) ? `(?<!${WORD_CLASS})` : '');
 /** `s` as a whole token: a word-character edge must not touch another word character. */
 const token = (s: string): string => leftEdge(s) + esc(s) + rightEdge(s);
+const MEMO_MAX_LENGTH = 128;
+const MEMO_MAX_ENTRIES = 20_000;
 const byLength = (a: string, b: string): number => b.length - a.length || (a < b ? -1 : 1);
 
 /**
@@ -266,7 +268,20 @@ export class SecretSet {
     // (One case-insensitive Unicode pattern, as the user patterns themselves fold case: `ſ` is an `s`.)
     const anyUser = users.length ? new RegExp(alt(users, esc), 'iu') : null;
     const mayHold = (t: string): boolean => t.includes('://') || passwords.some((p) => t.includes(p)) || (anyUser !== null && anyUser.test(t));
-    return (text) => (mayHold(text) ? steps.reduce((t, step) => step(t), text) : text);
+    const scrubOne = (text: string): string => (mayHold(text) ? steps.reduce((t, step) => step(t), text) : text);
+    // A --json document repeats its short strings (keys, kinds, types, names) thousands of times:
+    // a short string is looked up once. (Bounded: cleared when full.)
+    const memo = new Map<string, string>();
+    return (text) => {
+      if (text.length > MEMO_MAX_LENGTH) return scrubOne(text);
+      let out = memo.get(text);
+      if (out === undefined) {
+        out = scrubOne(text);
+        if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+        memo.set(text, out);
+      }
+      return out;
+    };
   }
 }
 

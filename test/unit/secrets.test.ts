@@ -162,6 +162,16 @@ describe('scrubbing', () => {
     expect(out.list[0]).toBe('a');
   });
 
+  it('a string scrubbed before a secret was registered is scrubbed again after (no stale memo)', () => {
+    const s = new SecretSet();
+    expect(s.scrub('late-secret-77')).toBe('late-secret-77');
+    s.addPassword('late-secret-77');
+    expect(s.scrub('late-secret-77')).toBe('****');
+    expect(s.scrub('late-secret-77')).toBe('****');
+    const long = `${'x '.repeat(100)}late-secret-77`;
+    expect(s.scrub(long)).toBe(`${'x '.repeat(100)}****`);
+  });
+
   it('keeps one set per run, shared through globalThis', async () => {
     const seen = await withSecrets(async (secrets) => {
       registerUrl('postgres://u:per-run-secret@h/db');
