@@ -41,26 +41,11 @@ import pg from 'pg';
 import { findExecutable, startSystemPostgres, type Server } from '../test/support/servers.js';
 import { createTables, databaseStats, dbUrl, tableName, withClient } from './diff-database.js';
 import { inProcessDiff, PHASES, type Phase } from './diff-phases.js';
+import { intOption } from './options.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'); // dist/bench -> checkout
 const CLI = join(ROOT, 'dist', 'cli', 'dbkit.cjs'); // the bundled CLI, as installed
 const SMALL_TABLES = 3;
-
-// ------------------------------------------------------------------ options
-
-function intOption(flag: string, envName: string, fallback: number): number {
-  const argv = process.argv.slice(2);
-  let raw: string | undefined = process.env[envName];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === flag) raw = argv[i + 1];
-    else if (arg.startsWith(`${flag}=`)) raw = arg.slice(flag.length + 1);
-  }
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} / ${envName} must be a positive whole number, got "${raw}"`);
-  return n;
-}
 
 // ---------------------------------------------------------------- processes
 
@@ -340,8 +325,8 @@ async function measure(setup: Setup, runs: number, tableCount: number, cwd: stri
 }
 
 async function main(cleanups: Array<() => Promise<void>>): Promise<void> {
-  const runs = intOption('--runs', 'DBKIT_BENCH_RUNS', 11);
-  const tableCount = intOption('--tables', 'DBKIT_BENCH_TABLES', 500);
+  const runs = intOption('--runs', 11, 'DBKIT_BENCH_RUNS');
+  const tableCount = intOption('--tables', 500, 'DBKIT_BENCH_TABLES');
   const benchStarted = performance.now();
   const cwd = await mkdtemp(join(tmpdir(), 'dbkit-bench-cwd-')); // no dbkit.config / .env of the checkout
   cleanups.push(() => rm(cwd, { recursive: true, force: true }));

@@ -28,6 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reportPhases } from './embedded-phases.js';
+import { intOption } from './options.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..'); // dist/bench -> checkout
 const WORK = path.join(ROOT, 'bench', '.work');
@@ -38,13 +39,6 @@ function option(flag: string, fallback: string): string {
   const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
   if (i < 0) return fallback;
   return argv[i]!.includes('=') ? argv[i]!.slice(flag.length + 1) : (argv[i + 1] ?? '');
-}
-
-function runsOption(): number {
-  const raw = option('--runs', '7');
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--runs must be a positive whole number, got "${raw}"`);
-  return n;
 }
 
 /** The baseline CLI, built from the tag (or reused when built from the same commit before). */
@@ -107,7 +101,7 @@ const CASES = [
 type CaseKey = (typeof CASES)[number]['key'];
 
 function main(): void {
-  const runs = runsOption();
+  const runs = intOption('--runs', 7);
   const ref = option('--ref', 'v0.1.0');
   if (!fs.existsSync(CLI)) throw new Error('no dist/cli/dbkit.cjs: run npm run build first');
   const builds = [

@@ -18,18 +18,11 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { intOption } from './options.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'dbkit.cjs');
 const KNEX_CLI = join(dirname(createRequire(import.meta.url).resolve('knex/package.json')), 'bin', 'cli.js');
-
-function runsOption(): number {
-  const argv = process.argv.slice(2);
-  const i = argv.indexOf('--runs');
-  const n = i >= 0 ? Number(argv[i + 1]) : 30;
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--runs must be a positive whole number, got "${argv[i + 1]}"`);
-  return n;
-}
 
 /** A checkout with the definition and no migrations: `make` plans the whole schema. */
 const MAKE_ROOT = mkdtempSync(join(tmpdir(), 'dbkit-bench-make-'));
@@ -59,7 +52,7 @@ const median = (xs: number[]) => {
 };
 
 function main(): void {
-  const runs = runsOption();
+  const runs = intOption('--runs', 30);
   const samples = CASES.map(() => [] as number[]);
   for (const c of CASES) time(c.args, c.env); // warm the file cache
   for (let r = 0; r < runs; r++) CASES.forEach((c, i) => samples[i]!.push(time(c.args, c.env)));
