@@ -6,7 +6,7 @@
  * stock settings.
  *
  *   npm run bench:diff                      # builds, then runs this
- *   node dist/bench/diff.js --runs 11 --tables 500 [--settings stock|tuned|stock,tuned]
+ *   node dist/bench/diff.js --runs 11 --tables 500 [--settings stock|tuned|stock,tuned] [--compare REF]
  *
  * - Starts a throwaway PostgreSQL from the system's binaries (test/support/servers.ts)
  *   twice, one after the other: first with its stock settings (what a developer's
@@ -25,13 +25,15 @@
  * - Checks that dbkit issues the same number of SQL statements (`sql:` lines of
  *   --verbose) on both databases, i.e. the catalog reads do not grow with the
  *   number of tables: fails otherwise.
+ * - --compare REF (a tag or commit: the previous release) times that build's
+ *   `dbkit diff` and `--json` in the same rounds too (bench/baseline.ts) and
+ *   prints its ratios beside these.
  * - Then dbkit diff's phases in this process with the same compiled modules
  *   (warm: no start-up, no module loading).
  *
  * Exits 0 whatever the ratio (it is a report); non-zero when something fails to run.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -41,83 +43,23 @@ import pg from 'pg';
 import { findExecutable, startSystemPostgres, type Server } from '../test/support/servers.js';
 import { createTables, databaseStats, dbUrl, tableName, withClient } from './diff-database.js';
 import { inProcessDiff, PHASES, type Phase } from './diff-phases.js';
-import { intOption } from './options.js';
+import { expectCode, runTimed, type Ran } from './timed-run.js';
+import { baselineCli } from './baseline.js';
+import { intOption, stringOption } from './options.js';
+import { median } from './stats.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'); // dist/bench -> checkout
 const CLI = join(ROOT, 'dist', 'cli', 'dbkit.cjs'); // the bundled CLI, as installed
 const SMALL_TABLES = 3;
 
-// ---------------------------------------------------------------- processes
-
-interface Ran {
-  ms: number;
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** With `timeline`: when each stderr line arrived (pipes are synchronous on Linux: when it was written). */
-  lines: Array<{ ms: number; text: string }>;
-  /** With `timeline`: when the first stdout byte arrived. */
-  firstStdoutMs: number | null;
-}
-
-interface RunOptions {
-  /** Keep stdout (else it goes to /dev/null). */
-  capture?: boolean;
-  /** Time-stamp stderr lines and the first stdout byte (stdout is piped and dropped). */
-  timeline?: boolean;
-}
-
-let devNull = -1;
-const childEnv = (): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env.DATABASE_URL;
-  return env;
-};
-
-/** Run a command; the time is spawn to exit (the whole process). */
-async function runTimed(cmd: string, args: string[], cwd: string, opts: RunOptions = {}): Promise<Ran> {
-  const started = performance.now();
-  const piped = opts.capture || opts.timeline;
-  const child = spawn(cmd, args, { cwd, env: childEnv(), stdio: ['ignore', piped ? 'pipe' : devNull, 'pipe'] });
-  const out: Buffer[] = [];
-  const lines: Ran['lines'] = [];
-  let firstStdoutMs: number | null = null;
-  let stderr = '';
-  let partial = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    firstStdoutMs ??= performance.now() - started;
-    if (opts.capture) out.push(d);
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    const text = d.toString();
-    stderr += text;
-    if (!opts.timeline) return;
-    const ms = performance.now() - started;
-    const parts = (partial + text).split('\n');
-    partial = parts.pop()!;
-    for (const line of parts) lines.push({ ms, text: line });
-  });
-  const code = await new Promise<number | null>((res, rej) => {
-    child.on('error', rej);
-    child.on('close', (c) => res(c));
-  });
-  return { ms: performance.now() - started, code, stdout: Buffer.concat(out).toString(), stderr, lines, firstStdoutMs };
-}
-
-function expectCode(ran: Ran, what: string, ok: number[]): Ran {
-  if (ran.code === null || !ok.includes(ran.code)) {
-    throw new Error(`${what} exited with ${ran.code} (expected ${ok.join(' or ')}):\n${ran.stderr.slice(-3000)}`);
-  }
-  return ran;
+/** --compare: an earlier build, run side by side. */
+interface Baseline {
+  ref: string;
+  cli: string;
 }
 
 // -------------------------------------------------------------- statistics
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)).padStart(7) + ' ms';
 const WIDTH = 78;
 
@@ -165,7 +107,14 @@ async function startServer(name: SettingsName, cleanups: Array<() => Promise<voi
 }
 
 /** Build the databases on one server and measure; cleanups are this server's. */
-async function measure(setup: Setup, runs: number, tableCount: number, cwd: string, cleanups: Array<() => Promise<void>>): Promise<{ ratio: number; jsonRatio: number }> {
+interface Ratios {
+  ratio: number;
+  jsonRatio: number;
+  /** With --compare: the earlier build's. */
+  before?: { ratio: number; jsonRatio: number };
+}
+
+async function measure(setup: Setup, runs: number, tableCount: number, cwd: string, cleanups: Array<() => Promise<void>>, before: Baseline | null): Promise<Ratios> {
   // Cleanups run last-in first-out: the databases are dropped before the admin connection closes.
   const admin = new pg.Client({ connectionString: setup.adminUrl });
   admin.on('error', () => undefined); // a server going away mid-run surfaces as a failed query instead
@@ -259,6 +208,8 @@ async function measure(setup: Setup, runs: number, tableCount: number, cwd: stri
     dump: { label: 'pg_dump --schema-only', ms: [] as number[] },
     human: { label: 'dbkit diff', ms: [] as number[] },
     dbkit: { label: 'dbkit diff --json', ms: [] as number[] },
+    oldHuman: { label: `dbkit diff (${before?.ref})`, ms: [] as number[] },
+    oldJson: { label: `dbkit diff --json (${before?.ref})`, ms: [] as number[] },
     node: { label: "node -e ''             (bare node start-up)", ms: [] as number[] },
     version: { label: 'dbkit --version        (node + dbkit modules)', ms: [] as number[] },
   };
@@ -267,6 +218,12 @@ async function measure(setup: Setup, runs: number, tableCount: number, cwd: stri
       async () => rows.human.ms.push(expectCode(await runTimed(process.execPath, humanArgs, cwd), 'dbkit diff', [1]).ms),
       async () => rows.dump.ms.push(expectCode(await runTimed(setup.pgDump, dumpArgs, cwd), 'pg_dump --schema-only', [0]).ms),
       async () => rows.dbkit.ms.push(expectCode(await runTimed(process.execPath, dbkitArgs, cwd), 'dbkit diff --json', [1]).ms),
+      ...(before
+        ? [
+            async () => rows.oldHuman.ms.push(expectCode(await runTimed(process.execPath, [before.cli, ...humanArgs.slice(1)], cwd), `${before.ref} dbkit diff`, [1]).ms),
+            async () => rows.oldJson.ms.push(expectCode(await runTimed(process.execPath, [before.cli, ...dbkitArgs.slice(1)], cwd), `${before.ref} dbkit diff --json`, [1]).ms),
+          ]
+        : []),
     ];
     for (const step of r % 2 ? pair.reverse() : pair) await step();
     rows.node.ms.push(expectCode(await runTimed(process.execPath, nodeArgs, cwd), 'node -e ""', [0]).ms);
@@ -296,7 +253,7 @@ async function measure(setup: Setup, runs: number, tableCount: number, cwd: stri
   );
   say();
   heading(`whole process, wall time (${runs} runs each after 1 warm-up, interleaved)`, ['median', 'min', 'max']);
-  for (const r of Object.values(rows)) row(r.label, `${fmt(median(r.ms))}${fmt(Math.min(...r.ms))}${fmt(Math.max(...r.ms))}`);
+  for (const r of Object.values(rows)) if (r.ms.length) row(r.label, `${fmt(median(r.ms))}${fmt(Math.min(...r.ms))}${fmt(Math.max(...r.ms))}`);
   say();
   heading(`where dbkit diff's time goes (--verbose log lines as they arrive, ${runs} runs)`, ['median']);
   STAGES.forEach(([name, what], i) => row(`${name.padEnd(11)}${what}`, fmt(median(stageMs[i]!))));
@@ -319,9 +276,11 @@ async function measure(setup: Setup, runs: number, tableCount: number, cwd: stri
   say(`ratio of mins: ${(Math.min(...rows.human.ms) / Math.min(...rows.dump.ms)).toFixed(2)}; this server took ${((performance.now() - started) / 1000).toFixed(1)} s`);
   say(`ratio dbkit diff --json / pg_dump --schema-only (median): ${jsonRatio.toFixed(2)}`);
   say(`ratio dbkit diff / pg_dump --schema-only (median): ${ratio.toFixed(2)}  (<= 1.0: ${ratio <= 1 ? 'PASS' : 'FAIL'})`);
+  const old = before ? { ratio: median(rows.oldHuman.ms) / median(rows.dump.ms), jsonRatio: median(rows.oldJson.ms) / median(rows.dump.ms) } : undefined;
+  if (old) say(`${before!.ref}: ratio dbkit diff / pg_dump ${old.ratio.toFixed(2)}, --json ${old.jsonRatio.toFixed(2)} (this build no slower: ${ratio <= old.ratio && jsonRatio <= old.jsonRatio ? 'yes' : 'NO'})`);
   process.stdout.write(out.join('\n') + '\n\n');
   if (!constant) throw new Error(`dbkit diff issued ${bigSql} SQL statements with ${tableCount} generated tables but ${smallSql} with ${SMALL_TABLES}: the catalog reads grow with the schema`);
-  return { ratio, jsonRatio };
+  return { ratio, jsonRatio, before: old };
 }
 
 async function main(cleanups: Array<() => Promise<void>>): Promise<void> {
@@ -330,16 +289,16 @@ async function main(cleanups: Array<() => Promise<void>>): Promise<void> {
   const benchStarted = performance.now();
   const cwd = await mkdtemp(join(tmpdir(), 'dbkit-bench-cwd-')); // no dbkit.config / .env of the checkout
   cleanups.push(() => rm(cwd, { recursive: true, force: true }));
-  devNull = openSync('/dev/null', 'w');
-  cleanups.push(async () => closeSync(devNull));
 
-  const results: Array<{ label: string; ratio: number; jsonRatio: number }> = [];
+  const ref = stringOption('--compare', null);
+  const before: Baseline | null = ref ? { ref, cli: baselineCli(ROOT, ref) } : null;
+  const results: Array<{ label: string } & Ratios> = [];
   const external = process.env.DBKIT_BENCH_PG_URL;
   if (external) {
     const pgDump = findExecutable(['pg_dump']);
     if (!pgDump) throw new Error('DBKIT_BENCH_PG_URL is set but pg_dump is not on PATH');
     const setup: Setup = { label: 'your server', settings: null, adminUrl: external, pgDump, server: null };
-    results.push({ label: setup.label, ...(await measure(setup, runs, tableCount, cwd, cleanups)) });
+    results.push({ label: setup.label, ...(await measure(setup, runs, tableCount, cwd, cleanups, before)) });
   } else {
     // One server at a time: the first is gone before the second starts.
     for (const name of settingsOption()) {
@@ -350,7 +309,7 @@ async function main(cleanups: Array<() => Promise<void>>): Promise<void> {
       cleanups.push(stop); // (also on a signal)
       try {
         const setup = await startServer(name, own);
-        results.push({ label: setup.label, ...(await measure(setup, runs, tableCount, cwd, own)) });
+        results.push({ label: setup.label, ...(await measure(setup, runs, tableCount, cwd, own, before)) });
       } finally {
         await stop();
       }
@@ -360,6 +319,7 @@ async function main(cleanups: Array<() => Promise<void>>): Promise<void> {
   results.forEach((r, i) => {
     const verdict = i === 0 ? `  (goal <= 1.0: ${r.ratio <= 1 ? 'PASS' : 'FAIL'})` : '';
     console.log(`  ${r.label.padEnd(16)} ${r.ratio.toFixed(2)}${verdict}   --json ${r.jsonRatio.toFixed(2)}`);
+    if (r.before) console.log(`  ${''.padEnd(16)} ${r.before.ratio.toFixed(2)} and --json ${r.before.jsonRatio.toFixed(2)} for ${ref}`);
   });
 }
 

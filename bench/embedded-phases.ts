@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
+import { median } from './stats.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const now = () => ({ wall: performance.now(), cpu: process.cpuUsage() });
@@ -68,11 +69,6 @@ const PHASES: { name: string; title: string }[] = [
   { name: 'knex', title: 'Knex (migrate, rollback)' },
   { name: 'knex-pglite', title: 'Knex + knex-pglite, its CommonJS PGlite copy (v0.1.0)' },
 ];
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 export function reportPhases(runs = 3): void {
   console.log(`\nwhere the time goes: each block one cold process, median of ${runs} (wall ms / CPU ms of all threads)`);

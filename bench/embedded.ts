@@ -22,42 +22,19 @@
  *
  * Exits 0 whatever the ratios (it is a report); 1 when a command fails.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reportPhases } from './embedded-phases.js';
-import { intOption } from './options.js';
+import { baselineCli } from './baseline.js';
+import { intOption, stringOption } from './options.js';
+import { median } from './stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..'); // dist/bench -> checkout
 const WORK = path.join(ROOT, 'bench', '.work');
 const CLI = path.join(ROOT, 'dist', 'cli', 'dbkit.cjs');
-
-function option(flag: string, fallback: string): string {
-  const argv = process.argv.slice(2);
-  const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
-  if (i < 0) return fallback;
-  return argv[i]!.includes('=') ? argv[i]!.slice(flag.length + 1) : (argv[i + 1] ?? '');
-}
-
-/** The baseline CLI, built from the tag (or reused when built from the same commit before). */
-function baseline(ref: string): string {
-  const commit = execFileSync('git', ['-C', ROOT, 'rev-parse', `${ref}^{commit}`], { encoding: 'utf8' }).trim();
-  const dir = path.join(WORK, ref.replace(/[^\w.-]/g, '_'));
-  const cli = path.join(dir, 'dist', 'cli', 'dbkit.cjs');
-  const stamp = path.join(dir, '.built-from');
-  if (fs.existsSync(cli) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === commit) return cli;
-  console.error(`building ${ref} (${commit.slice(0, 10)}) in ${path.relative(ROOT, dir)} ...`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  const tar = execFileSync('git', ['-C', ROOT, 'archive', '--format=tar', commit], { maxBuffer: 1 << 30 });
-  execFileSync('tar', ['-x', '-C', dir], { input: tar });
-  fs.symlinkSync(fs.realpathSync(path.join(ROOT, 'node_modules')), path.join(dir, 'node_modules'));
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-  fs.writeFileSync(stamp, commit);
-  return cli;
-}
 
 interface Sample {
   wall: number;
@@ -87,11 +64,6 @@ function run(cli: string, args: string[], cwd: string, probe: string): Sample {
   return { wall, cpu };
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
 const CASES = [
   { key: 'first', label: 'first dbkit migrate (new ./.dbkit)', goal: 0.4 },
   { key: 'status', label: 'dbkit status (existing database)', goal: 0.6 },
@@ -102,10 +74,10 @@ type CaseKey = (typeof CASES)[number]['key'];
 
 function main(): void {
   const runs = intOption('--runs', 7);
-  const ref = option('--ref', 'v0.1.0');
+  const ref = stringOption('--ref', 'v0.1.0');
   if (!fs.existsSync(CLI)) throw new Error('no dist/cli/dbkit.cjs: run npm run build first');
   const builds = [
-    { name: ref, cli: baseline(ref) },
+    { name: ref, cli: baselineCli(ROOT, ref) },
     { name: 'this build', cli: CLI },
   ];
   const probe = cpuProbe();

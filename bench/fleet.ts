@@ -31,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startSystemPostgres, type Server } from '../test/support/servers.js';
 import { intOption } from './options.js';
+import { median } from './stats.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'); // dist/bench -> checkout
 const CLI = join(ROOT, 'dist', 'cli', 'dbkit.cjs');
@@ -116,7 +117,6 @@ async function recorded(urls: string[]): Promise<Set<number>> {
   return counts;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function main(): Promise<void> {

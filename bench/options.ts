@@ -18,3 +18,15 @@ export function intOption(flag: string, fallback: number, envName?: string): num
   if (!Number.isInteger(n) || n < 1) throw new Error(`${from} must be a positive whole number, got "${raw}"`);
   return n;
 }
+
+/** `--flag value` or `--flag=value`, else `fallback`. */
+export function stringOption(flag: string, fallback: string): string;
+export function stringOption(flag: string, fallback: null): string | null;
+export function stringOption(flag: string, fallback: string | null): string | null {
+  const argv = process.argv.slice(2);
+  const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+  if (i < 0) return fallback;
+  const raw = argv[i]!.includes('=') ? argv[i]!.slice(flag.length + 1) : argv[i + 1];
+  if (raw === undefined || raw === '' || raw.startsWith('--')) throw new Error(`${flag} needs a value`);
+  return raw;
+}

@@ -10,6 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { driverSql, type ClosableSql } from '../src/db/sql.js';
 import type { Dialect } from '../src/schema/model.js';
+import { median } from './stats.js';
 
 const TICK = (() => {
   try {
@@ -125,7 +126,6 @@ export async function profiled(probe: ServerProbe, client: 'child' | 'self', fn:
   return { wall, client: clientCpu, server: after.cpu - before.cpu, counters };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The median of each figure over runs, as one line. */
 export function describeProfiles(runs: Profile[]): string {

@@ -37,6 +37,7 @@ import { startMariadbServer, startSystemPostgres, type Server } from '../test/su
 import { pregenerate, timeBatchInsert, timeRawBulk, type TableRows } from './seed-baselines.js';
 import { describeProfiles, profiled, serverProbe, type Profile, type ServerProbe } from './seed-profile.js';
 import { intOption } from './options.js';
+import { median } from './stats.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'dbkit.cjs');
@@ -104,7 +105,6 @@ async function truncate(e: Engine): Promise<void> {
   }
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number) => n.toLocaleString('en-US');
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 

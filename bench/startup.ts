@@ -8,7 +8,12 @@
  * plan). Goal (issue 12): under a second.
  *
  *   npm run bench:startup                   # builds, then runs this
- *   node dist/bench/startup.js --runs 40
+ *   node dist/bench/startup.js --runs 40 [--compare REF]
+ *
+ * --compare REF (a tag or commit, e.g. the previous release) also times that
+ * build's `dbkit --help` and `dbkit sql` in the same interleaved rounds
+ * (built once into bench/.work/, bench/baseline.ts) and prints its ratios
+ * beside these: "no slower than before" measured, not remembered.
  *
  * Exits 0 whatever the ratios (it is a report); 1 when a command fails.
  */
@@ -18,7 +23,9 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { intOption } from './options.js';
+import { baselineCli } from './baseline.js';
+import { intOption, stringOption } from './options.js';
+import { median } from './stats.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'dbkit.cjs');
@@ -46,23 +53,27 @@ function time(args: string[], env: Record<string, string> = {}): number {
   return ms;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
 function main(): void {
   const runs = intOption('--runs', 30);
-  const samples = CASES.map(() => [] as number[]);
-  for (const c of CASES) time(c.args, c.env); // warm the file cache
-  for (let r = 0; r < runs; r++) CASES.forEach((c, i) => samples[i]!.push(time(c.args, c.env)));
+  const ref = stringOption('--compare', null);
+  const before = ref ? baselineCli(ROOT, ref) : null;
+  const cases = before
+    ? [...CASES, { label: `${ref} dbkit --help`, args: [before, '--help'] }, { label: `${ref} dbkit sql`, args: [before, 'sql'] }]
+    : CASES;
+  const samples = cases.map(() => [] as number[]);
+  for (const c of cases) time(c.args, c.env); // warm the file cache
+  for (let r = 0; r < runs; r++) cases.forEach((c, i) => samples[i]!.push(time(c.args, c.env)));
   const med = samples.map(median);
   console.log(`start-up, ${runs} runs each, interleaved (median / min), Node ${process.version}`);
-  CASES.forEach((c, i) => console.log(`  ${c.label.padEnd(24)} ${med[i]!.toFixed(1).padStart(6)} ms  ${Math.min(...samples[i]!).toFixed(1).padStart(6)} ms`));
-  const [bare, help, sql, knex, make] = med as [number, number, number, number, number];
+  cases.forEach((c, i) => console.log(`  ${c.label.padEnd(24)} ${med[i]!.toFixed(1).padStart(6)} ms  ${Math.min(...samples[i]!).toFixed(1).padStart(6)} ms`));
+  const [bare, help, sql, knex, make, oldHelp, oldSql] = med as [number, number, number, number, number, number?, number?];
   const ratio = help / bare;
   console.log(`  ratio dbkit --help / node -e 0: ${ratio.toFixed(2)} (goal <= 1.3: ${ratio <= 1.3 ? 'PASS' : 'FAIL'})`);
   console.log(`  ratio dbkit sql / node -e 0: ${(sql / bare).toFixed(2)}`);
+  if (oldHelp !== undefined && oldSql !== undefined) {
+    console.log(`  ${ref}: ratio dbkit --help / node -e 0: ${(oldHelp / bare).toFixed(2)}; dbkit sql / node -e 0: ${(oldSql / bare).toFixed(2)}`);
+    console.log(`  this build / ${ref}: dbkit --help ${(help / oldHelp).toFixed(2)}, dbkit sql ${(sql / oldSql).toFixed(2)} (no slower: ${help <= oldHelp && sql <= oldSql ? 'yes' : 'NO'})`);
+  }
   console.log(`  ratio knex --help / node -e 0: ${(knex / bare).toFixed(2)}`);
   console.log(`  dbkit make --dry-run of the whole agents definition: ${make.toFixed(0)} ms (goal < 1000 ms: ${make < 1000 ? 'PASS' : 'FAIL'})`);
 }
