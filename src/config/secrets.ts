@@ -318,7 +318,8 @@ export function currentSecrets(): SecretSet {
 export async function withSecrets<T>(fn: (secrets: SecretSet) => Promise<T>): Promise<T> {
   const s = store();
   const secrets = new SecretSet();
-  if (s.first !== null) return (s.als ??= new AsyncLocalStorage<SecretSet>()).run(secrets, () => fn(secrets));
+  // (Awaited here too, so that both paths leave the same frames in an async stack trace.)
+  if (s.first !== null) return await (s.als ??= new AsyncLocalStorage<SecretSet>()).run(secrets, () => fn(secrets));
   s.first = secrets;
   try {
     return await fn(secrets);
