@@ -4,12 +4,14 @@
  * PostgreSQL, MariaDB and PGlite databases (both schemas), and this build
  * then finds them up to date (`status --check` exits 0, with no
  * --accept-changed), `migrate` applies nothing and `diff` is clean.
+ * (The old release runs as its built binary; this build's runs are
+ * in-process, support/cli.ts: the run() its binary calls.)
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbkit, json, repoRoot } from '../support/cli.js';
+import { dbkit, dbkitInProcess, json, repoRoot } from '../support/cli.js';
 import { freshMysql, freshPglite, freshPostgres, type FreshDatabase } from '../support/databases.js';
 import { runOk } from '../support/run.js';
 import { tempDirs } from '../support/tmp.js';
@@ -41,7 +43,8 @@ afterAll(async () => {
   for (const db of dbs) await db.drop().catch(() => undefined);
 });
 
-describe.each([
+// The six databases side by side.
+describe.concurrent.each([
   ['postgres', freshPostgres, 'agents'],
   ['postgres', freshPostgres, 'chat'],
   ['mysql', freshMysql, 'chat'],
@@ -57,13 +60,13 @@ describe.each([
     expect(old.code, old.stderr).toBe(0);
     expect(json<{ migrations: unknown[] }>(old).migrations.length).toBeGreaterThan(4);
 
-    const status = await dbkit(['status', '--check', ...args]);
+    const status = await dbkitInProcess(['status', '--check', ...args]);
     expect(status.code, status.stdout + status.stderr).toBe(0);
     expect(status.stdout).toContain('up to date');
-    const again = await dbkit(['migrate', ...args, '--json']);
+    const again = await dbkitInProcess(['migrate', ...args, '--json']);
     expect(again.code, again.stderr).toBe(0);
     expect(json<{ migrations: unknown[] }>(again).migrations).toEqual([]);
-    const drift = await dbkit(['diff', ...args]);
+    const drift = await dbkitInProcess(['diff', ...args]);
     expect(drift.code, drift.stdout).toBe(0);
     // And what this version recorded still satisfies the old one.
     expect((await dbkit(['status', '--check', ...args], { bin: oldBin })).code).toBe(0);

@@ -10,9 +10,14 @@
  * `diff` is clean on both (against the definition as of that migration) and
  * no row is lost. Then the existing database is rolled back step by step to
  * the start, `diff --at` clean against each earlier definition, no row lost.
+ *
+ * `make` and `check` run the built binary (they bundle the checkout's
+ * TypeScript sources); migrate, diff, status and rollback run the CLI
+ * in-process (support/cli.ts: the same run() the binary calls), some 140
+ * process starts fewer, on PGlite each also a compile of the engine less.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbkit, json } from '../support/cli.js';
+import { dbkit, dbkitInProcess, json } from '../support/cli.js';
 import { checkout, CHANGES, type Checkout } from '../support/checkout.js';
 import { freshMysql, freshPglite, freshPostgres, openAdmin, tableCounts, type FreshDatabase } from '../support/databases.js';
 import { tempDirs } from '../support/tmp.js';
@@ -37,19 +42,28 @@ beforeAll(async () => {
     expect(doc.changes.length, change.name).toBeGreaterThan(0);
     made.set(change.name, doc.name);
   }
-  // The checkout is consistent: sums, snapshot = definition, replay.
+  // The in-process runs below work on the checkout, as `co.run` does.
+  process.env.DBKIT_ROOT = co.root;
+}, 600_000);
+
+// Beside the engines' runs, not before them (its PGlite replays of both schemas take a while).
+it.concurrent('the checkout is consistent: sums, snapshot = definition, replay (dbkit check)', async () => {
   const check = await co.run(['check']);
   expect(check.code, check.stdout).toBe(0);
 }, 600_000);
 
 const dbs: FreshDatabase[] = [];
+const root = process.env.DBKIT_ROOT;
 afterAll(async () => {
+  if (root === undefined) delete process.env.DBKIT_ROOT;
+  else process.env.DBKIT_ROOT = root;
   for (const db of dbs) await db.drop().catch(() => undefined);
 });
 
 type Fresh = (prefix?: string) => Promise<FreshDatabase>;
 
-describe.each([
+// Concurrent: the three engines' runs (and `check`) wait on their servers side by side.
+describe.concurrent.each([
   ['postgres', freshPostgres as Fresh],
   ['mysql', freshMysql as Fresh],
   ['pglite', freshPglite as Fresh],
@@ -59,14 +73,13 @@ describe.each([
   // only, and rows are counted at the ends; the existing database still goes through every step.
   const everyStep = engine !== 'pglite';
   for (const schema of ['agents', 'chat'] as const) {
-    // Concurrent: the three engines' runs wait on their servers and child processes side by side.
-    it.concurrent(`${schema}: every change on a seeded database and a fresh one, then back step by step`, async () => {
+    it(`${schema}: every change on a seeded database and a fresh one, then back step by step`, async () => {
       const steps = CHANGES.filter((c) => c.schema === schema).map((c) => made.get(c.name)!);
       const existing = await fresh(`evo_${schema}`);
       dbs.push(existing);
       const on = (url: string) => ['--url', url, '--schema', schema];
       const ok = async (args: string[], what: string) => {
-        const r = await co.run(args);
+        const r = await dbkitInProcess(args);
         expect(r.code, `${what}: ${r.stdout}${r.stderr}`).toBe(0);
         // Nothing else works on these databases: no statement may wait for a lock (an index built
         // CONCURRENTLY once waited for the run's own idle lock transaction).
@@ -76,7 +89,7 @@ describe.each([
       await ok(['migrate', ...on(existing.url), '--to', BASE[schema], '--quiet'], 'migrate to the base');
       // Seeded as the base release seeds it (this repository's build: its newest migration is the base);
       // the checkout's seed follows the newest definition, which this database does not have yet.
-      const seeded = await dbkit(['seed', ...on(existing.url), '--users', '4', '--seed', '5', '--quiet']);
+      const seeded = await dbkit(['seed', ...on(existing.url), '--users', '4', '--seed', '5', '--quiet'], { env: { DBKIT_ROOT: undefined } });
       expect(seeded.code, `seed: ${seeded.stderr}`).toBe(0);
       const rows = await tableCounts(existing.url, TABLES[schema]);
       expect(rows.users).toBe(4);
@@ -101,14 +114,14 @@ describe.each([
           await admin.close();
         }
       }
-      const status = await co.run(['status', '--check', ...on(existing.url)]);
+      const status = await dbkitInProcess(['status', '--check', ...on(existing.url)]);
       expect(status.code, status.stdout).toBe(0);
 
       // Back to the start, one migration at a time.
       const order = [BASE[schema], ...steps];
       for (let i = order.length - 1; i >= 1; i--) {
         const back = ['rollback', ...on(existing.url), '--steps', '1', '--yes', '--quiet'];
-        const first = await co.run(back);
+        const first = await dbkitInProcess(back);
         if (order[i]!.endsWith('_drop_sessions_config')) {
           // Its down brings the column back, not its values: refused without --force.
           expect(first.code, first.stderr).toBe(2);

@@ -17,7 +17,7 @@ import { connect, type Connection } from '../../src/db/connect.js';
 import type { TargetOutcome } from '../../src/fleet/outcome.js';
 import { acquireMigrationLock } from '../../src/migrate/lock.js';
 import type { HeldLock } from '../../src/migrate/held-lock.js';
-import { dbkit, json, type CliResult } from '../support/cli.js';
+import { dbkit, dbkitInProcess, json, type CliResult } from '../support/cli.js';
 import { adminQuery, freshMysql, freshPostgres, type FreshDatabase } from '../support/databases.js';
 import { freePort, TEST_PASSWORD } from '../support/servers.js';
 import { tempDirs } from '../support/tmp.js';
@@ -74,11 +74,12 @@ describe('migrate --targets over 50 PostgreSQL and 10 MariaDB databases', () => 
     [drifted, replacement] = await many(2, () => freshPostgres('fleet_pg'));
     maria = await many(10, () => freshMysql('fleet_maria'));
     locked = maria[9]!;
-    pgMigrations = json<{ migrations: { name: string }[] }>(await dbkit(['status', '--url', pg[0]!.url, '--json'])).migrations.map((m) => m.name);
-    mariaMigrations = json<{ migrations: { name: string }[] }>(await dbkit(['status', '--url', maria[0]!.url, '--json'])).migrations.map((m) => m.name);
+    // Set-up in-process (support/cli.ts): the fleet runs below are the binary's.
+    pgMigrations = json<{ migrations: { name: string }[] }>(await dbkitInProcess(['status', '--url', pg[0]!.url, '--json'])).migrations.map((m) => m.name);
+    mariaMigrations = json<{ migrations: { name: string }[] }>(await dbkitInProcess(['status', '--url', maria[0]!.url, '--json'])).migrations.map((m) => m.name);
 
     // Drift: the first two migrations applied, then the first one's recorded checksum no longer matches it.
-    const partial = await dbkit(['migrate', '--url', drifted.url, '--to', pgMigrations[1]!]);
+    const partial = await dbkitInProcess(['migrate', '--url', drifted.url, '--to', pgMigrations[1]!]);
     expect(partial.code, partial.stderr).toBe(0);
     editedName = pgMigrations[0]!;
     await adminQuery(drifted.url, 'UPDATE dbkit_checksums SET checksum = $1 WHERE name = $2', ['0'.repeat(64), editedName]);

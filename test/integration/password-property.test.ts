@@ -24,11 +24,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/run.js';
 import { percentDecode } from '../../src/config/url-parts.js';
-import { bin } from '../support/cli.js';
+import { bin, dbkitInProcess } from '../support/cli.js';
 import { mysqlAdminUrl, openAdmin, pgAdminUrl, uniqueName, type AdminConnection } from '../support/databases.js';
 import { freePort } from '../support/servers.js';
 import { generatePassword, ISSUE_PASSWORDS, pieces, printedForms, prng, rawAmbiguous, rawDecodes, urlWith, type UrlBase } from '../support/passwords.js';
@@ -59,6 +57,8 @@ interface Fixture {
   owner: string;
   /** One role per lane, with the owner's rights. */
   lanes: string[];
+  /** One more such role, for the init test (which sets its password while the lanes run). */
+  initRole: string;
   wrongRole: string;
   db: string;
   dryDb: string;
@@ -101,10 +101,11 @@ async function pgFixture(): Promise<Fixture> {
   const role = `${tag}_owner`;
   const wrongRole = `${tag}_wrong`;
   const lanes = Array.from({ length: LANES }, (_, i) => `${tag}_lane${i}`);
+  const initRole = `${tag}_init`;
   const [db, dryDb, brokenDb] = ['db', 'dry', 'broken'].map((s) => `${tag}_${s}`) as [string, string, string];
   await admin.query(`CREATE ROLE ${pgIdent(role)} LOGIN PASSWORD ${pgLiteral(NEUTRAL)}`);
   await admin.query(`CREATE ROLE ${pgIdent(wrongRole)} LOGIN PASSWORD ${pgLiteral(WRONG_ROLE_PASSWORD)}`);
-  for (const lane of lanes) await admin.query(`CREATE ROLE ${pgIdent(lane)} LOGIN PASSWORD ${pgLiteral(NEUTRAL)} IN ROLE ${pgIdent(role)}`);
+  for (const lane of [...lanes, initRole]) await admin.query(`CREATE ROLE ${pgIdent(lane)} LOGIN PASSWORD ${pgLiteral(NEUTRAL)} IN ROLE ${pgIdent(role)}`);
   for (const d of [db, dryDb, brokenDb]) await admin.query(`CREATE DATABASE ${pgIdent(d)} OWNER ${pgIdent(role)}`);
   const base = (database: string): UrlBase => ({ scheme: 'postgres', host: u.hostname, port: Number(u.port), database });
   const asRole = await openAdmin(urlWith(base(brokenDb), role, NEUTRAL, false));
@@ -116,6 +117,7 @@ async function pgFixture(): Promise<Fixture> {
     base,
     owner: role,
     lanes,
+    initRole,
     wrongRole,
     db,
     dryDb,
@@ -126,7 +128,7 @@ async function pgFixture(): Promise<Fixture> {
     dropRole: async (name) => void (await admin.query(`DROP ROLE IF EXISTS ${pgIdent(name)}`)),
     async teardown() {
       for (const d of [db, dryDb, brokenDb]) await admin.query(`DROP DATABASE IF EXISTS ${pgIdent(d)} WITH (FORCE)`);
-      for (const r of [...lanes, role, wrongRole]) await admin.query(`DROP ROLE IF EXISTS ${pgIdent(r)}`);
+      for (const r of [...lanes, initRole, role, wrongRole]) await admin.query(`DROP ROLE IF EXISTS ${pgIdent(r)}`);
       await admin.close();
     },
   };
@@ -140,6 +142,7 @@ async function mysqlFixture(): Promise<Fixture> {
   const role = `${tag}_r`;
   const wrongRole = `${tag}_w`;
   const lanes = Array.from({ length: LANES }, (_, i) => `${tag}_l${i}`);
+  const initRole = `${tag}_i`;
   const [db, dryDb, brokenDb] = ['db', 'dry', 'broken'].map((s) => `${tag}_${s}`) as [string, string, string];
   const grant = async (name: string) => {
     for (const d of [db, dryDb, brokenDb]) await admin.query(`GRANT ALL PRIVILEGES ON ${myIdent(d)}.* TO ?@'%'`, [name]);
@@ -148,7 +151,7 @@ async function mysqlFixture(): Promise<Fixture> {
   await admin.query(`CREATE USER ?@'%' IDENTIFIED BY ?`, [role, NEUTRAL]);
   await admin.query(`CREATE USER ?@'%' IDENTIFIED BY ?`, [wrongRole, WRONG_ROLE_PASSWORD]);
   await grant(role);
-  for (const lane of lanes) {
+  for (const lane of [...lanes, initRole]) {
     await admin.query(`CREATE USER ?@'%' IDENTIFIED BY ?`, [lane, NEUTRAL]);
     await grant(lane);
   }
@@ -159,6 +162,7 @@ async function mysqlFixture(): Promise<Fixture> {
     base: (database) => ({ scheme: 'mysql', host: u.hostname, port: Number(u.port), database }),
     owner: role,
     lanes,
+    initRole,
     wrongRole,
     db,
     dryDb,
@@ -172,7 +176,7 @@ async function mysqlFixture(): Promise<Fixture> {
     dropRole: async (name) => void (await admin.query(`DROP USER IF EXISTS ?@'%'`, [name])),
     async teardown() {
       for (const d of [db, dryDb, brokenDb]) await admin.query(`DROP DATABASE IF EXISTS ${myIdent(d)}`);
-      for (const r of [...lanes, role, wrongRole]) await admin.query(`DROP USER IF EXISTS ?@'%'`, [r]);
+      for (const r of [...lanes, initRole, role, wrongRole]) await admin.query(`DROP USER IF EXISTS ?@'%'`, [r]);
       await admin.close();
     },
   };
@@ -226,20 +230,7 @@ interface Output {
   stderr: string;
 }
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function inProcess(args: string[]): Promise<Output> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await run(['node', 'dbkit', ...args], { stdout, stderr, stdinIsTTY: false, stderrIsTTY: false, stdoutIsTTY: false });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const inProcess: (args: string[]) => Promise<Output> = dbkitInProcess;
 
 function spawned(args: string[], env: Record<string, string | undefined>, cwd: string): Promise<Output> {
   return new Promise((resolve, reject) => {
@@ -401,7 +392,8 @@ afterAll(async () => {
   for (const f of fixtures) await f.teardown().catch(() => undefined);
 });
 
-describe('no password ever shows (property test on real roles)', () => {
+// Concurrent: the binary's runs and init's (on a role of its own, whose password the lanes never set) go beside the in-process runs.
+describe.concurrent('no password ever shows (property test on real roles)', () => {
   it(`in-process: ${GENERATED_PER_ENGINE} generated passwords per engine and the issue's own, on every path and mode`, async () => {
     const started = Date.now();
     const cpu = process.cpuUsage();
@@ -460,9 +452,10 @@ describe('no password ever shows (property test on real roles)', () => {
   it('init: --password and DBKIT_PASSWORD are scrubbed, and the .env it writes connects', async () => {
     const rnd = prng(SEED + 200);
     const passwords = ['p@ss word', 'say "hi"', '🔑key🔑', 'a/b?c#d', 'x', generatePassword(rnd)];
-    for (const f of fixtures) {
+    // The two engines side by side.
+    await Promise.all(fixtures.map(async (f) => {
       const base = f.base(f.db);
-      const role = f.lanes[0]!;
+      const role = f.initRole;
       const flags = ['init', '--engine', f.engine, '--host', base.host, '--port', String(base.port), '--user', role, '--database', f.db, '--json'];
       const init = async (password: string, byFlag: boolean) => {
         await f.setPassword(role, password);
@@ -487,6 +480,6 @@ describe('no password ever shows (property test on real roles)', () => {
         expect(status.code, `${what}: status with the written .env: ${status.stderr}`).toBe(0);
         expect(leaks(status.stdout + status.stderr, neutralStatus.stdout + neutralStatus.stderr, password), what).toEqual([]);
       }
-    }
+    }));
   }, 600_000);
 });

@@ -6,7 +6,7 @@
  * the rows the successful runs reported, on PostgreSQL, MariaDB and PGlite.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { dbkit, json, startDbkit, type CliResult } from '../support/cli.js';
+import { dbkit, dbkitInProcess, json, startDbkit, type CliResult } from '../support/cli.js';
 import { adminQuery, freshMysql, freshPglite, freshPostgres, openAdmin, tableCounts, type FreshDatabase } from '../support/databases.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -56,10 +56,11 @@ const ENGINES: Engine[] = [
   { name: 'PGlite', fresh: freshPglite, schema: 'agents' },
 ];
 
+/** A fresh database, migrated in-process (set-up: the seeds under test run the binary). */
 async function migrated(e: Engine, prefix: string): Promise<FreshDatabase> {
   const db = await e.fresh(prefix);
   cleanups.push(db.drop);
-  const m = await dbkit(['migrate', '--url', db.url, '--schema', e.schema, '--quiet']);
+  const m = await dbkitInProcess(['migrate', '--url', db.url, '--schema', e.schema, '--quiet']);
   expect(m.code, m.stderr).toBe(0);
   return db;
 }

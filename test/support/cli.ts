@@ -1,6 +1,7 @@
 /** Run the built dbkit CLI (dist/cli/dbkit.cjs, what package.json's bin names) as a child process, as a pipeline would. */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -127,6 +128,29 @@ function spawnDbkit(args: string[], opts: CliOptions, killAfterMs?: number): Pro
     });
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/**
+ * The CLI in-process: `run(argv, streams)` of src/cli/run.ts (what bin/dbkit.ts
+ * calls) with captured, non-terminal streams. The same commands, exit codes and
+ * output as the binary, without a process start (and, on PGlite, with the
+ * WebAssembly module compiled once per test file). It reads this process's
+ * environment (DBKIT_ROOT, DATABASE_URL, ...) and working directory.
+ */
+export async function dbkitInProcess(args: string[]): Promise<CliResult> {
+  const { run } = await import('../../src/cli/run.js'); // loaded by the files that use it only
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await run(['node', 'dbkit', ...args], { stdout, stderr, stdinIsTTY: false, stderrIsTTY: false, stdoutIsTTY: false });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
 }
 
 /** Parse the one JSON document a --json run prints on stdout. */
