@@ -4,7 +4,8 @@
  * with a default on a table with rows; a wider varchar; an index on an
  * existing table with rows; a new foreign key; a declared column rename; a
  * label appended to chat messages.role; a new table with foreign keys; a
- * dropped column, --allow-data-loss). On real PostgreSQL, MariaDB and PGlite,
+ * dropped column, --allow-data-loss; agents messages is grown to 100,000+
+ * rows first, so the index is built on a large table). On real PostgreSQL, MariaDB and PGlite,
  * after each change a seeded existing database and a fresh one are migrated
  * (PGlite: the fresh one at the last change, the SQL being PostgreSQL's):
  * `diff` is clean on both (against the definition as of that migration) and
@@ -62,6 +63,27 @@ afterAll(async () => {
 
 type Fresh = (prefix?: string) => Promise<FreshDatabase>;
 
+/** Rows in agents `messages` before the change that indexes it ("an index on a large existing table"). */
+const LARGE = 100_000;
+
+/** Copies the seeded messages into themselves until the table holds at least LARGE rows. */
+async function growMessages(url: string, engine: 'postgres' | 'mysql' | 'pglite'): Promise<void> {
+  const q = (name: string) => (engine === 'mysql' ? `\`${name}\`` : `"${name}"`);
+  const columns = ['run_id', 'sender', 'content', 'message_type', 'metadata', 'timestamp'].map(q).join(', ');
+  const admin = await openAdmin(url);
+  try {
+    for (;;) {
+      const [row] = await admin.query<{ n: unknown }>('SELECT count(*) AS n FROM messages');
+      const n = Number(row!.n);
+      expect(n).toBeGreaterThan(0);
+      if (n >= LARGE) return;
+      await admin.query(`INSERT INTO messages (${columns}) SELECT ${columns} FROM messages`);
+    }
+  } finally {
+    await admin.close();
+  }
+}
+
 // Concurrent: the three engines' runs (and `check`) wait on their servers side by side.
 describe.concurrent.each([
   ['postgres', freshPostgres as Fresh],
@@ -91,8 +113,10 @@ describe.concurrent.each([
       // the checkout's seed follows the newest definition, which this database does not have yet.
       const seeded = await dbkit(['seed', ...on(existing.url), '--users', '4', '--seed', '5', '--quiet'], { env: { DBKIT_ROOT: undefined } });
       expect(seeded.code, `seed: ${seeded.stderr}`).toBe(0);
+      if (schema === 'agents') await growMessages(existing.url, engine);
       const rows = await tableCounts(existing.url, TABLES[schema]);
       expect(rows.users).toBe(4);
+      if (schema === 'agents') expect(rows.messages).toBeGreaterThanOrEqual(LARGE);
 
       for (const step of steps) {
         await ok(['migrate', ...on(existing.url), '--to', step, '--quiet'], `migrate ${step}`);
