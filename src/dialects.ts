@@ -10,6 +10,7 @@ import type { Sql } from './db/sql.js';
 import type { DdlEmitter } from './schema/ddl.js';
 import type { DbSchema, Dialect } from './schema/model.js';
 import { readSnapshot } from './migrate/folder.js';
+import { migrationsRoot } from './paths.js';
 import type { SchemaDef } from './schema/definition.js';
 import { schemas } from './schema/registry.js';
 import { resolveSchema } from './schema/resolve.js';
@@ -47,9 +48,11 @@ export const dialects: Record<Dialect, DialectBundle> = {
 export function runtimeDefinition(schemaName: string, at?: string): SchemaDef {
   const def = schemas[schemaName];
   if (!def) throw new Error(`unknown schema ${schemaName}`);
-  const key = `${schemaName}@${at ?? ''}`;
+  // Keyed by the migrations folder too: one process (an in-process test) may work on several checkouts.
+  const root = migrationsRoot();
+  const key = `${root}\0${schemaName}@${at ?? ''}`;
   let found = snapshots.get(key);
-  if (!found) snapshots.set(key, (found = readSnapshot(schemaName, { name: def.name, native: def.native }, at)));
+  if (!found) snapshots.set(key, (found = readSnapshot(schemaName, { name: def.name, native: def.native }, at, root)));
   return found;
 }
 const snapshots = new Map<string, SchemaDef>();

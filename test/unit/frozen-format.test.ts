@@ -134,3 +134,26 @@ describe('formatJson', () => {
     expect(text).toContain('{"name":"id","type":"uuid","nullable":false}');
   });
 });
+
+describe('runtimeDefinition', () => {
+  it('reads the snapshot of the checkout DBKIT_ROOT names, per checkout, in one process', async () => {
+    const { runtimeDefinition } = await import('../../src/dialects.js');
+    const root = tmp();
+    fs.cpSync(path.join(repoRoot, 'migrations'), path.join(root, 'migrations'), { recursive: true });
+    const dirs = listMigrationDirs('chat', path.join(root, 'migrations'));
+    fs.rmSync(dirs.at(-1)!.dir, { recursive: true }); // this checkout stops one migration earlier
+    const saved = process.env.DBKIT_ROOT;
+    try {
+      delete process.env.DBKIT_ROOT;
+      const here = runtimeDefinition('chat').tables.map((t) => t.name);
+      process.env.DBKIT_ROOT = root;
+      const there = runtimeDefinition('chat').tables.map((t) => t.name);
+      expect(here).toContain('api_calls');
+      expect(there).not.toContain('api_calls');
+      expect(there).toEqual(here.filter((t) => t !== 'api_calls'));
+    } finally {
+      if (saved === undefined) delete process.env.DBKIT_ROOT;
+      else process.env.DBKIT_ROOT = saved;
+    }
+  });
+});
