@@ -13,7 +13,7 @@ import { driverSql, knexSql, type ClosableSql, type Sql } from './sql.js';
 import { resolveTls } from './tls-probe.js';
 import { initPooledSession } from '../../dialects/mysql/session.js';
 import { checkMigrationTopology } from './topology.js';
-import { embeddedKnex, openEmbedded, type Embedded } from './pglite.js';
+import type { Embedded } from './pglite.js';
 
 /** An open database: SQL, and where to work in it. */
 export interface Session {
@@ -106,7 +106,7 @@ async function embeddedSession(config: Config, e: Embedded, debug: Debug, withKn
   try {
     let sql = e.sql;
     if (withKnex) {
-      knex = await embeddedKnex(e, config, debug);
+      knex = await (await import('./pglite.js')).embeddedKnex(e, config, debug);
       knex.on('query', (q: { sql: string }) => debug(`sql: ${q.sql}`));
       // Through Knex's one connection, as the migrations run: never beside an open migration transaction.
       sql = { ...knexSql(knex, 'pglite'), native: e.sql.native };
@@ -127,6 +127,7 @@ async function embeddedSession(config: Config, e: Embedded, debug: Debug, withKn
 /** Knex on the configured database (for PGlite: with its lock file held). */
 export async function connect(config: Config, debug: Debug = () => undefined): Promise<Connection> {
   if (config.target.engine === 'pglite') {
+    const { openEmbedded } = await import('./pglite.js'); // (PGlite's modules only for a pglite: URL)
     return (await embeddedSession(config, await openEmbedded(config, { debug, knex: true }), debug, true)) as Connection;
   }
   let knex: Knex | undefined;
@@ -155,7 +156,7 @@ export async function connect(config: Config, debug: Debug = () => undefined): P
 /** SQL only, no Knex: the driver itself on PostgreSQL and MySQL, PGlite itself when embedded. */
 export async function openSession(config: Config, debug: Debug = () => undefined): Promise<Session> {
   const { target } = config;
-  if (target.engine === 'pglite') return embeddedSession(config, await openEmbedded(config, { debug }), debug, false);
+  if (target.engine === 'pglite') return embeddedSession(config, await (await import('./pglite.js')).openEmbedded(config, { debug }), debug, false);
   let sql: ClosableSql | undefined;
   try {
     sql = await driverSql(target.engine, target.url, config.namespace ?? undefined, (q) => debug(`sql: ${q}`));
