@@ -56,6 +56,11 @@ async function serialAdmin(url: string): Promise<AdminConnection> {
   } as AdminConnection;
 }
 
+/** The names every fixture carries, and a port nothing listens on. */
+async function names(owner: string, lanes: string[], initRole: string, wrongRole: string, [db, dryDb, brokenDb]: [string, string, string]) {
+  return { owner, lanes, initRole, wrongRole, db, dryDb, brokenDb, closedPort: await freePort() };
+}
+
 export async function pgFixture(): Promise<Fixture> {
   const adminUrl = pgAdminUrl();
   const admin = await serialAdmin(adminUrl);
@@ -82,14 +87,7 @@ export async function pgFixture(): Promise<Fixture> {
     engine: 'postgres',
     admin,
     base,
-    owner: role,
-    lanes,
-    initRole,
-    wrongRole,
-    db,
-    dryDb,
-    brokenDb,
-    closedPort: await freePort(),
+    ...(await names(role, lanes, initRole, wrongRole, [db, dryDb, brokenDb])),
     setPassword: async (r, p) => void (await admin.query(`ALTER ROLE ${pgIdent(r)} PASSWORD ${pgLiteral(p)}`)),
     addRole: async (name, p) => void (await admin.query(`CREATE ROLE ${pgIdent(name)} LOGIN PASSWORD ${pgLiteral(p)} IN ROLE ${pgIdent(role)}`)),
     dropRole: async (name) => void (await admin.query(`DROP ROLE IF EXISTS ${pgIdent(name)}`)),
@@ -127,14 +125,7 @@ export async function mysqlFixture(): Promise<Fixture> {
     engine: 'mysql',
     admin,
     base: (database) => ({ scheme: 'mysql', host: u.hostname, port: Number(u.port), database }),
-    owner: role,
-    lanes,
-    initRole,
-    wrongRole,
-    db,
-    dryDb,
-    brokenDb,
-    closedPort: await freePort(),
+    ...(await names(role, lanes, initRole, wrongRole, [db, dryDb, brokenDb])),
     setPassword: async (r, p) => void (await admin.query(`ALTER USER ?@'%' IDENTIFIED BY ?`, [r, p])),
     addRole: async (name, p) => {
       await admin.query(`CREATE USER ?@'%' IDENTIFIED BY ?`, [name, p]);
