@@ -9,8 +9,8 @@
  *   Not one build with chunks shared by all commands: Node's ES module
  *   loader pays per file (resolve, read, compile, link), and `dbkit sql`
  *   loaded 14 such chunks, about 5 ms more than the same code in 2 files;
- * - seed-worker.cjs: the seed's generating thread (also beside each command
- *   that can seed: src/seed/seeder.ts looks for it beside itself).
+ * - seed-worker.cjs: the seed's generating thread (src/seed/seeder.ts looks
+ *   for it one folder up from the command bundle it is in).
  */
 import { build, type Plugin } from 'esbuild';
 import fs from 'node:fs';
@@ -60,12 +60,7 @@ async function main(): Promise<void> {
     outfile: path.join(OUT, 'dbkit.cjs'),
     external: ['./commands-index.js', 'inquirer', 'esbuild'],
   });
-  const worker = path.join(OUT, 'seed-worker.cjs');
-  await build({ ...common, entryPoints: [path.join(DIST, 'src', 'seed', 'worker.js')], format: 'cjs', outfile: worker });
-  for (const n of names) {
-    const dir = path.join(OUT, n);
-    if (fs.readdirSync(dir).some((f) => fs.readFileSync(path.join(dir, f), 'utf8').includes('./seed-worker.cjs'))) fs.copyFileSync(worker, path.join(dir, 'seed-worker.cjs'));
-  }
+  await build({ ...common, entryPoints: [path.join(DIST, 'src', 'seed', 'worker.js')], format: 'cjs', outfile: path.join(OUT, 'seed-worker.cjs') });
 }
 
 await main();

@@ -34,6 +34,9 @@ import { displayOf, parseQuery, percentDecode, SECRET_PARAMS, splitServerUrl, sp
 export const MASK = '****';
 /** Shorter passwords are masked only where they stand as credentials (see above). */
 export const MIN_TOKEN_LENGTH = 4;
+/** Strings up to this long are scrubbed once per run and remembered (at most this many). */
+const MEMO_MAX_LENGTH = 128;
+const MEMO_MAX_ENTRIES = 20_000;
 
 const WORD_CLASS = '[\\p{L}\\p{N}_]';
 const WORD = new RegExp(WORD_CLASS, 'u');
@@ -50,8 +53,6 @@ const rightEdge = (s: string): string => (isWord(lastChar(s)) ? `(?!${WORD_CLASS
 const leftEdge = (s: string): string => (isWord(firstChar(s)) ? `(?<!${WORD_CLASS})` : '');
 /** `s` as a whole token: a word-character edge must not touch another word character. */
 const token = (s: string): string => leftEdge(s) + esc(s) + rightEdge(s);
-const MEMO_MAX_LENGTH = 128;
-const MEMO_MAX_ENTRIES = 20_000;
 const byLength = (a: string, b: string): number => b.length - a.length || (a < b ? -1 : 1);
 
 /**

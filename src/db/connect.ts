@@ -15,6 +15,9 @@ import { initPooledSession } from '../../dialects/mysql/session.js';
 import { checkMigrationTopology } from './topology.js';
 import type { Embedded } from './pglite.js';
 
+/** PGlite's modules, loaded only for a pglite: URL. */
+const pglite = () => import('./pglite.js');
+
 /** An open database: SQL, and where to work in it. */
 export interface Session {
   config: Config;
@@ -106,7 +109,7 @@ async function embeddedSession(config: Config, e: Embedded, debug: Debug, withKn
   try {
     let sql = e.sql;
     if (withKnex) {
-      knex = await (await import('./pglite.js')).embeddedKnex(e, config, debug);
+      knex = await (await pglite()).embeddedKnex(e, config, debug);
       knex.on('query', (q: { sql: string }) => debug(`sql: ${q.sql}`));
       // Through Knex's one connection, as the migrations run: never beside an open migration transaction.
       sql = { ...knexSql(knex, 'pglite'), native: e.sql.native };
@@ -127,8 +130,7 @@ async function embeddedSession(config: Config, e: Embedded, debug: Debug, withKn
 /** Knex on the configured database (for PGlite: with its lock file held). */
 export async function connect(config: Config, debug: Debug = () => undefined): Promise<Connection> {
   if (config.target.engine === 'pglite') {
-    const { openEmbedded } = await import('./pglite.js'); // (PGlite's modules only for a pglite: URL)
-    return (await embeddedSession(config, await openEmbedded(config, { debug, knex: true }), debug, true)) as Connection;
+    return (await embeddedSession(config, await (await pglite()).openEmbedded(config, { debug, knex: true }), debug, true)) as Connection;
   }
   let knex: Knex | undefined;
   try {
@@ -156,7 +158,7 @@ export async function connect(config: Config, debug: Debug = () => undefined): P
 /** SQL only, no Knex: the driver itself on PostgreSQL and MySQL, PGlite itself when embedded. */
 export async function openSession(config: Config, debug: Debug = () => undefined): Promise<Session> {
   const { target } = config;
-  if (target.engine === 'pglite') return embeddedSession(config, await (await import('./pglite.js')).openEmbedded(config, { debug }), debug, false);
+  if (target.engine === 'pglite') return embeddedSession(config, await (await pglite()).openEmbedded(config, { debug }), debug, false);
   let sql: ClosableSql | undefined;
   try {
     sql = await driverSql(target.engine, target.url, config.namespace ?? undefined, (q) => debug(`sql: ${q}`));

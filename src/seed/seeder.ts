@@ -74,12 +74,13 @@ class LoaderPool {
 const WORKER_YOUNG_GENERATION_MB = 8;
 
 /**
- * The bundled worker beside this module, if the build made one: one CommonJS
- * file (dist/cli/seed-worker.cjs), which a new thread loads about 20 ms
+ * The bundled worker, if the build made one: one CommonJS file
+ * (dist/cli/seed-worker.cjs, beside the command folders this module is
+ * bundled into: dist/cli/<command>/), which a new thread loads about 20 ms
  * sooner than ES modules (no module loader to start there).
  */
 export function workerFile(): URL | null {
-  const url = new URL('./seed-worker.cjs', import.meta.url);
+  const url = new URL('../seed-worker.cjs', import.meta.url);
   return url.protocol === 'file:' && fs.existsSync(fileURLToPath(url)) ? url : null;
 }
 
