@@ -22,42 +22,42 @@ export interface ColumnDef {
 /** The type as dbkit's model writes it: `varchar(50)`, `enum('a','b')`, `bigint unsigned`. */
 function typeAt(tokens: readonly Token[], start: number): { type: string; end: number } {
   let i = start;
-  let type = (tokens[i]?.value ?? '').toLowerCase();
+  let type = (tokens[i]?.name ?? '').toLowerCase();
   i++;
-  if (tokens[i]?.value === '(') {
+  if (tokens[i]?.name === '(') {
     const args: string[] = [];
     i++;
-    while (i < tokens.length && tokens[i]!.value !== ')') {
-      if (tokens[i]!.value !== ',') args.push(tokens[i]!.type === 'string' ? `'${tokens[i]!.value.replace(/'/g, "''")}'` : tokens[i]!.text);
+    while (i < tokens.length && tokens[i]!.name !== ')') {
+      if (tokens[i]!.name !== ',') args.push(tokens[i]!.type === 'string' ? `'${tokens[i]!.name.replace(/'/g, "''")}'` : tokens[i]!.text);
       i++;
     }
     i++;
     type += `(${args.join(',')})`;
   }
-  while (is(tokens[i], 'UNSIGNED', 'ZEROFILL', 'SIGNED')) type += ` ${tokens[i++]!.value.toLowerCase()}`;
+  while (is(tokens[i], 'UNSIGNED', 'ZEROFILL', 'SIGNED')) type += ` ${tokens[i++]!.name.toLowerCase()}`;
   return { type, end: i };
 }
 
 /** The default's tokens from `start` (after DEFAULT) to the next attribute. */
 function defaultAt(tokens: readonly Token[], start: number): { fact: DefaultFact; end: number } {
   const t = tokens[start];
-  if (t?.value === '(') {
+  if (t?.name === '(') {
     let depth = 0;
     let i = start;
     do {
-      if (tokens[i]!.value === '(') depth++;
-      if (tokens[i]!.value === ')') depth--;
+      if (tokens[i]!.name === '(') depth++;
+      if (tokens[i]!.name === ')') depth--;
       i++;
     } while (i < tokens.length && depth > 0);
     return { fact: { text: textOf(tokens.slice(start, i)), volatile: true }, end: i };
   }
   let i = start + 1;
   // CURRENT_TIMESTAMP(3), NOW(), -1
-  if (tokens[i]?.value === '(' && tokens[i + 1]?.value !== undefined) {
-    while (i < tokens.length && tokens[i]!.value !== ')') i++;
+  if (tokens[i]?.name === '(' && tokens[i + 1]?.name !== undefined) {
+    while (i < tokens.length && tokens[i]!.name !== ')') i++;
     i++;
   }
-  if (t?.value === '-' || t?.value === '+') i++;
+  if (t?.name === '-' || t?.name === '+') i++;
   return { fact: { text: textOf(tokens.slice(start, i)), volatile: false }, end: i };
 }
 
@@ -65,7 +65,7 @@ function defaultAt(tokens: readonly Token[], start: number): { fact: DefaultFact
 export function columnDef(tokens: readonly Token[]): ColumnDef | null {
   if (!isName(tokens[0]) || !tokens[1]) return null;
   const { type, end } = typeAt(tokens, 1);
-  const col: ColumnDef = { name: tokens[0]!.value, type, notNull: false, default: null, autoIncrement: false, stored: false, inline: [] };
+  const col: ColumnDef = { name: tokens[0]!.name, type, notNull: false, default: null, autoIncrement: false, stored: false, inline: [] };
   let i = end;
   while (i < tokens.length) {
     const t = tokens[i]!;
@@ -116,7 +116,7 @@ function addConstraint(c: readonly Token[], start: number): Action {
   let name: string | null = null;
   if (is(c[i], 'CONSTRAINT')) {
     i++;
-    if (isName(c[i]) && !is(c[i], 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK')) name = c[i++]!.value;
+    if (isName(c[i]) && !is(c[i], 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK')) name = c[i++]!.name;
   }
   const base = { kind: 'add_constraint' as const, name, notValid: false, usingIndex: false, notNullColumn: null };
   if (is(c[i], 'PRIMARY')) return { ...base, type: 'primary' };
@@ -126,7 +126,7 @@ function addConstraint(c: readonly Token[], start: number): Action {
     i++;
     if (is(c[i], 'INDEX', 'KEY')) i++;
     if (is(c[i], 'IF')) i += 3;
-    return { kind: 'add_index', name: name ?? (isName(c[i]) && c[i]!.type !== 'punct' ? c[i]!.value : null), unique: true, special: null };
+    return { kind: 'add_index', name: name ?? (isName(c[i]) && c[i]!.type !== 'punct' ? c[i]!.name : null), unique: true, special: null };
   }
   return unrecognized(c);
 }
@@ -140,11 +140,11 @@ export function alterClause(c: readonly Token[]): Action[] {
       const special = is(c[1], 'FULLTEXT') ? 'fulltext' : is(c[1], 'SPATIAL') ? 'spatial' : null;
       let i = special && is(c[2], 'INDEX', 'KEY') ? 3 : 2;
       if (is(c[i], 'IF')) i += 3;
-      return [{ kind: 'add_index', name: c[i] && c[i]!.value !== '(' ? c[i]!.value : null, unique: false, special }];
+      return [{ kind: 'add_index', name: c[i] && c[i]!.name !== '(' ? c[i]!.name : null, unique: false, special }];
     }
     if (is(c[1], 'PARTITION', 'PERIOD', 'SYSTEM')) return [unrecognized(c)];
     const { at, guarded } = skipColumnWords(c, 1);
-    const def = c[at]?.value === '(' ? null : columnDef(c.slice(at));
+    const def = c[at]?.name === '(' ? null : columnDef(c.slice(at));
     if (!def) return [unrecognized(c)];
     return [
       {
@@ -165,19 +165,19 @@ export function alterClause(c: readonly Token[]): Action[] {
       let i = is(c[1], 'FOREIGN') ? 3 : 2;
       const guarded = is(c[i], 'IF');
       if (guarded) i += 2;
-      return [{ kind: 'drop_constraint', name: c[i]?.value ?? null, what: is(c[1], 'FOREIGN') ? 'foreign' : is(c[1], 'CHECK') ? 'check' : 'constraint', ifExists: guarded }];
+      return [{ kind: 'drop_constraint', name: c[i]?.name ?? null, what: is(c[1], 'FOREIGN') ? 'foreign' : is(c[1], 'CHECK') ? 'check' : 'constraint', ifExists: guarded }];
     }
     if (is(c[1], 'INDEX', 'KEY')) {
       const guarded = is(c[2], 'IF');
-      return [{ kind: 'drop_index', name: c[guarded ? 4 : 2]?.value ?? '', ifExists: guarded }];
+      return [{ kind: 'drop_index', name: c[guarded ? 4 : 2]?.name ?? '', ifExists: guarded }];
     }
     if (is(c[1], 'PARTITION', 'PERIOD', 'SYSTEM')) return [unrecognized(c)];
     const { at, guarded } = skipColumnWords(c, 1);
-    return isName(c[at]) ? [{ kind: 'drop_column', column: c[at]!.value, ifExists: guarded }] : [unrecognized(c)];
+    return isName(c[at]) ? [{ kind: 'drop_column', column: c[at]!.name, ifExists: guarded }] : [unrecognized(c)];
   }
   if (is(w, 'MODIFY', 'CHANGE')) {
     const { at } = skipColumnWords(c, 1);
-    const from = c[at]?.value ?? '';
+    const from = c[at]?.name ?? '';
     const def = columnDef(c.slice(is(w, 'CHANGE') ? at + 1 : at));
     if (!def) return [unrecognized(c)];
     return [{ kind: 'modify_column', column: from, to: def.name, type: def.type, notNull: def.notNull, default: def.default, autoIncrement: def.autoIncrement }, ...def.inline];
@@ -185,17 +185,17 @@ export function alterClause(c: readonly Token[]): Action[] {
   if (is(w, 'ALTER')) {
     if (is(c[1], 'INDEX', 'KEY')) return [{ kind: 'table_option', what: 'ALTER INDEX visibility' }];
     const i = is(c[1], 'COLUMN') ? 2 : 1;
-    const column = c[i]?.value ?? '';
+    const column = c[i]?.name ?? '';
     if (is(c[i + 1], 'SET') && is(c[i + 2], 'DEFAULT')) return [{ kind: 'set_default', column, default: defaultAt(c, i + 3).fact }];
     if (is(c[i + 1], 'DROP') && is(c[i + 2], 'DEFAULT')) return [{ kind: 'drop_default', column }];
     if (is(c[i + 1], 'SET') && is(c[i + 2], 'VISIBLE', 'INVISIBLE')) return [{ kind: 'table_option', what: 'column visibility' }];
     return [unrecognized(c)];
   }
   if (is(w, 'RENAME')) {
-    if (is(c[1], 'COLUMN')) return [{ kind: 'rename_column', from: c[2]?.value ?? '', to: c[4]?.value ?? '' }];
-    if (is(c[1], 'INDEX', 'KEY')) return [{ kind: 'rename_index', from: c[2]?.value ?? '', to: c[4]?.value ?? '' }];
+    if (is(c[1], 'COLUMN')) return [{ kind: 'rename_column', from: c[2]?.name ?? '', to: c[4]?.name ?? '' }];
+    if (is(c[1], 'INDEX', 'KEY')) return [{ kind: 'rename_index', from: c[2]?.name ?? '', to: c[4]?.name ?? '' }];
     const i = is(c[1], 'TO', 'AS') ? 2 : 1;
-    return [{ kind: 'rename_table', to: c[i]?.value ?? '' }];
+    return [{ kind: 'rename_table', to: c[i]?.name ?? '' }];
   }
   if (is(w, 'CONVERT')) return [{ kind: 'rebuild', what: 'CONVERT TO CHARACTER SET' }];
   if (is(w, 'FORCE')) return [{ kind: 'rebuild', what: 'FORCE' }];

@@ -18,10 +18,10 @@ const is = (t: Token | undefined, ...words: string[]): boolean => !!t && t.type 
 /** `db`.`t` or t: the table name (the last part). */
 function qualified(tokens: readonly Token[], start: number): { name: string; end: number } {
   let i = start;
-  let name = tokens[i]?.value ?? '';
+  let name = tokens[i]?.name ?? '';
   i++;
-  while (tokens[i]?.value === '.' && tokens[i + 1]) {
-    name = tokens[i + 1]!.value;
+  while (tokens[i]?.name === '.' && tokens[i + 1]) {
+    name = tokens[i + 1]!.name;
     i += 2;
   }
   return { name, end: i };
@@ -34,10 +34,10 @@ function options(parts: Token[][]): { algorithm: string | null; lock: string | n
   const rest: Token[][] = [];
   for (const p of parts) {
     if (is(p[0], 'ALGORITHM', 'LOCK')) {
-      const value = (p[1]?.value === '=' ? p[2] : p[1])?.value.toLowerCase() ?? null;
+      const value = (p[1]?.name === '=' ? p[2] : p[1])?.name.toLowerCase() ?? null;
       if (is(p[0], 'ALGORITHM')) algorithm = value;
       else lock = value;
-      const tail = p.slice(p[1]?.value === '=' ? 3 : 2);
+      const tail = p.slice(p[1]?.name === '=' ? 3 : 2);
       if (tail.length) rest.push(tail);
     } else rest.push(p);
   }
@@ -59,7 +59,7 @@ function createIndex(t: readonly Token[], at: number, unique: boolean): Fact {
   let i = at + 1;
   const ifNotExists = is(t[i], 'IF');
   if (ifNotExists) i += 3;
-  const name = t[i]?.value ?? null;
+  const name = t[i]?.name ?? null;
   while (i < t.length && !is(t[i], 'ON')) i++;
   const { name: table } = qualified(t, i + 1);
   const opts = tailOptions(t);
@@ -72,7 +72,7 @@ function tailOptions(t: readonly Token[]): { algorithm: string | null; lock: str
   let lock: string | null = null;
   t.forEach((tok, i) => {
     if (!is(tok, 'ALGORITHM', 'LOCK')) return;
-    const value = (t[i + 1]?.value === '=' ? t[i + 2] : t[i + 1])?.value.toLowerCase() ?? null;
+    const value = (t[i + 1]?.name === '=' ? t[i + 2] : t[i + 1])?.name.toLowerCase() ?? null;
     if (is(tok, 'ALGORITHM')) algorithm = value;
     else lock = value;
   });
@@ -102,7 +102,7 @@ function create(t: readonly Token[]): Fact {
   if (kind) {
     const after = t.indexOf(kind) + 1;
     const guarded = is(t[after], 'IF');
-    return { kind: 'create_object', object: kind.value.toLowerCase(), name: t[guarded ? after + 3 : after]?.value ?? '', repeatable: replace || guarded };
+    return { kind: 'create_object', object: kind.value.toLowerCase(), name: t[guarded ? after + 3 : after]?.name ?? '', repeatable: replace || guarded };
   }
   return { kind: 'unrecognized', text: textOf(t), reason: 'a CREATE statement the MySQL classifier does not know' };
 }
@@ -110,7 +110,7 @@ function create(t: readonly Token[]): Fact {
 function drop(t: readonly Token[]): Fact {
   let i = 1;
   if (is(t[i], 'TEMPORARY')) i++;
-  if (is(t[i], 'PREPARE')) return { kind: 'deallocate', name: t[i + 1]?.value ?? '' };
+  if (is(t[i], 'PREPARE')) return { kind: 'deallocate', name: t[i + 1]?.name ?? '' };
   const what = t[i];
   const ifExists = is(t[i + 1], 'IF');
   const start = ifExists ? i + 3 : i + 1;
@@ -120,9 +120,9 @@ function drop(t: readonly Token[]): Fact {
   }
   if (is(what, 'INDEX')) {
     const on = t.findIndex((x) => is(x, 'ON'));
-    return { kind: 'drop_index', names: [t[start]?.value ?? ''], table: on > 0 ? qualified(t, on + 1).name : null, concurrent: false, ifExists, ...tailOptions(t) };
+    return { kind: 'drop_index', names: [t[start]?.name ?? ''], table: on > 0 ? qualified(t, on + 1).name : null, concurrent: false, ifExists, ...tailOptions(t) };
   }
-  if (what && is(what, ...OBJECTS)) return { kind: 'drop_object', object: what.value.toLowerCase(), names: [t[start]?.value ?? ''], ifExists };
+  if (what && is(what, ...OBJECTS)) return { kind: 'drop_object', object: what.value.toLowerCase(), names: [t[start]?.name ?? ''], ifExists };
   return { kind: 'unrecognized', text: textOf(t), reason: 'a DROP statement the MySQL classifier does not know' };
 }
 
@@ -133,22 +133,22 @@ function drop(t: readonly Token[]): Fact {
  * build theirs (dialects/mysql/plan-lookup.ts). null when it cannot be told.
  */
 function heldStatement(expr: readonly Token[]): string | null {
-  if (expr.length === 1 && (expr[0]!.type === 'string' || expr[0]!.type === 'dquote')) return expr[0]!.value;
-  const at = expr.findIndex((x, i) => is(x, 'CONCAT') && expr[i + 1]?.value === '(');
+  if (expr.length === 1 && (expr[0]!.type === 'string' || expr[0]!.type === 'dquote')) return expr[0]!.name;
+  const at = expr.findIndex((x, i) => is(x, 'CONCAT') && expr[i + 1]?.name === '(');
   if (at < 0) return null;
   let depth = 0;
   let end = at + 1;
   for (; end < expr.length; end++) {
-    if (expr[end]!.value === '(') depth++;
-    if (expr[end]!.value === ')' && --depth === 0) break;
+    if (expr[end]!.name === '(') depth++;
+    if (expr[end]!.name === ')' && --depth === 0) break;
   }
   const args = splitTopLevel(expr.slice(at + 2, end));
-  return args.map((a) => (a.length === 1 && a[0]!.type === 'string' ? a[0]!.value : 'dbkit_dynamic')).join('');
+  return args.map((a) => (a.length === 1 && a[0]!.type === 'string' ? a[0]!.name : 'dbkit_dynamic')).join('');
 }
 
 function set(t: readonly Token[]): Fact[] {
-  if (t[1]?.type === 'variable' && !t[1].value.startsWith('@@') && (t[2]?.value === '=' || t[2]?.value === ':=')) {
-    return [{ kind: 'set_user_variable', variable: t[1].value, statement: heldStatement(t.slice(3)) }];
+  if (t[1]?.type === 'variable' && !t[1].name.startsWith('@@') && (t[2]?.name === '=' || t[2]?.name === ':=')) {
+    return [{ kind: 'set_user_variable', variable: t[1].name, statement: heldStatement(t.slice(3)) }];
   }
   if (is(t[1], 'NAMES', 'CHARACTER', 'CHARSET', 'TRANSACTION', 'PASSWORD', 'ROLE', 'STATEMENT')) return [{ kind: 'other', what: `SET ${t[1]!.value}` }];
   return splitTopLevel(t.slice(1)).map((p): Fact => {
@@ -158,9 +158,9 @@ function set(t: readonly Token[]): Fact[] {
       local = is(p[0], 'LOCAL');
       i++;
     }
-    const name = (p[i]?.value ?? '').replace(/^@@(session\.|local\.|global\.)?/, '').toLowerCase();
-    const value = p[i + 1]?.value === '=' || p[i + 1]?.value === ':=' ? (p[i + 2]?.value ?? null) : null;
-    return { kind: 'set', name, value: value === 'DEFAULT' ? null : value, local };
+    const name = (p[i]?.name ?? '').replace(/^@@(session\.|local\.|global\.)?/, '').toLowerCase();
+    const value = p[i + 1]?.name === '=' || p[i + 1]?.name === ':=' ? (p[i + 2]?.name ?? null) : null;
+    return { kind: 'set', name, value: value?.toUpperCase() === 'DEFAULT' ? null : value, local };
   });
 }
 
@@ -187,17 +187,17 @@ function factsOf(t: readonly Token[]): Fact[] {
         return { kind: 'rename_table', from: from.name, to: qualified(p, from.end + 1).name };
       });
     case 'OPTIMIZE':
-      return [{ kind: 'rewrite', what: 'OPTIMIZE TABLE', table: isName(t[2]) ? t[2]!.value : null }];
+      return [{ kind: 'rewrite', what: 'OPTIMIZE TABLE', table: isName(t[2]) ? t[2]!.name : null }];
     case 'SET':
       return set(t);
     case 'PREPARE': {
       const src = t[3];
-      return [{ kind: 'prepare', name: t[1]?.value ?? '', from: src?.type === 'variable' ? { variable: src.value } : { statement: src?.value ?? '' } }];
+      return [{ kind: 'prepare', name: t[1]?.name ?? '', from: src?.type === 'variable' ? { variable: src.name } : { statement: src?.name ?? '' } }];
     }
     case 'EXECUTE':
-      return [{ kind: 'execute', name: t[1]?.value ?? '' }];
+      return [{ kind: 'execute', name: t[1]?.name ?? '' }];
     case 'DEALLOCATE':
-      return [{ kind: 'deallocate', name: t[2]?.value ?? '' }];
+      return [{ kind: 'deallocate', name: t[2]?.name ?? '' }];
     case 'START':
     case 'COMMIT':
     case 'ROLLBACK':
@@ -209,7 +209,7 @@ function factsOf(t: readonly Token[]): Fact[] {
     default:
       if (DML.includes(w.value)) {
         const into = t.findIndex((x, i) => i > 0 && isName(x) && !is(x, 'INTO', 'IGNORE', 'LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'QUICK', 'FROM', 'TABLE', 'DATA', 'LOCAL', 'INFILE'));
-        return [{ kind: 'dml', verb: w.value, table: into > 0 ? t[into]!.value : null }];
+        return [{ kind: 'dml', verb: w.value, table: into > 0 ? t[into]!.name : null }];
       }
       if (HARMLESS.includes(w.value)) return [{ kind: 'other', what: w.value }];
       return [{ kind: 'unrecognized', text: textOf(t), reason: 'not a statement the MySQL classifier knows' }];

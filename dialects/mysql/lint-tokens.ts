@@ -13,8 +13,10 @@ export interface Token {
   type: TokenType;
   /** The text as written. */
   text: string;
-  /** Words upper-cased; identifiers, strings and variables unquoted. */
+  /** Words upper-cased (to compare with keywords); identifiers, strings and variables unquoted. */
   value: string;
+  /** As a name: words as written, identifiers and strings unquoted. */
+  name: string;
 }
 
 const WORD = /[A-Za-z0-9_$\u0080-\uffff]/;
@@ -69,18 +71,18 @@ export function tokenize(sql: string): Token[] {
       i += 2;
     } else if (c === "'" || c === '"' || c === '`') {
       const q = quoted(sql, i, c, c !== '`');
-      out.push({ type: c === "'" ? 'string' : c === '"' ? 'dquote' : 'ident', text: sql.slice(i, q.end), value: q.value });
+      out.push({ type: c === "'" ? 'string' : c === '"' ? 'dquote' : 'ident', text: sql.slice(i, q.end), value: q.value, name: q.value });
       i = q.end;
     } else if (c === '@') {
       let j = i + 1;
       if (sql[j] === '@') j++;
       if (sql[j] === '`' || sql[j] === "'" || sql[j] === '"') {
         const q = quoted(sql, j, sql[j]!, sql[j] !== '`');
-        out.push({ type: 'variable', text: sql.slice(i, q.end), value: sql.slice(i, j) + q.value.toLowerCase() });
+        out.push({ type: 'variable', text: sql.slice(i, q.end), value: sql.slice(i, j) + q.value.toLowerCase(), name: sql.slice(i, j) + q.value.toLowerCase() });
         i = q.end;
       } else {
         while (j < sql.length && (WORD.test(sql[j]!) || sql[j] === '.')) j++;
-        out.push({ type: 'variable', text: sql.slice(i, j), value: sql.slice(i, j).toLowerCase() });
+        out.push({ type: 'variable', text: sql.slice(i, j), value: sql.slice(i, j).toLowerCase(), name: sql.slice(i, j).toLowerCase() });
         i = j;
       }
     } else if (/[0-9]/.test(c) || (c === '.' && next !== undefined && /[0-9]/.test(next))) {
@@ -88,18 +90,18 @@ export function tokenize(sql: string): Token[] {
       while (j < sql.length && /[0-9.eE]/.test(sql[j]!)) j++;
       if (j < sql.length && WORD.test(sql[j]!)) {
         while (j < sql.length && WORD.test(sql[j]!)) j++;
-        out.push({ type: 'word', text: sql.slice(i, j), value: sql.slice(i, j).toUpperCase() });
-      } else out.push({ type: 'number', text: sql.slice(i, j), value: sql.slice(i, j) });
+        out.push({ type: 'word', text: sql.slice(i, j), value: sql.slice(i, j).toUpperCase(), name: sql.slice(i, j) });
+      } else out.push({ type: 'number', text: sql.slice(i, j), value: sql.slice(i, j), name: sql.slice(i, j) });
       i = j;
     } else if (WORD.test(c)) {
       let j = i;
       while (j < sql.length && WORD.test(sql[j]!)) j++;
-      out.push({ type: 'word', text: sql.slice(i, j), value: sql.slice(i, j).toUpperCase() });
+      out.push({ type: 'word', text: sql.slice(i, j), value: sql.slice(i, j).toUpperCase(), name: sql.slice(i, j) });
       i = j;
     } else {
       const two = sql.slice(i, i + 2);
       const op = [':=', '<=', '>=', '<>', '!=', '||', '&&'].includes(two) ? two : c;
-      out.push({ type: 'punct', text: op, value: op });
+      out.push({ type: 'punct', text: op, value: op, name: op });
       i += op.length;
     }
   }
