@@ -33,8 +33,7 @@ function hitsOf(facts: Fact[], scope: Scope, rules: readonly Rule[]): Hit[] {
     for (const r of rules) hits.push(...r.check(f, scope));
     scope.apply(f);
   }
-  const seen = new Set<string>();
-  return hits.filter((h) => !seen.has(`${h.code}\0${h.message}`) && !!seen.add(`${h.code}\0${h.message}`));
+  return hits;
 }
 
 export function lintFile(file: LintFile, reader: StatementReader, rules: readonly Rule[] = RULES): LintResult {
