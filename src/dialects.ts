@@ -7,6 +7,7 @@ import { mysqlRules } from '../dialects/mysql/types.js';
 import { postgresDdl } from '../dialects/postgres/ddl.js';
 import { postgresRules } from '../dialects/postgres/types.js';
 import type { Sql } from './db/sql.js';
+import type { StatementReader } from './lint/reader.js';
 import type { DdlEmitter } from './schema/ddl.js';
 import type { DbSchema, Dialect } from './schema/model.js';
 import { readSnapshot } from './migrate/folder.js';
@@ -22,6 +23,8 @@ export interface DialectBundle {
   ddl: DdlEmitter;
   /** Read the live schema of one namespace (constant number of catalog queries). */
   introspect(sql: Sql, namespace: string): Promise<DbSchema>;
+  /** The lint's statement reader (PostgreSQL: the server's grammar through libpg-query, loaded here on first use). */
+  lintReader(): Promise<StatementReader>;
 }
 
 export const dialects: Record<Dialect, DialectBundle> = {
@@ -30,12 +33,14 @@ export const dialects: Record<Dialect, DialectBundle> = {
     rules: postgresRules,
     ddl: postgresDdl,
     introspect: async (sql, ns) => (await import('../dialects/postgres/introspect.js')).introspectPostgres(sql, ns),
+    lintReader: async () => (await import('../dialects/postgres/lint-read.js')).postgresReader(),
   },
   mysql: {
     name: 'mysql',
     rules: mysqlRules,
     ddl: mysqlDdl,
     introspect: async (sql, ns) => (await import('../dialects/mysql/introspect.js')).introspectMysql(sql, ns),
+    lintReader: async () => (await import('../dialects/mysql/lint-read.js')).mysqlReader(),
   },
 };
 

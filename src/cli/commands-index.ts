@@ -11,6 +11,7 @@ export const commands = {
   make: () => import('../commands/make.js'),
   hash: () => import('../commands/hash.js'),
   check: () => import('../commands/check.js'),
+  lint: () => import('../commands/lint.js'),
   sql: () => import('../commands/sql.js'),
   seed: () => import('../commands/seed.js'),
   init: () => import('../commands/init.js'),

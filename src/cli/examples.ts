@@ -12,6 +12,7 @@ export const EXAMPLES: Record<string, string[]> = {
   ],
   hash: ['dbkit hash                                   # after resolving a merge of two branches that added migrations'],
   check: ['dbkit check                                  # in the schema repository\'s CI: no server needed', 'dbkit check --url postgres://…/scratch'],
+  lint: ['dbkit lint                                   # every migration, both dialects, up and down', 'dbkit lint --schema chat --dialect mysql --json'],
   sql: ['dbkit sql --dialect mysql --schema chat > chat.sql'],
   seed: ['npx dbkit seed                               # 100 users in the embedded database', 'dbkit seed --users 400 --seed 7 --truncate --yes --json'],
   diff: ['dbkit diff --url "$DATABASE_URL"', 'dbkit diff --sql > fix.sql                   # review, then run it yourself', 'dbkit diff --at create_runs                  # against the definition as of that migration', 'dbkit diff --targets fleet.yaml              # every database of the file'],

@@ -120,8 +120,15 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
 
   program
     .command('check')
-    .description('check the migrations offline: sum file, snapshot = src/schema/, replay in an in-memory PGlite; --url replays on a scratch namespace of that server')
+    .description('check the migrations offline: sum file, snapshot = src/schema/, replay in an in-memory PGlite, dbkit lint; --url replays on a scratch namespace of that server')
     .action(async (_opts, cmd: Command) => set(await (await (await load()).check()).checkCommand(...io(cmd))));
+
+  program
+    .command('lint')
+    .description('check every migration\'s SQL (both dialects, up and down) for blocking locks, rewrites, missing NOT VALID, unsafe re-runs and breaking drops; exit 1 on findings (docs/lint.md)')
+    .addOption(new Option('--dialect <dialect>', 'only this dialect\'s SQL files').choices(['postgres', 'mysql']))
+    .addHelpText('after', '\nAccept one finding in the migration, on the line before its statement:\n  -- dbkit-lint: allow DBK201 <why it is safe here>\nthen run dbkit hash (comments are not part of the checksums migrate records).')
+    .action(async (opts, cmd: Command) => set(await (await (await load()).lint()).lintCommand(opts, ...io(cmd))));
 
   program
     .command('hash')

@@ -5,7 +5,8 @@
  * up and then down, in an in-memory PGlite gives each snapshot exactly; the
  * typed operations (PostgreSQL and MySQL) fold to each snapshot. With --url,
  * that dialect is replayed on the real server instead, in a scratch namespace
- * created and dropped for it. Exit 0, or 1 with one line per failure.
+ * created and dropped for it. Then `dbkit lint` over the same migrations:
+ * each finding is a failure. Exit 0, or 1 with one line per failure.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { UsageError } from '../cli/errors.js';
@@ -15,6 +16,8 @@ import { loadSourceDefinitions, snapshotOf } from '../migrate/definition-source.
 import { readSnapshot } from '../migrate/folder.js';
 import { firstDifference, foldReplayer, pgliteReplayer, replay, type Replayer } from '../migrate/replay.js';
 import { scratchName, scratchReplayer } from '../migrate/scratch.js';
+import { findingLine } from '../lint/engine.js';
+import { lintMigrations, type SchemaLint } from '../migrate/lint-input.js';
 import { readMigrations } from '../migrate/source.js';
 import { hashCommand, sumProblem } from '../migrate/sum.js';
 import type { SchemaDef } from '../schema/definition.js';
@@ -28,6 +31,8 @@ interface SchemaCheck {
   migrations: number;
   checked: string[];
   failures: string[];
+  /** dbkit lint over the schema's migrations (its findings are among the failures too). */
+  lint?: Pick<SchemaLint, 'findings' | 'allowed' | 'notes' | 'statements'>;
 }
 
 /** Where the snapshot and the definition part, in one line, or null when they are equal. */
@@ -103,6 +108,12 @@ export async function checkCommand(globals: GlobalOptions, io: Io): Promise<numb
     }
   } finally {
     await pglite.discard();
+  }
+  for (const [i, l] of (await lintMigrations(results.map((r) => defs[r.schema]!))).entries()) {
+    const r = results[i]!;
+    r.lint = { findings: l.findings, allowed: l.allowed, notes: l.notes, statements: l.statements };
+    r.failures.push(...l.findings.map((f) => `lint: ${findingLine(f)}`));
+    r.checked.push('lint');
   }
   const ok = results.every((r) => !r.failures.length);
   if (io.json) io.emitJson({ ok, schemas: results });

@@ -34,7 +34,7 @@ describe('dbkit check', () => {
       ['agents', 7, []],
       ['chat', 5, []],
     ]);
-    expect(doc.schemas[0]!.checked).toEqual(['PostgreSQL replay (PGlite)', 'PostgreSQL operations', 'MySQL operations']);
+    expect(doc.schemas[0]!.checked).toEqual(['PostgreSQL replay (PGlite)', 'PostgreSQL operations', 'MySQL operations', 'lint']);
   }, 300_000);
 
   it('a definition changed without dbkit make: one line saying to run it', async () => {

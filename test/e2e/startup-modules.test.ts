@@ -12,7 +12,7 @@ import { bin, repoRoot } from '../support/cli.js';
 import { tempDirs } from '../support/tmp.js';
 
 const tmp = tempDirs('dbkit-modules-');
-const HEAVY = ['pg', 'pg-copy-streams', 'mysql2', 'knex', 'knex-pglite', '@electric-sql/pglite', '@faker-js/faker', 'inquirer', 'esbuild', 'dotenv'];
+const HEAVY = ['pg', 'pg-copy-streams', 'mysql2', 'knex', 'knex-pglite', '@electric-sql/pglite', '@faker-js/faker', 'inquirer', 'esbuild', 'dotenv', 'libpg-query'];
 
 function loadedPackages(args: string[]): string[] {
   const dir = tmp();
@@ -32,7 +32,7 @@ function loadedPackages(args: string[]): string[] {
 
 describe('start-up loads only what a command uses', () => {
   // (commander is bundled into dist/cli/dbkit.cjs: these load nothing from node_modules at all.)
-  it('--help and sql: no driver, Knex, faker, inquirer, esbuild or dotenv', () => {
+  it('--help and sql: no driver, Knex, faker, inquirer, esbuild, dotenv or the lint parser', () => {
     for (const args of [['--help'], ['sql', '--dialect', 'mysql', '--schema', 'chat']]) {
       const pkgs = loadedPackages(args);
       for (const heavy of HEAVY) expect(pkgs, `${args.join(' ')} loaded ${heavy}`).not.toContain(heavy);
@@ -50,5 +50,13 @@ describe('start-up loads only what a command uses', () => {
     // dbkit's own Knex client on the open instance: no second (CommonJS) copy of PGlite through knex-pglite, no pg.
     expect(migrate).not.toContain('knex-pglite');
     expect(migrate).not.toContain('pg');
+  });
+
+  // The lint's PostgreSQL parser (WebAssembly) loads for lint alone, from node_modules beside its .wasm file.
+  it('lint loads libpg-query and no driver; --dialect mysql does not load it', () => {
+    const lint = loadedPackages(['lint']);
+    expect(lint).toContain('libpg-query');
+    for (const other of ['knex', 'pg', 'mysql2', '@electric-sql/pglite']) expect(lint, `lint loaded ${other}`).not.toContain(other);
+    expect(loadedPackages(['lint', '--dialect', 'mysql'])).not.toContain('libpg-query');
   });
 });
