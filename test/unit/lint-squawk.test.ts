@@ -48,7 +48,9 @@ const FIXTURE_DIFFERENCES: Record<string, Record<string, { squawk: boolean; dbki
   'DBK403-validate.differs.sql': { 'prefer-robust-stmts': { squawk: true, dbkit: false } },
 };
 
-const squawkBin = path.join(repoRoot, 'node_modules', '.bin', 'squawk');
+// The platform package of squawk-cli (its binary): squawk-cli itself lists optional packages for other
+// platforms that this registry does not serve, which would leave npm ci's lock file out of sync.
+const squawkBin = path.join(repoRoot, 'node_modules', '@squawk-cli', 'linux-x64', 'bin', 'squawk');
 
 /** The squawk rules that fire on a file, run as dbkit runs it (in a transaction or not). */
 function squawk(file: string, inTransaction: boolean): Set<string> {
