@@ -76,6 +76,8 @@ export function knexMigration(m: LoadedMigration, ctx: ExecutionContext): Knex.M
     config: { transaction: tx },
     up: async (db: Knex) => {
       const started = performance.now();
+      // None of its statements has started (the data pre-flight's counts that waited for it may still refuse it).
+      ctx.running = null;
       await ctx.beforeUp?.(m, db);
       await (tx ? inTransaction(db, m, 'up', ctx) : stepByStep(db, m, 'up', ctx));
       ctx.onTimed?.(m.name, Math.round(performance.now() - started));

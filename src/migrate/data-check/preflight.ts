@@ -161,7 +161,7 @@ function refusal(report: DataReport, nothing: string): DataCheckError {
     ...(fails.length ? ['fix those rows, then run dbkit migrate again'] : []),
     ...(loses.length ? ['pass --allow-data-loss once the rows to lose are checked'] : []),
   ].join('; ');
-  return new DataCheckError(`refusing to migrate: rows of the live data would ${what}: ${listed.join('; ')}; ${nothing}. ${todo[0]!.toUpperCase()}${todo.slice(1)}`, {
+  return new DataCheckError(`refusing to migrate: rows of the live data would ${what}: ${listed.join('; ')}; ${todo}; ${nothing}`, {
     dataChecks: report.entries,
   });
 }
