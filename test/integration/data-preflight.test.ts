@@ -240,6 +240,8 @@ describe.concurrent.each([
     expect(allowed.stderr).toContain(`allowed: 1 row with a value in files.content_type, lost with the column (--allow-data-loss); e.g. id=${key(31)}`);
     expect(allowed.stderr).toContain(`data pre-flight (just before ${made.required}):`);
     expect(allowed.stderr).toContain(`refused: 1 row with NULL in files.file_hash (the change would fail); e.g. id=${key(32)}`);
+    // --json has the counts made up front (the loss allowed) beside the one that refused.
+    expect(json<{ dataChecks: DataCheckEntry[] }>(allowed).dataChecks.map((e) => e.status)).toEqual(['allowed', 'deferred', 'refused']);
     expect(json<{ error: { message: string } }>(allowed).error.message).toMatch(new RegExp(`nothing of ${made.required} was run; applied before it in this run: ${made.drop}, ${made.backfill}`));
     // Applied: the drop and the backfill; not the NOT NULL.
     const recorded = (await at([`UPDATE files SET file_hash = 'kept' WHERE id = ${lit(32)}`])).rows.split('\n').find((l) => l.startsWith('dbkit_migrations:'))!;

@@ -67,7 +67,7 @@ class Lineage {
   touch(statements: readonly string[]): void {
     const text = statements.join('\n');
     for (const [name, line] of this.tables) {
-      const word = new RegExp(`(^|[^A-Za-z0-9_$])${name.replace(/[$]/g, '\\$')}($|[^A-Za-z0-9_$])`, 'i');
+      const word = new RegExp(`(^|[^A-Za-z0-9_$])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_$])`, 'i');
       if (word.test(text)) line.touched = true;
     }
   }

@@ -144,8 +144,8 @@ function entriesOf(results: readonly ProbeResult[], unchecked: readonly Unchecke
   ];
 }
 
-/** The one line of a refusal: what, how many, and what to do. */
-function refusal(report: DataReport, nothing: string): DataCheckError {
+/** The one line of a refusal: what, how many, and what to do; --json gets `earlier` (the counts made up front) and the report's. */
+function refusal(report: DataReport, nothing: string, earlier: readonly DataCheckEntry[] = []): DataCheckError {
   const refused = report.entries.filter((e): e is ProbeResult & { status: 'refused' } => e.status === 'refused');
   const fails = refused.filter((e) => e.effect === 'fails');
   const loses = refused.filter((e) => e.effect === 'loses');
@@ -162,7 +162,7 @@ function refusal(report: DataReport, nothing: string): DataCheckError {
     ...(loses.length ? ['pass --allow-data-loss once the rows to lose are checked'] : []),
   ].join('; ');
   return new DataCheckError(`refusing to migrate: rows of the live data would ${what}: ${listed.join('; ')}; ${todo}; ${nothing}`, {
-    dataChecks: report.entries,
+    dataChecks: [...earlier, ...report.entries],
   });
 }
 
@@ -228,7 +228,7 @@ export async function preflightData(
     const entriesFound = entriesOf(counted.results, counted.unchecked, allow).map((e) => ('count' in e && e.count !== null ? { ...e, deferred: true as const } : e));
     const found: DataReport = { upFront: false, migration: m.name, entries: entriesFound, refused: entriesFound.some((e) => e.status === 'refused') };
     if (found.entries.length) opts.onDataChecks?.(found);
-    if (found.refused) throw refusal(found, later);
+    if (found.refused) throw refusal(found, later, report.entries);
   };
   return { beforeUp, refused: false };
 }
