@@ -94,8 +94,9 @@ function query(probe: Probe, ns: string, flavor: MysqlFlavor, seconds: number): 
   if (c.kind === 'duplicates') {
     const cols = c.columns.map(col).join(', ');
     const filter = [notNull(c.columns), ...(c.where ? [`(${c.where})`] : [])].join(' AND ');
+    // SQL_BIG_RESULT: group by sorting, not in a temporary table (on MariaDB 1M distinct values took 35-46 s that way, 3 s sorted).
     return done(
-      `SELECT COUNT(*) OVER () AS n, SUM(COUNT(*)) OVER () AS r, COUNT(*) AS g${shown.map((s) => `, ${s}`).join('')} ` +
+      `SELECT SQL_BIG_RESULT COUNT(*) OVER () AS n, SUM(COUNT(*)) OVER () AS r, COUNT(*) AS g${shown.map((s) => `, ${s}`).join('')} ` +
         `FROM ${from} WHERE ${filter} GROUP BY ${cols} HAVING COUNT(*) > 1 ORDER BY COUNT(*) DESC, ${cols} LIMIT ${SAMPLES}`,
     );
   }

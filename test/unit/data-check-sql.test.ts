@@ -106,7 +106,7 @@ describe('MySQL 8 and MariaDB', () => {
     const head = 'SELECT COUNT(*) OVER () AS n, CAST(t.`id` AS CHAR) AS k0';
     const from = 'FROM `app`.`t``1` AS t';
     expect(sql({ kind: 'duplicates', columns: ['email'], where: null }, [{ column: 'email', show: 'value' }])).toEqual({
-      sql: `SELECT COUNT(*) OVER () AS n, SUM(COUNT(*)) OVER () AS r, COUNT(*) AS g, LEFT(CAST(t.\`email\` AS CHAR), 40) AS k0 ${from} WHERE t.\`email\` IS NOT NULL GROUP BY t.\`email\` HAVING COUNT(*) > 1 ORDER BY COUNT(*) DESC, t.\`email\` LIMIT 5`,
+      sql: `SELECT SQL_BIG_RESULT COUNT(*) OVER () AS n, SUM(COUNT(*)) OVER () AS r, COUNT(*) AS g, LEFT(CAST(t.\`email\` AS CHAR), 40) AS k0 ${from} WHERE t.\`email\` IS NOT NULL GROUP BY t.\`email\` HAVING COUNT(*) > 1 ORDER BY COUNT(*) DESC, t.\`email\` LIMIT 5`,
       params: [],
     });
     expect(sql({ kind: 'orphans', columns: ['a', 'b'], refTable: 'p', refColumns: ['x', 'y'] })).toEqual({
