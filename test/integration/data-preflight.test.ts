@@ -254,6 +254,29 @@ describe.concurrent.each([
   }, 900_000);
 });
 
+describe.concurrent.each([
+  ['postgres', freshPostgres, 'BEGIN; LOCK TABLE files IN ACCESS EXCLUSIVE MODE'],
+  ['mysql', freshMysql, 'LOCK TABLES files WRITE'],
+] as const)('%s: a count behind a lock another session holds', (_engine, fresh, lock) => {
+  it('waits --lock-timeout at most, then exits 4 saying so, nothing changed', async () => {
+    const db = await fresh('preflight_lock');
+    dbs.push(db);
+    const on = ['--url', db.url, '--schema', 'agents'];
+    expect((await co.run(['migrate', '--to', made.session!, '--quiet', ...on])).code).toBe(0);
+    const holder = await openAdmin(db.url);
+    try {
+      for (const s of lock.split('; ')) await holder.query(s);
+      const r = await co.run(['migrate', '--to', made.tighten!, '--lock-timeout', '1', ...on]);
+      expect(r.code, r.stderr).toBe(4);
+      expect(r.stderr).toMatch(/^dbkit: data pre-flight: counting for \S+_tighten \(.*\) waited longer than --lock-timeout for a lock on table \w+ held by another session; nothing was run$/m);
+    } finally {
+      await holder.close();
+    }
+    const status = await co.run(['status', '--json', ...on]);
+    expect(json<{ counts: { pending: number } }>(status).counts.pending).toBe(4);
+  }, 300_000);
+});
+
 // ------------------------------------------------------------ each probe's SQL on the real engines
 
 const sampleKey: SampleColumn[] = [{ column: 'id', show: 'key' }];

@@ -12,14 +12,14 @@
  * PostgreSQL), instead of up front.
  */
 import type { Knex } from 'knex';
-import { DataCheckError, LockError, SqlError } from '../../cli/errors.js';
+import { DataCheckError, LockError, PrivilegeError, SqlError } from '../../cli/errors.js';
 import type { Connection, Session } from '../../db/connect.js';
 import { numbered } from '../../db/sql.js';
 import type { DbSchema } from '../../schema/model.js';
 import { existingNames } from '../catalog.js';
 import { engineMessage } from '../errors.js';
 import type { LoadedMigration } from '../source.js';
-import { sqlState, withConnectionOf, type Exec } from '../statements.js';
+import { LOCK_NOT_AVAILABLE, sqlState, withConnectionOf, type Exec } from '../statements.js';
 import { probeRun, probesBefore, type LiveCatalog, type PendingMigration } from './derive.js';
 import type { Probe, ProbeDialect, ProbeResult, ProbeSql, Unchecked } from './types.js';
 
@@ -51,7 +51,9 @@ export interface DataCheckOptions {
 export type BeforeUp = (m: LoadedMigration, db: Knex) => Promise<void>;
 
 const ER_LOCK_WAIT_TIMEOUT = 1205;
-const LOCK_NOT_AVAILABLE = '55P03';
+/** PostgreSQL insufficient_privilege; MySQL ER_TABLEACCESS_DENIED_ERROR, ER_COLUMNACCESS_DENIED_ERROR. */
+const NO_PRIVILEGE = '42501';
+const ER_ACCESS_DENIED = [1142, 1143];
 
 async function probeDialect(conn: Session): Promise<ProbeDialect> {
   return conn.config.dialect === 'postgres'
@@ -127,8 +129,12 @@ async function countAll(exec: Exec, sql: ProbeSql, ns: string, probes: readonly 
     } catch (err) {
       const what = `counting for ${probe.migration} (${probe.change})`;
       const code = sqlState(err);
-      if (code === LOCK_NOT_AVAILABLE || (err as { errno?: number }).errno === ER_LOCK_WAIT_TIMEOUT) {
+      const errno = (err as { errno?: number }).errno;
+      if (code === LOCK_NOT_AVAILABLE || errno === ER_LOCK_WAIT_TIMEOUT) {
         throw new LockError(`data pre-flight: ${what} waited longer than --lock-timeout for a lock on table ${probe.table} held by another session; ${nothing}`, { cause: err });
+      }
+      if (code === NO_PRIVILEGE || (errno !== undefined && ER_ACCESS_DENIED.includes(errno))) {
+        throw new PrivilegeError(`data pre-flight: ${what} needs SELECT on table ${probe.table}: ${engineMessage(err)}; ${nothing}`, [], { cause: err });
       }
       throw new SqlError(`data pre-flight: ${what} failed: ${engineMessage(err)}; ${nothing}`, { cause: err });
     }
