@@ -15,6 +15,8 @@ export const ExitCode = {
   privilege: 7,
   /** Writing the output failed (a full disk, an I/O error): one line on stderr when it still works. */
   output: 8,
+  /** `migrate` refused before any statement: the live data would make a pending migration fail or lose rows (the live pre-flight). */
+  data: 9,
   /** Stopped by SIGINT (Ctrl-C) or SIGTERM: 128 + SIGINT, as shells report it. */
   interrupted: 130,
   /** The reader of stdout went away (`dbkit sql | head -1`): quietly, 128 + SIGPIPE, as a Unix tool killed by SIGPIPE. */
@@ -58,6 +60,22 @@ export class LockError extends DbkitError {
 export class SqlError extends DbkitError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, ExitCode.sql, options);
+  }
+}
+
+/**
+ * The live pre-flight refused the run: rows of the live database would make
+ * a pending migration fail (duplicates, orphans, NULLs, values too long) or
+ * be lost without --allow-data-loss; counted before its first statement.
+ * `json` is what --json adds beside the error (the counts). Exit 9.
+ */
+export class DataCheckError extends DbkitError {
+  constructor(
+    message: string,
+    readonly json: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, ExitCode.data, options);
   }
 }
 

@@ -1,7 +1,7 @@
 /** One or more examples per command, shown by `dbkit help <command>` (and `dbkit <command> --help`). */
 export const EXAMPLES: Record<string, string[]> = {
   init: ['dbkit init                                   # asks on a terminal', 'DBKIT_PASSWORD=… dbkit init --engine mysql --host db --user app --database chat --schema chat'],
-  migrate: ['dbkit migrate --url "$DATABASE_URL" --json', 'dbkit migrate --url "$PGBOUNCER_URL" --direct-url "$POSTGRES_URL"   # past a pooler', 'dbkit migrate --to create_messages --dry-run > plan.sql', 'dbkit migrate --accept-changed create_runs', 'dbkit migrate --targets fleet.yaml --concurrency 8 --canary tag:canary --on-error stop'],
+  migrate: ['dbkit migrate --url "$DATABASE_URL" --json', 'dbkit migrate --url "$PGBOUNCER_URL" --direct-url "$POSTGRES_URL"   # past a pooler', 'dbkit migrate --to create_messages --dry-run > plan.sql', 'dbkit migrate --accept-changed create_runs', 'dbkit migrate --allow-data-loss   # after reading which rows the data pre-flight says a drop loses', 'dbkit migrate --targets fleet.yaml --concurrency 8 --canary tag:canary --on-error stop'],
   rollback: ['dbkit rollback --steps 2 --dry-run', 'dbkit rollback --all --yes', 'dbkit rollback --steps 1 --force --yes         # a down that cannot bring back dropped data'],
   status: ['dbkit status --check --quiet || echo "database is behind"', 'dbkit status --targets fleet.yaml --json'],
   make: [

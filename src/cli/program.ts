@@ -86,7 +86,8 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
         '--accept-changed <name>',
         'accept an applied migration that was edited (record its new checksum) or whose file is gone (forget it); repeatable',
         (v: string, prev: string[] = []) => [...prev, v],
-      ),
+      )
+      .option('--allow-data-loss', 'run even though the live data pre-flight found rows a pending migration drops or loses (they are reported); rows that would make it fail still refuse the run (exit 9)'),
     true,
   ).action(async (opts, cmd: Command) => set(await (await (await load()).migrate()).migrateCommand(opts, ...io(cmd))));
 

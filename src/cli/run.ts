@@ -45,8 +45,8 @@ function afterOutputFailure(code: number, failure: OutputFailure, streams: Strea
 
 async function runProgram(argv: string[], streams: Streams, secrets: SecretSet): Promise<number> {
   // Scrubbed before it is serialised (as io.emitJson does): a replacement never cuts a JSON escape in two.
-  const errorJson = (exitCode: number, message: string) =>
-    writeText(streams.stdout, JSON.stringify(scrubDeep({ error: { exitCode, message } }, secrets)) + '\n', secrets, true);
+  const errorJson = (exitCode: number, message: string, extra: Record<string, unknown> = {}) =>
+    writeText(streams.stdout, JSON.stringify(scrubDeep({ ...extra, error: { exitCode, message } }, secrets)) + '\n', secrets, true);
   const result: ProgramResult = { exitCode: 0, io: null };
   const program = buildProgram(streams, result);
   const verbose = argv.includes('--verbose') || argv.includes('-v');
@@ -71,7 +71,8 @@ async function runProgram(argv: string[], streams: Streams, secrets: SecretSet):
       const cause = err.cause;
       if (cause !== undefined) streams.stderr.write(`caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
     }
-    if (json) errorJson(code, firstLine);
+    // A typed error may carry what --json shows beside it (the counts of the data pre-flight).
+    if (json) errorJson(code, firstLine, isDbkitError(err) ? (err as { json?: Record<string, unknown> }).json : undefined);
     return code;
   }
 }

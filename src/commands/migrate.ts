@@ -1,16 +1,20 @@
-/** dbkit migrate [--to NAME] [--dry-run] [--accept-changed NAME...] */
+/** dbkit migrate [--to NAME] [--dry-run] [--accept-changed NAME...] [--allow-data-loss] */
 import { withInterrupts } from '../cli/interrupt.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import type { FleetFlags } from '../fleet/command.js';
+import { ExitCode } from '../cli/errors.js';
+import type { DataCheckEntry, DataReport } from '../migrate/data-check/preflight.js';
 import { migrate } from '../migrate/runner.js';
-import { renderPlan, renderRun } from '../render/migrations.js';
+import { renderDataChecks, renderPlan, renderRun } from '../render/migrations.js';
 import { configFor, whereJson, withConnection } from './shared.js';
 
 export interface MigrateOptions extends FleetFlags {
   to?: string;
   dryRun?: boolean;
   acceptChanged?: string[];
+  /** Rows the pending migrations would lose (found by the live pre-flight) are accepted. */
+  allowDataLoss?: boolean;
 }
 
 export async function migrateCommand(opts: MigrateOptions, globals: GlobalOptions, io: Io): Promise<number> {
@@ -18,19 +22,44 @@ export async function migrateCommand(opts: MigrateOptions, globals: GlobalOption
   const config = await configFor(globals, io);
   return withConnection(config, io, async (conn) => {
     if (!opts.dryRun) io.log(`migrating ${config.schemaName} on ${config.target.display} ...`);
+    // The live pre-flight's counts, as they come (up front, and before a migration after a hand-written one).
+    const dataChecks: DataCheckEntry[] = [];
+    let refused: DataReport | null = null;
     const result = await withInterrupts('migrate', (signal) =>
       migrate(conn, {
         to: opts.to,
         dryRun: opts.dryRun,
         acceptChanged: opts.acceptChanged,
+        allowDataLoss: opts.allowDataLoss,
         signal,
         onLockWait: (text) => io.log(text),
         onNote: (text) => io.log(text),
+        onDataChecks: (report) => {
+          dataChecks.push(...report.entries);
+          if (report.refused) refused = report;
+          io.log(renderDataChecks(report, io.color));
+        },
       }),
     );
-    if (io.json) io.emitJson({ ...whereJson(conn), dryRun: result.dryRun, migrations: result.migrations, ...(result.accepted ? { accepted: result.accepted } : {}), ...(result.recorded ? { recorded: result.recorded } : {}) });
-    else if (result.dryRun) io.out(renderPlan(result, 'migrate'));
+    // A dry run that a real run would refuse says so, and exits as that run would (9), after its plan.
+    const wouldRefuse = result.dryRun && refused ? 'a real run would refuse: rows of the live data would make a pending change fail or be lost (see the data pre-flight above); this dry run changed nothing' : null;
+    const data = dataChecks.length ? { dataChecks } : {};
+    if (io.json) {
+      io.emitJson({
+        ...whereJson(conn),
+        dryRun: result.dryRun,
+        migrations: result.migrations,
+        ...(result.accepted ? { accepted: result.accepted } : {}),
+        ...(result.recorded ? { recorded: result.recorded } : {}),
+        ...data,
+        ...(wouldRefuse ? { error: { exitCode: ExitCode.data, message: wouldRefuse } } : {}),
+      });
+    } else if (result.dryRun) io.out(renderPlan(result, 'migrate'));
     else io.out(renderRun(result, 'migrate', `${config.schemaName} on ${config.target.display}`, io.color));
+    if (wouldRefuse) {
+      io.warn(wouldRefuse);
+      return ExitCode.data;
+    }
     return 0;
   }, opts.dryRun ? 'read-migrations' : 'migrate');
 }

@@ -63,6 +63,8 @@ export interface ExecutionContext {
   running: Running | null;
   /** Told how long each migration's up took (its statements and bookkeeping, in milliseconds). */
   onTimed?(name: string, ms: number): void;
+  /** Called before a migration's up runs anything, on its connection (the data pre-flight's counts that wait for it). */
+  beforeUp?(m: LoadedMigration, db: Knex): Promise<void>;
 }
 
 const transactional = (m: LoadedMigration): boolean => m.dialect === 'postgres' && m.meta.transactional;
@@ -74,6 +76,9 @@ export function knexMigration(m: LoadedMigration, ctx: ExecutionContext): Knex.M
     config: { transaction: tx },
     up: async (db: Knex) => {
       const started = performance.now();
+      // None of its statements has started (the data pre-flight's counts that waited for it may still refuse it).
+      ctx.running = null;
+      await ctx.beforeUp?.(m, db);
       await (tx ? inTransaction(db, m, 'up', ctx) : stepByStep(db, m, 'up', ctx));
       ctx.onTimed?.(m.name, Math.round(performance.now() - started));
     },

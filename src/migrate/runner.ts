@@ -23,6 +23,7 @@ import { MigrationInterrupt } from './interrupt.js';
 import { acquireMigrationLock } from './lock.js';
 import { engineMessage } from './errors.js';
 import { conflictError, findConflicts } from './ownership.js';
+import { preflightData, type DataCheckOptions } from './data-check/preflight.js';
 import { loadMigrations, MIGRATION_TABLE, type LoadedMigration } from './source.js';
 import { classify, progressOf, readDatabaseState, type DatabaseState, type MigrationEntry } from './state.js';
 
@@ -165,7 +166,7 @@ async function withLock<T>(conn: Connection, fn: (lock: HeldLock) => Promise<T>,
 const nextBatch = (db: DatabaseState): number => Math.max(0, ...db.applied.map((a) => a.batch)) + 1;
 
 /** Apply pending migrations (up to and including `to`). */
-export interface MigrateRequest extends RunOptions {
+export interface MigrateRequest extends RunOptions, DataCheckOptions {
   to?: string;
   dryRun?: boolean;
   /** Names (or unique parts of names) of edited or missing applied migrations to accept. */
@@ -187,7 +188,11 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
   const acceptedNames = new Set(acceptedDrift(before.entries, opts.acceptChanged ?? []).map((e) => e.name));
   const accepting = (state: Loaded) => state.entries.filter((e) => acceptedNames.has(e.name) && (e.state === 'changed' || e.state === 'missing'));
   refuseDrift(before.entries, accepting(before), conn.config.schemaName);
-  if (opts.dryRun) return { dryRun: true, migrations: plan(before, pendingUpTo(before), 'up') };
+  if (opts.dryRun) {
+    // The live pre-flight's counts too (read-only); a refusal is reported, not thrown.
+    await preflightData(conn, before.migrations.filter((m) => pendingUpTo(before).includes(m.name)), modelsBefore(before.migrations), { ...opts, dryRun: true });
+    return { dryRun: true, migrations: plan(before, pendingUpTo(before), 'up') };
+  }
   pendingUpTo(before);
   return withLock(conn, async (lock) => {
     // Read under the lock: another run may have just finished, or been killed.
@@ -202,6 +207,8 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     for (const e of state.entries) if (e.interrupted?.direction === 'up') stopped.set(e.name, e.interrupted.statement - 1);
     const conflicts = findConflicts(await existingNames(conn), pending, stopped);
     if (conflicts.length) throw conflictError(conflicts, conn.namespace);
+    // The live data of every pending data-dependent change, counted before the first statement (exit 9 when refused).
+    const data = await preflightData(conn, pending, modelsBefore(state.migrations), opts);
     await ensureBookkeeping(conn);
     const accepted = accepting(state).length ? await recordAccepted(conn, accepting(state), state.migrations) : [];
     if (accepted.length) state = await loadState(conn);
@@ -209,6 +216,7 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     const ctx = executionContext(conn, state, lock, nextBatch(state.db), opts, interrupt);
     const timings = new Map<string, number>();
     ctx.onTimed = (name, ms) => timings.set(name, ms);
+    ctx.beforeUp = data.beforeUp;
     // With --to, Knex sees only the migrations up to the target.
     const applied = new Set(state.entries.filter((e) => e.state !== 'pending').map((e) => e.name));
     const cfg = migratorConfig(conn, state.migrations.filter((m) => applied.has(m.name) || todo.includes(m.name)), ctx);

@@ -8,11 +8,16 @@
  * may-fail: a type conversion that can fail on some values; NOT NULL made
  *   over NULLs; a NOT NULL column without default added to a table that
  *   existed; a new unique constraint, unique index or primary key (over
- *   duplicates); a new CHECK constraint.
+ *   duplicates); a new CHECK constraint; a new foreign key on a table that
+ *   existed (orphans make it fail).
  * Nothing for operations on tables the plan itself creates (they are empty),
- * nor for foreign keys (orphans make them fail, but that is what they are for).
+ * nor for a foreign key that cannot have orphans: one over a column the plan
+ * adds empty (nullable, no default: every row holds NULL), or one the plan
+ * dropped and adds again over the same columns (a changed ON DELETE).
+ * `dbkit migrate` counts the rows behind each of these on the live database
+ * before it runs anything (src/migrate/data-check/).
  */
-import type { Column, Dialect } from '../schema/model.js';
+import type { Column, Dialect, ForeignKey } from '../schema/model.js';
 import type { Operation } from './operations.js';
 import { typeChangeRisk } from './type-change.js';
 import type { PlanWarning } from './types.js';
@@ -43,7 +48,15 @@ function addColumnWarning(dialect: Dialect, table: string, c: Column): Omit<Plan
   return { level: 'may-fail', message: `adds NOT NULL column ${table}.${c.name} without a default to an existing table (${effect})` };
 }
 
-function warningsOf(dialect: Dialect, o: Operation, existed: (table: string) => boolean): Array<Omit<PlanWarning, 'operation'>> {
+/** What the plan did before an operation, as far as its warnings care. */
+interface Before {
+  existed(table: string): boolean;
+  /** A foreign key of `table` that cannot have orphans: over a column added empty, or dropped and added again unchanged. */
+  orphanFree(table: string, fk: ForeignKey): boolean;
+}
+
+function warningsOf(dialect: Dialect, o: Operation, before: Before): Array<Omit<PlanWarning, 'operation'>> {
+  const existed = (t: string) => before.existed(t);
   switch (o.op) {
     case 'drop_table':
       return [{ level: 'data-loss', message: `drops table ${o.table.name} (its rows are lost)` }];
@@ -77,6 +90,11 @@ function warningsOf(dialect: Dialect, o: Operation, existed: (table: string) => 
       return existed(o.table)
         ? [{ level: 'may-fail', message: `adds CHECK constraint ${o.check.name} on ${o.table} (fails on rows that break it)` }]
         : [];
+    case 'add_foreign_key': {
+      const fk = o.foreignKey;
+      if (!existed(o.table) || before.orphanFree(o.table, fk)) return [];
+      return [{ level: 'may-fail', message: `adds foreign key ${cols(fk.columns)} on ${o.table} -> ${fk.refTable} (orphans make it fail: values with no ${fk.refTable} row)` }];
+    }
     default:
       return [];
   }
@@ -85,11 +103,22 @@ function warningsOf(dialect: Dialect, o: Operation, existed: (table: string) => 
 /** The warnings of a plan's operations, in operation order. */
 export function classifyOperations(dialect: Dialect, ops: readonly Operation[]): PlanWarning[] {
   const created = new Set<string>();
+  /** `table.column` of columns the plan added holding NULL in every row. */
+  const empty = new Set<string>();
+  /** Foreign keys the plan dropped, by table and shape. */
+  const dropped = new Set<string>();
+  const shape = (table: string, fk: ForeignKey) => JSON.stringify([table, fk.columns, fk.refTable, fk.refColumns]);
+  const before: Before = {
+    existed: (t) => !created.has(t),
+    orphanFree: (t, fk) => fk.columns.some((c) => empty.has(`${t}.${c}`)) || dropped.has(shape(t, fk)),
+  };
   const out: PlanWarning[] = [];
   ops.forEach((o, operation) => {
-    for (const w of warningsOf(dialect, o, (t) => !created.has(t))) out.push({ ...w, operation });
+    for (const w of warningsOf(dialect, o, before)) out.push({ ...w, operation });
     if (o.op === 'create_table') created.add(o.table.name);
     if (o.op === 'rename_table' && created.has(o.from)) created.add(o.to);
+    if (o.op === 'add_column' && o.column.nullable && o.column.default === null && !o.column.autoIncrement) empty.add(`${o.table}.${o.column.name}`);
+    if (o.op === 'drop_foreign_key') dropped.add(shape(o.table, o.foreignKey));
   });
   return out;
 }

@@ -1,5 +1,6 @@
 /** Renderers of migrate / rollback / status results (pure). */
 import { Chalk } from 'chalk';
+import type { DataReport } from '../migrate/data-check/preflight.js';
 import type { RunResult } from '../migrate/runner.js';
 import type { MigrationEntry } from '../migrate/state.js';
 
@@ -80,4 +81,41 @@ export function renderStatus(entries: MigrationEntry[], where: string, color: bo
     ? [`dbkit migrate stops until each is restored, or reviewed and accepted: dbkit migrate ${drifted.map((e) => `--accept-changed ${e.name}`).join(' ')}`]
     : [];
   return [`${where}:`, ...lines, `${s.counts.applied} applied; ${tail}`, ...hint].join('\n');
+}
+
+/** A sample row as `id=5` or `(id=5, run_id=9)`; a duplicate group with its rows: `email=a@x (3 rows)`. */
+function sampleText(s: Record<string, string | number | null>): string {
+  const { rows, ...cols } = s;
+  const parts = Object.entries(cols).map(([k, v]) => `${k}=${v === null ? 'NULL' : String(v)}`);
+  const body = parts.length > 1 ? `(${parts.join(', ')})` : (parts[0] ?? '');
+  return rows === undefined ? body : `${body} (${rows} rows)`;
+}
+
+/**
+ * The live pre-flight's report: per migration, each change counted (`refused:`,
+ * `allowed:`, `ok:`), not counted and why, or counted later; one line when
+ * nothing is in the way.
+ */
+export function renderDataChecks(report: DataReport, color: boolean): string {
+  const c = painter(color);
+  const when = report.upFront ? 'before the first statement' : `just before ${report.migration}`;
+  const counted = report.entries.filter((e) => e.count !== null);
+  const quiet = report.entries.every((e) => e.status === 'ok');
+  if (quiet) return `data pre-flight (${when}): ${counted.length} count${counted.length === 1 ? '' : 's'} on the live data, nothing in the way`;
+  const lines = [`data pre-flight (${when}):`];
+  let last = '';
+  for (const e of report.entries) {
+    const head = 'change' in e ? `${e.migration}: ${e.change}` : e.migration;
+    if (head !== last) lines.push(`  ${head}`);
+    last = head;
+    if (e.status === 'unchecked') lines.push(`    ${c.yellow('not counted:')} ${e.message.replace(/^not counted: /, '')}`);
+    else if (e.status === 'deferred') lines.push(`    ${c.yellow('later:')} ${e.message}`);
+    else {
+      const mark = e.status === 'refused' ? c.red('refused:') : e.status === 'allowed' ? c.yellow('allowed:') : c.green('ok:');
+      const eg = e.samples.length ? `; e.g. ${e.samples.map(sampleText).join(', ')}` : '';
+      const why = e.status === 'allowed' ? ' (--allow-data-loss)' : e.status === 'refused' ? (e.effect === 'fails' ? ' (the change would fail)' : ' (lost without --allow-data-loss)') : '';
+      lines.push(`    ${mark} ${e.message}${why}${eg}`);
+    }
+  }
+  return lines.join('\n');
 }

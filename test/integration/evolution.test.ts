@@ -4,7 +4,8 @@
  * with a default on a table with rows; a wider varchar; an index on an
  * existing table with rows; a new foreign key; a declared column rename; a
  * label appended to chat messages.role; a new table with foreign keys; a
- * dropped column, --allow-data-loss; agents messages is grown to 100,000+
+ * dropped column, --allow-data-loss, which `migrate` refuses over the
+ * seeded values until it is given --allow-data-loss too; agents messages is grown to 100,000+
  * rows first, so the index is built on a large table). On real PostgreSQL, MariaDB and PGlite,
  * after each change a seeded existing database and a fresh one are migrated
  * (PGlite: the fresh one at the last change, the SQL being PostgreSQL's):
@@ -119,7 +120,14 @@ describe.concurrent.each([
       if (schema === 'agents') expect(rows.messages).toBeGreaterThanOrEqual(LARGE);
 
       for (const step of steps) {
-        await ok(['migrate', ...on(existing.url), '--to', step, '--quiet'], `migrate ${step}`);
+        const drops = step.endsWith('_drop_sessions_config');
+        if (drops) {
+          // The column holds the seeded configs: the live pre-flight refuses to lose them until the run allows it.
+          const refused = await dbkitInProcess(['migrate', ...on(existing.url), '--to', step, '--quiet']);
+          expect(refused.code, refused.stderr).toBe(9);
+          expect(refused.stderr).toMatch(/rows? with a value in sessions\.config, lost with the column; pass --allow-data-loss/);
+        }
+        await ok(['migrate', ...on(existing.url), '--to', step, '--quiet', ...(drops ? ['--allow-data-loss'] : [])], `migrate ${step}`);
         await ok(['diff', ...on(existing.url), '--at', step], `diff --at ${step} (existing)`);
         const last = step === steps.at(-1);
         if (everyStep || last) expect(await tableCounts(existing.url, TABLES[schema]), `rows after ${step}`).toEqual(rows);

@@ -6,7 +6,7 @@ import { typeChangeRisk } from '../../src/plan/type-change.js';
 import { dialects } from '../../src/dialects.js';
 import { resolveSchema } from '../../src/schema/resolve.js';
 import { agents } from '../../src/schema/agents.js';
-import { t } from '../../src/schema/definition.js';
+import { num, t } from '../../src/schema/definition.js';
 import { column, evolve, table } from '../support/evolutions.js';
 import { planOf } from '../support/plans.js';
 import { tableOf, VARIANTS } from '../support/variants.js';
@@ -123,6 +123,25 @@ describe('warnings', () => {
     ]);
     // A new table is empty: nothing on it can fail.
     expect(planOf('new table with foreign keys', 'postgres').warnings).toEqual([]);
+  });
+
+  it('gate a foreign key over an existing column (orphans make it fail), not one that cannot have orphans', () => {
+    const unreferenced = evolve(agents, (s) => delete column(s, 'gallery', 'run_id').references);
+    for (const dialect of ['postgres', 'mysql'] as const) {
+      const of = (s: typeof agents) => resolveSchema(s, dialects[dialect].rules);
+      expect(planChange(of(unreferenced), of(agents), { purpose: 'migration' }).warnings.map((w) => [w.level, w.message])).toEqual([
+        ['may-fail', 'adds foreign key (run_id) on gallery -> runs (orphans make it fail: values with no runs row)'],
+      ]);
+      // A new nullable column holds NULL in every row; an ON DELETE change re-adds a key the data already kept.
+      expect(planOf('new foreign key', dialect).warnings).toEqual([]);
+      expect(planOf('foreign key action', dialect).warnings).toEqual([]);
+    }
+    // A new column with a default puts that value in every row: it may be an orphan.
+    const defaulted = evolve(agents, (s) => table(s, 'files').columns.push({ name: 'owner_id', type: t.bigint(), notNull: true, default: num(1), references: { table: 'users', onDelete: 'CASCADE' } }));
+    const mysqlOf = (s: typeof agents) => resolveSchema(s, dialects.mysql.rules);
+    expect(planChange(mysqlOf(agents), mysqlOf(defaulted), { purpose: 'migration' }).warnings.map((w) => w.message)).toContain(
+      'adds foreign key (owner_id) on files -> users (orphans make it fail: values with no users row)',
+    );
   });
 });
 
