@@ -1,13 +1,14 @@
-/** dbkit migrate [--to NAME] [--dry-run] [--accept-changed NAME...] */
+/** dbkit migrate [--to NAME] [--dry-run] [--accept-changed NAME...] [--statement-timeout S] [--ddl-lock-timeout S] [--ddl-lock-attempts N] [--online pt-osc|none] */
 import { withInterrupts } from '../cli/interrupt.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
+import { applyLimits, type LimitInputs } from '../config/online.js';
 import type { FleetFlags } from '../fleet/command.js';
 import { migrate } from '../migrate/runner.js';
 import { renderPlan, renderRun } from '../render/migrations.js';
 import { configFor, whereJson, withConnection } from './shared.js';
 
-export interface MigrateOptions extends FleetFlags {
+export interface MigrateOptions extends FleetFlags, LimitInputs {
   to?: string;
   dryRun?: boolean;
   acceptChanged?: string[];
@@ -16,6 +17,7 @@ export interface MigrateOptions extends FleetFlags {
 export async function migrateCommand(opts: MigrateOptions, globals: GlobalOptions, io: Io): Promise<number> {
   if (opts.targets) return (await import('../fleet/command.js')).fleetCommand('migrate', opts, globals, io, migrateCommand);
   const config = await configFor(globals, io);
+  const limits = applyLimits(config.limits, opts, 'flags');
   return withConnection(config, io, async (conn) => {
     if (!opts.dryRun) io.log(`migrating ${config.schemaName} on ${config.target.display} ...`);
     const result = await withInterrupts('migrate', (signal) =>
@@ -23,6 +25,7 @@ export async function migrateCommand(opts: MigrateOptions, globals: GlobalOption
         to: opts.to,
         dryRun: opts.dryRun,
         acceptChanged: opts.acceptChanged,
+        limits,
         signal,
         onLockWait: (text) => io.log(text),
         onNote: (text) => io.log(text),

@@ -76,14 +76,23 @@ describe('MySQL plans: online DDL clauses', () => {
     expect(my('declared table rename')).toEqual(['RENAME TABLE `messages` TO `chat_messages`']);
   });
 
-  it('adds indexes and unique constraints in place; foreign keys without a clause (they copy)', () => {
+  it('adds indexes and unique constraints in place; a foreign key in place between foreign_key_checks=0 and =1', () => {
     expect(my('index on an existing table')).toEqual(['ALTER TABLE `messages` ADD INDEX `idx_messages_sender` (`sender`), ALGORITHM=INPLACE, LOCK=NONE']);
     expect(my('unique constraint')).toEqual(['ALTER TABLE `files` ADD UNIQUE (`file_hash`), ALGORITHM=INPLACE, LOCK=NONE']);
     // The index MySQL makes for the foreign key comes with it.
-    expect(my('new foreign key')).toEqual([
+    const plan = planOf('new foreign key', 'mysql');
+    expect(sqlOf(plan)).toEqual([
       'ALTER TABLE `files` ADD COLUMN `session_id` bigint, ALGORITHM=INSTANT',
-      'ALTER TABLE `files` ADD FOREIGN KEY (`session_id`) REFERENCES `sessions` (`id`) ON DELETE SET NULL',
+      'SET foreign_key_checks = 0',
+      'ALTER TABLE `files` ADD FOREIGN KEY (`session_id`) REFERENCES `sessions` (`id`) ON DELETE SET NULL, ALGORITHM=INPLACE, LOCK=NONE',
+      'SET foreign_key_checks = 1',
     ]);
+    // One operation: a resumed run starts again at the first SET (the session setting is not carried over).
+    const fk = plan.operations.findIndex((o) => o.op === 'add_foreign_key');
+    expect(plan.statements.map((s) => s.operations)).toEqual([[0], [fk], [fk], [fk]]);
+    expect(plan.blocking).toEqual([]);
+    // A fix script keeps the server's check for orphans.
+    expect(sqlOf(planOf('new foreign key', 'mysql', 'fix'))[1]).toBe('ALTER TABLE `files` ADD FOREIGN KEY (`session_id`) REFERENCES `sessions` (`id`) ON DELETE SET NULL');
   });
 
   it('leaves the foreign-key index it made to MySQL when another index takes over', () => {
@@ -116,7 +125,7 @@ describe('MySQL plans: tables and constraints', () => {
   });
 
   it('drops a foreign key whose name the engine chose by looking it up, in four statements on one session', () => {
-    const [set, prepare, execute, deallocate, add] = my('foreign key action');
+    const [set, prepare, execute, deallocate, off, add, on] = my('foreign key action');
     expect(set).toBe(
       "SET @dbkit_ddl = COALESCE((SELECT CONCAT('ALTER TABLE `gallery` DROP FOREIGN KEY ', '`', REPLACE(k.CONSTRAINT_NAME, '`', '``'), '`', " +
         "', ALGORITHM=INPLACE, LOCK=NONE') FROM information_schema.KEY_COLUMN_USAGE k " +
@@ -125,7 +134,11 @@ describe('MySQL plans: tables and constraints', () => {
         "'SIGNAL SQLSTATE ''45000'' SET MESSAGE_TEXT = ''dbkit: no foreign key (run_id) on gallery''')",
     );
     expect([prepare, execute, deallocate]).toEqual(['PREPARE dbkit_stmt FROM @dbkit_ddl', 'EXECUTE dbkit_stmt', 'DEALLOCATE PREPARE dbkit_stmt']);
-    expect(add).toBe('ALTER TABLE `gallery` ADD FOREIGN KEY (`run_id`) REFERENCES `runs` (`id`) ON DELETE SET NULL');
+    expect([off, add, on]).toEqual([
+      'SET foreign_key_checks = 0',
+      'ALTER TABLE `gallery` ADD FOREIGN KEY (`run_id`) REFERENCES `runs` (`id`) ON DELETE SET NULL, ALGORITHM=INPLACE, LOCK=NONE',
+      'SET foreign_key_checks = 1',
+    ]);
   });
 
   it('drops a named foreign key by name, in place', () => {
