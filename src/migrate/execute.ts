@@ -214,9 +214,15 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
         if (decision.kind === 'rebuild_index') await dropInvalidIndex(exec, decision.index, m, ctx);
         from = group.start;
         if (decision.kind === 'done') {
-          ctx.note(`${m.name}: statement ${resumeAt + 1} had taken effect before that run stopped; going on after it`);
           from = group.end;
           for (let i = group.start; i < group.end; i++) if (IDEMPOTENT.test(statements[i]!)) again.add(i);
+          // The catalog shows a constraint, not whether it was validated: VALIDATE runs again (harmless when it had).
+          const rerun = [...again].map((i) => i + 1);
+          ctx.note(
+            rerun.length
+              ? `${m.name}: the catalog shows what statements ${group.start + 1}-${group.end} do; running statement ${rerun.join(', ')} (VALIDATE CONSTRAINT) again, as that run may have stopped before it finished; then going on after it`
+              : `${m.name}: statement ${resumeAt + 1} had taken effect before that run stopped; going on after it`,
+          );
         }
       }
       for (const i of [...again].sort((a, b) => a - b)) await runStatement(exec, knex, mark, m, direction, i, ctx, bound);
