@@ -41,7 +41,8 @@ export function onlineRunner(conn: Connection, method: OnlineMethod): OnlineRunn
   if (!exe) {
     throw new UsageError(`--online pt-osc: ${PT_OSC} is not on PATH (Debian and Ubuntu: apt-get install percona-toolkit); install it, or leave --online out to run the statements as written (they block writes while they copy)`);
   }
-  const c = mysqlConnection(conn.config.directTarget?.url ?? conn.config.target.url, conn.namespace);
+  // The connection migrations use (--direct-url already in `target`).
+  const c = mysqlConnection(conn.config.target.url, conn.namespace);
   if ('ssl' in c && c.ssl) throw new UsageError(`--online pt-osc: the connection uses TLS, and dbkit does not hand its TLS settings to ${PT_OSC}; leave --online out, or run the statement with the tool yourself`);
   const connection = { host: c.host, port: c.port, user: c.user, password: c.password, ...(c.socketPath ? { socketPath: c.socketPath } : {}) };
   const database = conn.namespace;
