@@ -15,15 +15,26 @@
  * | RENAME COLUMN                               | INPLACE, metadata  | INSTANT       | INPLACE, LOCK=NONE |
  * | MODIFY extending VARCHAR, same length bytes | INPLACE, metadata  | INSTANT       | INPLACE, LOCK=NONE |
  * | MODIFY changing only the comment            | INPLACE, metadata  | INSTANT       | INPLACE, LOCK=NONE |
+ * | MODIFY changing NULL / NOT NULL (same type; | INPLACE, rebuild   | INPLACE,      | INPLACE, LOCK=NONE |
+ * |   strict sql_mode; a literal default and    |                    | rebuild       |                    |
+ * |   the comment may change with it)           |                    |               |                    |
  * | COMMENT = (table)                           | INPLACE, metadata  | INSTANT       | INPLACE, LOCK=NONE |
  * | ADD [UNIQUE] INDEX, DROP INDEX, RENAME INDEX| INPLACE            | INPLACE       | INPLACE, LOCK=NONE |
  * | DROP FOREIGN KEY                            | INPLACE            | INPLACE       | INPLACE, LOCK=NONE |
  * | ADD FOREIGN KEY (foreign_key_checks on)     | COPY               | COPY          | none               |
- * | any other MODIFY, primary keys, CHECKs      | rebuild / COPY     |               | none               |
+ * | ADD FOREIGN KEY (foreign_key_checks=0)      | INPLACE            | INPLACE       | INPLACE, LOCK=NONE |
+ * | any other MODIFY (a type change, a VARCHAR  | COPY               | COPY          | none: blocking     |
+ * |   crossing 255 bytes), primary keys, ADD    |                    |               |                    |
+ * |   CHECK, AUTO_INCREMENT or (expr) columns   |                    |               |                    |
  *
  * MariaDB treats INPLACE as "INPLACE or better"; MySQL's INPLACE for the
- * clauses above only changes metadata. LOCK=NONE is never written with
- * INSTANT (MySQL rejects the pair).
+ * clauses above only changes metadata, except NULL / NOT NULL, which
+ * rebuilds the table in place while writes go on. LOCK=NONE is never
+ * written with INSTANT (MySQL rejects the pair). A foreign key added to a
+ * table that existed runs with foreign_key_checks=0 (INPLACE is refused
+ * otherwise), so the server does not look for orphans: dbkit's live
+ * pre-flight does, before the first statement. What is left without an
+ * algorithm copies the table with writes blocked (`blocking` in the plan).
  */
 import type { Column } from '../../src/schema/model.js';
 import { parseMysqlStringList } from './normalize.js';
@@ -59,6 +70,19 @@ function sameButTypeAndComment(a: Column, b: Column): boolean {
   );
 }
 
+/** NULL / NOT NULL changes (a literal default and the comment may change with it); the type and the rest stay. */
+function changesOnlyNullness(a: Column, b: Column): boolean {
+  return (
+    a.nullable !== b.nullable &&
+    a.type === b.type &&
+    a.autoIncrement === b.autoIncrement &&
+    a.onUpdate === b.onUpdate &&
+    (a.charset ?? null) === (b.charset ?? null) &&
+    (a.collation ?? null) === (b.collation ?? null) &&
+    (a.default === b.default || literalDefault(b.default))
+  );
+}
+
 /** A VARCHAR made longer without leaving its length-byte class (up to 255 bytes: one length byte; more: two). */
 function extendsVarchar(from: Column, to: Column): boolean {
   const [a, b] = [varcharLength(from.type), varcharLength(to.type)];
@@ -81,6 +105,7 @@ export const literalDefault = (expr: string | null): boolean => expr === null ||
 export function columnChange(from: Column, to: Column): { how: 'default' | 'modify'; algorithm: Algorithm } {
   const onlyDefault = from.type === to.type && from.comment === to.comment && JSON.stringify({ ...from, default: null }) === JSON.stringify({ ...to, default: null });
   if (onlyDefault && literalDefault(to.default) && !to.autoIncrement) return { how: 'default', algorithm: 'instant' };
+  if (changesOnlyNullness(from, to)) return { how: 'modify', algorithm: 'inplace' };
   if (!sameButTypeAndComment(from, to)) return { how: 'modify', algorithm: null };
   if (from.type === to.type) return { how: 'modify', algorithm: 'inplace' }; // the comment alone
   if (appendsEnumLabels(from, to)) return { how: 'modify', algorithm: from.comment === to.comment ? 'instant' : 'inplace' };

@@ -8,6 +8,12 @@
  * column definition, comment included (MySQL drops what it omits).
  * Constraints the engine named are dropped by name when the model knows it
  * (introspected), or looked up by structure (plan-lookup.ts).
+ *
+ * In a migration, on a table that existed before it: a foreign key is added
+ * INPLACE between `SET foreign_key_checks = 0` and `= 1` (three statements
+ * of one operation, so that a resumed run starts again at the first); an
+ * ALTER TABLE that can demand no algorithm copies the table with writes
+ * blocked and is marked `blocking`.
  */
 import type { Operation, OperationOf } from '../../src/plan/operations.js';
 import type { PlannedStatement, RenderOptions } from '../../src/plan/types.js';
@@ -16,6 +22,7 @@ import { columnDefinition, foreignKeySql, indexSql, tableOptions } from './ddl.j
 import { dropForeignKeyByShape, dropIndexByShape } from './plan-lookup.js';
 import { algorithmClause, columnChange, literalDefault, type Algorithm } from './plan-online.js';
 import { ident, literal } from './quote.js';
+import { describeOperation } from '../../src/plan/describe.js';
 
 const list = (names: string[]): string => names.map(ident).join(', ');
 
@@ -23,6 +30,28 @@ const list = (names: string[]): string => names.map(ident).join(', ');
 type Piece = { table: string; clause: string; algorithm: Algorithm } | { sql: string };
 
 const clause = (table: string, text: string, algorithm: Algorithm): Piece => ({ table, clause: text, algorithm });
+
+/** What rendering one operation needs to know about the others. */
+interface Context {
+  migration: boolean;
+  /** Tables created earlier in the same plan (empty: nothing to keep online). */
+  created: Set<string>;
+}
+
+/** Why an ALTER TABLE clause without an algorithm blocks writes to a table with rows, or null when it does not. */
+function blockingReason(o: Operation, table: string): string | null {
+  switch (o.op) {
+    case 'alter_column':
+    case 'add_column':
+    case 'set_primary_key':
+    case 'add_check':
+      return `copies table ${table} (${describeOperation(o)}): writes wait until the copy ends (dbkit migrate --online pt-osc copies it without blocking them)`;
+    case 'create_index':
+      return `builds index ${o.index.name} on ${table} with writes blocked (${describeOperation(o)}; dbkit migrate --online pt-osc builds it on a copy without blocking them)`;
+    default:
+      return null; // DROP CONSTRAINT of a CHECK: the server changes the catalog alone
+  }
+}
 
 function createTable(t: Table): string {
   const pk = t.primaryKey;
@@ -47,7 +76,14 @@ const addColumnAlgorithm = (c: Column): Algorithm =>
 const foreignKeyDropped = (ops: readonly Operation[], table: string, columns: string[]): boolean =>
   ops.some((o) => o.op === 'drop_foreign_key' && o.table === table && o.foreignKey.columns.join() === columns.join());
 
-function piecesOf(o: Operation, ops: readonly Operation[]): Piece[] {
+/** ADD FOREIGN KEY to a table with rows: INPLACE, which MySQL and MariaDB allow only with foreign_key_checks=0 (no orphan scan). */
+const addForeignKeyOnline = (table: string, fk: OperationOf<'add_foreign_key'>['foreignKey']): Piece[] => [
+  { sql: 'SET foreign_key_checks = 0' },
+  { sql: `ALTER TABLE ${ident(table)} ADD ${foreignKeySql(fk)}, ${INPLACE}` },
+  { sql: 'SET foreign_key_checks = 1' },
+];
+
+function piecesOf(o: Operation, ops: readonly Operation[], ctx: Context): Piece[] {
   switch (o.op) {
     case 'create_table':
       return [{ sql: createTable(o.table) }];
@@ -82,6 +118,7 @@ function piecesOf(o: Operation, ops: readonly Operation[]): Piece[] {
         ? [clause(o.table, `DROP INDEX ${ident(o.unique.name)}`, 'inplace')]
         : dropIndexByShape(o.table, o.unique.columns, true, INPLACE).map((sql) => ({ sql }));
     case 'add_foreign_key':
+      if (ctx.migration && !ctx.created.has(o.table)) return addForeignKeyOnline(o.table, o.foreignKey);
       return [clause(o.table, `ADD ${foreignKeySql(o.foreignKey)}`, null)];
     case 'drop_foreign_key':
       return o.foreignKey.name
@@ -128,37 +165,45 @@ interface Pending {
   algorithm: Algorithm;
   operations: number[];
   disabled: string | undefined;
+  /** Why the statement blocks writes (each clause's reason, once). */
+  blocking: string[];
 }
 
 const alterSql = (p: Pending): string =>
   `ALTER TABLE ${ident(p.table)} ${[...p.clauses, ...(p.algorithm ? [algorithmClause(p.algorithm)] : [])].join(', ')}`;
 
 export function renderMysql(ops: readonly Operation[], opts: RenderOptions): PlannedStatement[] {
+  const ctx: Context = { migration: opts.purpose === 'migration', created: new Set() };
   const out: PlannedStatement[] = [];
   let pending: Pending | null = null;
   const flush = () => {
     if (!pending) return;
     const p: Pending = pending;
-    out.push({ sql: alterSql(p), operation: p.operations[0]!, operations: p.operations, ...(p.disabled ? { disabled: p.disabled } : {}) });
+    const blocking = p.blocking.length ? { blocking: p.blocking.join('; ') } : {};
+    out.push({ sql: alterSql(p), operation: p.operations[0]!, operations: p.operations, ...(p.disabled ? { disabled: p.disabled } : {}), ...blocking });
     pending = null;
   };
   ops.forEach((o, operation) => {
     const disabled = opts.disabled?.get(operation);
-    for (const piece of piecesOf(o, ops)) {
+    for (const piece of piecesOf(o, ops, ctx)) {
       if ('sql' in piece) {
         flush();
         out.push({ sql: piece.sql, operation, operations: [operation], ...(disabled ? { disabled } : {}) });
         continue;
       }
+      const reason = ctx.migration && piece.algorithm === null && !ctx.created.has(piece.table) ? blockingReason(o, piece.table) : null;
       const p = pending as Pending | null;
       if (p && p.table === piece.table && p.algorithm === piece.algorithm && p.disabled === disabled) {
         p.clauses.push(piece.clause);
         if (!p.operations.includes(operation)) p.operations.push(operation);
+        if (reason && !p.blocking.includes(reason)) p.blocking.push(reason);
         continue;
       }
       flush();
-      pending = { table: piece.table, clauses: [piece.clause], algorithm: piece.algorithm, operations: [operation], disabled };
+      pending = { table: piece.table, clauses: [piece.clause], algorithm: piece.algorithm, operations: [operation], disabled, blocking: reason ? [reason] : [] };
     }
+    if (o.op === 'create_table') ctx.created.add(o.table.name);
+    if (o.op === 'rename_table' && ctx.created.has(o.from)) ctx.created.add(o.to);
   });
   flush();
   return out;

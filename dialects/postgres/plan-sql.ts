@@ -5,8 +5,10 @@
  * Production-safe where a table existed before the plan (migrations):
  * `CREATE INDEX CONCURRENTLY` (not in a transaction: the plan says so), a
  * unique constraint from a unique index built concurrently, foreign keys and
- * CHECKs added `NOT VALID` then validated (a short lock, then a scan that
- * lets writes go on). Fix scripts run as one transaction: no CONCURRENTLY.
+ * CHECKs added `NOT VALID` then validated in a transaction of their own (a
+ * short lock, then a scan that lets writes go on), NOT NULL through a
+ * validated CHECK; what still rewrites the table is marked blocking
+ * (plan-online.ts). Fix scripts run as one transaction: no CONCURRENTLY.
  * Constraints the design leaves unnamed are dropped by their name when the
  * model knows it (introspected) and looked up by structure otherwise.
  */
@@ -17,6 +19,8 @@ import { commentOnTable, createIndex, defaultSql } from './ddl.js';
 import { alterColumnStatements, columnSql, commentOnColumn } from './plan-columns.js';
 import { addedLabels, alterEnum, createEnum } from './plan-enums.js';
 import { defaultName, dropUnnamedConstraint } from './plan-names.js';
+import { addColumnRewrites, columnChangeRewrites, setNotNullViaCheck } from './plan-online.js';
+import { describeOperation } from '../../src/plan/describe.js';
 import { ident, literal } from './quote.js';
 
 const list = (names: string[]): string => names.map(ident).join(', ');
@@ -96,7 +100,24 @@ const createFunction = (name: string, column: string): string =>
   `CREATE OR REPLACE FUNCTION ${ident(name)}() RETURNS trigger LANGUAGE plpgsql AS $$\n` +
   `BEGIN\n  NEW.${ident(column)} := now();\n  RETURN NEW;\nEND\n$$`;
 
-function statementsOf(o: Operation, ctx: Context): string[] {
+/** A statement of an operation: its SQL, or with what the plan must know about it. */
+type Stmt = string | { sql: string; helper?: true; blocking?: string };
+
+const rewrites = (table: string, o: Operation): string =>
+  `rewrites table ${table} under an ACCESS EXCLUSIVE lock (${describeOperation(o)}): reads and writes wait until it ends`;
+
+/** A column change on a table that existed (migrations): NOT NULL through a validated CHECK; a rewrite marked blocking. */
+function alterColumn(o: OperationOf<'alter_column'>, ctx: Context): Stmt[] {
+  const statements = alterColumnStatements(o.table, o.from, o.to);
+  if (!ctx.migration || ctx.created.has(o.table)) return statements;
+  const blocking = columnChangeRewrites(o.from, o.to) ? rewrites(o.table, o) : undefined;
+  const marked: Stmt[] = statements.map((sql, i) => (i === 0 && blocking ? { sql, blocking } : sql));
+  // A rewrite scans the table anyway: the check would only add work.
+  if (!o.from.nullable || o.to.nullable || blocking) return marked;
+  return setNotNullViaCheck(o.table, o.to.name, statements);
+}
+
+function statementsOf(o: Operation, ctx: Context): Stmt[] {
   switch (o.op) {
     case 'create_table':
       return createTable(o.table);
@@ -106,7 +127,9 @@ function statementsOf(o: Operation, ctx: Context): string[] {
       return [alter(o.from, `RENAME TO ${ident(o.to)}`)];
     case 'add_column':
       return [
-        alter(o.table, `ADD COLUMN ${columnSql(o.column)}`),
+        ctx.migration && !ctx.created.has(o.table) && addColumnRewrites(o.column)
+          ? { sql: alter(o.table, `ADD COLUMN ${columnSql(o.column)}`), blocking: rewrites(o.table, o) }
+          : alter(o.table, `ADD COLUMN ${columnSql(o.column)}`),
         ...(o.column.comment !== null ? [commentOnColumn(o.table, o.column.name, o.column.comment)] : []),
       ];
     case 'drop_column':
@@ -114,9 +137,13 @@ function statementsOf(o: Operation, ctx: Context): string[] {
     case 'rename_column':
       return [alter(o.table, `RENAME COLUMN ${ident(o.from)} TO ${ident(o.to)}`)];
     case 'alter_column':
-      return alterColumnStatements(o.table, o.from, o.to);
-    case 'set_primary_key':
-      return setPrimaryKey(o);
+      return alterColumn(o, ctx);
+    case 'set_primary_key': {
+      const out: Stmt[] = setPrimaryKey(o);
+      if (!o.to || !ctx.migration || ctx.created.has(o.table)) return out;
+      const blocking = `builds the primary key index of ${o.table} under an ACCESS EXCLUSIVE lock (${describeOperation(o)}): reads and writes wait until it ends`;
+      return out.map((sql, i) => (i === out.length - 1 && typeof sql === 'string' ? { sql, blocking } : sql));
+    }
     case 'add_unique':
       return addUnique(o, ctx);
     case 'drop_unique':
@@ -173,9 +200,17 @@ export function renderPostgres(ops: readonly Operation[], opts: RenderOptions): 
     const disabled = opts.disabled?.get(operation);
     const base = { operation, operations: [operation], ...(disabled ? { disabled } : {}) };
     if (o.op === 'alter_enum') {
-      for (const s of alterEnum(o)) out.push({ sql: s.sql, ...base, ...(s.commitFirst ? { commitFirst: true as const } : {}) });
+      for (const s of alterEnum(o)) {
+        // A type swap converts each column of the type: a rewrite of its table.
+        const swap = ctx.migration && /^ALTER TABLE "((?:[^"]|"")+)" /.exec(s.sql);
+        const blocking = swap ? { blocking: rewrites(swap[1]!.replace(/""/g, '"'), o) } : {};
+        out.push({ sql: s.sql, ...base, ...(s.commitFirst ? { commitFirst: true as const } : {}), ...blocking });
+      }
     } else {
-      for (const sql of statementsOf(o, ctx)) out.push({ sql, ...base });
+      for (const s of statementsOf(o, ctx)) {
+        if (typeof s === 'string') out.push({ sql: s, ...base });
+        else out.push({ sql: s.sql, ...base, ...(s.helper ? { operations: [] } : {}), ...(s.blocking ? { blocking: s.blocking } : {}) });
+      }
     }
     if (o.op === 'create_table') ctx.created.add(o.table.name);
     if (o.op === 'rename_table' && ctx.created.has(o.from)) ctx.created.add(o.to);
@@ -188,10 +223,15 @@ export function renderPostgres(ops: readonly Operation[], opts: RenderOptions): 
  * that cannot (CONCURRENTLY), or an enum label added and used later.
  */
 export function postgresNonTransactional(ops: readonly Operation[], statements: readonly PlannedStatement[]): string | null {
+  const tableOf = (o: Operation) => ('table' in o && typeof o.table === 'string' ? o.table : 'a table');
   const concurrent = statements.find((s) => / CONCURRENTLY /.test(s.sql) && !s.disabled);
   if (concurrent) {
-    const o = ops[concurrent.operation]!;
-    return `it builds an index on ${'table' in o && typeof o.table === 'string' ? o.table : 'a table'} that existed with CREATE INDEX CONCURRENTLY, which cannot run in a transaction`;
+    return `it builds an index on ${tableOf(ops[concurrent.operation]!)} that existed with CREATE INDEX CONCURRENTLY, which cannot run in a transaction`;
+  }
+  const validate = statements.find((s) => / VALIDATE CONSTRAINT /.test(s.sql) && !s.disabled);
+  if (validate) {
+    const name = / VALIDATE CONSTRAINT (.+)$/.exec(validate.sql)![1];
+    return `it validates constraint ${name} on ${tableOf(ops[validate.operation]!)} that existed in a transaction of its own, after adding it NOT VALID, so that writes go on during the scan`;
   }
   for (let i = 0; i < ops.length; i++) {
     const o = ops[i]!;

@@ -1,13 +1,14 @@
 /** One or more examples per command, shown by `dbkit help <command>` (and `dbkit <command> --help`). */
 export const EXAMPLES: Record<string, string[]> = {
   init: ['dbkit init                                   # asks on a terminal', 'DBKIT_PASSWORD=… dbkit init --engine mysql --host db --user app --database chat --schema chat'],
-  migrate: ['dbkit migrate --url "$DATABASE_URL" --json', 'dbkit migrate --url "$PGBOUNCER_URL" --direct-url "$POSTGRES_URL"   # past a pooler', 'dbkit migrate --to create_messages --dry-run > plan.sql', 'dbkit migrate --accept-changed create_runs', 'dbkit migrate --allow-data-loss   # after reading which rows the data pre-flight says a drop loses', 'dbkit migrate --targets fleet.yaml --concurrency 8 --canary tag:canary --on-error stop'],
+  migrate: ['dbkit migrate --url "$DATABASE_URL" --json', 'dbkit migrate --url "$PGBOUNCER_URL" --direct-url "$POSTGRES_URL"   # past a pooler', 'dbkit migrate --to create_messages --dry-run > plan.sql', 'dbkit migrate --accept-changed create_runs', 'dbkit migrate --allow-data-loss   # after reading which rows the data pre-flight says a drop loses', 'dbkit migrate --online pt-osc --statement-timeout 600   # MySQL table copies through pt-online-schema-change', 'dbkit migrate --targets fleet.yaml --concurrency 8 --canary tag:canary --on-error stop'],
   rollback: ['dbkit rollback --steps 2 --dry-run', 'dbkit rollback --all --yes', 'dbkit rollback --steps 1 --force --yes         # a down that cannot bring back dropped data'],
   status: ['dbkit status --check --quiet || echo "database is behind"', 'dbkit status --targets fleet.yaml --json'],
   make: [
     'dbkit make add_user_locale --schema agents',
     'dbkit make rename_title --rename sessions.title=name --dry-run',
     'dbkit make drop_legacy_flag --allow-data-loss',
+    'dbkit make widen_counter --allow-blocking   # int -> bigint: copies/rewrites the table (docs/online-changes.md)',
     'dbkit make --empty backfill_locale',
   ],
   hash: ['dbkit hash                                   # after resolving a merge of two branches that added migrations'],

@@ -27,6 +27,15 @@ function onceOnly(value: string, previous: string | undefined): string {
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',')];
 
+/** How migrate and rollback bound each statement (src/config/online.ts, docs/online-changes.md). */
+function limitOptions(cmd: Command): Command {
+  return cmd
+    .option('--statement-timeout <seconds>', 'how long one statement may run, in seconds (default 60, config statementTimeout; 0: no bound); CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT and MySQL ALGORITHM=INPLACE, LOCK=NONE are exempt')
+    .option('--ddl-lock-timeout <seconds>', "how long a statement waits for its table's lock before it is tried again (default 0.5; MySQL: whole seconds, at least 1; config ddlLockTimeout)")
+    .option('--ddl-lock-attempts <n>', 'how many times a statement that waited too long for its lock is tried, with pauses of 0.5, 1, 2, 4, then 5 s (default 10, config ddlLockAttempts)')
+    .option('--online <method>', 'pt-osc: MySQL/MariaDB statements that copy their table (marked blocking by make) run through pt-online-schema-change; none (default, config online)');
+}
+
 /** --targets and its companions, on the commands that run over a fleet. */
 function fleetOptions(cmd: Command, canary: boolean): Command {
   cmd
@@ -77,28 +86,31 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
   };
 
   fleetOptions(
-    program
-      .command('migrate')
-      .description('apply pending migrations')
-      .option('--to <name>', 'stop after this migration')
-      .option('--dry-run', 'print the SQL that would run; change nothing')
-      .option(
-        '--accept-changed <name>',
-        'accept an applied migration that was edited (record its new checksum) or whose file is gone (forget it); repeatable',
-        (v: string, prev: string[] = []) => [...prev, v],
-      )
-      .option('--allow-data-loss', 'run even though the live data pre-flight found rows a pending migration drops or loses (they are reported); rows that would make it fail still refuse the run (exit 9)'),
+    limitOptions(
+      program
+        .command('migrate')
+        .description('apply pending migrations')
+        .option('--to <name>', 'stop after this migration')
+        .option('--dry-run', 'print the SQL that would run; change nothing')
+        .option(
+          '--accept-changed <name>',
+          'accept an applied migration that was edited (record its new checksum) or whose file is gone (forget it); repeatable',
+          (v: string, prev: string[] = []) => [...prev, v],
+        )
+        .option('--allow-data-loss', 'run even though the live data pre-flight found rows a pending migration drops or loses (they are reported); rows that would make it fail still refuse the run (exit 9)'),
+    ),
     true,
   ).action(async (opts, cmd: Command) => set(await (await (await load()).migrate()).migrateCommand(opts, ...io(cmd))));
 
-  program
-    .command('rollback')
-    .description('undo the last batch of migrations (asks first; --yes without a terminal)')
-    .option('--steps <n>', 'undo the last N migrations')
-    .option('--all', 'undo every migration')
-    .option('--dry-run', 'print the SQL that would run; change nothing')
-    .option('--force', 'also roll back migrations whose down cannot bring back the data their up removed')
-    .action(async (opts, cmd: Command) => set(await (await (await load()).rollback()).rollbackCommand(opts, ...io(cmd))));
+  limitOptions(
+    program
+      .command('rollback')
+      .description('undo the last batch of migrations (asks first; --yes without a terminal)')
+      .option('--steps <n>', 'undo the last N migrations')
+      .option('--all', 'undo every migration')
+      .option('--dry-run', 'print the SQL that would run; change nothing')
+      .option('--force', 'also roll back migrations whose down cannot bring back the data their up removed'),
+  ).action(async (opts, cmd: Command) => set(await (await (await load()).rollback()).rollbackCommand(opts, ...io(cmd))));
 
   fleetOptions(
     program
@@ -115,6 +127,7 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .option('--rename <from=to>', 'declare a rename: table.old_column=new_column or old_table=new_table (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--no-renames', 'a drop plus an add that could be a rename is a drop and an add')
     .option('--allow-data-loss', 'make it even when it drops data or can fail on existing rows (recorded in the migration)')
+    .option('--allow-blocking', 'make it even when a statement copies or rewrites a table with writes blocked (recorded in the migration; see docs/online-changes.md)')
     .option('--empty', 'a hand-written migration: empty SQL files to fill in (data changes)')
     .option('--dry-run', 'print the SQL files; write nothing')
     .action(async (name: string, opts, cmd: Command) => set(await (await (await load()).make()).makeCommand(name, opts, ...io(cmd))));

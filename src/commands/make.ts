@@ -1,18 +1,22 @@
 /**
- * dbkit make NAME [--rename a.b=c]... [--allow-data-loss] [--no-renames] [--empty] [--dry-run]
+ * dbkit make NAME [--rename a.b=c]... [--allow-data-loss] [--allow-blocking] [--no-renames] [--empty] [--dry-run]
  *
  * The next migration of a schema, for both dialects, up and down: the
  * definition in src/schema/ (compiled on the fly, no build) against the
  * snapshot of the newest migration. Renames are never guessed; a drop plus
  * an add that could be one is asked about on a terminal, and refused without
  * one (exit 2) with the flags that settle it. Operations that lose data or
- * can fail on existing rows need --allow-data-loss (or a yes). No database.
+ * can fail on existing rows need --allow-data-loss (or a yes); statements
+ * that copy or rewrite a table with writes blocked need --allow-blocking (or
+ * a yes), except MySQL copies when the config says `online: "pt-osc"`
+ * (docs/online-changes.md). No database.
  */
 import path from 'node:path';
 import { UsageError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import { loadSettings, type GlobalOptions } from '../config/load.js';
 import {
+  blockingChanges,
   candidates,
   composeHandWritten,
   composeMigration,
@@ -36,6 +40,8 @@ import { isDeepStrictEqual } from 'node:util';
 export interface MakeOptions {
   rename?: string[];
   allowDataLoss?: boolean;
+  /** Make it even when a statement copies or rewrites a table with writes blocked. */
+  allowBlocking?: boolean;
   /** --no-renames: every drop plus add that could be a rename is a drop and an add. */
   renames?: boolean;
   empty?: boolean;
@@ -87,7 +93,7 @@ async function settleRenames(plansFor: (r: Renames) => Plans, snapshot: Paramete
 }
 
 export async function makeCommand(name: string, opts: MakeOptions, globals: GlobalOptions, io: Io, now = new Date()): Promise<number> {
-  const { schemaName: schema } = await loadSettings(globals);
+  const { schemaName: schema, limits } = await loadSettings(globals);
   const slug = migrationSlug(name);
   const root = migrationsRoot();
   verifySum(schema, root);
@@ -100,6 +106,7 @@ export async function makeCommand(name: string, opts: MakeOptions, globals: Glob
   let made: NewMigration;
   let plans: Plans | null = null;
   let warnings: string[] = [];
+  let blocking: string[] = [];
   if (opts.empty) {
     made = composeHandWritten(migrationName, snapshot);
   } else {
@@ -130,6 +137,17 @@ export async function makeCommand(name: string, opts: MakeOptions, globals: Glob
       if (!io.interactive) throw new UsageError(`make: refused: this change ${list}. Pass --allow-data-loss to make it anyway (the warnings go into the migration's header)`);
       if (!(await io.confirm(`This change ${list}. Make the migration anyway?`))) throw new UsageError('make: not confirmed; nothing was written');
     }
+    blocking = blockingChanges(plans, limits.online);
+    if (blocking.length && !opts.allowBlocking && !opts.dryRun) {
+      const list = blocking.join('; ');
+      if (!io.interactive) {
+        throw new UsageError(
+          `make: refused: this change blocks writes to a table with rows for as long as it runs: ${list}. ` +
+            "Pass --allow-blocking to make it anyway (the warning goes into the migration's SQL header and migration.json); see docs/online-changes.md",
+        );
+      }
+      if (!(await io.confirm(`This change blocks writes while it runs: ${list}. Make the migration anyway?`))) throw new UsageError('make: not confirmed; nothing was written');
+    }
     made = composeMigration(migrationName, plans, def);
   }
 
@@ -143,6 +161,7 @@ export async function makeCommand(name: string, opts: MakeOptions, globals: Glob
     handWritten: !!opts.empty,
     changes,
     warnings,
+    blocking,
     dialects: Object.fromEntries(
       DIALECTS.map((d) => [
         d,
@@ -170,6 +189,7 @@ export async function makeCommand(name: string, opts: MakeOptions, globals: Glob
       `created ${summary.dir}/ (and updated migrations/${schema}/dbkit.sum)`,
       ...changes.map((c) => `  + ${c}`),
       ...warnings.map((w) => `  ! ${w} (allowed)`),
+      ...blocking.map((w) => `  ! blocks writes: ${w} (allowed)`),
       ...DIALECTS.map((d) => {
         const s = summary.dialects[d];
         const how = s.transactional ? 'in one transaction' : d === 'mysql' ? 'statement by statement' : 'statement by statement (outside a transaction)';

@@ -1,7 +1,8 @@
-/** dbkit migrate [--to NAME] [--dry-run] [--accept-changed NAME...] [--allow-data-loss] */
+/** dbkit migrate [--to NAME] [--dry-run] [--accept-changed NAME...] [--allow-data-loss] [--statement-timeout S] [--ddl-lock-timeout S] [--ddl-lock-attempts N] [--online pt-osc|none] */
 import { withInterrupts } from '../cli/interrupt.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
+import { applyLimits, type LimitInputs } from '../config/online.js';
 import type { FleetFlags } from '../fleet/command.js';
 import { ExitCode } from '../cli/errors.js';
 import type { DataCheckEntry, DataReport } from '../migrate/data-check/preflight.js';
@@ -9,7 +10,7 @@ import { migrate } from '../migrate/runner.js';
 import { renderDataChecks, renderPlan, renderRun } from '../render/migrations.js';
 import { configFor, whereJson, withConnection } from './shared.js';
 
-export interface MigrateOptions extends FleetFlags {
+export interface MigrateOptions extends FleetFlags, LimitInputs {
   to?: string;
   dryRun?: boolean;
   acceptChanged?: string[];
@@ -20,6 +21,7 @@ export interface MigrateOptions extends FleetFlags {
 export async function migrateCommand(opts: MigrateOptions, globals: GlobalOptions, io: Io): Promise<number> {
   if (opts.targets) return (await import('../fleet/command.js')).fleetCommand('migrate', opts, globals, io, migrateCommand);
   const config = await configFor(globals, io);
+  const limits = applyLimits(config.limits, opts, 'flags');
   return withConnection(config, io, async (conn) => {
     if (!opts.dryRun) io.log(`migrating ${config.schemaName} on ${config.target.display} ...`);
     // The live pre-flight's counts, as they come (up front, and before a migration after a hand-written one).
@@ -31,6 +33,7 @@ export async function migrateCommand(opts: MigrateOptions, globals: GlobalOption
         dryRun: opts.dryRun,
         acceptChanged: opts.acceptChanged,
         allowDataLoss: opts.allowDataLoss,
+        limits,
         signal,
         onLockWait: (text) => io.log(text),
         onNote: (text) => io.log(text),

@@ -1,13 +1,14 @@
-/** dbkit rollback [--steps N | --all] [--dry-run] [--force] */
+/** dbkit rollback [--steps N | --all] [--dry-run] [--force] [--statement-timeout S] [--ddl-lock-timeout S] [--ddl-lock-attempts N] [--online pt-osc|none] */
 import { withInterrupts } from '../cli/interrupt.js';
 import { UsageError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
+import { applyLimits, type LimitInputs } from '../config/online.js';
 import { loadState, rollback, rollbackPlan } from '../migrate/runner.js';
 import { renderPlan, renderRun } from '../render/migrations.js';
 import { configFor, positiveInt, whereJson, withConnection } from './shared.js';
 
-export interface RollbackOptions {
+export interface RollbackOptions extends LimitInputs {
   steps?: string;
   all?: boolean;
   dryRun?: boolean;
@@ -18,7 +19,7 @@ export async function rollbackCommand(opts: RollbackOptions, globals: GlobalOpti
   if (opts.all && opts.steps !== undefined) throw new UsageError('use either --steps N or --all, not both');
   const steps = opts.steps !== undefined ? positiveInt(opts.steps, '--steps') : undefined;
   const config = await configFor(globals, io);
-  const request = { steps, all: opts.all, dryRun: opts.dryRun, force: opts.force };
+  const request = { steps, all: opts.all, dryRun: opts.dryRun, force: opts.force, limits: applyLimits(config.limits, opts, 'flags') };
   return withConnection(config, io, async (conn) => {
     // What would be reverted, and refusals (a missing file, a down that cannot restore data), before asking.
     const planned = rollbackPlan(await loadState(conn), request);

@@ -18,6 +18,14 @@ export interface FileConfig {
   env?: string;
   /** Seeding defaults: `{ users: 50, agents: { runsPerSession: 8 }, chat: {...} }`. */
   seed?: SeedFileConfig;
+  /** migrate / rollback: seconds a statement may run (0: no bound), see src/config/online.ts. */
+  statementTimeout?: number;
+  /** migrate / rollback: seconds a statement waits for its table's lock before it is tried again. */
+  ddlLockTimeout?: number;
+  /** migrate / rollback: how many times such a statement is tried. */
+  ddlLockAttempts?: number;
+  /** `pt-osc`: MySQL table copies run through pt-online-schema-change; `none` (default). */
+  online?: string;
 }
 
 export interface SeedFileConfig {
@@ -35,6 +43,10 @@ const KEYS: Record<keyof FileConfig, 'string' | 'number' | 'object'> = {
   directUrl: 'string',
   env: 'string',
   seed: 'object',
+  statementTimeout: 'number',
+  ddlLockTimeout: 'number',
+  ddlLockAttempts: 'number',
+  online: 'string',
 };
 
 /** `seed`: `users` is a number; every other key is an object of non-negative numbers. */

@@ -7,6 +7,7 @@ import { defaultSchemaFor, schemaNames } from '../schema/registry.js';
 import type { Dialect } from '../schema/model.js';
 import { findConfigFile, loadConfigFile, type SeedFileConfig } from './file.js';
 import { urlSecrets } from './mask.js';
+import { applyLimits, DEFAULT_LIMITS, type MigrationLimits } from './online.js';
 import { registerUrl } from './secrets.js';
 import { DEFAULT_PGLITE_DIR, dialectOf, parseUrl, type Target } from './url.js';
 
@@ -82,6 +83,8 @@ export interface Settings {
   production: boolean;
   /** The config file's `seed` section. */
   seed: SeedFileConfig;
+  /** Statement and lock bounds of migrate / rollback, and the online method: the config file's over the defaults (flags go over these). */
+  limits: MigrationLimits;
 }
 
 export async function loadSettings(
@@ -130,6 +133,7 @@ export async function loadSettings(
     directUrl,
     production,
     seed: fileConfig.seed ?? {},
+    limits: applyLimits(DEFAULT_LIMITS, fileConfig, 'config'),
   };
 }
 

@@ -79,6 +79,18 @@ export const isEmpty = (plans: Plans): boolean => DIALECTS.every((d) => !plans.u
 /** Warnings that need --allow-data-loss (or a yes): data loss, and what can fail on existing rows. Once per message. */
 export const gatedWarnings = (plans: Plans): string[] => [...new Set(DIALECTS.flatMap((d) => plans.up[d].warnings.map((w) => w.message)))];
 
+const ENGINE: Record<Dialect, string> = { postgres: 'PostgreSQL', mysql: 'MySQL/MariaDB' };
+
+/**
+ * What blocks writes, once per message, with the engine: `make` refuses it
+ * unless --allow-blocking. MySQL's copies are left out when they will run
+ * through pt-online-schema-change (config `online: "pt-osc"`).
+ */
+export function blockingChanges(plans: Plans, online: 'pt-osc' | 'none' = 'none'): string[] {
+  const out = DIALECTS.flatMap((d) => (d === 'mysql' && online === 'pt-osc' ? [] : plans.up[d].blocking.map((b) => `${ENGINE[d]}: ${b.message}`)));
+  return [...new Set(out)];
+}
+
 function direction(p: DialectPlan): DirectionMeta {
   return {
     operations: p.operations,
@@ -86,8 +98,10 @@ function direction(p: DialectPlan): DirectionMeta {
     warnings: [
       ...(p.nonTransactionalReason && p.dialect !== 'mysql' ? [`not in a transaction: ${p.nonTransactionalReason}`] : []),
       ...p.warnings.filter((w) => w.level !== 'data-loss').map((w) => w.message),
+      ...p.blocking.map((b) => `BLOCKS WRITES: statement ${b.statement + 1} ${b.message}`),
     ],
     dataLoss: p.warnings.filter((w) => w.level === 'data-loss').map((w) => w.message),
+    ...(p.blocking.length ? { blocking: p.blocking.map((b) => b.statement) } : {}),
   };
 }
 

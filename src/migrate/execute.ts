@@ -3,21 +3,26 @@
  *
  * - In a transaction (PostgreSQL, unless the migration says otherwise): each
  *   migration in its own transaction (Knex's per-migration transaction), with
- *   `SET LOCAL lock_timeout`; when a statement waits longer than that for a
- *   lock (SQLSTATE 55P03) the attempt is rolled back to a savepoint and
- *   retried a bounded number of times, saying so. The checksum row is written
- *   in the same transaction, after the fence of the lock.
+ *   `SET LOCAL lock_timeout` and `statement_timeout` (limits.ts); when a
+ *   statement waits longer than that for a lock (SQLSTATE 55P03) the attempt
+ *   is rolled back to a savepoint and retried a bounded number of times,
+ *   saying so. The checksum row is written in the same transaction, after
+ *   the fence of the lock.
  * - Statement by statement (MySQL, whose DDL commits as it goes; PostgreSQL's
  *   CREATE INDEX CONCURRENTLY): on one connection, a progress row names the
  *   statement about to run (written before it runs, with the run's owner);
  *   the lock's fence is checked before each statement. A run that finds the
  *   progress row of an earlier, stopped run resumes at that statement, after
  *   deciding from the operations and the live catalog whether it took effect
- *   (recovery.ts).
+ *   (recovery.ts). Each statement is bounded the same way (limits.ts); one
+ *   that gave up waiting for its lock is tried again. With `--online
+ *   pt-osc`, a MySQL statement the migration marks blocking (a table copy)
+ *   runs through pt-online-schema-change instead (online.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { SqlError } from '../cli/errors.js';
+import { lockRetryPauseMs, type MigrationLimits } from '../config/online.js';
 import type { Connection } from '../db/connect.js';
 import { dialects } from '../dialects.js';
 import { foldOperations } from '../plan/fold.js';
@@ -27,13 +32,11 @@ import { markStep, recordApplied, recordReverted } from './bookkeeping.js';
 import type { Direction } from './format.js';
 import type { HeldLock } from './held-lock.js';
 import type { MigrationInterrupt } from './interrupt.js';
+import { applySettings, boundsOf, explainLimit, startSession, StatementBound } from './limits.js';
+import type { OnlineRunner } from './online.js';
 import { decide, type Decision } from './recovery.js';
 import type { LoadedMigration } from './source.js';
-import { LOCK_NOT_AVAILABLE, sqlState, withConnectionOf, type Exec } from './statements.js';
-
-/** PostgreSQL lock_timeout per migration, and how many times a migration is tried when it expires. */
-export const LOCK_TIMEOUT_MS = 3_000;
-export const LOCK_ATTEMPTS = 5;
+import { withConnectionOf, type Exec } from './statements.js';
 
 export interface Running {
   name: string;
@@ -57,8 +60,10 @@ export interface ExecutionContext {
   modelBefore(name: string): DbSchema;
   /** Lines worth telling (a resumed migration, a lock wait retried). */
   note(text: string): void;
-  lockTimeoutMs: number;
-  lockAttempts: number;
+  /** Statement and lock bounds (src/config/online.ts). */
+  limits: MigrationLimits;
+  /** pt-online-schema-change, for a MySQL migration's blocking statements (--online pt-osc). */
+  online?: OnlineRunner;
   /** Updated as statements run, for the error that names where a run stopped. */
   running: Running | null;
   /** Told how long each migration's up took (its statements and bookkeeping, in milliseconds). */
@@ -96,12 +101,16 @@ async function pause(ms: number, ctx: ExecutionContext): Promise<void> {
   }
 }
 
-const lockWaitNote = (m: LoadedMigration, i: number, ctx: ExecutionContext, attempt: number, waitMs: number) =>
-  `${m.name}: statement ${i + 1} waited ${ctx.lockTimeoutMs / 1000}s for a lock held by another session (lock_timeout); ` +
-  `trying again in ${waitMs / 1000}s (attempt ${attempt + 1} of ${ctx.lockAttempts})`;
+const lockWaitNote = (m: LoadedMigration, i: number, ctx: ExecutionContext, attempt: number, waitMs: number) => {
+  const bounds = boundsOf(m.dialect);
+  return (
+    `${m.name}: statement ${i + 1} waited ${bounds.lockWaitMs(ctx.limits.ddlLockTimeoutMs) / 1000}s for a lock held by another session (${bounds.lockSetting}); ` +
+    `trying again in ${waitMs / 1000}s (attempt ${attempt + 1} of ${ctx.limits.ddlLockAttempts})`
+  );
+};
 
 const retryable = (err: unknown, m: LoadedMigration, attempt: number, ctx: ExecutionContext): boolean =>
-  m.dialect === 'postgres' && sqlState(err) === LOCK_NOT_AVAILABLE && attempt < ctx.lockAttempts && !ctx.interrupt?.aborted;
+  boundsOf(m.dialect).lockTimedOut(err) && attempt < ctx.limits.ddlLockAttempts && !ctx.interrupt?.aborted;
 
 async function inTransaction(trx: Knex, m: LoadedMigration, direction: Direction, ctx: ExecutionContext): Promise<void> {
   ctx.interrupt?.check();
@@ -109,20 +118,24 @@ async function inTransaction(trx: Knex, m: LoadedMigration, direction: Direction
   await withConnectionOf(trx, ctx.conn.config.target.engine, async (exec) => {
     ctx.running = { name: m.name, direction, statement: 0, of: statements.length, transactional: true };
     await ctx.interrupt?.track(m.name, exec);
-    await exec(`SET LOCAL lock_timeout = '${ctx.lockTimeoutMs}ms'`);
+    const bounds = boundsOf(m.dialect);
+    await startSession(exec, bounds, ctx.limits, true);
     for (let attempt = 1; ; attempt++) {
       await exec('SAVEPOINT dbkit_attempt');
+      // A rollback to the savepoint takes back the SET LOCAL statement_timeout made after it: set again.
+      const bound = new StatementBound(exec, bounds, ctx.limits, true);
       try {
         for (const [i, s] of statements.entries()) {
           ctx.running.statement = i;
+          await bound.before(s);
           await exec(s);
         }
         await exec('RELEASE SAVEPOINT dbkit_attempt');
         break;
       } catch (err) {
-        if (!retryable(err, m, attempt, ctx)) throw err;
+        if (!retryable(err, m, attempt, ctx)) throw explainLimit(err, bounds, ctx.limits, attempt);
         await exec('ROLLBACK TO SAVEPOINT dbkit_attempt');
-        const wait = 1000 * 2 ** (attempt - 1);
+        const wait = lockRetryPauseMs(attempt);
         ctx.note(lockWaitNote(m, ctx.running.statement, ctx, attempt, wait));
         await pause(wait, ctx);
       }
@@ -190,9 +203,10 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
     const mark = (i: number) => markStep(knex, exec, ctx.conn, m, direction, i, ctx.owner, direction === 'up' ? ctx.batch : null);
     ctx.running = { name: m.name, direction, statement: resumeAt ?? 0, of: statements.length, transactional: false };
     await ctx.interrupt?.track(m.name, exec);
-    // A session-level SET: not through a transaction pooler, where it would stay on a pooled server connection.
-    const sessionTimeout = pg && !ctx.lock.pooled;
-    if (sessionTimeout) await exec(`SET lock_timeout = '${ctx.lockTimeoutMs}ms'`);
+    // Session-level SETs: not through a transaction pooler, where they would stay on a pooled server connection.
+    const sessionTimeout = !(pg && ctx.lock.pooled);
+    const bounds = boundsOf(m.dialect);
+    const bound = sessionTimeout ? await startSession(exec, bounds, ctx.limits, false) : null;
     try {
       let from = 0;
       const again = new Set<number>();
@@ -205,15 +219,21 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
         if (decision.kind === 'rebuild_index') await dropInvalidIndex(exec, decision.index, m, ctx);
         from = group.start;
         if (decision.kind === 'done') {
-          ctx.note(`${m.name}: statement ${resumeAt + 1} had taken effect before that run stopped; going on after it`);
           from = group.end;
           for (let i = group.start; i < group.end; i++) if (IDEMPOTENT.test(statements[i]!)) again.add(i);
+          // The catalog shows a constraint, not whether it was validated: VALIDATE runs again (harmless when it had).
+          const rerun = [...again].map((i) => i + 1);
+          ctx.note(
+            rerun.length
+              ? `${m.name}: the catalog shows what statements ${group.start + 1}-${group.end} do; running statement ${rerun.join(', ')} (VALIDATE CONSTRAINT) again, as that run may have stopped before it finished; then going on after it`
+              : `${m.name}: statement ${resumeAt + 1} had taken effect before that run stopped; going on after it`,
+          );
         }
       }
-      for (const i of [...again].sort((a, b) => a - b)) await runStatement(exec, knex, mark, m, direction, i, ctx);
-      for (let i = from; i < statements.length; i++) await runStatement(exec, knex, mark, m, direction, i, ctx);
+      for (const i of [...again].sort((a, b) => a - b)) await runStatement(exec, knex, mark, m, direction, i, ctx, bound);
+      for (let i = from; i < statements.length; i++) await runStatement(exec, knex, mark, m, direction, i, ctx, bound, i === resumeAt);
     } finally {
-      if (sessionTimeout) await exec('RESET lock_timeout').catch(() => undefined);
+      if (sessionTimeout) await applySettings(exec, bounds, bounds.reset()).catch(() => undefined);
     }
   });
   await ctx.conn.knex.transaction(async (trx) => {
@@ -230,12 +250,19 @@ async function runStatement(
   direction: Direction,
   i: number,
   ctx: ExecutionContext,
+  bound: StatementBound | null,
+  resumed = false,
 ): Promise<void> {
   ctx.interrupt?.check();
   ctx.running!.statement = i;
   await ctx.lock.fence?.(knex);
   await mark(i);
-  await runWithRetries(exec, m, direction, i, ctx);
+  if (ctx.online && m.dialect === 'mysql' && (m.meta[direction].blocking ?? []).includes(i)) {
+    ctx.note(`${m.name}: statement ${i + 1} copies its table: running it through ${ctx.online.name}`);
+    await ctx.online.run(statementsOf(m, direction)[i]!, { resumed, signal: ctx.interrupt?.signal, note: ctx.note });
+    return;
+  }
+  await runWithRetries(exec, m, direction, i, ctx, bound);
 }
 
 async function dropInvalidIndex(exec: Exec, index: string, m: LoadedMigration, ctx: ExecutionContext): Promise<void> {
@@ -243,15 +270,16 @@ async function dropInvalidIndex(exec: Exec, index: string, m: LoadedMigration, c
   await exec(`DROP INDEX CONCURRENTLY IF EXISTS ${pgIdent(ctx.conn.namespace)}.${pgIdent(index)}`);
 }
 
-async function runWithRetries(exec: Exec, m: LoadedMigration, direction: Direction, i: number, ctx: ExecutionContext): Promise<void> {
+async function runWithRetries(exec: Exec, m: LoadedMigration, direction: Direction, i: number, ctx: ExecutionContext, bound: StatementBound | null): Promise<void> {
   const sql = statementsOf(m, direction)[i]!;
   for (let attempt = 1; ; attempt++) {
     try {
+      await bound?.before(sql);
       await exec(sql);
       return;
     } catch (err) {
-      if (!retryable(err, m, attempt, ctx)) throw err;
-      const wait = 1000 * 2 ** (attempt - 1);
+      if (!retryable(err, m, attempt, ctx)) throw explainLimit(err, boundsOf(m.dialect), ctx.limits, attempt);
+      const wait = lockRetryPauseMs(attempt);
       ctx.note(lockWaitNote(m, i, ctx, attempt, wait));
       await pause(wait, ctx);
       // A statement that failed took no effect, but CREATE INDEX CONCURRENTLY that gave up leaves an invalid index.

@@ -40,6 +40,14 @@ export interface DirectionMeta {
   warnings: string[];
   /** Operations that lose data or can fail on existing rows, described. */
   dataLoss: string[];
+  /**
+   * Statements (0-based, into the SQL file) that block writes to a table
+   * that existed while they copy or rewrite it (made with --allow-blocking;
+   * described in `warnings`). On MySQL, `dbkit migrate --online pt-osc` runs
+   * these through pt-online-schema-change. Absent: none (and in every
+   * migration made before dbkit marked them).
+   */
+  blocking?: number[];
 }
 
 export interface DialectMeta {
@@ -132,6 +140,9 @@ export function checkMeta(raw: unknown, where: string): MigrationMeta {
     if (!dm || typeof dm.transactional !== 'boolean' || !dm.up || !dm.down) throw bad(`no ${d} section`);
     for (const dir of [dm.up, dm.down]) {
       if (!Array.isArray(dir.operations) || !Array.isArray(dir.statementOperations)) throw bad(`${d}: operations missing`);
+      if (dir.blocking !== undefined && !(Array.isArray(dir.blocking) && dir.blocking.every((i) => Number.isInteger(i) && i >= 0))) {
+        throw bad(`${d}: "blocking" must list statement numbers`);
+      }
     }
   }
   return m as MigrationMeta;

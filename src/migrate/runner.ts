@@ -16,7 +16,9 @@ import { emptySchema, type DbSchema } from '../schema/model.js';
 import { ensureBookkeeping, reconcile } from './bookkeeping.js';
 import { existingNames } from './catalog.js';
 import { acceptedDrift, recordAccepted, refuseDrift, type Accepted } from './drift.js';
-import { knexMigration, LOCK_ATTEMPTS, LOCK_TIMEOUT_MS, type ExecutionContext, type Running } from './execute.js';
+import type { MigrationLimits } from '../config/online.js';
+import { knexMigration, type ExecutionContext, type Running } from './execute.js';
+import { needsOnline, onlineRunner } from './online.js';
 import { pickMigration } from './folder.js';
 import type { HeldLock } from './held-lock.js';
 import { MigrationInterrupt } from './interrupt.js';
@@ -86,6 +88,8 @@ function modelsBefore(migrations: readonly LoadedMigration[]): (name: string) =>
 interface RunOptions {
   signal?: AbortSignal;
   onNote?(text: string): void;
+  /** Statement and lock bounds, and the online method (flags over the config file); default: the config's. */
+  limits?: MigrationLimits;
 }
 
 function executionContext(conn: Connection, state: Loaded, lock: HeldLock, batch: number, opts: RunOptions, interrupt?: MigrationInterrupt): ExecutionContext {
@@ -105,8 +109,7 @@ function executionContext(conn: Connection, state: Loaded, lock: HeldLock, batch
     progress,
     modelBefore: modelsBefore(state.migrations),
     note: (text) => opts.onNote?.(text),
-    lockTimeoutMs: LOCK_TIMEOUT_MS,
-    lockAttempts: LOCK_ATTEMPTS,
+    limits: opts.limits ?? conn.config.limits,
     running: null,
   };
 }
@@ -209,11 +212,13 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     if (conflicts.length) throw conflictError(conflicts, conn.namespace);
     // The live data of every pending data-dependent change, counted before the first statement (exit 9 when refused).
     const data = await preflightData(conn, pending, modelsBefore(state.migrations), opts);
+    const online = needsOnline(pending, 'up') ? onlineRunner(conn, (opts.limits ?? conn.config.limits).online) : undefined;
     await ensureBookkeeping(conn);
     const accepted = accepting(state).length ? await recordAccepted(conn, accepting(state), state.migrations) : [];
     if (accepted.length) state = await loadState(conn);
     const interrupt = opts.signal ? new MigrationInterrupt(opts.signal, conn.config.target.engine) : undefined;
     const ctx = executionContext(conn, state, lock, nextBatch(state.db), opts, interrupt);
+    ctx.online = online;
     const timings = new Map<string, number>();
     ctx.onTimed = (name, ms) => timings.set(name, ms);
     ctx.beforeUp = data.beforeUp;
@@ -293,6 +298,8 @@ export async function rollback(conn: Connection, opts: RollbackRequest): Promise
     const todo = rollbackPlan(state, opts).map((p) => p.name);
     const interrupt = opts.signal ? new MigrationInterrupt(opts.signal, conn.config.target.engine) : undefined;
     const ctx = executionContext(conn, state, lock, nextBatch(state.db), opts, interrupt);
+    const reverting = state.migrations.filter((m) => todo.includes(m.name));
+    ctx.online = needsOnline(reverting, 'down') ? onlineRunner(conn, ctx.limits.online) : undefined;
     const cfg = migratorConfig(conn, state.migrations, ctx);
     const disarm = interrupt?.arm(lock);
     const reverted: string[] = [];

@@ -123,5 +123,6 @@ export function planChange(from: DbSchema, to: DbSchema, opts: PlanOptions): Dia
     transactional: reason === null,
     ...(reason !== null ? { nonTransactionalReason: reason } : {}),
     warnings,
+    blocking: statements.flatMap((s, statement) => (s.blocking && !s.disabled ? [{ statement, operation: s.operation, message: s.blocking }] : [])),
   };
 }

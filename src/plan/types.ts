@@ -34,8 +34,20 @@ export interface PlannedStatement {
   sql: string;
   /** The operation the statement belongs to (index into DialectPlan.operations); the first one when it covers several. */
   operation: number;
-  /** Every operation the statement performs (a MySQL ALTER TABLE may combine several); always includes `operation`. */
+  /**
+   * Every operation the statement performs (a MySQL ALTER TABLE may combine
+   * several); includes `operation`, except for a helper statement that
+   * performs none of them by itself and may safely run again (PostgreSQL's
+   * temporary NOT NULL check: added, validated, dropped): [].
+   */
   operations: number[];
+  /**
+   * The statement blocks writes to a table that existed for as long as it
+   * runs (it copies or rewrites the table): why, in words. `dbkit make`
+   * refuses it without --allow-blocking; MySQL ones may run through
+   * pt-online-schema-change (`dbkit migrate --online pt-osc`).
+   */
+  blocking?: string;
   /** Fix scripts only: the statement is printed commented out, with this reason. */
   disabled?: string;
   /**
@@ -63,6 +75,17 @@ export interface DialectPlan {
   /** Why the plan is not transactional, in words (absent when it is). */
   nonTransactionalReason?: string;
   warnings: PlanWarning[];
+  /** Statements that block writes while they copy or rewrite a table that existed (see PlannedStatement.blocking), in order. */
+  blocking: BlockingStatement[];
+}
+
+/** A statement of a plan that blocks writes while it runs. */
+export interface BlockingStatement {
+  /** Index into DialectPlan.statements. */
+  statement: number;
+  /** Index into DialectPlan.operations. */
+  operation: number;
+  message: string;
 }
 
 export type PlanPurpose = 'migration' | 'fix';

@@ -119,6 +119,10 @@ export const EVOLUTIONS: Evolution[] = [
     base: chat,
     change: (s) => (column(s, 'api_calls', 'request_content').type = t.json()),
   },
+  // Changes that rewrite or copy a table, and one that must not (docs/online-changes.md).
+  { name: 'integer widened to bigint', base: chat, change: (s) => (column(s, 'api_calls', 'total_tokens').type = t.bigint()) },
+  { name: 'nullable column made NOT NULL', base: agents, change: (s) => (column(s, 'files', 'file_hash').notNull = true) },
+  { name: 'varchar across the length-byte boundary', base: agents, change: (s) => (column(s, 'users', 'username').type = t.varchar(100)) },
 ];
 
 export const FOUR_DROPPED_TABLES = FOUR_DROPPED;

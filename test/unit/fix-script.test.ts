@@ -9,6 +9,7 @@ const plan = (dialect: 'postgres' | 'mysql', statements: DialectPlan['statements
   statements,
   transactional: dialect === 'postgres',
   warnings: [],
+  blocking: [],
 });
 
 describe('fix scripts', () => {

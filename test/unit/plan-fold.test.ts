@@ -41,7 +41,9 @@ describe.each(cases)('%s on %s', (_name, dialect: Dialect, e) => {
     expect(JSON.parse(JSON.stringify(up.operations))).toEqual(up.operations);
     for (const s of [...up.statements, ...down.statements]) {
       expect(s.sql).not.toMatch(/;\s*$/);
-      expect(s.operations).toContain(s.operation);
+      // A helper statement performs none (PostgreSQL's temporary NOT NULL check); any other includes its own.
+      if (s.operations.length) expect(s.operations).toContain(s.operation);
+      else expect(s.sql).toMatch(/"dbkit_nn_/);
     }
   });
 });

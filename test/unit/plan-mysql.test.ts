@@ -76,14 +76,23 @@ describe('MySQL plans: online DDL clauses', () => {
     expect(my('declared table rename')).toEqual(['RENAME TABLE `messages` TO `chat_messages`']);
   });
 
-  it('adds indexes and unique constraints in place; foreign keys without a clause (they copy)', () => {
+  it('adds indexes and unique constraints in place; a foreign key in place between foreign_key_checks=0 and =1', () => {
     expect(my('index on an existing table')).toEqual(['ALTER TABLE `messages` ADD INDEX `idx_messages_sender` (`sender`), ALGORITHM=INPLACE, LOCK=NONE']);
     expect(my('unique constraint')).toEqual(['ALTER TABLE `files` ADD UNIQUE (`file_hash`), ALGORITHM=INPLACE, LOCK=NONE']);
     // The index MySQL makes for the foreign key comes with it.
-    expect(my('new foreign key')).toEqual([
+    const plan = planOf('new foreign key', 'mysql');
+    expect(sqlOf(plan)).toEqual([
       'ALTER TABLE `files` ADD COLUMN `session_id` bigint, ALGORITHM=INSTANT',
-      'ALTER TABLE `files` ADD FOREIGN KEY (`session_id`) REFERENCES `sessions` (`id`) ON DELETE SET NULL',
+      'SET foreign_key_checks = 0',
+      'ALTER TABLE `files` ADD FOREIGN KEY (`session_id`) REFERENCES `sessions` (`id`) ON DELETE SET NULL, ALGORITHM=INPLACE, LOCK=NONE',
+      'SET foreign_key_checks = 1',
     ]);
+    // One operation: a resumed run starts again at the first SET (the session setting is not carried over).
+    const fk = plan.operations.findIndex((o) => o.op === 'add_foreign_key');
+    expect(plan.statements.map((s) => s.operations)).toEqual([[0], [fk], [fk], [fk]]);
+    expect(plan.blocking).toEqual([]);
+    // A fix script keeps the server's check for orphans.
+    expect(sqlOf(planOf('new foreign key', 'mysql', 'fix'))[1]).toBe('ALTER TABLE `files` ADD FOREIGN KEY (`session_id`) REFERENCES `sessions` (`id`) ON DELETE SET NULL');
   });
 
   it('leaves the foreign-key index it made to MySQL when another index takes over', () => {
@@ -116,7 +125,7 @@ describe('MySQL plans: tables and constraints', () => {
   });
 
   it('drops a foreign key whose name the engine chose by looking it up, in four statements on one session', () => {
-    const [set, prepare, execute, deallocate, add] = my('foreign key action');
+    const [set, prepare, execute, deallocate, off, add, on] = my('foreign key action');
     expect(set).toBe(
       "SET @dbkit_ddl = COALESCE((SELECT CONCAT('ALTER TABLE `gallery` DROP FOREIGN KEY ', '`', REPLACE(k.CONSTRAINT_NAME, '`', '``'), '`', " +
         "', ALGORITHM=INPLACE, LOCK=NONE') FROM information_schema.KEY_COLUMN_USAGE k " +
@@ -125,7 +134,11 @@ describe('MySQL plans: tables and constraints', () => {
         "'SIGNAL SQLSTATE ''45000'' SET MESSAGE_TEXT = ''dbkit: no foreign key (run_id) on gallery''')",
     );
     expect([prepare, execute, deallocate]).toEqual(['PREPARE dbkit_stmt FROM @dbkit_ddl', 'EXECUTE dbkit_stmt', 'DEALLOCATE PREPARE dbkit_stmt']);
-    expect(add).toBe('ALTER TABLE `gallery` ADD FOREIGN KEY (`run_id`) REFERENCES `runs` (`id`) ON DELETE SET NULL');
+    expect([off, add, on]).toEqual([
+      'SET foreign_key_checks = 0',
+      'ALTER TABLE `gallery` ADD FOREIGN KEY (`run_id`) REFERENCES `runs` (`id`) ON DELETE SET NULL, ALGORITHM=INPLACE, LOCK=NONE',
+      'SET foreign_key_checks = 1',
+    ]);
   });
 
   it('drops a named foreign key by name, in place', () => {
@@ -150,5 +163,64 @@ describe('MySQL plans: tables and constraints', () => {
     const plan = planOf('nullable column', 'mysql');
     expect(plan.transactional).toBe(false);
     expect(plan.nonTransactionalReason).toBe('MySQL and MariaDB commit each DDL statement by itself');
+  });
+});
+
+describe('MySQL plans: bounded write stalls (docs/online-changes.md)', () => {
+  it('changes NULL / NOT NULL in place, with a literal default and the comment', () => {
+    const plan = planOf('nullable column made NOT NULL', 'mysql');
+    expect(sqlOf(plan)).toEqual(['ALTER TABLE `files` MODIFY COLUMN `file_hash` varchar(64) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE']);
+    expect(sqlOf(planOf('nullable column made NOT NULL', 'mysql', 'migration', true))).toEqual([
+      'ALTER TABLE `files` MODIFY COLUMN `file_hash` varchar(64), ALGORITHM=INPLACE, LOCK=NONE',
+    ]);
+    expect(plan.blocking).toEqual([]);
+    expect(columnChange(col('varchar(20)'), col('varchar(20)', { nullable: false, default: "'x'", comment: 'c' }))).toEqual({ how: 'modify', algorithm: 'inplace' });
+    // With a type change it copies.
+    expect(columnChange(col('int'), col('bigint', { nullable: false }))).toEqual({ how: 'modify', algorithm: null });
+  });
+
+  it('marks what copies the table as blocking: a type change, a VARCHAR across 255 bytes, a primary key', () => {
+    const bigint = planOf('integer widened to bigint', 'mysql');
+    expect(sqlOf(bigint)).toEqual(["ALTER TABLE `api_calls` MODIFY COLUMN `total_tokens` bigint DEFAULT 0 COMMENT 'Total tokens'"]);
+    expect(bigint.blocking).toEqual([
+      {
+        statement: 0,
+        operation: 0,
+        message:
+          'copies table api_calls (alter column api_calls.total_tokens: int -> bigint): writes wait until the copy ends (dbkit migrate --online pt-osc copies it without blocking them)',
+      },
+    ]);
+    const boundary = planOf('varchar across the length-byte boundary', 'mysql');
+    expect(sqlOf(boundary)).toEqual(['ALTER TABLE `users` MODIFY COLUMN `username` varchar(100) NOT NULL']);
+    expect(boundary.blocking.map((b) => b.statement)).toEqual([0]);
+    // Within one length-byte class: in place.
+    expect(planOf('wider varchar', 'mysql').blocking).toEqual([]);
+    // Copies on the way down too (a narrower VARCHAR).
+    expect(planOf('wider varchar', 'mysql', 'migration', true).blocking.map((b) => b.statement)).toEqual([0]);
+
+    const base = VARIANTS['chat/mysql']();
+    const to = structuredClone(base);
+    tableOf(to, 'api_calls').primaryKey = { name: null, columns: ['id', 'created_at'] };
+    const pk = planChange(base, to, { purpose: 'migration' });
+    expect(sqlOf(pk)).toEqual(['ALTER TABLE `api_calls` DROP PRIMARY KEY, ADD PRIMARY KEY (`id`, `created_at`)']);
+    expect(pk.blocking).toHaveLength(1);
+    expect(pk.blocking[0]!.message).toMatch(/^copies table api_calls \(set primary key of api_calls \(id, created_at\)\)/);
+  });
+
+  it('joins the reasons of the clauses one copy performs, once each', () => {
+    const base = VARIANTS['chat/mysql']();
+    const to = structuredClone(base);
+    for (const c of tableOf(to, 'api_calls').columns) if (c.type === 'int') c.type = 'bigint';
+    const plan = planChange(base, to, { purpose: 'migration' });
+    expect(plan.statements).toHaveLength(1);
+    expect(plan.blocking).toHaveLength(1);
+    expect(plan.blocking[0]!.message.split('; ')).toHaveLength(4);
+    expect(plan.statements[0]!.operations).toEqual([0, 1, 2, 3]);
+  });
+
+  it('leaves tables the plan creates alone: no foreign_key_checks, nothing blocking', () => {
+    const plan = planOf('new table with foreign keys', 'mysql');
+    expect(sqlOf(plan).some((s) => /foreign_key_checks/.test(s))).toBe(false);
+    expect(plan.blocking).toEqual([]);
   });
 });

@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultName } from '../../dialects/postgres/plan-names.js';
 import { usingClause } from '../../dialects/postgres/plan-columns.js';
+import { addColumnRewrites, notNullCheckName, typeChangeKeepsRows } from '../../dialects/postgres/plan-online.js';
 import { planChange } from '../../src/plan/plan.js';
-import type { DbSchema } from '../../src/schema/model.js';
+import type { Column, DbSchema } from '../../src/schema/model.js';
 import { planOf, sqlOf } from '../support/plans.js';
 import { tableOf, VARIANTS } from '../support/variants.js';
 
@@ -240,5 +241,110 @@ describe('PostgreSQL plans: tables', () => {
       'ALTER TABLE "users" ALTER COLUMN "last_login_at" DROP DEFAULT',
       'DROP FUNCTION IF EXISTS "set_last_login_at"()',
     ]);
+  });
+});
+
+describe('PostgreSQL plans: bounded write stalls (docs/online-changes.md)', () => {
+  it('validates a new foreign key in a transaction of its own: the migration runs statement by statement', () => {
+    const plan = pg('new foreign key');
+    expect(plan.statements.map((s) => s.operations)).toEqual([[0], [1], [1]]);
+    expect(plan.transactional).toBe(false);
+    expect(plan.nonTransactionalReason).toBe(
+      'it validates constraint "files_session_id_fkey" on files that existed in a transaction of its own, after adding it NOT VALID, so that writes go on during the scan',
+    );
+    // A table the plan creates is empty: its foreign keys go in plainly, in the one transaction.
+    expect(pg('new table with foreign keys').transactional).toBe(true);
+  });
+
+  it('makes a column NOT NULL through a CHECK added NOT VALID, validated, then dropped; the helpers perform no operation', () => {
+    const plan = pg('nullable column made NOT NULL');
+    expect(sqlOf(plan)).toEqual([
+      'ALTER TABLE "files" DROP CONSTRAINT IF EXISTS "dbkit_nn_files_file_hash", ADD CONSTRAINT "dbkit_nn_files_file_hash" CHECK ("file_hash" IS NOT NULL) NOT VALID',
+      'ALTER TABLE "files" VALIDATE CONSTRAINT "dbkit_nn_files_file_hash"',
+      'ALTER TABLE "files" ALTER COLUMN "file_hash" SET NOT NULL',
+      'ALTER TABLE "files" DROP CONSTRAINT IF EXISTS "dbkit_nn_files_file_hash"',
+    ]);
+    expect(plan.statements.map((s) => s.operations)).toEqual([[], [], [0], []]);
+    expect(plan.statements.map((s) => s.operation)).toEqual([0, 0, 0, 0]);
+    expect(plan.transactional).toBe(false);
+    expect(plan.blocking).toEqual([]);
+    expect(plan.warnings.map((w) => w.message)).toEqual(['makes column files.file_hash NOT NULL (fails if it holds NULLs)']);
+    // The way back is a catalog change; a fix script (one transaction) sets it plainly.
+    expect(sqlOf(planOf('nullable column made NOT NULL', 'postgres', 'migration', true))).toEqual(['ALTER TABLE "files" ALTER COLUMN "file_hash" DROP NOT NULL']);
+    expect(sqlOf(planOf('nullable column made NOT NULL', 'postgres', 'fix'))).toEqual(['ALTER TABLE "files" ALTER COLUMN "file_hash" SET NOT NULL']);
+  });
+
+  it('cuts the name of the temporary check to 63 bytes, longer name first', () => {
+    expect(notNullCheckName('files', 'file_hash')).toBe('dbkit_nn_files_file_hash');
+    const name = notNullCheckName('t'.repeat(60), 'c'.repeat(10));
+    expect(name).toBe(`dbkit_nn_${'t'.repeat(43)}_${'c'.repeat(10)}`);
+    expect(name.length).toBe(63);
+  });
+
+  it('marks a type change that rewrites the table as blocking, and one that only changes the catalog not', () => {
+    const bigint = pg('integer widened to bigint');
+    expect(sqlOf(bigint)).toEqual(['ALTER TABLE "api_calls" ALTER COLUMN "total_tokens" TYPE bigint']);
+    expect(bigint.blocking).toEqual([
+      {
+        statement: 0,
+        operation: 0,
+        message: 'rewrites table api_calls under an ACCESS EXCLUSIVE lock (alter column api_calls.total_tokens: integer -> bigint): reads and writes wait until it ends',
+      },
+    ]);
+    expect(bigint.statements[0]!.blocking).toBe(bigint.blocking[0]!.message);
+    for (const name of ['wider varchar', 'varchar across the length-byte boundary', 'NOT NULL column with a default', 'index on an existing table', 'unique constraint']) {
+      expect(pg(name).blocking, name).toEqual([]);
+    }
+    // Narrowing checks every value by rewriting the table.
+    expect(pg('narrower varchar').blocking.map((b) => b.statement)).toEqual([0]);
+    // Swapping an enum type converts every column of it.
+    expect(pg('enum label removed').blocking.map((b) => [b.statement, b.message])).toEqual([
+      [1, "rewrites table messages under an ACCESS EXCLUSIVE lock (alter enum type messages_content_type: remove 'video_url'): reads and writes wait until it ends"],
+    ]);
+    // A fix script is reviewed and run by hand: nothing marked.
+    expect(planOf('integer widened to bigint', 'postgres', 'fix').blocking).toEqual([]);
+  });
+
+  it('tells binary-coercible type changes from rewrites (PostgreSQL 9.2+)', () => {
+    const keeps: [string, string][] = [
+      ['varchar(50)', 'varchar(100)'],
+      ['varchar(50)', 'text'],
+      ['varchar(20)[]', 'varchar(40)[]'],
+      ['numeric(10,2)', 'numeric(12,2)'],
+      ['numeric(10,2)', 'numeric'],
+      ['timestamptz(3)', 'timestamptz(6)'],
+      ['timestamptz(3)', 'timestamptz'],
+    ];
+    const rewrites: [string, string][] = [
+      ['integer', 'bigint'],
+      ['smallint', 'integer'],
+      ['varchar(100)', 'varchar(50)'],
+      ['text', 'varchar(300)'],
+      ['text', 'jsonb'],
+      ['numeric(10,2)', 'numeric(12,4)'],
+      ['timestamp', 'timestamptz'],
+      ['varchar(20)', 'varchar(20)[]'],
+    ];
+    for (const [a, b] of keeps) expect(typeChangeKeepsRows(a, b), `${a} -> ${b}`).toBe(true);
+    for (const [a, b] of rewrites) expect(typeChangeKeepsRows(a, b), `${a} -> ${b}`).toBe(false);
+  });
+
+  it('marks a new column whose default differs per row, or an identity, as blocking; a constant or now() not', () => {
+    const col = (name: string, more: Partial<Column>): Column => ({ name, type: 'uuid', nullable: true, default: null, autoIncrement: false, onUpdate: null, comment: null, ...more });
+    const base = VARIANTS['agents/postgres']();
+    const to = structuredClone(base);
+    tableOf(to, 'files').columns.push(
+      col('token', { default: 'gen_random_uuid()' }),
+      col('seen_at', { type: 'timestamptz', default: 'now()' }),
+      col('seq', { type: 'bigint', autoIncrement: true, nullable: false }),
+    );
+    const plan = planChange(base, to, { purpose: 'migration' });
+    expect(sqlOf(plan)).toEqual([
+      'ALTER TABLE "files" ADD COLUMN "seen_at" timestamptz DEFAULT now()',
+      'ALTER TABLE "files" ADD COLUMN "seq" bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL',
+      'ALTER TABLE "files" ADD COLUMN "token" uuid DEFAULT gen_random_uuid()',
+    ]);
+    expect(plan.blocking.map((b) => b.statement)).toEqual([1, 2]);
+    expect(addColumnRewrites(col('x', { default: "'a'" }))).toBe(false);
   });
 });
