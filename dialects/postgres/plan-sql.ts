@@ -161,7 +161,8 @@ function statementsOf(o: Operation, ctx: Context): Stmt[] {
       return [ctx.migration && !ctx.created.has(o.table) ? sql.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY ') : sql];
     }
     case 'drop_index':
-      return [`DROP INDEX ${ident(o.index.name)}`];
+      // In a migration, without taking ACCESS EXCLUSIVE on a table in use (squawk's require-concurrent-index-deletion, lint DBK102).
+      return [ctx.migration && !ctx.created.has(o.table) ? `DROP INDEX CONCURRENTLY ${ident(o.index.name)}` : `DROP INDEX ${ident(o.index.name)}`];
     case 'rename_index':
       return [`ALTER INDEX ${ident(o.from)} RENAME TO ${ident(o.to)}`];
     case 'add_check':
@@ -226,7 +227,10 @@ export function postgresNonTransactional(ops: readonly Operation[], statements: 
   const tableOf = (o: Operation) => ('table' in o && typeof o.table === 'string' ? o.table : 'a table');
   const concurrent = statements.find((s) => / CONCURRENTLY /.test(s.sql) && !s.disabled);
   if (concurrent) {
-    return `it builds an index on ${tableOf(ops[concurrent.operation]!)} that existed with CREATE INDEX CONCURRENTLY, which cannot run in a transaction`;
+    const table = tableOf(ops[concurrent.operation]!);
+    return concurrent.sql.startsWith('DROP ')
+      ? `it drops an index of ${table} with DROP INDEX CONCURRENTLY, which cannot run in a transaction`
+      : `it builds an index on ${table} that existed with CREATE INDEX CONCURRENTLY, which cannot run in a transaction`;
   }
   const validate = statements.find((s) => / VALIDATE CONSTRAINT /.test(s.sql) && !s.disabled);
   if (validate) {

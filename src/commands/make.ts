@@ -32,6 +32,7 @@ import { loadSourceDefinitions, snapshotOf } from '../migrate/definition-source.
 import { listMigrationDirs, migrationFiles, readSnapshot, schemaDir, shown, writeMigration, type NewMigration } from '../migrate/folder.js';
 import { DIALECTS, sqlFileName } from '../migrate/format.js';
 import { verifySum, writeSum } from '../migrate/sum.js';
+import { findingLine } from '../lint/engine.js';
 import { migrationsRoot } from '../paths.js';
 import { noRenames, PlanError, type Renames } from '../plan/plan.js';
 import { describeOperation } from '../plan/describe.js';
@@ -150,6 +151,10 @@ export async function makeCommand(name: string, opts: MakeOptions, globals: Glob
     }
     made = composeMigration(migrationName, plans, def);
   }
+  // What the author accepted above is written into the migration for lint; anything else lint finds is said here.
+  const linted = await (await import('../migrate/allowances.js')).withAllowances(made, schema, snapshot);
+  made = linted.migration;
+  const lintLines = linted.unexplained.map((f) => `lint: ${findingLine(f)} (dbkit lint and dbkit check will report it: see docs/lint.md)`);
 
   const dir = path.join(schemaDir(schema, root), migrationName);
   const changes = plans ? plans.up[def.native].operations.map(describeOperation) : [];
@@ -162,6 +167,7 @@ export async function makeCommand(name: string, opts: MakeOptions, globals: Glob
     changes,
     warnings,
     blocking,
+    ...(lintLines.length ? { lint: linted.unexplained } : {}),
     dialects: Object.fromEntries(
       DIALECTS.map((d) => [
         d,
@@ -190,6 +196,7 @@ export async function makeCommand(name: string, opts: MakeOptions, globals: Glob
       ...changes.map((c) => `  + ${c}`),
       ...warnings.map((w) => `  ! ${w} (allowed)`),
       ...blocking.map((w) => `  ! blocks writes: ${w} (allowed)`),
+      ...lintLines.map((l) => `  ! ${l}`),
       ...DIALECTS.map((d) => {
         const s = summary.dialects[d];
         const how = s.transactional ? 'in one transaction' : d === 'mysql' ? 'statement by statement' : 'statement by statement (outside a transaction)';

@@ -125,6 +125,8 @@ export interface NewMigration {
   snapshot: SchemaDef;
   /** Extra header lines per SQL file (instructions of a hand-written migration). */
   headerExtra?: (dialect: Dialect, direction: Direction) => string[];
+  /** Comment lines (`-- ...`) written just before a statement, by statement index (lint allowances that make writes). */
+  statementComments?: (dialect: Dialect, direction: Direction) => (readonly string[] | undefined)[];
 }
 
 /** The files of a migration directory, by file name (what `write` puts on disk, and what tests compare). */
@@ -136,7 +138,7 @@ export function migrationFiles(m: NewMigration): Record<string, string> {
   for (const d of DIALECTS) {
     for (const dir of ['up', 'down'] as const) {
       const header = sqlHeader(m.meta.name, d, dir, m.meta.dialects[d], m.headerExtra?.(d, dir));
-      files[sqlFileName(d, dir)] = renderSqlFile(header, m.sql[d][dir]);
+      files[sqlFileName(d, dir)] = renderSqlFile(header, m.sql[d][dir], m.statementComments?.(d, dir));
     }
   }
   return files;

@@ -96,8 +96,8 @@ export function sqlHeader(name: string, dialect: Dialect, direction: Direction, 
 }
 
 /** A SQL file: the header, then each statement ended by `;`, breakpoint lines between them. */
-export function renderSqlFile(header: string[], statements: readonly string[]): string {
-  const body = statements.map((s) => `${s};\n`).join(`${BREAKPOINT}\n`);
+export function renderSqlFile(header: string[], statements: readonly string[], comments: readonly (readonly string[] | undefined)[] = []): string {
+  const body = statements.map((s, i) => `${(comments[i] ?? []).map((c) => `${c}\n`).join('')}${s};\n`).join(`${BREAKPOINT}\n`);
   return `${header.join('\n')}\n${body}`;
 }
 

@@ -17,7 +17,7 @@ import type { SchemaDef } from '../schema/definition.js';
 import type { DbSchema, Dialect } from '../schema/model.js';
 import { resolveSchema } from '../schema/resolve.js';
 import { listMigrationDirs, readMigration, readSnapshotOf } from './folder.js';
-import { DIALECTS, sqlFileName, type Direction } from './format.js';
+import { DIALECTS, sqlFileName, type Direction, type MigrationMeta } from './format.js';
 
 /** `CHECK (col IS NOT NULL)` as the model stores its expression: the column, else null. */
 const notNullColumn = (expression: string): string | null =>
@@ -41,37 +41,57 @@ export interface LintInputOptions {
   root?: string;
 }
 
+/** One migration's SQL files (raw text by dialect and direction) with what dbkit knows about them, ready for the lint engine. */
+export function migrationLintFiles(
+  label: string,
+  meta: MigrationMeta,
+  text: (dialect: Dialect, direction: Direction) => string,
+  before: SchemaDef,
+  after: SchemaDef,
+  wanted: readonly Dialect[] = DIALECTS,
+): LintFile[] {
+  const out: LintFile[] = [];
+  for (const dialect of DIALECTS.filter((d) => wanted.includes(d))) {
+    const dm = meta.dialects[dialect];
+    for (const direction of ['up', 'down'] as const) {
+      const known = knownTables(resolveSchema(direction === 'up' ? before : after, dialects[dialect].rules));
+      const recorded = meta.handWritten ? [] : dm[direction].statementOperations.map((ops) => ops.length > 0);
+      out.push({
+        migration: label,
+        dialect,
+        direction,
+        text: text(dialect, direction),
+        transactional: dm.transactional,
+        tables: known.tables,
+        indexTables: known.indexTables,
+        recorded,
+        ...(direction === 'down' ? { upText: text(dialect, 'up') } : {}),
+      });
+    }
+  }
+  return out;
+}
+
 /** Every SQL file of a schema's migrations, in order (up then down per dialect), ready for the lint engine. */
 export function lintInputs(schemaName: string, empty: Omit<SchemaDef, 'tables'>, opts: LintInputOptions = {}): LintFile[] {
   const root = opts.root ?? migrationsRoot();
-  const wanted = opts.dialects ?? DIALECTS;
   const out: LintFile[] = [];
   let before: SchemaDef = { ...empty, tables: [] };
   for (const md of listMigrationDirs(schemaName, root)) {
     const m = readMigration(md);
     const after = readSnapshotOf(md);
-    for (const dialect of DIALECTS.filter((d) => wanted.includes(d))) {
-      const meta = m.meta.dialects[dialect];
-      const text = (dir: Direction) => fs.readFileSync(path.join(md.dir, sqlFileName(dialect, dir)), 'utf8');
-      for (const direction of ['up', 'down'] as const) {
-        const known = knownTables(resolveSchema(direction === 'up' ? before : after, dialects[dialect].rules));
-        const recorded = m.meta.handWritten ? [] : meta[direction].statementOperations.map((ops) => ops.length > 0);
-        out.push({
-          migration: `${schemaName}/${md.name}`,
-          dialect,
-          direction,
-          text: text(direction),
-          transactional: meta.transactional,
-          tables: known.tables,
-          indexTables: known.indexTables,
-          recorded,
-          ...(direction === 'down' ? { upText: text('up') } : {}),
-        });
-      }
-    }
+    const text = (dialect: Dialect, dir: Direction) => fs.readFileSync(path.join(md.dir, sqlFileName(dialect, dir)), 'utf8');
+    out.push(...migrationLintFiles(`${schemaName}/${md.name}`, m.meta, text, before, after, opts.dialects));
     before = after;
   }
   return out;
+}
+
+/** The statement readers of the dialects asked for (each loads its parser). */
+export async function lintReaders(wanted: readonly Dialect[] = DIALECTS): Promise<Partial<Record<Dialect, StatementReader>>> {
+  const readers: Partial<Record<Dialect, StatementReader>> = {};
+  for (const d of wanted) readers[d] = await dialects[d].lintReader();
+  return readers;
 }
 
 export interface SchemaLint extends LintResult {
@@ -81,9 +101,7 @@ export interface SchemaLint extends LintResult {
 
 /** Lint the migrations of each schema (each definition's name and native dialect from `defs`), on the dialects asked for. */
 export async function lintMigrations(defs: readonly Omit<SchemaDef, 'tables'>[], opts: LintInputOptions = {}): Promise<SchemaLint[]> {
-  const wanted = opts.dialects ?? DIALECTS;
-  const readers: Partial<Record<Dialect, StatementReader>> = {};
-  for (const d of wanted) readers[d] = await dialects[d].lintReader();
+  const readers = await lintReaders(opts.dialects);
   return defs.map((def) => ({
     schema: def.name,
     migrations: listMigrationDirs(def.name, opts.root ?? migrationsRoot()).length,

@@ -137,6 +137,9 @@ describe('DBK401-DBK403 transactions and resumed runs', () => {
     expect(await pg(file(`ALTER TYPE "e" ADD VALUE 'x'`), { transactional: false })).toEqual(['1:DBK403']);
     expect(await pg(file(`ALTER TYPE "e" ADD VALUE IF NOT EXISTS 'x'`), { transactional: false })).toEqual([]);
     expect(await pg(file('CREATE OR REPLACE FUNCTION "f"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$'), { transactional: false })).toEqual([]);
+    // a constraint dropped IF EXISTS before it is added again in the same ALTER TABLE repeats safely; another name does not
+    expect(await pg(file('ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "c", ADD CONSTRAINT "c" CHECK ("a" IS NOT NULL) NOT VALID'), { transactional: false })).toEqual([]);
+    expect(await pg(file('ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "d", ADD CONSTRAINT "c" CHECK ("a" IS NOT NULL) NOT VALID'), { transactional: false })).toEqual(['1:DBK403']);
     // data changes are not judged
     expect(await pg(file(`UPDATE "users" SET "locale" = 'en' WHERE "locale" IS NULL`), { transactional: false })).toEqual([]);
   });

@@ -60,8 +60,17 @@ function problem(f: Fact): string | null {
       return `RENAME ${f.from} (gone after the first run)`;
     case 'add_enum_value':
       return f.ifNotExists ? null : `ALTER TYPE ${f.type} ADD VALUE without IF NOT EXISTS`;
-    case 'alter_table':
-      return f.actions.map(actionProblem).find((p) => p !== null) ?? null;
+    case 'alter_table': {
+      // ADD CONSTRAINT x after DROP CONSTRAINT IF EXISTS x in the same ALTER TABLE runs again safely.
+      const droppedFirst = new Set<string>();
+      for (const a of f.actions) {
+        if ((a.kind === 'drop_constraint' || a.kind === 'drop_index') && a.ifExists && a.name) droppedFirst.add(a.name);
+        if ((a.kind === 'add_constraint' || a.kind === 'add_index') && a.name && droppedFirst.has(a.name)) continue;
+        const p = actionProblem(a);
+        if (p !== null) return p;
+      }
+      return null;
+    }
     default:
       return null;
   }
