@@ -1,4 +1,4 @@
-/** dbkit migrate [--to NAME] [--dry-run] [--accept-changed NAME...] */
+/** dbkit migrate [--to NAME] [--dry-run] [--accept-changed NAME...] [--allow-out-of-order] [--adopt NAME...] */
 import { withInterrupts } from '../cli/interrupt.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
@@ -11,6 +11,8 @@ export interface MigrateOptions extends FleetFlags {
   to?: string;
   dryRun?: boolean;
   acceptChanged?: string[];
+  allowOutOfOrder?: boolean;
+  adopt?: string[];
 }
 
 export async function migrateCommand(opts: MigrateOptions, globals: GlobalOptions, io: Io): Promise<number> {
@@ -23,12 +25,14 @@ export async function migrateCommand(opts: MigrateOptions, globals: GlobalOption
         to: opts.to,
         dryRun: opts.dryRun,
         acceptChanged: opts.acceptChanged,
+        allowOutOfOrder: opts.allowOutOfOrder,
+        adopt: opts.adopt,
         signal,
         onLockWait: (text) => io.log(text),
         onNote: (text) => io.log(text),
       }),
     );
-    if (io.json) io.emitJson({ ...whereJson(conn), dryRun: result.dryRun, migrations: result.migrations, ...(result.accepted ? { accepted: result.accepted } : {}), ...(result.recorded ? { recorded: result.recorded } : {}) });
+    if (io.json) io.emitJson({ ...whereJson(conn), dryRun: result.dryRun, migrations: result.migrations, ...(result.accepted ? { accepted: result.accepted } : {}), ...(result.recorded ? { recorded: result.recorded } : {}), ...(result.adopted ? { adopted: result.adopted } : {}) });
     else if (result.dryRun) io.out(renderPlan(result, 'migrate'));
     else io.out(renderRun(result, 'migrate', `${config.schemaName} on ${config.target.display}`, io.color));
     return 0;
