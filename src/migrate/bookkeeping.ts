@@ -25,9 +25,18 @@ const PROGRESS_COLUMNS: [string, (t: Knex.AlterTableBuilder) => void][] = [
   ['direction', (t) => t.string('direction', 4).nullable()],
   ['owner', (t) => t.string('owner', 255).nullable()],
   ['batch', (t) => t.integer('batch').nullable()],
-  // How a migration was applied when not in its turn: 'out-of-order' or 'adopted' (recorded, not run).
-  ['applied_as', (t) => t.string('applied_as', 16).nullable()],
 ];
+
+/**
+ * How a migration was applied when not in its turn ('out-of-order', or
+ * 'adopted': recorded, not run). Added only by a run that records such a
+ * migration: altering the table needs its owner, and a role that may only
+ * migrate must not need that for an ordinary run.
+ */
+export async function ensureAppliedAsColumn(conn: Connection): Promise<void> {
+  const schema = () => (conn.config.dialect === 'postgres' ? conn.knex.schema.withSchema(conn.namespace) : conn.knex.schema);
+  if (!(await schema().hasColumn(CHECKSUM_TABLE, 'applied_as'))) await schema().alterTable(CHECKSUM_TABLE, (t) => void t.string('applied_as', 16).nullable());
+}
 
 /** The namespace and dbkit_checksums with its progress columns (added to a table made by dbkit 0.1.0). */
 export async function ensureBookkeeping(conn: Connection): Promise<void> {

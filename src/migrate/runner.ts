@@ -13,7 +13,7 @@ import { DbkitError, SqlError, UsageError } from '../cli/errors.js';
 import type { Connection, Session } from '../db/connect.js';
 import { foldOperations } from '../plan/fold.js';
 import { emptySchema, type DbSchema } from '../schema/model.js';
-import { ensureBookkeeping, reconcile } from './bookkeeping.js';
+import { ensureAppliedAsColumn, ensureBookkeeping, reconcile } from './bookkeeping.js';
 import { existingNames } from './catalog.js';
 import { adoptHint, pickAdopted, recordAdopted, verifyAdoptable } from './adopt.js';
 import { acceptedDrift, recordAccepted, refuseDrift, type Accepted } from './drift.js';
@@ -222,6 +222,7 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     const conflicts = findConflicts(await existingNames(conn), pending, stopped);
     if (conflicts.length) throw conflictError(conflicts, conn.namespace, { forgotten: accepting(state).filter((e) => e.state === 'missing').map((e) => e.name) });
     await ensureBookkeeping(conn);
+    if (late.length || adopted.length) await ensureAppliedAsColumn(conn);
     const accepted = accepting(state).length ? await recordAccepted(conn, accepting(state), state.migrations) : [];
     const appliedAs = new Map<string, AppliedAs>(late.map((n) => [n, 'out-of-order']));
     const interrupt = opts.signal ? new MigrationInterrupt(opts.signal, conn.config.target.engine) : undefined;
