@@ -13,26 +13,30 @@
  *   the lock's fence is checked before each statement. A run that finds the
  *   progress row of an earlier, stopped run resumes at that statement, after
  *   deciding from the operations and the live catalog whether it took effect
- *   (recovery.ts).
+ *   (recovery.ts). A CREATE [UNIQUE] INDEX CONCURRENTLY that fails drops the
+ *   INVALID index it left (it is this run's), so no run trips over it.
+ * Every statement goes to the server behind a comment naming the namespace,
+ * migration and statement (running-work.ts), so that a later run can see it
+ * still running after this process died.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { SqlError } from '../cli/errors.js';
 import type { Connection } from '../db/connect.js';
+import type { Sql } from '../db/sql.js';
 import { dialects } from '../dialects.js';
 import { foldOperations } from '../plan/fold.js';
 import type { DbSchema } from '../schema/model.js';
 import { ident as pgIdent } from '../../dialects/postgres/quote.js';
 import { markStep, recordApplied, recordReverted } from './bookkeeping.js';
-import type { AppliedAs } from './state.js';
 import type { Direction } from './format.js';
 import type { HeldLock } from './held-lock.js';
 import type { MigrationInterrupt } from './interrupt.js';
 import { concurrentBuilds, concurrentIndex, decide, liveIndex, type Decision } from './recovery.js';
 import { workTag } from './running-work.js';
 import type { LoadedMigration } from './source.js';
+import type { AppliedAs } from './state.js';
 import { execSql, LOCK_NOT_AVAILABLE, sqlState, UNIQUE_VIOLATION, withConnectionOf, type Exec } from './statements.js';
-import type { Sql } from '../db/sql.js';
 
 /** PostgreSQL lock_timeout per migration, and how many times a migration is tried when it expires. */
 export const LOCK_TIMEOUT_MS = 3_000;

@@ -2,11 +2,14 @@
  * The migration service on knex.migrate over the frozen migrations: state,
  * migrate, rollback, dry runs. Results are plain data; commands render them.
  *
- * A run, under the migration lock: record what a killed run applied but Knex
- * did not record (bookkeeping.ts); refuse edited applied migrations and
- * objects the pending migrations would create that dbkit did not create
- * (ownership.ts); then Knex runs each migration in its own transaction, or
- * statement by statement (execute.ts).
+ * A run, under the migration lock: wait for statements a dead run left
+ * running on the server (running-work.ts); record what a killed run applied
+ * but Knex did not record (bookkeeping.ts); refuse edited applied migrations,
+ * pending ones that sort before applied ones (order.ts) and objects the
+ * pending migrations would create that dbkit did not create (ownership.ts);
+ * record adopted migrations after checking the catalog (adopt.ts); then Knex
+ * runs each migration in its own transaction, or statement by statement
+ * (execute.ts). Where a failed run stopped is read from the catalog (stopped.ts).
  */
 import type { Knex } from 'knex';
 import { DbkitError, SqlError, UsageError } from '../cli/errors.js';
@@ -213,14 +216,16 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     refuseDrift(state.entries, accepting(state), conn.config.schemaName);
     const adopted = pickAdopted(state.entries, opts.adopt ?? []);
     const todo = pendingUpTo(state).filter((n) => !adopted.includes(n));
-    const late = checkOrder(state.entries, todo, !!opts.allowOutOfOrder);
+    // A missing migration forgotten by this run (--accept-changed) no longer counts as applied.
+    const forgotten = new Set(accepting(state).filter((e) => e.state === 'missing').map((e) => e.name));
+    const late = checkOrder(state.entries.filter((e) => !forgotten.has(e.name)), todo, !!opts.allowOutOfOrder);
     const modelBefore = modelsBefore(state.migrations);
     await verifyAdoptable(conn, state.migrations, adopted, modelBefore);
     const pending = state.migrations.filter((m) => todo.includes(m.name));
     const stopped = new Map<string, number>();
     for (const e of state.entries) if (e.interrupted?.direction === 'up') stopped.set(e.name, e.interrupted.statement - 1);
     const conflicts = findConflicts(await existingNames(conn), pending, stopped);
-    if (conflicts.length) throw conflictError(conflicts, conn.namespace, { forgotten: accepting(state).filter((e) => e.state === 'missing').map((e) => e.name) });
+    if (conflicts.length) throw conflictError(conflicts, conn.namespace, { forgotten: [...forgotten] });
     await ensureBookkeeping(conn);
     if (late.length || adopted.length) await ensureAppliedAsColumn(conn);
     const accepted = accepting(state).length ? await recordAccepted(conn, accepting(state), state.migrations) : [];
