@@ -197,13 +197,14 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
   const before = await loadState(conn);
   const acceptedNames = new Set(acceptedDrift(before.entries, opts.acceptChanged ?? []).map((e) => e.name));
   const accepting = (state: Loaded) => state.entries.filter((e) => acceptedNames.has(e.name) && (e.state === 'changed' || e.state === 'missing'));
-  pickAdopted(before.entries, opts.adopt ?? []);
+  const adopting = pickAdopted(before.entries, opts.adopt ?? []);
   try {
     refuseDrift(before.entries, accepting(before), conn.config.schemaName);
   } catch (err) {
     throw await adoptHint(err, conn, before, modelsBefore(before.migrations));
   }
-  if (opts.dryRun) return { dryRun: true, migrations: plan(before, pendingUpTo(before), 'up') };
+  // A dry run shows what would run: not what --adopt records without running.
+  if (opts.dryRun) return { dryRun: true, migrations: plan(before, pendingUpTo(before).filter((n) => !adopting.includes(n)), 'up') };
   pendingUpTo(before);
   return withLock(conn, async (lock) => {
     // Nothing of a dead run's may still run on the server when this one decides what is in the database.
