@@ -97,7 +97,13 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
           'accept an applied migration that was edited (record its new checksum) or whose file is gone (forget it); repeatable',
           (v: string, prev: string[] = []) => [...prev, v],
         )
-        .option('--allow-data-loss', 'run even though the live data pre-flight found rows a pending migration drops or loses (they are reported); rows that would make it fail still refuse the run (exit 9)'),
+        .option('--allow-data-loss', 'run even though the live data pre-flight found rows a pending migration drops or loses (they are reported); rows that would make it fail still refuse the run (exit 9)')
+        .option('--allow-out-of-order', 'apply pending migrations that sort before applied ones (recorded as applied out of order); refused without it (exit 1)')
+        .option(
+          '--adopt <name>',
+          'record a pending migration as applied without running it, once the live catalog shows its effect (two branches merged; see docs/recovery.md); repeatable',
+          (v: string, prev: string[] = []) => [...prev, v],
+        ),
     ),
     true,
   ).action(async (opts, cmd: Command) => set(await (await (await load()).migrate()).migrateCommand(opts, ...io(cmd))));

@@ -31,6 +31,7 @@ import {
 import { loadSourceDefinitions, snapshotOf } from '../migrate/definition-source.js';
 import { listMigrationDirs, migrationFiles, readSnapshot, schemaDir, shown, writeMigration, type NewMigration } from '../migrate/folder.js';
 import { DIALECTS, sqlFileName } from '../migrate/format.js';
+import { acquireFolderLock } from '../migrate/folder-lock.js';
 import { verifySum, writeSum } from '../migrate/sum.js';
 import { findingLine } from '../lint/engine.js';
 import { migrationsRoot } from '../paths.js';
@@ -94,9 +95,19 @@ async function settleRenames(plansFor: (r: Renames) => Plans, snapshot: Paramete
 }
 
 export async function makeCommand(name: string, opts: MakeOptions, globals: GlobalOptions, io: Io, now = new Date()): Promise<number> {
-  const { schemaName: schema, limits } = await loadSettings(globals);
+  const { schemaName: schema, limits, lockTimeoutMs } = await loadSettings(globals);
   const slug = migrationSlug(name);
   const root = migrationsRoot();
+  // From reading the snapshot to writing the sum: one make at a time per folder (a dry run writes nothing).
+  const lock = opts.dryRun ? null : await acquireFolderLock(root, { timeoutMs: lockTimeoutMs, onWait: (t) => io.log(t), onStale: (t) => io.log(t) });
+  try {
+    return await makeLocked(schema, slug, root, opts, io, now, limits);
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function makeLocked(schema: string, slug: string, root: string, opts: MakeOptions, io: Io, now: Date, limits: { online: 'pt-osc' | 'none' }): Promise<number> {
   verifySum(schema, root);
   const defs = await loadSourceDefinitions();
   const def = defs[schema];

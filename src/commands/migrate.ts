@@ -1,4 +1,4 @@
-/** dbkit migrate [--to NAME] [--dry-run] [--accept-changed NAME...] [--allow-data-loss] [--statement-timeout S] [--ddl-lock-timeout S] [--ddl-lock-attempts N] [--online pt-osc|none] */
+/** dbkit migrate [--to NAME] [--dry-run] [--accept-changed NAME...] [--allow-data-loss] [--allow-out-of-order] [--adopt NAME...] [--statement-timeout S] [--ddl-lock-timeout S] [--ddl-lock-attempts N] [--online pt-osc|none] */
 import { withInterrupts } from '../cli/interrupt.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
@@ -16,6 +16,8 @@ export interface MigrateOptions extends FleetFlags, LimitInputs {
   acceptChanged?: string[];
   /** Rows the pending migrations would lose (found by the live pre-flight) are accepted. */
   allowDataLoss?: boolean;
+  allowOutOfOrder?: boolean;
+  adopt?: string[];
 }
 
 export async function migrateCommand(opts: MigrateOptions, globals: GlobalOptions, io: Io): Promise<number> {
@@ -34,6 +36,8 @@ export async function migrateCommand(opts: MigrateOptions, globals: GlobalOption
         acceptChanged: opts.acceptChanged,
         allowDataLoss: opts.allowDataLoss,
         limits,
+        allowOutOfOrder: opts.allowOutOfOrder,
+        adopt: opts.adopt,
         signal,
         onLockWait: (text) => io.log(text),
         onNote: (text) => io.log(text),
@@ -54,6 +58,7 @@ export async function migrateCommand(opts: MigrateOptions, globals: GlobalOption
         migrations: result.migrations,
         ...(result.accepted ? { accepted: result.accepted } : {}),
         ...(result.recorded ? { recorded: result.recorded } : {}),
+        ...(result.adopted ? { adopted: result.adopted } : {}),
         ...data,
         ...(wouldRefuse ? { error: { exitCode: ExitCode.data, message: wouldRefuse } } : {}),
       });

@@ -18,7 +18,7 @@ import type { Connection } from '../db/connect.js';
 import type { HeldLock } from './held-lock.js';
 import type { Exec } from './statements.js';
 import { CHECKSUM_TABLE, MIGRATION_TABLE, type LoadedMigration } from './source.js';
-import { hasTable, qualifier, readDatabaseState, STARTED } from './state.js';
+import { hasTable, qualifier, readDatabaseState, STARTED, type AppliedAs } from './state.js';
 
 const PROGRESS_COLUMNS: [string, (t: Knex.AlterTableBuilder) => void][] = [
   ['step', (t) => t.integer('step').nullable()],
@@ -26,6 +26,17 @@ const PROGRESS_COLUMNS: [string, (t: Knex.AlterTableBuilder) => void][] = [
   ['owner', (t) => t.string('owner', 255).nullable()],
   ['batch', (t) => t.integer('batch').nullable()],
 ];
+
+/**
+ * How a migration was applied when not in its turn ('out-of-order', or
+ * 'adopted': recorded, not run). Added only by a run that records such a
+ * migration: altering the table needs its owner, and a role that may only
+ * migrate must not need that for an ordinary run.
+ */
+export async function ensureAppliedAsColumn(conn: Connection): Promise<void> {
+  const schema = () => (conn.config.dialect === 'postgres' ? conn.knex.schema.withSchema(conn.namespace) : conn.knex.schema);
+  if (!(await schema().hasColumn(CHECKSUM_TABLE, 'applied_as'))) await schema().alterTable(CHECKSUM_TABLE, (t) => void t.string('applied_as', 16).nullable());
+}
 
 /** The namespace and dbkit_checksums with its progress columns (added to a table made by dbkit 0.1.0). */
 export async function ensureBookkeeping(conn: Connection): Promise<void> {
@@ -77,11 +88,18 @@ export async function markStep(
 }
 
 /** The up finished: its checksum, in the transaction that also holds its statements (PostgreSQL) or after the last one. */
-export async function recordApplied(db: Knex | Knex.Transaction, conn: Connection, m: LoadedMigration, batch: number, lock: HeldLock): Promise<void> {
+export async function recordApplied(
+  db: Knex | Knex.Transaction,
+  conn: Connection,
+  m: LoadedMigration,
+  batch: number,
+  lock: HeldLock,
+  appliedAs: AppliedAs | null = null,
+): Promise<void> {
   await lock.fence?.(db);
   const t = table(conn)(CHECKSUM_TABLE);
   await db(t).where({ name: m.name }).delete();
-  await db(t).insert({ name: m.name, checksum: m.checksum, step: null, direction: null, owner: null, batch });
+  await db(t).insert({ name: m.name, checksum: m.checksum, step: null, direction: null, owner: null, batch, ...(appliedAs ? { applied_as: appliedAs } : {}) });
 }
 
 /** The down finished: no checksum row and no Knex row (Knex's own delete afterwards finds nothing). */

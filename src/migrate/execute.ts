@@ -17,13 +17,19 @@
  *   (recovery.ts). Each statement is bounded the same way (limits.ts); one
  *   that gave up waiting for its lock is tried again. With `--online
  *   pt-osc`, a MySQL statement the migration marks blocking (a table copy)
- *   runs through pt-online-schema-change instead (online.ts).
+ *   runs through pt-online-schema-change instead (online.ts). A CREATE
+ *   [UNIQUE] INDEX CONCURRENTLY that fails drops the INVALID index it left
+ *   (it is this run's), so no run trips over it.
+ * Every statement goes to the server behind a comment naming the namespace,
+ * migration and statement (running-work.ts), so that a later run can see it
+ * still running after this process died.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { SqlError } from '../cli/errors.js';
 import { lockRetryPauseMs, type MigrationLimits } from '../config/online.js';
 import type { Connection } from '../db/connect.js';
+import type { Sql } from '../db/sql.js';
 import { dialects } from '../dialects.js';
 import { foldOperations } from '../plan/fold.js';
 import type { DbSchema } from '../schema/model.js';
@@ -34,9 +40,11 @@ import type { HeldLock } from './held-lock.js';
 import type { MigrationInterrupt } from './interrupt.js';
 import { applySettings, boundsOf, explainLimit, startSession, StatementBound } from './limits.js';
 import type { OnlineRunner } from './online.js';
-import { decide, type Decision } from './recovery.js';
+import { concurrentBuilds, concurrentIndex, decide, liveIndex, type Decision } from './recovery.js';
+import { workTag } from './running-work.js';
 import type { LoadedMigration } from './source.js';
-import { withConnectionOf, type Exec } from './statements.js';
+import type { AppliedAs } from './state.js';
+import { execSql, sqlState, UNIQUE_VIOLATION, withConnectionOf, type Exec } from './statements.js';
 
 export interface Running {
   name: string;
@@ -45,6 +53,8 @@ export interface Running {
   statement: number;
   of: number;
   transactional: boolean;
+  /** What the run itself did about a failed statement (an invalid index it left, dropped), for the message. */
+  aftermath?: string;
 }
 
 export interface ExecutionContext {
@@ -70,6 +80,8 @@ export interface ExecutionContext {
   onTimed?(name: string, ms: number): void;
   /** Called before a migration's up runs anything, on its connection (the data pre-flight's counts that wait for it). */
   beforeUp?(m: LoadedMigration, db: Knex): Promise<void>;
+  /** How a migration is recorded when it was applied unusually (out of order), by name. */
+  appliedAs?: ReadonlyMap<string, AppliedAs>;
 }
 
 const transactional = (m: LoadedMigration): boolean => m.dialect === 'postgres' && m.meta.transactional;
@@ -128,7 +140,7 @@ async function inTransaction(trx: Knex, m: LoadedMigration, direction: Direction
         for (const [i, s] of statements.entries()) {
           ctx.running.statement = i;
           await bound.before(s);
-          await exec(s);
+          await exec(workTag(ctx.conn.namespace, m.name, direction, i, statements.length) + s);
         }
         await exec('RELEASE SAVEPOINT dbkit_attempt');
         break;
@@ -143,7 +155,7 @@ async function inTransaction(trx: Knex, m: LoadedMigration, direction: Direction
   });
   // An interrupt that came during the statements still takes the whole migration back.
   ctx.interrupt?.check();
-  if (direction === 'up') await recordApplied(trx, ctx.conn, m, ctx.batch, ctx.lock);
+  if (direction === 'up') await recordApplied(trx, ctx.conn, m, ctx.batch, ctx.lock, ctx.appliedAs?.get(m.name));
   else await recordReverted(trx, ctx.conn, m, ctx.lock);
 }
 
@@ -181,7 +193,12 @@ function modelAt(m: LoadedMigration, direction: Direction, start: number, end: n
   return { before: foldOperations(model, done), ops };
 }
 
-async function decideAt(m: LoadedMigration, direction: Direction, start: number, end: number, ctx: ExecutionContext): Promise<Decision> {
+/**
+ * Did statements start..end-1 of a migration take effect? From their
+ * operations and the live catalog, read through `sql` (the migration's own
+ * connection while it holds it: PGlite has only that one).
+ */
+export async function decideAt(m: LoadedMigration, direction: Direction, start: number, end: number, ctx: ExecutionContext, sql: Sql = ctx.conn.sql): Promise<Decision> {
   let at: ReturnType<typeof modelAt>;
   try {
     at = modelAt(m, direction, start, end, ctx);
@@ -190,8 +207,9 @@ async function decideAt(m: LoadedMigration, direction: Direction, start: number,
   }
   if (!at.ops.length) return { kind: 'run' };
   const { conn } = ctx;
-  const live = await dialects[conn.config.dialect].introspect(conn.sql, conn.namespace);
-  return decide(at.before, at.ops, live);
+  const live = await dialects[conn.config.dialect].introspect(sql, conn.namespace);
+  const builds = m.dialect === 'postgres' ? concurrentBuilds(statementsOf(m, direction).slice(start, end)) : [];
+  return decide(at.before, at.ops, live, builds);
 }
 
 async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, ctx: ExecutionContext): Promise<void> {
@@ -207,6 +225,8 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
     const sessionTimeout = !(pg && ctx.lock.pooled);
     const bounds = boundsOf(m.dialect);
     const bound = sessionTimeout ? await startSession(exec, bounds, ctx.limits, false) : null;
+    // The catalog is read on this connection: Knex may have no other (PGlite has one).
+    const sql = execSql(exec, m.dialect);
     try {
       let from = 0;
       const again = new Set<number>();
@@ -214,7 +234,8 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
         const group = statementGroups(m.meta[direction].statementOperations, statements.length).find((g) => g.start <= resumeAt && resumeAt < g.end)!;
         ctx.note(`${m.name}: resuming ${direction === 'up' ? 'it' : 'its rollback'} at statement ${group.start + 1} of ${statements.length}, where an earlier run stopped`);
         await ctx.lock.fence?.(knex);
-        const decision = await decideAt(m, direction, group.start, group.end, ctx);
+        const decision = await decideAt(m, direction, group.start, group.end, ctx, sql);
+        if (decision.kind === 'partly' && group.start + decision.next >= group.end) throw unknownState(m, direction, resumeAt, `index ${decision.index} is there, the rest is not`);
         if (decision.kind === 'unknown') throw unknownState(m, direction, resumeAt, decision.found);
         if (decision.kind === 'rebuild_index') await dropInvalidIndex(exec, decision.index, m, ctx);
         from = group.start;
@@ -229,6 +250,10 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
               : `${m.name}: statement ${resumeAt + 1} had taken effect before that run stopped; going on after it`,
           );
         }
+        if (decision.kind === 'partly') {
+          from = group.start + decision.next;
+          ctx.note(`${m.name}: index ${decision.index} was built before that run stopped (statement ${from} took effect); going on at statement ${from + 1}`);
+        }
       }
       for (const i of [...again].sort((a, b) => a - b)) await runStatement(exec, knex, mark, m, direction, i, ctx, bound);
       for (let i = from; i < statements.length; i++) await runStatement(exec, knex, mark, m, direction, i, ctx, bound, i === resumeAt);
@@ -237,7 +262,7 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
     }
   });
   await ctx.conn.knex.transaction(async (trx) => {
-    if (direction === 'up') await recordApplied(trx, ctx.conn, m, ctx.batch, ctx.lock);
+    if (direction === 'up') await recordApplied(trx, ctx.conn, m, ctx.batch, ctx.lock, ctx.appliedAs?.get(m.name));
     else await recordReverted(trx, ctx.conn, m, ctx.lock);
   });
 }
@@ -271,23 +296,60 @@ async function dropInvalidIndex(exec: Exec, index: string, m: LoadedMigration, c
 }
 
 async function runWithRetries(exec: Exec, m: LoadedMigration, direction: Direction, i: number, ctx: ExecutionContext, bound: StatementBound | null): Promise<void> {
-  const sql = statementsOf(m, direction)[i]!;
+  const statements = statementsOf(m, direction);
+  const statement = statements[i]!;
+  const sql = workTag(ctx.conn.namespace, m.name, direction, i, statements.length) + statement;
   for (let attempt = 1; ; attempt++) {
     try {
-      await bound?.before(sql);
+      await bound?.before(statement);
       await exec(sql);
       return;
     } catch (err) {
-      if (!retryable(err, m, attempt, ctx)) throw explainLimit(err, boundsOf(m.dialect), ctx.limits, attempt);
+      if (!retryable(err, m, attempt, ctx)) {
+        await afterFailedBuild(exec, m, direction, i, ctx, err);
+        throw explainLimit(err, boundsOf(m.dialect), ctx.limits, attempt);
+      }
       const wait = lockRetryPauseMs(attempt);
       ctx.note(lockWaitNote(m, i, ctx, attempt, wait));
       await pause(wait, ctx);
       // A statement that failed took no effect, but CREATE INDEX CONCURRENTLY that gave up leaves an invalid index.
-      const again = await decideAt(m, direction, i, i + 1, ctx);
+      const again = await decideAt(m, direction, i, i + 1, ctx, execSql(exec, m.dialect));
       if (again.kind === 'rebuild_index') await dropInvalidIndex(exec, again.index, m, ctx);
     }
   }
 }
+
+/**
+ * CREATE [UNIQUE] INDEX CONCURRENTLY that failed (duplicates, a deadlock, a
+ * timeout) leaves its index behind, INVALID: this run made it (the
+ * ownership check found the name free, or a progress row proved it dbkit's),
+ * so it drops it, and the next run does not trip over it. Not after an
+ * interrupt (a second signal must not wait for a DROP): the next run drops it.
+ */
+async function afterFailedBuild(exec: Exec, m: LoadedMigration, direction: Direction, i: number, ctx: ExecutionContext, err: unknown): Promise<void> {
+  const index = m.dialect === 'postgres' ? concurrentIndex(statementsOf(m, direction)[i]!) : null;
+  if (!index || ctx.interrupt?.aborted || !ctx.running) return;
+  const duplicates = sqlState(err) === UNIQUE_VIOLATION;
+  const what = duplicates
+    ? `building the unique index ${index} failed: its columns hold duplicate values${detailOf(err)}`
+    : `building the index ${index} failed`;
+  try {
+    const live = await dialects.postgres.introspect(execSql(exec, 'postgres'), ctx.conn.namespace);
+    if (liveIndex(live, index)?.valid !== false) {
+      ctx.running.aftermath = what;
+      return;
+    }
+    await exec(`DROP INDEX CONCURRENTLY IF EXISTS ${pgIdent(ctx.conn.namespace)}.${pgIdent(index)}`);
+    ctx.running.aftermath = `${what}; the invalid index the failed build left was dropped`;
+  } catch (dropErr) {
+    ctx.running.aftermath = `${what}; it left the index invalid, and dropping it failed (${(dropErr as Error).message}): the next run drops it and builds it again`;
+  }
+}
+
+const detailOf = (err: unknown): string => {
+  const d = (err as { detail?: unknown } | null)?.detail;
+  return typeof d === 'string' && d ? ` (${d.replace(/\s+/g, ' ').trim()})` : '';
+};
 
 function unknownState(m: LoadedMigration, direction: Direction, i: number, found: string): SqlError {
   const what = direction === 'up' ? m.name : `the rollback of ${m.name}`;

@@ -129,9 +129,25 @@ export function findConflicts(live: ReadonlySet<string>, pending: readonly Loade
   return out;
 }
 
-export function conflictError(conflicts: readonly Conflict[], namespace: string): ForeignObjectError {
+export interface ConflictContext {
+  /** Applied migrations whose folder is gone, forgotten by this run (--accept-changed): they may have made the objects. */
+  forgotten?: readonly string[];
+}
+
+export function conflictError(conflicts: readonly Conflict[], namespace: string, context: ConflictContext = {}): ForeignObjectError {
   const one = conflicts.length === 1;
   const what = conflicts.map((c) => `${c.label} (${c.migration} would create it)`).join(', ');
+  const forgotten = context.forgotten ?? [];
+  if (forgotten.length) {
+    // Not "dbkit did not create it": a migration this database applied, whose folder is gone, may well have.
+    const makers = [...new Set(conflicts.map((c) => c.migration))];
+    return new ForeignObjectError(
+      `refusing to migrate: ${what} already ${one ? 'exists' : 'exist'} in ${namespace}, and no migration in the folder proves dbkit made ${one ? 'it' : 'them'}; ` +
+        `${forgotten.join(', ')}, applied here and whose folder is gone, may have. Nothing was run. If ${makers.join(', ')} ${makers.length > 1 ? 'make' : 'makes'} the change ${forgotten.join(', ')} made ` +
+        `(two branches merged), record ${makers.length > 1 ? 'them' : 'it'} without running: dbkit migrate ${forgotten.map((n) => `--accept-changed ${n}`).join(' ')} ${makers.map((n) => `--adopt ${n}`).join(' ')} ` +
+        `(checked against the catalog first; docs/recovery.md)`,
+    );
+  }
   return new ForeignObjectError(
     `refusing to migrate: ${what} already ${one ? 'exists' : 'exist'} in ${namespace}, and dbkit did not create ${one ? 'it' : 'them'}; ` +
       `nothing was run. Move ${one ? 'it' : 'them'} out of the way yourself, or migrate into another --namespace`,

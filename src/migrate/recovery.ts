@@ -18,8 +18,14 @@ export type Decision =
   | { kind: 'done' }
   /** It did not (or re-running it is harmless): run it. */
   | { kind: 'run' }
-  /** PostgreSQL: CREATE INDEX CONCURRENTLY was killed and left an INVALID index: drop it, then run the statement. */
+  /** PostgreSQL: CREATE [UNIQUE] INDEX CONCURRENTLY was killed or failed and left an INVALID index: drop it, then run the statements. */
   | { kind: 'rebuild_index'; index: string }
+  /**
+   * PostgreSQL: the statements up to `next` (relative to the first one decided
+   * about) took effect and the rest did not: CREATE UNIQUE INDEX CONCURRENTLY
+   * built a valid index, and the ADD CONSTRAINT ... USING INDEX after it did not run.
+   */
+  | { kind: 'partly'; next: number; index: string }
   /** Neither before nor after: the catalog shows something else. */
   | { kind: 'unknown'; found: string };
 
@@ -119,11 +125,39 @@ const same = (a: DbSchema, b: DbSchema): boolean => diff(normalize(a), normalize
 /** Operations whose statements are safe to run again whatever happened (CREATE OR REPLACE FUNCTION, DROP ... IF EXISTS). */
 const REPEATABLE = new Set<Operation['op']>(['create_function', 'drop_function']);
 
+/** A statement that builds an index with CREATE [UNIQUE] INDEX CONCURRENTLY: its place among the statements decided about, and the index. */
+export interface ConcurrentBuild {
+  offset: number;
+  index: string;
+}
+
+const CONCURRENT = /^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*))/i;
+
+/** The index a statement builds concurrently (PostgreSQL), or null. */
+export function concurrentIndex(sql: string): string | null {
+  const m = CONCURRENT.exec(sql);
+  if (!m) return null;
+  return m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!.toLowerCase();
+}
+
+/** The statements among `statements` that build an index concurrently. */
+export const concurrentBuilds = (statements: readonly string[]): ConcurrentBuild[] =>
+  statements.flatMap((sql, offset) => {
+    const index = concurrentIndex(sql);
+    return index ? [{ offset, index }] : [];
+  });
+
+/** An index of the live schema by name (PostgreSQL: index names are per schema). */
+export const liveIndex = (live: DbSchema, name: string) => live.tables.flatMap((t) => t.indexes).find((i) => i.name === name);
+
 /**
- * Decide about statement `ops` (the operations one statement performs),
- * given the model before it and the live schema.
+ * Decide about statements that perform `ops` (the operations one statement,
+ * or one group of statements, performs), given the model before them and the
+ * live schema. `builds`: which of those statements build an index
+ * concurrently (PostgreSQL); without it, the create_index operations are taken
+ * to be such statements, each on its own.
  */
-export function decide(before: DbSchema, ops: readonly Operation[], live: DbSchema): Decision {
+export function decide(before: DbSchema, ops: readonly Operation[], live: DbSchema, builds?: readonly ConcurrentBuild[]): Decision {
   if (!ops.length || ops.every((o) => REPEATABLE.has(o.op))) return { kind: 'run' };
   let after: DbSchema;
   try {
@@ -132,14 +166,21 @@ export function decide(before: DbSchema, ops: readonly Operation[], live: DbSche
     return { kind: 'unknown', found: `the migration's operations do not apply to the model before it (${(err as Error).message})` };
   }
   const checked = ops.filter((o) => !REPEATABLE.has(o.op));
-  // CREATE INDEX CONCURRENTLY killed or failed: PostgreSQL leaves the index, marked invalid (the differ does not compare validity).
-  for (const o of checked) {
-    if (o.op !== 'create_index') continue;
-    const idx = live.tables.find((t) => t.name === o.table)?.indexes.find((i) => i.name === o.index.name);
-    if (idx && idx.valid === false) return checked.length === 1 ? { kind: 'rebuild_index', index: o.index.name } : { kind: 'unknown', found: `index ${o.index.name} is invalid` };
+  // CREATE [UNIQUE] INDEX CONCURRENTLY killed or failed: PostgreSQL leaves the index, marked invalid (the differ does not compare validity).
+  const concurrent = builds ?? checked.flatMap((o) => (o.op === 'create_index' ? [{ offset: 0, index: o.index.name }] : []));
+  const rebuildable = (b: ConcurrentBuild) => (builds ? b.offset === 0 : checked.length === 1);
+  for (const b of concurrent) {
+    const idx = liveIndex(live, b.index);
+    if (idx && idx.valid === false) return rebuildable(b) ? { kind: 'rebuild_index', index: b.index } : { kind: 'unknown', found: `index ${b.index} is invalid` };
   }
   if (checked.every((o) => same(footprint(live, o), footprint(after, o)))) return { kind: 'done' };
-  if (checked.every((o) => same(footprint(live, o), footprint(before, o)))) return { kind: 'run' };
+  if (checked.every((o) => same(footprint(live, o), footprint(before, o)))) {
+    // A valid index built concurrently that the operation's footprint does not show yet (a UNIQUE constraint not yet attached to it).
+    const built = concurrent.filter((b) => liveIndex(live, b.index)?.valid !== false && liveIndex(live, b.index) && !liveIndex(before, b.index));
+    const last = built.at(-1);
+    if (builds && last) return { kind: 'partly', next: last.offset + 1, index: last.index };
+    return { kind: 'run' };
+  }
   const found = checked
     .flatMap((o) => diff(normalize(footprint(live, o)), normalize(footprint(after, o))))
     .map((c) => c.message)

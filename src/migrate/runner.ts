@@ -2,19 +2,23 @@
  * The migration service on knex.migrate over the frozen migrations: state,
  * migrate, rollback, dry runs. Results are plain data; commands render them.
  *
- * A run, under the migration lock: record what a killed run applied but Knex
- * did not record (bookkeeping.ts); refuse edited applied migrations and
- * objects the pending migrations would create that dbkit did not create
- * (ownership.ts); then Knex runs each migration in its own transaction, or
- * statement by statement (execute.ts).
+ * A run, under the migration lock: wait for statements a dead run left
+ * running on the server (running-work.ts); record what a killed run applied
+ * but Knex did not record (bookkeeping.ts); refuse edited applied migrations,
+ * pending ones that sort before applied ones (order.ts) and objects the
+ * pending migrations would create that dbkit did not create (ownership.ts);
+ * record adopted migrations after checking the catalog (adopt.ts); then Knex
+ * runs each migration in its own transaction, or statement by statement
+ * (execute.ts). Where a failed run stopped is read from the catalog (stopped.ts).
  */
 import type { Knex } from 'knex';
 import { DbkitError, SqlError, UsageError } from '../cli/errors.js';
 import type { Connection, Session } from '../db/connect.js';
 import { foldOperations } from '../plan/fold.js';
 import { emptySchema, type DbSchema } from '../schema/model.js';
-import { ensureBookkeeping, reconcile } from './bookkeeping.js';
+import { ensureAppliedAsColumn, ensureBookkeeping, reconcile } from './bookkeeping.js';
 import { existingNames } from './catalog.js';
+import { adoptHint, pickAdopted, recordAdopted, verifyAdoptable } from './adopt.js';
 import { acceptedDrift, recordAccepted, refuseDrift, type Accepted } from './drift.js';
 import type { MigrationLimits } from '../config/online.js';
 import { knexMigration, type ExecutionContext, type Running } from './execute.js';
@@ -24,10 +28,13 @@ import type { HeldLock } from './held-lock.js';
 import { MigrationInterrupt } from './interrupt.js';
 import { acquireMigrationLock } from './lock.js';
 import { engineMessage } from './errors.js';
+import { checkOrder } from './order.js';
 import { conflictError, findConflicts } from './ownership.js';
 import { preflightData, type DataCheckOptions } from './data-check/preflight.js';
+import { awaitRunningWork } from './running-work.js';
+import { stoppedState } from './stopped.js';
 import { loadMigrations, MIGRATION_TABLE, type LoadedMigration } from './source.js';
-import { classify, progressOf, readDatabaseState, type DatabaseState, type MigrationEntry } from './state.js';
+import { classify, progressOf, readDatabaseState, type AppliedAs, type DatabaseState, type MigrationEntry } from './state.js';
 
 export { engineMessage };
 
@@ -37,6 +44,8 @@ export interface Planned {
   sql: string[] | null;
   /** Applied by migrate (not a dry run): how long it took, in milliseconds. */
   ms?: number;
+  /** Applied with --allow-out-of-order: it sorts before a migration applied earlier. */
+  outOfOrder?: true;
 }
 
 export interface RunResult {
@@ -47,6 +56,8 @@ export interface RunResult {
   accepted?: Accepted[];
   /** Applied by a killed run that Knex had not recorded: recorded by this run, not run again. */
   recorded?: string[];
+  /** Recorded as applied with --adopt, not run: their effect was found in the catalog. */
+  adopted?: string[];
 }
 
 export interface Loaded {
@@ -131,31 +142,27 @@ function migratorConfig(conn: Connection, migrations: LoadedMigration[], ctx: Ex
   };
 }
 
-/** Where a run stopped, truthfully: what of the running migration is in the database. */
-function stoppedState(r: Running): string {
-  const verb = r.direction === 'up' ? 'migration' : 'the rollback of';
-  const at = `${verb} ${r.name} stopped at statement ${r.statement + 1} of ${r.of}`;
-  if (r.transactional) return `${at}; it was rolled back (each migration runs in its own transaction)`;
-  const done = r.statement ? `statements 1-${r.statement} of it are in the database` : 'none of its statements had taken effect';
-  return `${at}; ${done} (${r.direction === 'up' ? 'it' : 'its rollback'} runs statement by statement, DDL commits as it goes) and a re-run resumes at statement ${r.statement + 1}`;
-}
-
-function failure(err: unknown, done: string[], running: Running | null, verb: 'migrate' | 'rollback'): Error {
+function failure(err: unknown, done: string[], stopped: string | null, running: Running | null, verb: 'migrate' | 'rollback'): Error {
   const before = done.length ? `${verb === 'migrate' ? 'applied' : 'rolled back'} before it in this run: ${done.join(', ')}` : `nothing else was ${verb === 'migrate' ? 'applied' : 'rolled back'} in this run`;
   if (err instanceof DbkitError) return Object.assign(err, { message: `${err.message}; ${before}` });
-  const where = running ? `${stoppedState(running)}: ${engineMessage(err)}` : `${verb === 'migrate' ? 'migrating' : 'rolling back'} failed: ${engineMessage(err)}`;
+  const aftermath = running?.aftermath ? `; ${running.aftermath}` : '';
+  const where = stopped ? `${stopped}: ${engineMessage(err)}${aftermath}` : `${verb === 'migrate' ? 'migrating' : 'rolling back'} failed: ${engineMessage(err)}`;
   return new SqlError(`${where}; ${before}`, { cause: err });
 }
 
 /** The interrupt error, saying where the run stopped and that a re-run finishes it. */
-function interrupted(reason: Error, done: string[], running: Running | null, cause: unknown, verb: 'migrate' | 'rollback'): Error {
+function interrupted(reason: Error, done: string[], stopped: string | null, cause: unknown, verb: 'migrate' | 'rollback'): Error {
   const before = done.length ? `${verb === 'migrate' ? 'applied' : 'rolled back'}: ${done.join(', ')}` : `nothing was ${verb === 'migrate' ? 'applied' : 'rolled back'}`;
-  const where = running ? `; ${stoppedState(running)}` : '';
+  const where = stopped ? `; ${stopped}` : '';
   return Object.assign(reason, {
     message: `${reason.message}: ${before}${where}; the lock is released; run dbkit ${verb} again to finish`,
     ...(cause !== reason ? { cause } : {}),
   });
 }
+
+/** Where the run stopped, checked against the catalog (nothing to say when no migration was running). */
+const whereStopped = (ctx: ExecutionContext, migrations: readonly LoadedMigration[]): Promise<string | null> =>
+  ctx.running ? stoppedState(ctx.running, migrations, ctx) : Promise.resolve(null);
 
 async function withLock<T>(conn: Connection, fn: (lock: HeldLock) => Promise<T>, signal?: AbortSignal, onWait?: (text: string) => void): Promise<T> {
   const lock = await acquireMigrationLock(conn, signal, onWait);
@@ -176,6 +183,10 @@ export interface MigrateRequest extends RunOptions, DataCheckOptions {
   acceptChanged?: string[];
   /** Told once when the lock is held by someone else, with who when the server can tell. */
   onLockWait?(text: string): void;
+  /** Apply pending migrations that sort before applied ones (recorded as applied out of order). */
+  allowOutOfOrder?: boolean;
+  /** Names (or unique parts) of pending migrations to record as applied without running them, once the catalog shows their effect. */
+  adopt?: string[];
 }
 
 export async function migrate(conn: Connection, opts: MigrateRequest): Promise<RunResult> {
@@ -186,38 +197,61 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     const i = pending.indexOf(target);
     return i < 0 ? [] : pending.slice(0, i + 1);
   };
-  // A bad --to or --accept-changed, or an edited applied migration, stops the run before anything is locked or created.
+  // A bad --to, --accept-changed or --adopt, or an edited applied migration, stops the run before anything is locked or created.
   const before = await loadState(conn);
   const acceptedNames = new Set(acceptedDrift(before.entries, opts.acceptChanged ?? []).map((e) => e.name));
   const accepting = (state: Loaded) => state.entries.filter((e) => acceptedNames.has(e.name) && (e.state === 'changed' || e.state === 'missing'));
-  refuseDrift(before.entries, accepting(before), conn.config.schemaName);
+  const adopting = pickAdopted(before.entries, opts.adopt ?? []);
+  try {
+    refuseDrift(before.entries, accepting(before), conn.config.schemaName);
+  } catch (err) {
+    throw await adoptHint(err, conn, before, modelsBefore(before.migrations));
+  }
   if (opts.dryRun) {
-    // The live pre-flight's counts too (read-only); a refusal is reported, not thrown.
-    await preflightData(conn, before.migrations.filter((m) => pendingUpTo(before).includes(m.name)), modelsBefore(before.migrations), { ...opts, dryRun: true });
-    return { dryRun: true, migrations: plan(before, pendingUpTo(before), 'up') };
+    // A dry run shows what would run: not what --adopt records without running. The live pre-flight's counts too (read-only); a refusal is reported, not thrown.
+    const todo = pendingUpTo(before).filter((n) => !adopting.includes(n));
+    await preflightData(conn, before.migrations.filter((m) => todo.includes(m.name)), modelsBefore(before.migrations), { ...opts, dryRun: true });
+    return { dryRun: true, migrations: plan(before, todo, 'up') };
   }
   pendingUpTo(before);
   return withLock(conn, async (lock) => {
+    // Nothing of a dead run's may still run on the server when this one decides what is in the database.
+    await awaitRunningWork(conn, before.migrations, 'migrate', { timeoutMs: conn.config.lockTimeoutMs, signal: opts.signal, onWait: opts.onNote });
     // Read under the lock: another run may have just finished, or been killed.
     const recorded = await reconcile(conn, lock);
     for (const name of recorded) opts.onNote?.(`${name} was applied by a run that stopped before recording it: recorded now, not run again`);
     let state = await loadState(conn);
     refuseRollbackInProgress(state);
     refuseDrift(state.entries, accepting(state), conn.config.schemaName);
-    const todo = pendingUpTo(state);
+    const adopted = pickAdopted(state.entries, opts.adopt ?? []);
+    const todo = pendingUpTo(state).filter((n) => !adopted.includes(n));
+    // A missing migration forgotten by this run (--accept-changed) no longer counts as applied.
+    const forgotten = new Set(accepting(state).filter((e) => e.state === 'missing').map((e) => e.name));
+    const late = checkOrder(state.entries.filter((e) => !forgotten.has(e.name)), todo, !!opts.allowOutOfOrder);
+    const modelBefore = modelsBefore(state.migrations);
+    await verifyAdoptable(conn, state.migrations, adopted, modelBefore);
     const pending = state.migrations.filter((m) => todo.includes(m.name));
     const stopped = new Map<string, number>();
     for (const e of state.entries) if (e.interrupted?.direction === 'up') stopped.set(e.name, e.interrupted.statement - 1);
     const conflicts = findConflicts(await existingNames(conn), pending, stopped);
-    if (conflicts.length) throw conflictError(conflicts, conn.namespace);
+    if (conflicts.length) throw conflictError(conflicts, conn.namespace, { forgotten: [...forgotten] });
     // The live data of every pending data-dependent change, counted before the first statement (exit 9 when refused).
-    const data = await preflightData(conn, pending, modelsBefore(state.migrations), opts);
+    const data = await preflightData(conn, pending, modelBefore, opts);
     const online = needsOnline(pending, 'up') ? onlineRunner(conn, (opts.limits ?? conn.config.limits).online) : undefined;
     await ensureBookkeeping(conn);
+    if (late.length || adopted.length) await ensureAppliedAsColumn(conn);
     const accepted = accepting(state).length ? await recordAccepted(conn, accepting(state), state.migrations) : [];
-    if (accepted.length) state = await loadState(conn);
+    const appliedAs = new Map<string, AppliedAs>(late.map((n) => [n, 'out-of-order']));
     const interrupt = opts.signal ? new MigrationInterrupt(opts.signal, conn.config.target.engine) : undefined;
-    const ctx = executionContext(conn, state, lock, nextBatch(state.db), opts, interrupt);
+    const batch = nextBatch(state.db);
+    if (adopted.length) {
+      await conn.knex.migrate.list(migratorConfig(conn, state.migrations, executionContext(conn, state, lock, batch, opts)));
+      await recordAdopted(conn, lock, state.migrations, adopted, batch);
+      for (const name of adopted) opts.onNote?.(`${name}: its effect is in the database (checked against the catalog): recorded as applied, not run`);
+    }
+    if (accepted.length || adopted.length) state = await loadState(conn);
+    const ctx = executionContext(conn, state, lock, batch, opts, interrupt);
+    ctx.appliedAs = appliedAs;
     ctx.online = online;
     const timings = new Map<string, number>();
     ctx.onTimed = (name, ms) => timings.set(name, ms);
@@ -232,16 +266,18 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     } catch (err) {
       const now = new Set((await readDatabaseState(conn).catch(() => null))?.applied.map((a) => a.name) ?? []);
       const done = todo.filter((n) => now.has(n) && ctx.running?.name !== n);
-      if (opts.signal?.aborted) throw interrupted(opts.signal.reason as Error, done, ctx.running, err, 'migrate');
-      throw failure(err, done, ctx.running, 'migrate');
+      const where = await whereStopped(ctx, state.migrations);
+      if (opts.signal?.aborted) throw interrupted(opts.signal.reason as Error, done, where, err, 'migrate');
+      throw failure(err, done, where, ctx.running, 'migrate');
     } finally {
       disarm?.();
     }
     return {
       dryRun: false,
-      migrations: plan(state, todo, 'up').map((p) => ({ ...p, ...(timings.has(p.name) ? { ms: timings.get(p.name) } : {}) })),
+      migrations: plan(state, todo, 'up').map((p) => ({ ...p, ...(timings.has(p.name) ? { ms: timings.get(p.name) } : {}), ...(appliedAs.has(p.name) ? { outOfOrder: true as const } : {}) })),
       ...(opts.acceptChanged ? { accepted } : {}),
       ...(recorded.length ? { recorded } : {}),
+      ...(adopted.length ? { adopted } : {}),
     };
   }, opts.signal, opts.onLockWait);
 }
@@ -293,6 +329,7 @@ export async function rollback(conn: Connection, opts: RollbackRequest): Promise
   const planned = rollbackPlan(first, opts);
   if (opts.dryRun) return { dryRun: true, migrations: planned };
   return withLock(conn, async (lock) => {
+    await awaitRunningWork(conn, first.migrations, 'rollback', { timeoutMs: conn.config.lockTimeoutMs, signal: opts.signal, onWait: opts.onNote });
     await ensureBookkeeping(conn);
     const state = await loadState(conn);
     const todo = rollbackPlan(state, opts).map((p) => p.name);
@@ -310,8 +347,9 @@ export async function rollback(conn: Connection, opts: RollbackRequest): Promise
         reverted.push(name);
       }
     } catch (err) {
-      if (opts.signal?.aborted) throw interrupted(opts.signal.reason as Error, reverted, ctx.running, err, 'rollback');
-      throw failure(err, reverted, ctx.running, 'rollback');
+      const where = await whereStopped(ctx, state.migrations);
+      if (opts.signal?.aborted) throw interrupted(opts.signal.reason as Error, reverted, where, err, 'rollback');
+      throw failure(err, reverted, where, ctx.running, 'rollback');
     } finally {
       disarm?.();
     }

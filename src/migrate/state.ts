@@ -12,6 +12,9 @@ import { CHECKSUM_TABLE, MIGRATION_TABLE, type LoadedMigration } from './source.
 /** The checksum column of a migration whose up has started and not finished. */
 export const STARTED = 'started';
 
+/** How a migration was applied when not simply in its turn: run out of order (--allow-out-of-order), or adopted (--adopt: recorded, not run). */
+export type AppliedAs = 'out-of-order' | 'adopted';
+
 /** A row of dbkit_checksums. Databases migrated by dbkit 0.1.0 have only name and checksum. */
 export interface ChecksumRow {
   name: string;
@@ -24,6 +27,7 @@ export interface ChecksumRow {
   owner: string | null;
   /** The batch the migration belongs to (for recording it when the run was killed before Knex did). */
   batch: number | null;
+  appliedAs: AppliedAs | null;
 }
 
 export interface AppliedRow {
@@ -31,6 +35,7 @@ export interface AppliedRow {
   batch: number;
   appliedAt: string | null;
   checksum: string | null;
+  appliedAs: AppliedAs | null;
 }
 
 export type MigrationState = 'applied' | 'pending' | 'changed' | 'missing';
@@ -50,6 +55,8 @@ export interface MigrationEntry {
   batch: number | null;
   appliedAt: string | null;
   interrupted?: Interrupted;
+  /** Applied out of order, or adopted (absent: applied in its turn). */
+  appliedAs?: AppliedAs;
 }
 
 /** PostgreSQL tables are qualified with the namespace; MySQL's database is the connection's. */
@@ -90,6 +97,7 @@ export async function readChecksums(conn: Session): Promise<Map<string, Checksum
       direction,
       owner: r.owner === null || r.owner === undefined ? null : String(r.owner),
       batch: intOrNull(r.batch),
+      appliedAs: r.applied_as === 'out-of-order' || r.applied_as === 'adopted' ? r.applied_as : null,
     });
   }
   return out;
@@ -112,7 +120,7 @@ export async function readDatabaseState(conn: Session): Promise<DatabaseState> {
   // One after the other: a session is one connection (node-postgres warns about overlapping queries).
   const knexRows = await readKnexRows(conn);
   const checksums = await readChecksums(conn);
-  const applied = knexRows.map((r) => ({ ...r, checksum: checksums.get(r.name)?.checksum ?? null }));
+  const applied = knexRows.map((r) => ({ ...r, checksum: checksums.get(r.name)?.checksum ?? null, appliedAs: checksums.get(r.name)?.appliedAs ?? null }));
   return { applied, checksums };
 }
 
@@ -144,7 +152,7 @@ export function classify(state: DatabaseState, available: readonly LoadedMigrati
     const m = byName.get(a.name);
     const sum = a.checksum;
     const state: MigrationState = !m ? 'missing' : sum && sum !== STARTED && sum !== m.checksum ? 'changed' : 'applied';
-    return { name: a.name, state, batch: a.batch, appliedAt: a.appliedAt, ...interrupted(a.name, true) };
+    return { name: a.name, state, batch: a.batch, appliedAt: a.appliedAt, ...interrupted(a.name, true), ...(a.appliedAs ? { appliedAs: a.appliedAs } : {}) };
   });
   const done = new Set(state.applied.map((a) => a.name));
   for (const m of available) {

@@ -7,6 +7,8 @@
  */
 import type { Knex } from 'knex';
 import type { Engine } from '../config/url.js';
+import { numbered, type Sql } from '../db/sql.js';
+import type { Dialect } from '../schema/model.js';
 
 export type Row = Record<string, unknown>;
 export interface Result {
@@ -80,3 +82,15 @@ export const sqlState = (err: unknown): string | undefined => (err as { code?: s
 
 /** PostgreSQL lock_timeout expired (lock_not_available). */
 export const LOCK_NOT_AVAILABLE = '55P03';
+
+/** PostgreSQL unique_violation (a UNIQUE index built over duplicate values, among others). */
+export const UNIQUE_VIOLATION = '23505';
+
+/** Catalog reading (`?` placeholders) on a connection the run holds: PGlite has no other. */
+export function execSql(exec: Exec, dialect: Dialect): Sql {
+  return {
+    async query<T>(sql: string, params: readonly unknown[] = []) {
+      return (await exec(dialect === 'postgres' ? numbered(sql) : sql, params)).rows as T[];
+    },
+  };
+}

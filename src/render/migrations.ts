@@ -27,6 +27,7 @@ export function renderRun(result: RunResult, verb: 'migrate' | 'rollback', where
       (a) => `  ${c.yellow('!')} ${a.name}: ${a.was === 'changed' ? 'edited migration accepted, new checksum recorded' : 'missing migration accepted, forgotten'}`,
     ),
     ...(result.recorded ?? []).map((n) => `  ${c.yellow('!')} ${n}: applied by a run that stopped before recording it; recorded`),
+    ...(result.adopted ?? []).map((n) => `  ${c.yellow('!')} ${n}: adopted: its effect is in the database (checked against the catalog); recorded as applied, not run`),
   ];
   if (!result.migrations.length) {
     return [verb === 'migrate' ? `${where}: already up to date` : `${where}: nothing to roll back`, ...accepted].join('\n');
@@ -35,7 +36,7 @@ export function renderRun(result: RunResult, verb: 'migrate' | 'rollback', where
     verb === 'migrate'
       ? `${where}: applied ${result.migrations.length} migration(s)`
       : `${where}: rolled back ${result.migrations.length} migration(s)`;
-  return [head, ...accepted, ...result.migrations.map((m) => `  ${c.green(verb === 'migrate' ? '+' : '-')} ${m.name}`)].join('\n');
+  return [head, ...accepted, ...result.migrations.map((m) => `  ${c.green(verb === 'migrate' ? '+' : '-')} ${m.name}${m.outOfOrder ? '  (out of order)' : ''}`)].join('\n');
 }
 
 export interface StatusSummary {
@@ -67,8 +68,9 @@ export function renderStatus(entries: MigrationEntry[], where: string, color: bo
       ? `  (a run stopped at ${at}; dbkit migrate resumes it)`
       : `  (its rollback stopped at ${at}; dbkit rollback --steps 1 finishes it)`;
   };
+  const how = (e: MigrationEntry) => (e.appliedAs === 'out-of-order' ? '  (applied out of order)' : e.appliedAs === 'adopted' ? '  (adopted: recorded, not run)' : '');
   const lines = entries.map(
-    (e) => `  ${mark[e.state].padEnd(color ? 17 : 8)} ${e.name}${e.batch !== null ? `  (batch ${e.batch})` : ''}${stopped(e)}`,
+    (e) => `  ${mark[e.state].padEnd(color ? 17 : 8)} ${e.name}${e.batch !== null ? `  (batch ${e.batch})` : ''}${how(e)}${stopped(e)}`,
   );
   const tail = s.upToDate
     ? 'up to date'

@@ -16,10 +16,11 @@ export interface Checkout {
   migrations(schema: string): string[];
 }
 
-export function checkout(dir: string): Checkout {
+/** A checkout in `dir`, copied from the repository (or from another checkout's root, as a branch of it). */
+export function checkout(dir: string, from = repoRoot): Checkout {
   const root = path.join(dir, 'checkout');
-  fs.cpSync(path.join(repoRoot, 'src', 'schema'), path.join(root, 'src', 'schema'), { recursive: true });
-  fs.cpSync(path.join(repoRoot, 'migrations'), path.join(root, 'migrations'), { recursive: true });
+  fs.cpSync(path.join(from, 'src', 'schema'), path.join(root, 'src', 'schema'), { recursive: true });
+  fs.cpSync(path.join(from, 'migrations'), path.join(root, 'migrations'), { recursive: true });
   return {
     root,
     run: (args, opts = {}) => dbkit(args, { ...opts, env: { DBKIT_ROOT: root, ...opts.env } }),
