@@ -96,24 +96,28 @@ function inspect(file: string): { pid: number; writtenAt: number } | 'gone' | 's
   return Number.isInteger(pid) && pid > 0 ? { pid, writtenAt: stat.mtimeMs } : 'stale';
 }
 
-/** Create the lock file with our pid in it, atomically: written aside, then hard-linked into place. */
-function tryTake(file: string): boolean {
+/**
+ * Create the lock file with our pid in it, atomically: written aside, then
+ * hard-linked into place. `held`: another live dbkit has it; `again`: it was
+ * released meanwhile, or stale and removed.
+ */
+function tryTake(file: string): 'taken' | 'held' | 'again' {
   const mine = `${file}.${process.pid}`;
   fs.writeFileSync(mine, String(process.pid));
   try {
     fs.linkSync(mine, file);
-    return true;
+    return 'taken';
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   } finally {
     fs.rmSync(mine, { force: true });
   }
   const now = inspect(file);
-  if (now === 'gone') return false; // released meanwhile: try again
+  if (now === 'gone') return 'again'; // released meanwhile
   // Stale: its process is gone or is another one now, or it is ours from before a restart.
-  if (now !== 'stale' && now.pid !== process.pid && holdsLock(now.pid, now.writtenAt)) return false;
+  if (now !== 'stale' && now.pid !== process.pid && holdsLock(now.pid, now.writtenAt)) return 'held';
   fs.rmSync(file, { force: true });
-  return false;
+  return 'again';
 }
 
 /** The pid written in a lock file, if it holds one. */
@@ -128,7 +132,11 @@ export function fileLockHolder(file: string): number | null {
 
 export async function acquireFileLock(file: string, timeoutMs: number): Promise<Releasable | null> {
   const deadline = Date.now() + timeoutMs;
-  while (!tryTake(file)) {
+  // A stale lock removed (or one released meanwhile) is tried again at once, a few times, even with --lock-timeout 0.
+  for (let quick = 0; ; ) {
+    const got = tryTake(file);
+    if (got === 'taken') break;
+    if (got === 'again' && quick++ < 5) continue;
     if (Date.now() >= deadline) return null;
     await new Promise((r) => setTimeout(r, 100));
   }
