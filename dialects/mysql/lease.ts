@@ -23,7 +23,8 @@ import type { Knex } from 'knex';
 import type mysql from 'mysql2/promise';
 import { LockError } from '../../src/cli/errors.js';
 import { newOwner, type HeldLock } from '../../src/migrate/held-lock.js';
-import { ident } from './quote.js';
+import { BOOKKEEPING_MARKER } from '../../src/migrate/bookkeeping-shape.js';
+import { ident, literal } from './quote.js';
 
 export const LEASE_TABLE = 'dbkit_lease';
 /** The lease of migrations (one per database). */
@@ -45,7 +46,7 @@ export const createLeaseTable = (database: string): string => `CREATE TABLE IF N
   acquired_at DATETIME(6) NOT NULL,
   expires_at DATETIME(6) NOT NULL,
   PRIMARY KEY (name)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT=${literal(BOOKKEEPING_MARKER)}`;
 
 const insertLease = (database: string): string =>
   `INSERT IGNORE INTO ${table(database)} (name, owner, host, pid, node, acquired_at, expires_at)

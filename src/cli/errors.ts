@@ -79,6 +79,13 @@ export class DataCheckError extends DbkitError {
   }
 }
 
+/** A file dbkit was asked to write (docs --out) could not be written: an I/O error, a place that takes no files. Exit 8. */
+export class OutputError extends DbkitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.output, options);
+  }
+}
+
 /** Stopped by SIGINT or SIGTERM; the message says what was undone. Exit 130. */
 export class InterruptedError extends DbkitError {
   constructor(message: string, options?: { cause?: unknown }) {

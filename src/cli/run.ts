@@ -8,6 +8,7 @@
 import { CommanderError } from 'commander';
 import { scrubDeep, withSecrets, type SecretSet } from '../config/secrets.js';
 import { registerStartupSecrets } from '../config/secret-sources.js';
+import { driverExitCode, driverLine } from '../db/driver-errors.js';
 import { DbkitError, ExitCode } from './errors.js';
 import { installWriter, processStreams, writeText, type OutputFailure, type Streams, type Writer } from './io.js';
 import { buildProgram, type ProgramResult } from './program.js';
@@ -62,8 +63,9 @@ async function runProgram(argv: string[], streams: Streams, secrets: SecretSet):
       if (json) errorJson(ExitCode.usage, message);
       return ExitCode.usage;
     }
-    const code = isDbkitError(err) ? err.exitCode : ExitCode.sql;
-    const message = err instanceof Error ? err.message : String(err);
+    // A driver's error nothing explained: the server's own words and the statement's first line (driver-errors.ts).
+    const code = isDbkitError(err) ? err.exitCode : (driverExitCode(err) ?? ExitCode.sql);
+    const message = isDbkitError(err) ? err.message : driverLine(err);
     const firstLine = message.split('\n')[0]!;
     streams.stderr.write(`dbkit: ${firstLine}\n`);
     if (verbose && err instanceof Error && err.stack) {

@@ -9,7 +9,7 @@ import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { diff } from '../diff/differ.js';
 import { renderSchemaDoc } from '../docs/document.js';
-import { checkDoc, writeDoc, type CheckStatus, type WriteStatus } from '../docs/files.js';
+import { checkDoc, checkOutDirectory, writeDoc, type CheckStatus, type WriteStatus } from '../docs/files.js';
 import { definitionDoc, liveDoc, refreshCommand } from '../docs/sources.js';
 import type { SchemaDoc } from '../docs/types.js';
 import { schemaNames } from '../schema/registry.js';
@@ -69,6 +69,7 @@ export async function docsCommand(opts: DocsOptions, globals: GlobalOptions, io:
   if (opts.check && opts.stdout) throw new UsageError('--check compares the files in --out; it does not go with --stdout');
   const out = opts.out ?? 'docs';
   if (!out.trim()) throw new UsageError('--out needs a directory');
+  if (!opts.stdout) checkOutDirectory(out, out);
   // Only an explicit --url documents a database: DATABASE_URL or .env must not turn `docs --check` in CI live.
   const made = globals.url ? await fromDatabase(globals, out, io) : fromDefinition(globals.schema, out);
   const dir = path.resolve(out);

@@ -14,7 +14,10 @@ import { LockError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import type { Connection } from '../db/connect.js';
+import { boundedRead, boundedWrite } from '../migrate/bounded.js';
 import { acquireMigrationLock } from '../migrate/lock.js';
+import { quoted } from '../migrate/state.js';
+import { trustBookkeeping } from '../migrate/trust.js';
 import { configFor, whereJson, withConnection } from './shared.js';
 
 const LOCK_TABLE = 'dbkit_migrations_lock';
@@ -31,8 +34,11 @@ async function lockTableExists(conn: Connection): Promise<boolean> {
 }
 
 async function lockRowSet(conn: Connection): Promise<boolean> {
+  await trustBookkeeping(conn);
   if (!(await lockTableExists(conn))) return false;
-  const rows = (await conn.knex(qualified(conn)).where('is_locked', 1).count({ n: '*' })) as { n: unknown }[];
+  const rows = await boundedRead(conn, [LOCK_TABLE], 'reading the lock row', (sql) =>
+    sql.query<{ n: unknown }>(`SELECT count(*) AS n FROM ${quoted(conn, LOCK_TABLE)} WHERE is_locked = 1`),
+  );
   return Number(rows[0]?.n) > 0;
 }
 
@@ -61,7 +67,7 @@ async function clearUnderLock(conn: Connection, force: boolean, io: Io): Promise
     return true;
   } catch (err) {
     if (!force || !(err instanceof LockError)) throw err;
-    if (await lockTableExists(conn)) await conn.knex(qualified(conn)).update({ is_locked: 0 });
+    if (await lockTableExists(conn)) await boundedWrite(conn, [LOCK_TABLE], 'clearing the lock row', (trx) => trx(qualified(conn)).update({ is_locked: 0 }));
     return false;
   }
 }
@@ -87,5 +93,5 @@ export async function unlockCommand(opts: UnlockOptions, globals: GlobalOptions,
     const what = unlocked ? `${LOCK_TABLE} was set; cleared` : still ? `${LOCK_TABLE} is still set (cleared by another run?)` : 'nothing to unlock (no lock row set)';
     io.out(`${where}: ${what}`);
     return 0;
-  });
+  }, 'unlock');
 }

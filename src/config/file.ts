@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../cli/errors.js';
+import { jsonFault } from './json-error.js';
 import { registerText, registerUrl } from './secrets.js';
 
 export interface FileConfig {
@@ -123,25 +124,45 @@ async function importModule(file: string): Promise<unknown> {
   return ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
 }
 
-/** One line about why a config file did not load: esbuild's first error with its line and column, else the message. */
-function readError(err: unknown, file: string): string {
+/**
+ * Text quoted from the file in a parser's message (`Expected ";" but found
+ * "hunter2"`, `Unexpected identifier 'hunter2'`): a config file holds
+ * passwords, so none of it is shown, only what kind of thing was there.
+ */
+const withoutQuotes = (message: string): string =>
+  message.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`\n]*`/g, (q) => (q.length <= 3 ? q : '(text not shown)'));
+
+/** The file's text is never shown: it may hold a password. */
+const NOT_SHOWN = "the file's text is not shown, it may hold a password";
+
+/** One line about why a config file did not load: where (line, column) and what is wrong, never the file's text. */
+function readError(err: unknown, file: string, text: string): string {
+  if (file.endsWith('.json')) {
+    const fault = jsonFault(text);
+    if (fault) return `line ${fault.line}, column ${fault.column}: ${fault.what} (${NOT_SHOWN})`;
+  }
   const first = (err as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors?.[0];
   if (first) {
     const where = first.location;
     const other = where && path.resolve(where.file) !== path.resolve(file) ? `${path.relative(path.dirname(file), path.resolve(where.file))}, ` : '';
-    return `${where ? `${other}line ${where.line}, column ${where.column + 1}: ` : ''}${first.text}`;
+    return `${where ? `${other}line ${where.line}, column ${where.column + 1}: ` : ''}${withoutQuotes(first.text)}`;
   }
-  return ((err as Error).message ?? String(err)).split('\n')[0]!;
+  const message = ((err as Error).message ?? String(err)).split('\n')[0]!;
+  return err instanceof SyntaxError ? `${withoutQuotes(message)} (${NOT_SHOWN})` : message;
 }
 
 export async function loadConfigFile(file: string): Promise<FileConfig> {
   let raw: unknown;
+  let text = '';
   try {
-    // Its URLs are secrets before it is even parsed: a syntax error may quote the line that holds one.
-    registerText(fs.readFileSync(file, 'utf8'));
-    raw = file.endsWith('.json') ? JSON.parse(fs.readFileSync(file, 'utf8')) : await importModule(file);
+    // Its URLs are secrets before it is even parsed (a message never quotes the file, but a stack might).
+    text = fs.readFileSync(file, 'utf8');
+    registerText(text);
+    raw = file.endsWith('.json') ? JSON.parse(text) : await importModule(file);
   } catch (err) {
-    throw new UsageError(`cannot read config file ${path.basename(file)}: ${readError(err, file)}`, { cause: err });
+    // Node's JSON and syntax errors quote the file around the fault: not kept as the cause, which --verbose prints.
+    const quotes = err instanceof SyntaxError || Array.isArray((err as { errors?: unknown }).errors);
+    throw new UsageError(`cannot read config file ${path.basename(file)}: ${readError(err, file, text)}`, quotes ? undefined : { cause: err });
   }
   if (typeof raw !== 'object' || raw === null) {
     throw new UsageError(`config file ${path.basename(file)} must export an object`);
@@ -153,6 +174,9 @@ export async function loadConfigFile(file: string): Promise<FileConfig> {
       throw new UsageError(`config file ${path.basename(file)}: "${key}" must be ${want === 'object' ? 'an' : 'a'} ${want}`);
     }
     if (key === 'seed') checkSeed(path.basename(file), value as Record<string, unknown>);
+    if (key === 'lockTimeout' && (!Number.isFinite(value) || (value as number) < 0)) {
+      throw new UsageError(`config file ${path.basename(file)}: "lockTimeout" must be a number of seconds, 0 or more, got ${String(value)}`);
+    }
   }
   registerUrl((raw as FileConfig).url);
   return raw as FileConfig;

@@ -12,6 +12,8 @@ import { mysqlConnection, pgConnection } from '../config/url.js';
 import { driverSql, knexSql, type ClosableSql, type Sql } from './sql.js';
 import { resolveTls } from './tls-probe.js';
 import { initPooledSession } from '../../dialects/mysql/session.js';
+import { pooledLockWaits } from '../../dialects/mysql/lock-wait.js';
+import { knexQueryError } from './driver-errors.js';
 import { checkMigrationTopology } from './topology.js';
 import type { Embedded } from './pglite.js';
 
@@ -49,7 +51,8 @@ const quietLog = (debug: (t: string) => void) => {
 /** Knex on a server (the embedded database gets its own: src/db/pglite.ts). */
 async function createKnex(config: Config, debug: (t: string) => void): Promise<Knex> {
   const { default: knexFactory } = await import('knex');
-  const knex = (c: Knex.Config) => knexFactory({ ...c, log: quietLog(debug) });
+  // No bound values written into error messages: the server's words and the statement are kept apart (driver-errors.ts).
+  const knex = (c: Knex.Config) => knexFactory({ ...c, compileSqlOnError: false, log: quietLog(debug) });
   const { target, namespace } = config;
   if (target.engine !== 'pglite') await resolveTls(target.engine, target.url);
   if (target.engine === 'postgres') {
@@ -65,7 +68,8 @@ async function createKnex(config: Config, debug: (t: string) => void): Promise<K
       client: 'mysql2',
       connection: mysqlConnection(target.url, namespace ?? undefined),
       // On Galera, every read waits for the cluster's earlier commits (wsrep_sync_wait).
-      pool: { min: 0, max: 4, afterCreate: initPooledSession },
+      // Every lock wait bounded by --lock-timeout (dialects/mysql/lock-wait.ts).
+      pool: { min: 0, max: 4, afterCreate: pooledLockWaits(config.lockTimeoutMs, initPooledSession) },
     });
   }
   throw new Error(`no Knex client for ${target.engine} here (the embedded database: src/db/pglite.ts)`);
@@ -111,6 +115,7 @@ async function embeddedSession(config: Config, e: Embedded, debug: Debug, withKn
     if (withKnex) {
       knex = await (await pglite()).embeddedKnex(e, config, debug);
       knex.on('query', (q: { sql: string }) => debug(`sql: ${q.sql}`));
+      knex.on('query-error', knexQueryError);
       // Through Knex's one connection, as the migrations run: never beside an open migration transaction.
       sql = { ...knexSql(knex, 'pglite'), native: e.sql.native };
     }
@@ -137,6 +142,7 @@ export async function connect(config: Config, debug: Debug = () => undefined): P
     await checkMigrationTopology(config, debug);
     knex = await createKnex(config, debug);
     knex.on('query', (q: { sql: string }) => debug(`sql: ${q.sql}`));
+    knex.on('query-error', knexQueryError);
     const sql = knexSql(knex, config.target.engine);
     const k = knex;
     return {
@@ -161,7 +167,7 @@ export async function openSession(config: Config, debug: Debug = () => undefined
   if (target.engine === 'pglite') return embeddedSession(config, await (await pglite()).openEmbedded(config, { debug }), debug, false);
   let sql: ClosableSql | undefined;
   try {
-    sql = await driverSql(target.engine, target.url, config.namespace ?? undefined, (q) => debug(`sql: ${q}`));
+    sql = await driverSql(target.engine, target.url, config.namespace ?? undefined, (q) => debug(`sql: ${q}`), { lockWaitMs: config.lockTimeoutMs });
     const s = sql;
     return { sql: s, config, ...(await resolveNamespace(config, s)), close: () => s.close() };
   } catch (err) {

@@ -14,6 +14,8 @@ import type { Releasable } from '../migrate/held-lock.js';
 import { acquireFileLock, fileLockHolder } from '../../dialects/pglite/file-lock.js';
 import { loadKnexModules, pgliteKnex } from '../../dialects/pglite/knex-client.js';
 import { compilePglite, DataDirError, openPglite } from '../../dialects/pglite/open.js';
+import { makeDirectories } from '../dirs.js';
+import { annotate } from './driver-errors.js';
 import { numbered, type Sql } from './sql.js';
 
 type Debug = (t: string) => void;
@@ -65,7 +67,7 @@ async function lockEmbedded(config: Config): Promise<Releasable | null> {
   if (!dir) return null;
   let lock: Releasable | null;
   try {
-    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    makeDirectories(path.dirname(dir));
     ignoreEmbeddedDir(dir);
     lock = await acquireFileLock(`${dir}.lock`, config.lockTimeoutMs);
   } catch (err) {
@@ -86,7 +88,11 @@ function pgliteSql(db: PGlite, debug: Debug): Sql {
   return {
     async query<T>(sql: string, params: readonly unknown[] = []) {
       debug(`sql: ${sql}`);
-      return (await db.query<T>(numbered(sql), params as unknown[])).rows;
+      try {
+        return (await db.query<T>(numbered(sql), params as unknown[])).rows;
+      } catch (err) {
+        throw annotate(err, sql);
+      }
     },
     native: { engine: 'pglite', db },
   };
@@ -129,6 +135,7 @@ export async function openEmbedded(config: Config, opts: EmbeddedOptions = {}): 
 export function embeddedKnex(e: Embedded, config: Config, debug: Debug = () => undefined): Promise<Knex> {
   const say = (m: unknown) => debug(`knex: ${m instanceof Error ? m.message : String(m)}`);
   return pgliteKnex(e.db, {
+    compileSqlOnError: false,
     log: { warn: say, error: say, deprecate: say, debug: () => undefined },
     ...(config.namespace ? { searchPath: [config.namespace] } : {}),
   });

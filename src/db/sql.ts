@@ -7,6 +7,8 @@
 import type { Knex } from 'knex';
 import { mysqlConnection, pgConnection, type Engine } from '../config/url.js';
 import { initSession } from '../../dialects/mysql/session.js';
+import { boundLockWaits } from '../../dialects/mysql/lock-wait.js';
+import { annotate } from './driver-errors.js';
 import { resolveTls } from './tls-probe.js';
 
 export { CONNECT_TIMEOUT_MS } from '../config/url.js';
@@ -15,6 +17,8 @@ export interface Sql {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** The driver's own connection, for what plain SQL cannot do (bulk loading). */
   native?: NativeHandle;
+  /** `fn` in one transaction on one connection (committed when it returns, rolled back when it throws). */
+  transaction?<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
 }
 
 /** A driver connection: node-postgres client, mysql2 connection, or the PGlite instance. */
@@ -25,6 +29,45 @@ export type NativeHandle =
 
 export interface ClosableSql extends Sql {
   close(): Promise<void>;
+}
+
+type Query = <T>(sql: string, params?: readonly unknown[]) => Promise<T[]>;
+
+/**
+ * A driver session's query and transaction: one connection, whose queries
+ * the driver runs in the order they are sent. While a transaction runs, the
+ * session's other queries (catalog reads running side by side) wait for it
+ * to end, so that none of them lands inside it (and fails with it).
+ */
+function gated(raw: Query): Pick<Sql, 'query' | 'transaction'> {
+  let gate: Promise<void> = Promise.resolve();
+  const inside: Sql = { query: raw };
+  return {
+    async query<T>(sql: string, params?: readonly unknown[]) {
+      await gate;
+      return raw<T>(sql, params);
+    },
+    async transaction<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+      let open!: () => void;
+      const mine = new Promise<void>((r) => (open = r));
+      const before = gate;
+      gate = before.then(() => mine);
+      await before;
+      try {
+        await raw('BEGIN');
+        try {
+          const out = await fn(inside);
+          await raw('COMMIT');
+          return out;
+        } catch (err) {
+          await raw('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+      } finally {
+        open();
+      }
+    },
+  };
 }
 
 /** `?` placeholders -> `$1, $2, ...` (catalog SQL has no other question marks). */
@@ -40,7 +83,13 @@ export function knexSql(knex: Knex, engine: Engine): Sql {
       const res = await knex.raw(sql, params as Knex.RawBinding[]);
       return (engine === 'mysql' ? res[0] : res.rows) as T[];
     },
+    transaction: <T>(fn: (sql: Sql) => Promise<T>) => knex.transaction((trx) => fn(knexSql(trx, engine))),
   };
+}
+
+export interface DriverSqlOptions {
+  /** MySQL: every lock wait of the session bounded by this (--lock-timeout; dialects/mysql/lock-wait.ts). */
+  lockWaitMs?: number;
 }
 
 /** node-postgres on Node 20 probes for Cloudflare with `new Response()`, loading undici (~30 ms); Node 21+ answers from `navigator`. */
@@ -60,6 +109,7 @@ export async function driverSql(
   url: string,
   database: string | undefined,
   onQuery: (sql: string) => void,
+  options: DriverSqlOptions = {},
 ): Promise<ClosableSql> {
   await resolveTls(engine, url);
   if (engine === 'postgres') {
@@ -70,31 +120,34 @@ export async function driverSql(
     // process: the next query on it fails instead, and the command says what state it left.
     client.on('error', () => undefined);
     await client.connect();
-    return {
-      async query<T>(sql: string, params: readonly unknown[] = []) {
-        onQuery(sql);
+    const raw: Query = async <T>(sql: string, params: readonly unknown[] = []) => {
+      onQuery(sql);
+      try {
         return (await client.query(numbered(sql), params as unknown[])).rows as T[];
-      },
-      close: () => client.end(),
-      native: { engine: 'postgres', client },
+      } catch (err) {
+        throw annotate(err, sql);
+      }
     };
+    return { ...gated(raw), close: () => client.end(), native: { engine: 'postgres', client } };
   }
   const { default: mysql } = await import('mysql2/promise');
   const conn = await mysql.createConnection(mysqlConnection(url, database));
   conn.on('error', () => undefined); // a session ended while idle: the next query fails instead
   try {
     await initSession(conn);
+    if (options.lockWaitMs !== undefined) await boundLockWaits(conn, options.lockWaitMs);
   } catch (err) {
     await conn.end().catch(() => undefined);
     throw err;
   }
-  return {
-    async query<T>(sql: string, params: readonly unknown[] = []) {
-      onQuery(sql);
+  const raw: Query = async <T>(sql: string, params: readonly unknown[] = []) => {
+    onQuery(sql);
+    try {
       const [rows] = await conn.query(sql, params as unknown[]);
       return rows as T[];
-    },
-    close: () => conn.end(),
-    native: { engine: 'mysql', conn },
+    } catch (err) {
+      throw annotate(err, sql);
+    }
   };
+  return { ...gated(raw), close: () => conn.end(), native: { engine: 'mysql', conn } };
 }

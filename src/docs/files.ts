@@ -4,6 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { OutputError, UsageError } from '../cli/errors.js';
+import { makeDirectories } from '../dirs.js';
 
 export type WriteStatus = 'created' | 'updated' | 'unchanged';
 export type CheckStatus = 'fresh' | 'stale' | 'missing';
@@ -14,12 +16,53 @@ export interface Rendered {
   content: string;
 }
 
+/** What went wrong with a path, in words: `no such file or directory (ENOENT)`. */
+const WHY: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+  EEXIST: 'a file is in the way',
+};
+
+/** An fs error as dbkit's error: a file where a directory must be is a usage error (exit 2), anything else output (exit 8). */
+function fsError(err: unknown, doing: string): Error {
+  const e = err as NodeJS.ErrnoException;
+  if (!e.code) return err as Error;
+  const why = `${WHY[e.code] ?? e.message.split('\n')[0]} (${e.code})`;
+  const at = e.path ? ` ${e.path}` : '';
+  if (e.code === 'ENOTDIR' || e.code === 'EISDIR' || e.code === 'EEXIST') {
+    return new UsageError(`--out: cannot ${doing}${at}: ${e.message.includes(' is a file, not a directory') ? e.message : why}`, { cause: err });
+  }
+  return new OutputError(`cannot ${doing}${at} (--out): ${why}`, { cause: err });
+}
+
+/** The nearest existing folder of `dir` (itself included) must be a directory: else --out is a usage error (exit 2). */
+export function checkOutDirectory(dir: string, shown: string): void {
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    let stat: fs.Stats | null = null;
+    try {
+      stat = fs.statSync(at);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fsError(err, 'use the directory');
+    }
+    if (stat && !stat.isDirectory()) {
+      throw new UsageError(`--out ${shown}: ${at === path.resolve(dir) ? 'it' : at} is a file, not a directory; give a directory for the documents`);
+    }
+    if (stat || path.dirname(at) === at) return;
+  }
+}
+
 const read = (file: string): string | null => {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
+    throw fsError(err, 'read the document');
   }
 };
 
@@ -33,7 +76,15 @@ export function writeDoc(dir: string, doc: Rendered): WriteStatus {
   const file = path.join(dir, doc.file);
   const now = read(file);
   if (now === doc.content) return 'unchanged';
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(file, doc.content);
+  try {
+    makeDirectories(dir);
+  } catch (err) {
+    throw fsError(err, 'create the directory');
+  }
+  try {
+    fs.writeFileSync(file, doc.content);
+  } catch (err) {
+    throw fsError(err, 'write the document');
+  }
   return now === null ? 'created' : 'updated';
 }

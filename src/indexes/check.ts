@@ -46,13 +46,15 @@ function expectedResults(actual: Table | undefined, expected: Table): ExpectedIn
   }));
 }
 
-function advisoriesOf(table: Table): Advisory[] {
-  const duplicates = duplicateIndexes(table);
+/** `expected`: the definition's table, whose indexes are never the ones advised for dropping in favour of others. */
+function advisoriesOf(table: Table, expected: Table): Advisory[] {
+  const own = new Set(pairIndexes(table, expected).pairs.flatMap((p) => (p.actual ? [p.actual.name] : [])));
+  const duplicates = duplicateIndexes(table, own);
   const flagged = new Set(duplicates.map((a) => a.index));
   return [
     ...unindexedForeignKeys(table),
     ...duplicates,
-    ...redundantIndexes(table).filter((a) => !flagged.has(a.index)),
+    ...redundantIndexes(table, own).filter((a) => !flagged.has(a.index)),
     ...invalidIndexes(table),
   ];
 }
@@ -75,7 +77,7 @@ export function checkIndexes(actual: DbSchema, expected: DbSchema, options: Chec
   const advisories = tables
     .flatMap((e) => {
       const a = actualByName.get(e.name);
-      return a ? advisoriesOf(a) : [];
+      return a ? advisoriesOf(a, e) : [];
     })
     .sort(compareAdvisories);
   const ok = results.every((r) => r.status === 'ok') && !(options.strict && advisories.length > 0);

@@ -1,8 +1,10 @@
 /**
  * Duplicate indexes: an index with the same columns (in the same order),
  * method and predicate as another index, or that repeats the columns of the
- * primary key or of a unique constraint. The one advised for dropping is
- * never the only unique one of a pair.
+ * primary key or of a unique constraint. Of a pair, the one advised for
+ * dropping is never the definition's own index when the other is not (the
+ * definition's is the one `check-indexes` expects), and never a unique one:
+ * a hand-made unique index beside the definition's plain one gets no advice.
  */
 import { byString, cols, sameList } from '../diff/describe.js';
 import type { Index, Table } from '../schema/model.js';
@@ -28,20 +30,32 @@ const advisory = (table: Table, i: Index, what: string): Advisory => ({
   message: `Index ${i.name} on ${table.name} ${cols(i.columns)} duplicates ${what}; drop it.`,
 });
 
-export function duplicateIndexes(table: Table): Advisory[] {
+/** Which of a pair to keep and which to advise dropping (null: neither): the definition's own index, else the unique one, else the first by name. */
+function keepOf(a: Index, b: Index, own: ReadonlySet<string>): [Index, Index] | null {
+  if (own.has(a.name) !== own.has(b.name)) {
+    const [keep, drop] = own.has(a.name) ? [a, b] : [b, a];
+    return drop.unique ? null : [keep, drop];
+  }
+  return a.unique === b.unique || a.unique ? [a, b] : [b, a];
+}
+
+/** `own`: names of the table's indexes that the definition expects. */
+export function duplicateIndexes(table: Table, own: ReadonlySet<string> = new Set()): Advisory[] {
   const indexes = ownIndexes(table).sort((a, b) => byString(a.name, b.name));
   const out = new Map<Index, Advisory>();
   for (const i of indexes) {
     const key = repeatedKey(table, i);
     if (key) out.set(i, advisory(table, i, key));
   }
-  indexes.forEach((a, n) => {
-    for (const b of indexes.slice(n + 1)) {
-      if (out.has(a) || out.has(b) || !sameDefinition(a, b)) continue;
-      // Keep the unique one of a mixed pair; otherwise keep the first by name.
-      const [keep, drop] = a.unique === b.unique || a.unique ? [a, b] : [b, a];
-      out.set(drop, advisory(table, drop, `index ${keep.name}`));
-    }
-  });
+  const pairs = indexes.flatMap((a, n) => indexes.slice(n + 1).filter((b) => sameDefinition(a, b)).map((b) => [a, b] as const));
+  // Pairs of the definition's index and a hand-made one first: the hand-made one is named against the definition's.
+  const mixed = ([a, b]: readonly [Index, Index]) => (own.has(a.name) !== own.has(b.name) ? 0 : 1);
+  for (const [a, b] of pairs.sort((x, y) => mixed(x) - mixed(y))) {
+    if (out.has(a) || out.has(b)) continue;
+    const pair = keepOf(a, b, own);
+    if (!pair) continue;
+    const [keep, drop] = pair;
+    out.set(drop, advisory(table, drop, own.has(keep.name) && !own.has(drop.name) ? `the definition's index ${keep.name}` : `index ${keep.name}`));
+  }
   return indexes.filter((i) => out.has(i)).map((i) => out.get(i)!);
 }

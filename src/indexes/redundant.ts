@@ -2,7 +2,8 @@
  * Redundant indexes: a non-unique btree index whose columns are a strict left
  * prefix of another index (same method and predicate) or of a key, which
  * serves the same lookups. A unique index is never advised for dropping: it
- * enforces something the longer one does not.
+ * enforces something the longer one does not; nor is the definition's own
+ * index for the sake of one the definition does not have.
  */
 import { byString, cols } from '../diff/describe.js';
 import type { Index, Table } from '../schema/model.js';
@@ -25,7 +26,8 @@ function longerKeys(table: Table, indexes: Index[]): Longer[] {
   return [...valid, ...keys];
 }
 
-export function redundantIndexes(table: Table): Advisory[] {
+/** `own`: names of the table's indexes that the definition expects. */
+export function redundantIndexes(table: Table, own: ReadonlySet<string> = new Set()): Advisory[] {
   const indexes = ownIndexes(table).sort((a, b) => byString(a.name, b.name));
   const longer = longerKeys(table, indexes);
   const out: Advisory[] = [];
@@ -34,6 +36,7 @@ export function redundantIndexes(table: Table): Advisory[] {
     // The longest such key, so that the advice never points at an index that is itself redundant.
     const by = longer
       .filter((k) => k.columns.length > i.columns.length && k.method === i.method && k.where === i.where)
+      .filter((k) => !own.has(i.name) || !indexes.some((x) => x.name === k.label) || own.has(k.label))
       .filter((k) => leadsWith(k.columns, i.columns))
       .reduce<Longer | null>((best, k) => (best && best.columns.length >= k.columns.length ? best : k), null);
     if (!by) continue;

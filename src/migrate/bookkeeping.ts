@@ -17,8 +17,11 @@ import type { Knex } from 'knex';
 import type { Connection } from '../db/connect.js';
 import type { HeldLock } from './held-lock.js';
 import type { Exec } from './statements.js';
+import { BOOKKEEPING_MARKER } from './bookkeeping-shape.js';
+import { boundedWrite } from './bounded.js';
 import { CHECKSUM_TABLE, MIGRATION_TABLE, type LoadedMigration } from './source.js';
 import { hasTable, qualifier, readDatabaseState, STARTED, type AppliedAs } from './state.js';
+import { judgeLive } from './trust.js';
 
 const PROGRESS_COLUMNS: [string, (t: Knex.AlterTableBuilder) => void][] = [
   ['step', (t) => t.integer('step').nullable()],
@@ -38,7 +41,18 @@ export async function ensureAppliedAsColumn(conn: Connection): Promise<void> {
   if (!(await schema().hasColumn(CHECKSUM_TABLE, 'applied_as'))) await schema().alterTable(CHECKSUM_TABLE, (t) => void t.string('applied_as', 16).nullable());
 }
 
-/** The namespace and dbkit_checksums with its progress columns (added to a table made by dbkit 0.1.0). */
+/** Knex's lock table (Knex names it after its migration table). */
+export const LOCK_TABLE = `${MIGRATION_TABLE}_lock`;
+/** The three tables every engine has (Galera adds dbkit_lease, made by the lease itself). */
+export const BOOKKEEPING_TABLES = [MIGRATION_TABLE, LOCK_TABLE, CHECKSUM_TABLE];
+
+/**
+ * The namespace and the three bookkeeping tables, made by dbkit with its
+ * marker (Knex's two exactly as Knex makes them, so Knex finds them there),
+ * after refusing a foreign object under their names (trust.ts). A table made
+ * by an older dbkit gets what it lacks: the progress columns of
+ * dbkit_checksums (0.1.0) and the marker.
+ */
 export async function ensureBookkeeping(conn: Connection): Promise<void> {
   const { knex } = conn;
   const pg = conn.config.dialect === 'postgres';
@@ -46,18 +60,40 @@ export async function ensureBookkeeping(conn: Connection): Promise<void> {
     await knex.raw('CREATE SCHEMA IF NOT EXISTS ??', [conn.namespace]);
     conn.namespaceExists = true;
   }
-  const schema = () => (pg ? knex.schema.withSchema(conn.namespace) : knex.schema);
-  if (!(await schema().hasTable(CHECKSUM_TABLE))) {
-    await schema().createTable(CHECKSUM_TABLE, (t) => {
-      t.string('name', 255).primary();
-      t.string('checksum', 64).notNullable();
-      for (const [, add] of PROGRESS_COLUMNS) add(t as unknown as Knex.AlterTableBuilder);
-    });
-    return;
-  }
-  const missing: typeof PROGRESS_COLUMNS = [];
-  for (const c of PROGRESS_COLUMNS) if (!(await schema().hasColumn(CHECKSUM_TABLE, c[0]))) missing.push(c);
-  if (missing.length) await schema().alterTable(CHECKSUM_TABLE, (t) => missing.forEach(([, add]) => add(t)));
+  const live = await judgeLive(conn);
+  const present = new Set(live.present);
+  const lacking = PROGRESS_COLUMNS.filter(([c]) => live.lacking.get(CHECKSUM_TABLE)?.includes(c));
+  if (BOOKKEEPING_TABLES.every((t) => present.has(t)) && !lacking.length && !live.unmarked.length) return;
+  await boundedWrite(conn, BOOKKEEPING_TABLES, "preparing dbkit's bookkeeping tables", async (trx) => {
+    const schema = () => (pg ? trx.schema.withSchema(conn.namespace) : trx.schema);
+    if (!present.has(MIGRATION_TABLE)) {
+      await schema().createTable(MIGRATION_TABLE, (t) => {
+        t.increments();
+        t.string('name');
+        t.integer('batch');
+        t.timestamp('migration_time');
+        t.comment(BOOKKEEPING_MARKER);
+      });
+    }
+    if (!present.has(LOCK_TABLE)) {
+      await schema().createTable(LOCK_TABLE, (t) => {
+        t.increments('index').primary();
+        t.integer('is_locked');
+        t.comment(BOOKKEEPING_MARKER);
+      });
+      await trx(table(conn)(LOCK_TABLE)).insert({ is_locked: 0 });
+    }
+    if (!present.has(CHECKSUM_TABLE)) {
+      await schema().createTable(CHECKSUM_TABLE, (t) => {
+        t.string('name', 255).primary();
+        t.string('checksum', 64).notNullable();
+        for (const [, add] of PROGRESS_COLUMNS) add(t as unknown as Knex.AlterTableBuilder);
+        t.comment(BOOKKEEPING_MARKER);
+      });
+    }
+    if (lacking.length) await schema().alterTable(CHECKSUM_TABLE, (t) => lacking.forEach(([, add]) => add(t)));
+    for (const name of live.unmarked) await trx.raw(live.dialect.markSql(conn.namespace, name, BOOKKEEPING_MARKER));
+  });
 }
 
 const table = (conn: Connection) => qualifier(conn);
@@ -120,7 +156,7 @@ export async function reconcile(conn: Connection, lock: HeldLock): Promise<strin
   const done = [...checksums.values()].filter((r) => !recorded.has(r.name) && r.checksum !== STARTED && r.direction === null);
   if (!done.length) return [];
   const maxBatch = Math.max(0, ...applied.map((a) => a.batch));
-  await conn.knex.transaction(async (trx) => {
+  await boundedWrite(conn, [MIGRATION_TABLE], 'recording migrations a stopped run applied', async (trx) => {
     await lock.fence?.(trx);
     for (const r of done) {
       await trx(table(conn)(MIGRATION_TABLE)).insert({ name: r.name, batch: r.batch ?? maxBatch + 1, migration_time: new Date() });

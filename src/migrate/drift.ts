@@ -7,6 +7,7 @@
  */
 import { DbkitError, ExitCode, UsageError } from '../cli/errors.js';
 import type { Connection } from '../db/connect.js';
+import { boundedWrite } from './bounded.js';
 import { CHECKSUM_TABLE, MIGRATION_TABLE, type LoadedMigration } from './source.js';
 import type { MigrationEntry } from './state.js';
 
@@ -62,8 +63,7 @@ export function refuseDrift(entries: MigrationEntry[], accepted: readonly Migrat
 /** Record the accepted state: new checksums for edited migrations, no rows for missing ones. */
 export async function recordAccepted(conn: Connection, accepted: readonly MigrationEntry[], migrations: readonly LoadedMigration[]): Promise<Accepted[]> {
   const table = (t: string) => (conn.config.dialect === 'postgres' ? `${conn.namespace}.${t}` : t);
-  const { knex } = conn;
-  return knex.transaction(async (trx) => {
+  return boundedWrite(conn, [MIGRATION_TABLE, CHECKSUM_TABLE], 'recording the accepted migrations (--accept-changed)', async (trx) => {
     const out: Accepted[] = [];
     for (const e of accepted) {
       if (e.state === 'changed') {

@@ -4,10 +4,12 @@
  * (safe behind PgBouncer); MySQL/MariaDB: GET_LOCK; Galera: a lease row;
  * PGlite: the lock file taken when the database was opened.
  */
-import type { Knex } from 'knex';
 import { LockError } from '../cli/errors.js';
 import type { Connection } from '../db/connect.js';
+import { lockTablesSql } from '../../dialects/postgres/lock-wait.js';
+import { boundedWrite } from './bounded.js';
 import { newOwner, type HeldLock } from './held-lock.js';
+import { judgeLive } from './trust.js';
 
 const KNEX_LOCK_TABLE = 'dbkit_migrations_lock';
 
@@ -46,22 +48,25 @@ async function acquireDialectLock(
  * that once raced on a cluster could leave two rows. Holding our lock,
  * nobody else is migrating: keep exactly one row, unset. In a transaction
  * that fences first, so it is also the proof that the lock is visible from
- * the migration connection (a lock that is not stops the run here).
+ * the migration connection (a lock that is not stops the run here). Before
+ * that: the tables are dbkit's (trust.ts), and on PostgreSQL no other
+ * session holds a lock on them that would stop the run's bookkeeping
+ * (ROW EXCLUSIVE taken and released at once, waited for at most
+ * --lock-timeout: exit 4 naming who holds them).
  */
 async function resetKnexLockRow(conn: Connection, lock: HeldLock): Promise<void> {
-  const { knex } = conn;
-  const pg = conn.config.dialect === 'postgres';
-  const exists = pg ? await knex.schema.withSchema(conn.namespace).hasTable(KNEX_LOCK_TABLE) : await knex.schema.hasTable(KNEX_LOCK_TABLE);
-  const work = async (db: Knex | Knex.Transaction) => {
+  const { present } = await judgeLive(conn);
+  const pgServer = conn.config.target.engine === 'postgres';
+  const table = (t: string) => (conn.config.dialect === 'postgres' ? `${conn.namespace}.${t}` : t);
+  if (!lock.fence && !present.includes(KNEX_LOCK_TABLE) && !(pgServer && present.length)) return;
+  await boundedWrite(conn, present, 'checking dbkit\'s bookkeeping tables before taking them over', async (db) => {
     await lock.fence?.(db);
-    if (!exists) return;
-    const table = pg ? `${conn.namespace}.${KNEX_LOCK_TABLE}` : KNEX_LOCK_TABLE;
-    const rows = (await db(table).select('index').orderBy('index')) as { index: number }[];
-    if (rows.length > 1) await db(table).whereNot('index', rows[0]!.index).delete();
-    if (rows.length > 0) await db(table).update({ is_locked: 0 });
-  };
-  if (!lock.fence && !exists) return;
-  await (lock.fence ? knex.transaction((trx) => work(trx)) : work(knex));
+    if (pgServer && present.length) await db.raw(lockTablesSql(conn.namespace, present));
+    if (!present.includes(KNEX_LOCK_TABLE)) return;
+    const rows = (await db(table(KNEX_LOCK_TABLE)).select('index').orderBy('index')) as { index: number }[];
+    if (rows.length > 1) await db(table(KNEX_LOCK_TABLE)).whereNot('index', rows[0]!.index).delete();
+    if (rows.length > 0) await db(table(KNEX_LOCK_TABLE)).update({ is_locked: 0 });
+  });
 }
 
 export async function acquireMigrationLock(

@@ -6,7 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/load.js';
-import { connect, openSession, type Connection } from '../db/connect.js';
+import { ReadOnlyError } from '../cli/errors.js';
+import { connect, openSession, type Connection, type Session } from '../db/connect.js';
+import { privilegeError, privilegeProbe } from '../db/preflight.js';
 import { dialects } from '../dialects.js';
 import type { Replayer } from './replay.js';
 import { migrate, rollback } from './runner.js';
@@ -19,13 +21,13 @@ export async function scratchReplayer(base: Config, debug: (t: string) => void):
   if (!namespace?.startsWith('dbkit_check_')) throw new Error('scratch replay needs a scratch namespace');
   const mysql = base.dialect === 'mysql';
   const quote = dialects[base.dialect].ddl.ident;
-  if (mysql) {
-    const admin = await openSession({ ...base, namespace: null }, debug);
-    try {
-      await admin.sql.query(`CREATE DATABASE ${quote(namespace)} DEFAULT CHARACTER SET utf8mb4`);
-    } finally {
-      await admin.close();
-    }
+  // The URL's own database (MySQL: the scratch database does not exist yet to connect to).
+  const admin = await openSession({ ...base, namespace: mysql ? null : namespace }, debug);
+  try {
+    await refuseScratch(admin, namespace, mysql ? 'database' : 'schema');
+    if (mysql) await admin.sql.query(`CREATE DATABASE ${quote(namespace)} DEFAULT CHARACTER SET utf8mb4`);
+  } finally {
+    await admin.close();
   }
   let conn: Connection;
   try {
@@ -50,6 +52,17 @@ export async function scratchReplayer(base: Config, debug: (t: string) => void):
       }
     },
   };
+}
+
+/** A read-only server (exit 6) or a role that may not create the scratch namespace (exit 7), before anything is created. */
+async function refuseScratch(admin: Session, namespace: string, what: string): Promise<void> {
+  const probe = await privilegeProbe({ ...admin, namespace, namespaceExists: false });
+  if (!probe) return;
+  const reason = await probe.readOnly();
+  const where = admin.config.target.display;
+  if (reason) throw new ReadOnlyError(`the server of ${where} is read-only (${reason}): check --url replays the migrations in a scratch ${what} it creates there; nothing was created`);
+  const missing = await probe.createTables([]);
+  if (missing.length) throw privilegeError(probe.who, missing, `check --url replays the migrations in a scratch ${what} (${namespace}) it creates there; nothing was created`);
 }
 
 async function dropScratch(base: Config, namespace: string, debug: (t: string) => void): Promise<void> {

@@ -7,7 +7,10 @@
 import { ident as mysqlIdent } from '../../dialects/mysql/quote.js';
 import { ident as pgIdent } from '../../dialects/postgres/quote.js';
 import type { Session } from '../db/connect.js';
+import type { Sql } from '../db/sql.js';
+import { boundedRead } from './bounded.js';
 import { CHECKSUM_TABLE, MIGRATION_TABLE, type LoadedMigration } from './source.js';
+import { trustBookkeeping } from './trust.js';
 
 /** The checksum column of a migration whose up has started and not finished. */
 export const STARTED = 'started';
@@ -68,9 +71,9 @@ export const qualifier =
 const TABLE_EXISTS =
   'SELECT 1 AS present FROM information_schema.tables WHERE table_schema = ? AND table_name = ?';
 
-export async function hasTable(conn: Session, table: string): Promise<boolean> {
+export async function hasTable(conn: Session, table: string, sql: Sql = conn.sql): Promise<boolean> {
   if (!conn.namespaceExists) return false;
-  return (await conn.sql.query(TABLE_EXISTS, [conn.namespace, table])).length > 0;
+  return (await sql.query(TABLE_EXISTS, [conn.namespace, table])).length > 0;
 }
 
 /** A bookkeeping table, quoted and (on PostgreSQL) qualified with the namespace. */
@@ -83,11 +86,11 @@ const iso = (v: unknown): string | null =>
 
 const intOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-export async function readChecksums(conn: Session): Promise<Map<string, ChecksumRow>> {
+async function readChecksums(conn: Session, sql: Sql): Promise<Map<string, ChecksumRow>> {
   const out = new Map<string, ChecksumRow>();
-  if (!(await hasTable(conn, CHECKSUM_TABLE))) return out;
+  if (!(await hasTable(conn, CHECKSUM_TABLE, sql))) return out;
   // SELECT *: the progress columns are added by the first run of this version.
-  const rows = await conn.sql.query<Record<string, unknown>>(`SELECT * FROM ${quoted(conn, CHECKSUM_TABLE)}`);
+  const rows = await sql.query<Record<string, unknown>>(`SELECT * FROM ${quoted(conn, CHECKSUM_TABLE)}`);
   for (const r of rows) {
     const direction = r.direction === 'up' || r.direction === 'down' ? r.direction : null;
     out.set(String(r.name), {
@@ -103,9 +106,9 @@ export async function readChecksums(conn: Session): Promise<Map<string, Checksum
   return out;
 }
 
-export async function readKnexRows(conn: Session): Promise<{ name: string; batch: number; appliedAt: string | null }[]> {
-  if (!(await hasTable(conn, MIGRATION_TABLE))) return [];
-  const rows = await conn.sql.query<{ name: string; batch: number; migration_time: unknown }>(
+async function readKnexRows(conn: Session, sql: Sql): Promise<{ name: string; batch: number; appliedAt: string | null }[]> {
+  if (!(await hasTable(conn, MIGRATION_TABLE, sql))) return [];
+  const rows = await sql.query<{ name: string; batch: number; migration_time: unknown }>(
     `SELECT name, batch, migration_time FROM ${quoted(conn, MIGRATION_TABLE)} ORDER BY id`,
   );
   return rows.map((r) => ({ name: r.name, batch: Number(r.batch), appliedAt: iso(r.migration_time) }));
@@ -116,12 +119,19 @@ export interface DatabaseState {
   checksums: Map<string, ChecksumRow>;
 }
 
+/**
+ * Both tables, after checking that they are dbkit's (trust.ts), with every
+ * lock wait bounded by --lock-timeout (bounded.ts).
+ */
 export async function readDatabaseState(conn: Session): Promise<DatabaseState> {
-  // One after the other: a session is one connection (node-postgres warns about overlapping queries).
-  const knexRows = await readKnexRows(conn);
-  const checksums = await readChecksums(conn);
-  const applied = knexRows.map((r) => ({ ...r, checksum: checksums.get(r.name)?.checksum ?? null, appliedAs: checksums.get(r.name)?.appliedAs ?? null }));
-  return { applied, checksums };
+  await trustBookkeeping(conn);
+  return boundedRead(conn, [MIGRATION_TABLE, CHECKSUM_TABLE], 'reading which migrations are applied', async (sql) => {
+    // One after the other: a session is one connection (node-postgres warns about overlapping queries).
+    const knexRows = await readKnexRows(conn, sql);
+    const checksums = await readChecksums(conn, sql);
+    const applied = knexRows.map((r) => ({ ...r, checksum: checksums.get(r.name)?.checksum ?? null, appliedAs: checksums.get(r.name)?.appliedAs ?? null }));
+    return { applied, checksums };
+  });
 }
 
 /** Applied migrations (Knex's record, with their checksums). */

@@ -78,6 +78,8 @@ export function parseSum(text: string): Sum | null {
 export function writeSum(schemaName: string, root = migrationsRoot()): number {
   const dirs = listMigrationDirs(schemaName, root);
   fs.mkdirSync(schemaDir(schemaName, root), { recursive: true });
+  const file = path.join(schemaDir(schemaName, root), SUM_FILE);
+  if (fs.existsSync(file) && !fs.statSync(file).isFile()) throw new UsageError(`${shown(file, root)} is not a file (a directory?): move it away, then run dbkit hash again`);
   fs.writeFileSync(path.join(schemaDir(schemaName, root), SUM_FILE), renderSum(computeSum(dirs)));
   return dirs.length;
 }
@@ -90,6 +92,8 @@ export function sumProblem(schemaName: string, root = migrationsRoot()): string 
   const dirs = listMigrationDirs(schemaName, root);
   const file = path.join(schemaDir(schemaName, root), SUM_FILE);
   if (!fs.existsSync(file)) return dirs.length ? `${shown(file, root)} is missing` : null;
+  const stat = fs.statSync(file);
+  if (!stat.isFile()) return `${shown(file, root)} is ${stat.isDirectory() ? 'a directory' : 'not a regular file'}, not a sum file (move it away)`;
   const text = fs.readFileSync(file, 'utf8');
   if (CONFLICT.test(text)) return `${shown(file, root)} has merge conflict markers (two branches each added migrations)`;
   const recorded = parseSum(text);

@@ -3,7 +3,9 @@
  * tagged v0.1.0 is built from git in a temporary directory, migrates fresh
  * PostgreSQL, MariaDB and PGlite databases (both schemas), and this build
  * then finds them up to date (`status --check` exits 0, with no
- * --accept-changed), `migrate` applies nothing and `diff` is clean.
+ * --accept-changed), `migrate` applies nothing and `diff` is clean. Their
+ * bookkeeping tables (no marker comment then) are recognised by their
+ * structure, and that `migrate` gives them dbkit's marker (issue 20).
  * (The old release runs as its built binary; this build's runs are
  * in-process, support/cli.ts: the run() its binary calls.)
  */
@@ -12,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbkit, dbkitInProcess, json, repoRoot } from '../support/cli.js';
-import { freshMysql, freshPglite, freshPostgres, type FreshDatabase } from '../support/databases.js';
+import { adminQuery, freshMysql, freshPglite, freshPostgres, type FreshDatabase } from '../support/databases.js';
 import { runOk } from '../support/run.js';
 import { tempDirs } from '../support/tmp.js';
 
@@ -63,9 +65,18 @@ describe.concurrent.each([
     const status = await dbkitInProcess(['status', '--check', ...args]);
     expect(status.code, status.stdout + status.stderr).toBe(0);
     expect(status.stdout).toContain('up to date');
+    const comments = () =>
+      adminQuery<{ t: string; c: string | null }>(
+        db.url,
+        _engine === 'mysql'
+          ? "SELECT TABLE_NAME AS t, TABLE_COMMENT AS c FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'dbkit%' ORDER BY 1"
+          : "SELECT relname AS t, obj_description(oid, 'pg_class') AS c FROM pg_class WHERE relname LIKE 'dbkit%' AND relkind = 'r' ORDER BY 1",
+      );
+    expect((await comments()).map((r) => r.c || null)).toEqual([null, null, null]);
     const again = await dbkitInProcess(['migrate', ...args, '--json']);
     expect(again.code, again.stderr).toBe(0);
     expect(json<{ migrations: unknown[] }>(again).migrations).toEqual([]);
+    expect(await comments()).toEqual(['dbkit_checksums', 'dbkit_migrations', 'dbkit_migrations_lock'].map((t) => ({ t, c: 'dbkit bookkeeping v1' })));
     const drift = await dbkitInProcess(['diff', ...args]);
     expect(drift.code, drift.stdout).toBe(0);
     // And what this version recorded still satisfies the old one.

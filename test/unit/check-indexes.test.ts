@@ -180,6 +180,18 @@ describe('check-indexes: advisory rules', () => {
     ]);
   });
 
+  it("duplicates and prefixes beside the definition's own index: the hand-made one is advised for dropping, never the definition's", () => {
+    const expected = base();
+    expected.tables[0]!.indexes.push(index('idx_t_x', ['x']), index('idx_t_v', ['v']));
+    const actual = structuredClone(expected);
+    // Hand-made: sorted before the definition's, so the old rule (first by name kept) kept them instead.
+    actual.tables[0]!.indexes.push(index('aaa_x', ['x']), index('aaa_vw', ['v', 'w']), index('aaa_u_x', ['x'], { unique: true }));
+    const report = checkIndexes(actual, expected);
+    expect(advisories(report)).toEqual([['duplicate', 't', 'aaa_x', ['x']]]);
+    expect(report.advisories[0]!.message).toBe("Index aaa_x on t (x) duplicates the definition's index idx_t_x; drop it.");
+    expect(report.ok).toBe(true);
+  });
+
   it('redundant: a strict left prefix with the same method and predicate, never a unique index', () => {
     const s = base();
     s.tables[0]!.indexes.push(index('i_v', ['v']), index('i_vw', ['v', 'w']), index('i_vwx', ['v', 'w', 'x']));

@@ -67,7 +67,7 @@ describe('the owner of a run', () => {
 });
 
 describe('the lease', () => {
-  it('is one InnoDB row per name, with a primary key, in the migrated database', () => {
+  it('is one InnoDB row per name, with a primary key, in the migrated database, marked as dbkit\'s bookkeeping', () => {
     expect(createLeaseTable('chat')).toBe(`CREATE TABLE IF NOT EXISTS \`chat\`.\`dbkit_lease\` (
   name VARCHAR(64) NOT NULL,
   owner VARCHAR(255) NOT NULL,
@@ -77,7 +77,7 @@ describe('the lease', () => {
   acquired_at DATETIME(6) NOT NULL,
   expires_at DATETIME(6) NOT NULL,
   PRIMARY KEY (name)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`);
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='dbkit bookkeeping v1'`);
   });
 
   it('is renewed (heartbeat and fence) only where this run owns it, on the servers\' UTC clock', () => {

@@ -1,0 +1,57 @@
+/**
+ * dbkit's bookkeeping tables on MySQL/MariaDB: their shapes as
+ * information_schema.COLUMNS spells them (integer display widths dropped:
+ * MariaDB says int(11), MySQL 8 says int), the catalog query that reads
+ * whatever holds their names, and the marker comment
+ * (src/migrate/bookkeeping-shape.ts). dbkit_lease is the migration lock on Galera (lease.ts).
+ */
+import type { TableShape } from '../../src/migrate/bookkeeping-shape.js';
+import { LEASE_TABLE } from './lease.js';
+import { ident, literal } from './quote.js';
+
+export const BOOKKEEPING_SHAPES: Record<string, TableShape> = {
+  dbkit_migrations: { columns: { id: 'int unsigned', name: 'varchar(255)', batch: 'int', migration_time: 'timestamp' } },
+  dbkit_migrations_lock: { columns: { index: 'int unsigned', is_locked: 'int' } },
+  dbkit_checksums: {
+    columns: { name: 'varchar(255)', checksum: 'varchar(64)', step: 'int', direction: 'varchar(4)', owner: 'varchar(255)', batch: 'int', applied_as: 'varchar(16)' },
+    // applied_as: added only by a run that applies a migration out of order or adopts one (src/migrate/bookkeeping.ts).
+    optional: ['step', 'direction', 'owner', 'batch', 'applied_as'],
+  },
+  [LEASE_TABLE]: {
+    columns: {
+      name: 'varchar(64)',
+      owner: 'varchar(255)',
+      host: 'varchar(255)',
+      pid: 'int unsigned',
+      node: 'varchar(64)',
+      acquired_at: 'datetime(6)',
+      expires_at: 'datetime(6)',
+    },
+  },
+};
+
+/** `int(11)` -> `int`, `int(10) unsigned` -> `int unsigned` (MySQL 8 shows no display width). */
+export const columnType = (type: string): string => type.toLowerCase().replace(/^(tinyint|smallint|mediumint|int|bigint)\(\d+\)/, '$1');
+
+const KINDS: Record<string, string> = {
+  'BASE TABLE': 'table',
+  VIEW: 'view',
+  'SYSTEM VIEW': 'view',
+  'SYSTEM VERSIONED': 'system-versioned table',
+  SEQUENCE: 'sequence',
+  TEMPORARY: 'temporary table',
+};
+
+export const kindOf = (tableType: string): string => KINDS[tableType] ?? tableType.toLowerCase();
+
+/** Every table or view named like a bookkeeping table in the database, one row per column. */
+export const bookkeepingObjectsSql = (count: number): string => `SELECT t.TABLE_NAME AS name, t.TABLE_TYPE AS kind, t.TABLE_COMMENT AS comment,
+  c.COLUMN_NAME AS col, c.COLUMN_TYPE AS type
+FROM information_schema.TABLES t
+LEFT JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME
+WHERE t.TABLE_SCHEMA = ? AND t.TABLE_NAME IN (${Array.from({ length: count }, () => '?').join(', ')})
+ORDER BY t.TABLE_NAME, c.ORDINAL_POSITION`;
+
+/** The marker on a bookkeeping table (a change of metadata only). */
+export const markSql = (database: string, table: string, marker: string): string =>
+  `ALTER TABLE ${ident(database)}.${ident(table)} COMMENT = ${literal(marker)}`;
