@@ -5,6 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import type { GlobalOptions } from '../config/load.js';
+import { emptyValueError } from './empty-values.js';
 import { UsageError } from './errors.js';
 import { examplesText } from './examples.js';
 import { createIo, type Io, type IoOptions, type Streams } from './io.js';
@@ -59,6 +60,11 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .showSuggestionAfterError()
     .exitOverride()
+    // An empty value (an unset variable: `--to "$TARGET"`) is a usage error, for every option and argument.
+    .hook('preAction', (_program, action) => {
+      const empty = emptyValueError(action);
+      if (empty) throw empty;
+    })
     .configureOutput({
       writeOut: (s) => streams.stdout.write(s),
       // Commander's own messages follow the one-line error format: `dbkit: ...`.
