@@ -143,7 +143,7 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
   program
     .command('seed')
     .description('fill the schema with realistic fake data (bulk-loaded, one transaction)')
-    .option('--users <n>', 'how many users to create, each with their own rows (default: config seed.users, else 100)')
+    .option('--users <n>', 'how many users to create, each with their own rows (default: config seed.users, else 100; at most 1000000, above 100000 asks first or needs --yes)')
     .option('--seed <s>', 'random seed: the same seed and dbkit version give the same rows (default: random, reported)')
     .option('--truncate', 'empty the schema\'s tables first (asks first; --yes without a terminal)')
     .option('--append', 'add to existing rows instead of refusing a non-empty schema')
