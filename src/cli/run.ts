@@ -45,8 +45,8 @@ function afterOutputFailure(code: number, failure: OutputFailure, streams: Strea
 
 async function runProgram(argv: string[], streams: Streams, secrets: SecretSet): Promise<number> {
   // Scrubbed before it is serialised (as io.emitJson does): a replacement never cuts a JSON escape in two.
-  const errorJson = (exitCode: number, message: string) =>
-    writeText(streams.stdout, JSON.stringify(scrubDeep({ error: { exitCode, message } }, secrets)) + '\n', secrets, true);
+  const errorJson = (exitCode: number, message: string, details: string[] = []) =>
+    writeText(streams.stdout, JSON.stringify(scrubDeep({ error: { exitCode, message, ...(details.length ? { details } : {}) } }, secrets)) + '\n', secrets, true);
   const result: ProgramResult = { exitCode: 0, io: null };
   const program = buildProgram(streams, result);
   const verbose = argv.includes('--verbose') || argv.includes('-v');
@@ -66,12 +66,15 @@ async function runProgram(argv: string[], streams: Streams, secrets: SecretSet):
     const message = err instanceof Error ? err.message : String(err);
     const firstLine = message.split('\n')[0]!;
     streams.stderr.write(`dbkit: ${firstLine}\n`);
+    // Several findings (UsageErrors, by shape as above): one line each after the error's.
+    const details = ((err as { details?: unknown }).details ?? []) as string[];
+    for (const d of details) streams.stderr.write(`  ${d}\n`);
     if (verbose && err instanceof Error && err.stack) {
       streams.stderr.write(err.stack + '\n');
       const cause = err.cause;
       if (cause !== undefined) streams.stderr.write(`caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
     }
-    if (json) errorJson(code, firstLine);
+    if (json) errorJson(code, firstLine, details);
     return code;
   }
 }
