@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 import { mysqlConnection, pgConnection, type Engine } from '../config/url.js';
-import { initSession } from '../../dialects/mysql/session.js';
+import { openMysqlConnection } from '../../dialects/mysql/session.js';
 import { resolveTls } from './tls-probe.js';
 
 export { CONNECT_TIMEOUT_MS } from '../config/url.js';
@@ -79,15 +79,7 @@ export async function driverSql(
       native: { engine: 'postgres', client },
     };
   }
-  const { default: mysql } = await import('mysql2/promise');
-  const conn = await mysql.createConnection(mysqlConnection(url, database));
-  conn.on('error', () => undefined); // a session ended while idle: the next query fails instead
-  try {
-    await initSession(conn);
-  } catch (err) {
-    await conn.end().catch(() => undefined);
-    throw err;
-  }
+  const conn = await openMysqlConnection(mysqlConnection(url, database));
   return {
     async query<T>(sql: string, params: readonly unknown[] = []) {
       onQuery(sql);
