@@ -9,9 +9,9 @@
  * Constraints the engine named are dropped by name when the model knows it
  * (introspected), or looked up by structure (plan-lookup.ts).
  */
-import type { Operation, OperationOf } from '../../src/plan/operations.js';
+import type { Operation, OperationOf, TableCharset } from '../../src/plan/operations.js';
 import type { PlannedStatement, RenderOptions } from '../../src/plan/types.js';
-import type { Column, Table } from '../../src/schema/model.js';
+import { DEFAULT_TABLE_CHARSET, type Column, type Table } from '../../src/schema/model.js';
 import { columnDefinition, foreignKeySql, indexSql, tableOptions } from './ddl.js';
 import { dropForeignKeyByShape, dropIndexByShape } from './plan-lookup.js';
 import { algorithmClause, columnChange, literalDefault, type Algorithm } from './plan-online.js';
@@ -46,6 +46,16 @@ const addColumnAlgorithm = (c: Column): Algorithm =>
 /** Whether the plan drops the foreign key an implicit index serves (then the index is dropped after it; else MySQL drops it by itself). */
 const foreignKeyDropped = (ops: readonly Operation[], table: string, columns: string[]): boolean =>
   ops.some((o) => o.op === 'drop_foreign_key' && o.table === table && o.foreignKey.columns.join() === columns.join());
+
+/** A character set or collation name from the catalog or a definition: a word, never quoted text. */
+const charsetName = (name: string): string => {
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`not a character set or collation name: ${JSON.stringify(name)}`);
+  return name;
+};
+
+/** `CONVERT TO CHARACTER SET utf8mb4` (the server's default collation for it), or with a COLLATE. */
+const convertTo = (to: TableCharset): string =>
+  `CONVERT TO CHARACTER SET ${charsetName(to.charset ?? DEFAULT_TABLE_CHARSET)}${to.collation ? ` COLLATE ${charsetName(to.collation)}` : ''}`;
 
 function piecesOf(o: Operation, ops: readonly Operation[]): Piece[] {
   switch (o.op) {
@@ -100,6 +110,9 @@ function piecesOf(o: Operation, ops: readonly Operation[]): Piece[] {
       return [clause(o.table, `DROP CONSTRAINT ${ident(o.check.name)}`, null)];
     case 'set_table_comment':
       return [clause(o.table, `COMMENT = ${literal(o.to ?? '')}`, 'inplace')];
+    case 'convert_table_charset':
+      // A statement of its own: it rewrites the table (no ALGORITHM qualifies), and a fix script refuses it apart.
+      return [{ sql: `ALTER TABLE ${ident(o.table)} ${convertTo(o.to)}` }];
     case 'drop_trigger':
       return [{ sql: `DROP TRIGGER ${ident(o.trigger.name)}` }];
     case 'create_trigger':

@@ -4,15 +4,16 @@
  * (`may-fail`), each with a sentence that names the object. Pure.
  *
  * data-loss: dropping a table or column; narrowing a type or length; an
- *   enum label removed; a character set that cannot hold what is stored.
+ *   enum label removed; a character set that cannot hold what is stored (a
+ *   column's, or a whole table converted).
  * may-fail: a type conversion that can fail on some values; NOT NULL made
  *   over NULLs; a NOT NULL column without default added to a table that
  *   existed; a new unique constraint, unique index or primary key (over
- *   duplicates); a new CHECK constraint.
+ *   duplicates); a new CHECK constraint; a table's collation changed.
  * Nothing for operations on tables the plan itself creates (they are empty),
  * nor for foreign keys (orphans make them fail, but that is what they are for).
  */
-import type { Column, Dialect } from '../schema/model.js';
+import { DEFAULT_TABLE_CHARSET, type Column, type Dialect } from '../schema/model.js';
 import type { Operation } from './operations.js';
 import { typeChangeRisk } from './type-change.js';
 import type { PlanWarning } from './types.js';
@@ -55,6 +56,19 @@ function warningsOf(dialect: Dialect, o: Operation, existed: (table: string) => 
       const w = existed(o.table) ? addColumnWarning(dialect, o.table, o.column) : null;
       return w ? [w] : [];
     }
+    case 'convert_table_charset':
+      if (o.from.charset !== o.to.charset) {
+        const [from, to] = [o.from.charset ?? DEFAULT_TABLE_CHARSET, o.to.charset ?? DEFAULT_TABLE_CHARSET];
+        // utf8mb4 holds every character; any other set may not hold what is stored.
+        const lost = to === DEFAULT_TABLE_CHARSET ? '' : `characters ${to} cannot hold are lost; `;
+        return [
+          {
+            level: 'data-loss',
+            message: `converts table ${o.table} from character set ${from} to ${to} (every text column is rewritten: ${lost}text stored in another encoding than ${from} is converted wrongly, and TEXT columns may widen to MEDIUMTEXT)`,
+          },
+        ];
+      }
+      return [{ level: 'may-fail', message: `changes the collation of table ${o.table} to ${o.to.collation ?? 'the default'} (a unique index fails on values the new collation makes equal)` }];
     case 'alter_enum': {
       const removed = o.from.filter((l) => !o.to.includes(l));
       if (!removed.length) return [];
