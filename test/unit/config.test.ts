@@ -20,8 +20,8 @@ describe('URLs', () => {
     expect(parseUrl(url).engine).toBe(engine);
   });
 
-  it('rejects other schemes with exit code 2, user name and password masked', () => {
-    expect(() => parseUrl('oracle://u:hunter2@h/db')).toThrowError(/unsupported URL scheme "oracle" in oracle:\/\/\*\*\*\*:\*\*\*\*@h\/db/);
+  it('rejects other schemes with exit code 2, the password masked', () => {
+    expect(() => parseUrl('oracle://u:hunter2@h/db')).toThrowError(/unsupported URL scheme "oracle" in oracle:\/\/u:\*\*\*\*@h\/db/);
     try {
       parseUrl('oracle://u:hunter2@h/db');
     } catch (err) {
@@ -30,11 +30,13 @@ describe('URLs', () => {
     }
   });
 
-  it('shows a URL with its user name and password masked, the host after the last @', () => {
-    expect(parseUrl('postgres://app:p@ss@127.0.0.1:1/db').display).toBe('postgres://****:****@127.0.0.1:1/db');
-    expect(parseUrl('mysql://app@[::1]:3306/db').display).toBe('mysql://****@[::1]:3306/db');
+  it('shows a URL with its password masked (and its user name where that holds the password), the host after the last @', () => {
+    expect(parseUrl('postgres://app:p@ss@127.0.0.1:1/db').display).toBe('postgres://app:****@127.0.0.1:1/db');
+    expect(parseUrl('postgres://app:pp@127.0.0.1:1/db').display).toBe('postgres://****:****@127.0.0.1:1/db'); // the user name holds the password
+    expect(parseUrl('postgres://app@127.0.0.1:1/db').display).toBe('postgres://app@127.0.0.1:1/db');
+    expect(parseUrl('mysql://app@[::1]:3306/db').display).toBe('mysql://app@[::1]:3306/db');
     expect(parseUrl('postgres://h/db?sslmode=prefer&password=x').display).toBe('postgres://h/db?sslmode=prefer&password=****');
-    expect(maskUrl('see postgres://app:s3cr%40t@db:5432/x')).toBe('see postgres://****:****@db:5432/x');
+    expect(maskUrl('see postgres://app:s3cr%40t@db:5432/x')).toBe('see postgres://app:****@db:5432/x');
   });
 
   it('refuses a raw / ? # before the @ with a usage error that names no part of the password', () => {
