@@ -5,7 +5,7 @@
 import { maskUrls, SecretSet } from './secrets.js';
 import { splitServerUrl, splitUserinfo } from './url-parts.js';
 
-/** `postgres://u:secret@h/db` -> `postgres://****:****@h/db`, for every URL in `text`. */
+/** `postgres://u:secret@h/db` -> `postgres://u:****@h/db` (`****:****` where the user name holds the password), for every URL in `text`. */
 export const maskUrl = (text: string): string => maskUrls(text);
 
 /**
