@@ -13,8 +13,9 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram, type ProgramResult } from '../../src/cli/program.js';
-import { dbkit, type CliResult } from '../support/cli.js';
+import { bin, dbkit, type CliResult } from '../support/cli.js';
 import { tableCounts } from '../support/databases.js';
+import { onPty } from '../support/pty.js';
 import { tempDirs } from '../support/tmp.js';
 
 const tmp = tempDirs('dbkit-empty-');
@@ -106,6 +107,17 @@ describe('the cases of the issue', () => {
     expectUsage(await dbkit(['seed'], { cwd }), /the config file's seed\.users 250,000 loads about 75 million rows .*pass --yes to confirm/);
     expect(await tableCounts(migrated.url, ['users'])).toEqual({ users: 0 });
   });
+
+  it('--users above 100,000 on a terminal: asked first; no is a usage error and nothing is loaded', async () => {
+    const r = await onPty(`node ${bin} seed --url ${migrated.url} --users 100001`, [{ prompt: /loads about 30 million rows\. Go on\?/, keys: 'n\r' }], {
+      cwd: migrated.cwd,
+      env: { NO_COLOR: '1', DATABASE_URL: undefined },
+      timeoutMs: 60_000,
+    });
+    expect(r.code, r.screen).toBe(2);
+    expect(r.screen).toContain('dbkit: seed not confirmed');
+    expect(await tableCounts(migrated.url, ['users'])).toEqual({ users: 0 });
+  }, 90_000);
 });
 
 /** Every option that takes a value, by command, from the program itself: a new flag is swept too. */
