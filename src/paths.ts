@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UsageError } from './cli/errors.js';
 
 function findPackageRoot(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
@@ -22,7 +23,13 @@ function findPackageRoot(from: string): string {
 export const packageRoot = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
 
 /** The checkout or package dbkit works on: DBKIT_ROOT, else the package itself. */
-export const projectRoot = (): string => (process.env.DBKIT_ROOT ? path.resolve(process.env.DBKIT_ROOT) : packageRoot);
+export function projectRoot(): string {
+  const root = process.env.DBKIT_ROOT;
+  if (root === undefined) return packageRoot;
+  // Empty is a variable meant to be set: not the package itself.
+  if (root.trim() === '') throw new UsageError('DBKIT_ROOT is empty (a variable that is not set?): give it the checkout to work on, or unset it');
+  return path.resolve(root);
+}
 /** The frozen migrations, `<root>/migrations/<schema>/`. */
 export const migrationsRoot = (): string => path.join(projectRoot(), 'migrations');
 /** The schema definitions as TypeScript sources (what `make` and `check` compare with the snapshot). */

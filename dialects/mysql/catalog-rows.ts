@@ -9,6 +9,14 @@ export interface TableRow {
   TABLE_COMMENT: Value;
   /** The table's default collation (absent in older fixtures: nothing compared). */
   TABLE_COLLATION?: Value;
+  /** The character set of TABLE_COLLATION (information_schema.COLLATIONS). */
+  TABLE_CHARSET?: Value;
+  /** Whether TABLE_COLLATION is its character set's default (COLLATIONS.IS_DEFAULT: `Yes` or ''). */
+  COLLATION_IS_DEFAULT?: Value;
+  /** The database's default collation (information_schema.SCHEMATA). */
+  SCHEMA_COLLATION?: Value;
+  /** The collation the server gives utf8mb4 by default: `COLLATION(CONVERT('' USING utf8mb4))`. */
+  UTF8MB4_COLLATION?: Value;
 }
 
 /** information_schema.COLUMNS */

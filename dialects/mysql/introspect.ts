@@ -18,15 +18,22 @@ import type { CheckRow, ColumnRow, ForeignKeyRow, MysqlCatalog, MysqlFlavor, Sta
 import { num, text, textOrNull, type Value } from './catalog-values.js';
 import { charsetAndCollation, checksByTable, jsonCheckColumn, toTriggers, toViewUses } from './introspect-objects.js';
 import { literal } from './quote.js';
+import { tableCharsets } from './table-charset.js';
 
 export type { CheckRow, ColumnRow, ForeignKeyRow, MysqlCatalog, MysqlFlavor, StatisticsRow, TableRow, TriggerRow, ViewRow } from './catalog-rows.js';
 
 const VERSION_SQL = 'SELECT VERSION() AS server_version';
 
+// (Scalar subqueries on COLLATIONS, not a join: MariaDB 11.4+ lists some collations more than once.)
 const TABLES_SQL = `
-SELECT TABLE_NAME, TABLE_COMMENT, TABLE_COLLATION
-FROM information_schema.TABLES
-WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'`;
+SELECT t.TABLE_NAME, t.TABLE_COMMENT, t.TABLE_COLLATION,
+       (SELECT MAX(c.CHARACTER_SET_NAME) FROM information_schema.COLLATIONS c WHERE c.COLLATION_NAME = t.TABLE_COLLATION) AS TABLE_CHARSET,
+       (SELECT MAX(c.IS_DEFAULT) FROM information_schema.COLLATIONS c WHERE c.COLLATION_NAME = t.TABLE_COLLATION) AS COLLATION_IS_DEFAULT,
+       s.DEFAULT_COLLATION_NAME AS SCHEMA_COLLATION,
+       COLLATION(CONVERT('' USING utf8mb4)) AS UTF8MB4_COLLATION
+FROM information_schema.TABLES t
+JOIN information_schema.SCHEMATA s ON s.SCHEMA_NAME = t.TABLE_SCHEMA
+WHERE t.TABLE_SCHEMA = ? AND t.TABLE_TYPE = 'BASE TABLE'`;
 
 const COLUMNS_SQL = `
 SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_DEFAULT, IS_NULLABLE,
@@ -198,8 +205,9 @@ export function catalogToSchema(catalog: MysqlCatalog, flavor: MysqlFlavor, data
   const tables = new Map<string, Table>();
   const names = catalog.tables.map((r) => text(r.TABLE_NAME)).filter((n) => !isBookkeeping(n));
   const comments = new Map(catalog.tables.map((r) => [text(r.TABLE_NAME), text(r.TABLE_COMMENT) || null]));
+  const charsets = tableCharsets(catalog.tables, isBookkeeping);
   for (const name of names.sort(byString)) {
-    tables.set(name, { name, comment: comments.get(name) ?? null, columns: [], primaryKey: null, uniques: [], foreignKeys: [], indexes: [] });
+    tables.set(name, { name, comment: comments.get(name) ?? null, columns: [], primaryKey: null, uniques: [], foreignKeys: [], indexes: [], ...charsets.get(name) });
   }
 
   const collations = new Map(catalog.tables.map((r) => [text(r.TABLE_NAME), textOrNull(r.TABLE_COLLATION ?? null)]));

@@ -7,12 +7,12 @@
  *   (galera.ts). The connection reads with wsrep_sync_wait, so it sees every
  *   write the cluster committed before each statement.
  */
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import { mysqlConnection } from '../../src/config/url.js';
 import { newOwner, type HeldLock } from '../../src/migrate/held-lock.js';
 import { checkGaleraNode, readGalera, type GaleraState } from './galera.js';
 import { acquireLease, forceClearLease, leaseHolder, describeLease, DEFAULT_LEASE_TTL_MS } from './lease.js';
-import { initSession } from './session.js';
+import { openMysqlConnection } from './session.js';
 
 /** GET_LOCK names are limited to 64 characters. */
 export const lockName = (database: string): string => `dbkit_migrate:${database}`.slice(0, 64);
@@ -42,12 +42,7 @@ export interface MysqlLockOptions {
   name?: string;
 }
 
-async function open(url: string): Promise<mysql.Connection> {
-  const conn = await mysql.createConnection({ ...mysqlConnection(url), database: undefined });
-  conn.on('error', () => undefined); // a lock session killed later must not crash the run
-  await initSession(conn);
-  return conn;
-}
+const open = (url: string): Promise<mysql.Connection> => openMysqlConnection({ ...mysqlConnection(url), database: undefined });
 
 export async function acquireMysqlLock(
   url: string,

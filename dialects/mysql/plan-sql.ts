@@ -15,9 +15,9 @@
  * ALTER TABLE that can demand no algorithm copies the table with writes
  * blocked and is marked `blocking`.
  */
-import type { Operation, OperationOf } from '../../src/plan/operations.js';
+import type { Operation, OperationOf, TableCharset } from '../../src/plan/operations.js';
 import type { PlannedStatement, RenderOptions } from '../../src/plan/types.js';
-import type { Column, Table } from '../../src/schema/model.js';
+import { DEFAULT_TABLE_CHARSET, type Column, type Table } from '../../src/schema/model.js';
 import { columnDefinition, foreignKeySql, indexSql, tableOptions } from './ddl.js';
 import { dropForeignKeyByShape, dropIndexByShape } from './plan-lookup.js';
 import { algorithmClause, columnChange, literalDefault, type Algorithm } from './plan-online.js';
@@ -27,7 +27,7 @@ import { describeOperation } from '../../src/plan/describe.js';
 const list = (names: string[]): string => names.map(ident).join(', ');
 
 /** A clause of an ALTER TABLE, or a statement of its own. */
-type Piece = { table: string; clause: string; algorithm: Algorithm } | { sql: string };
+type Piece = { table: string; clause: string; algorithm: Algorithm } | { sql: string; blocking?: string };
 
 const clause = (table: string, text: string, algorithm: Algorithm): Piece => ({ table, clause: text, algorithm });
 
@@ -45,6 +45,7 @@ function blockingReason(o: Operation, table: string): string | null {
     case 'add_column':
     case 'set_primary_key':
     case 'add_check':
+    case 'convert_table_charset':
       return `copies table ${table} (${describeOperation(o)}): writes wait until the copy ends (dbkit migrate --online pt-osc copies it without blocking them)`;
     case 'create_index':
       return `builds index ${o.index.name} on ${table} with writes blocked (${describeOperation(o)}; dbkit migrate --online pt-osc builds it on a copy without blocking them)`;
@@ -82,6 +83,16 @@ const addForeignKeyOnline = (table: string, fk: OperationOf<'add_foreign_key'>['
   { sql: `ALTER TABLE ${ident(table)} ADD ${foreignKeySql(fk)}, ${INPLACE}` },
   { sql: 'SET foreign_key_checks = 1' },
 ];
+
+/** A character set or collation name from the catalog or a definition: a word, never quoted text. */
+const charsetName = (name: string): string => {
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`not a character set or collation name: ${JSON.stringify(name)}`);
+  return name;
+};
+
+/** `CONVERT TO CHARACTER SET utf8mb4` (the server's default collation for it), or with a COLLATE. */
+const convertTo = (to: TableCharset): string =>
+  `CONVERT TO CHARACTER SET ${charsetName(to.charset ?? DEFAULT_TABLE_CHARSET)}${to.collation ? ` COLLATE ${charsetName(to.collation)}` : ''}`;
 
 function piecesOf(o: Operation, ops: readonly Operation[], ctx: Context): Piece[] {
   switch (o.op) {
@@ -137,6 +148,10 @@ function piecesOf(o: Operation, ops: readonly Operation[], ctx: Context): Piece[
       return [clause(o.table, `DROP CONSTRAINT ${ident(o.check.name)}`, null)];
     case 'set_table_comment':
       return [clause(o.table, `COMMENT = ${literal(o.to ?? '')}`, 'inplace')];
+    case 'convert_table_charset':
+      // A statement of its own: it rewrites the table (no ALGORITHM qualifies), and a fix script refuses it apart.
+      // In a migration on a table with rows: a copy with writes blocked, like any clause that demands no algorithm.
+      return [{ sql: `ALTER TABLE ${ident(o.table)} ${convertTo(o.to)}`, ...(ctx.migration && !ctx.created.has(o.table) ? { blocking: blockingReason(o, o.table)! } : {}) }];
     case 'drop_trigger':
       return [{ sql: `DROP TRIGGER ${ident(o.trigger.name)}` }];
     case 'create_trigger':
@@ -188,7 +203,7 @@ export function renderMysql(ops: readonly Operation[], opts: RenderOptions): Pla
     for (const piece of piecesOf(o, ops, ctx)) {
       if ('sql' in piece) {
         flush();
-        out.push({ sql: piece.sql, operation, operations: [operation], ...(disabled ? { disabled } : {}) });
+        out.push({ sql: piece.sql, operation, operations: [operation], ...(disabled ? { disabled } : {}), ...(piece.blocking ? { blocking: piece.blocking } : {}) });
         continue;
       }
       const reason = ctx.migration && piece.algorithm === null && !ctx.created.has(piece.table) ? blockingReason(o, piece.table) : null;

@@ -29,6 +29,7 @@ export const mysqlRules: VariantRules = {
   idColumn: () => ({ type: 'bigint', default: null, autoIncrement: true }),
   defaultExpr: canonicalDefault,
   indexName: (_table, index) => index.name,
+  indexNames: 'table',
   fkIndexes: () => 'implicit',
   onUpdateNow: 'column',
 };

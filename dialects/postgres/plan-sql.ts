@@ -173,6 +173,8 @@ function statementsOf(o: Operation, ctx: Context): Stmt[] {
       return [alter(o.table, `DROP CONSTRAINT ${ident(o.check.name)}`)];
     case 'set_table_comment':
       return [commentOnTable(o.table, o.to)];
+    case 'convert_table_charset':
+      return []; // a MySQL table's own: a PostgreSQL model has none
     case 'create_enum':
       return [createEnum(o.enum.name, o.enum.labels)];
     case 'drop_enum':

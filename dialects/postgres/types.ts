@@ -39,6 +39,7 @@ export const postgresRules: VariantRules = {
     if (schema.native === 'postgres') return index.name;
     return `idx_${table.name}_${index.name.replace(/^idx_/, '')}`;
   },
+  indexNames: 'schema',
   fkIndexes: (schema) => (schema.native === 'mysql' ? 'explicit' : 'none'),
   onUpdateNow: 'trigger',
 };

@@ -42,6 +42,20 @@ export class UsageError extends DbkitError {
   }
 }
 
+/**
+ * A usage error with several findings (a definition's problems): the
+ * message is its one line, then each finding is printed on a line of its own
+ * (and listed as `details` in the --json error document). Exit 2.
+ */
+export class UsageErrors extends UsageError {
+  constructor(
+    message: string,
+    readonly details: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
 /** Cannot connect, authenticate or find the database. Exit 3. */
 export class ConnectError extends DbkitError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -5,6 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import type { GlobalOptions } from '../config/load.js';
+import { emptyValueError } from './empty-values.js';
 import { UsageError } from './errors.js';
 import { examplesText } from './examples.js';
 import { createIo, type Io, type IoOptions, type Streams } from './io.js';
@@ -68,6 +69,11 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .showSuggestionAfterError()
     .exitOverride()
+    // An empty value (an unset variable: `--to "$TARGET"`) is a usage error, for every option and argument.
+    .hook('preAction', (_program, action) => {
+      const empty = emptyValueError(action);
+      if (empty) throw empty;
+    })
     .configureOutput({
       writeOut: (s) => streams.stdout.write(s),
       // Commander's own messages follow the one-line error format: `dbkit: ...`.
@@ -164,7 +170,7 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
   program
     .command('seed')
     .description('fill the schema with realistic fake data (bulk-loaded, one transaction)')
-    .option('--users <n>', 'how many users to create, each with their own rows (default: config seed.users, else 100)')
+    .option('--users <n>', 'how many users to create, each with their own rows (default: config seed.users, else 100; at most 1000000, above 100000 asks first or needs --yes)')
     .option('--seed <s>', 'random seed: the same seed and dbkit version give the same rows (default: random, reported)')
     .option('--truncate', 'empty the schema\'s tables first (asks first; --yes without a terminal)')
     .option('--append', 'add to existing rows instead of refusing a non-empty schema')

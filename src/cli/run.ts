@@ -46,8 +46,8 @@ function afterOutputFailure(code: number, failure: OutputFailure, streams: Strea
 
 async function runProgram(argv: string[], streams: Streams, secrets: SecretSet): Promise<number> {
   // Scrubbed before it is serialised (as io.emitJson does): a replacement never cuts a JSON escape in two.
-  const errorJson = (exitCode: number, message: string, extra: Record<string, unknown> = {}) =>
-    writeText(streams.stdout, JSON.stringify(scrubDeep({ ...extra, error: { exitCode, message } }, secrets)) + '\n', secrets, true);
+  const errorJson = (exitCode: number, message: string, extra: Record<string, unknown> = {}, details: string[] = []) =>
+    writeText(streams.stdout, JSON.stringify(scrubDeep({ ...extra, error: { exitCode, message, ...(details.length ? { details } : {}) } }, secrets)) + '\n', secrets, true);
   const result: ProgramResult = { exitCode: 0, io: null };
   const program = buildProgram(streams, result);
   const verbose = argv.includes('--verbose') || argv.includes('-v');
@@ -68,13 +68,16 @@ async function runProgram(argv: string[], streams: Streams, secrets: SecretSet):
     const message = isDbkitError(err) ? err.message : driverLine(err);
     const firstLine = message.split('\n')[0]!;
     streams.stderr.write(`dbkit: ${firstLine}\n`);
+    // Several findings (UsageErrors, by shape as above): one line each after the error's.
+    const details = ((err as { details?: unknown }).details ?? []) as string[];
+    for (const d of details) streams.stderr.write(`  ${d}\n`);
     if (verbose && err instanceof Error && err.stack) {
       streams.stderr.write(err.stack + '\n');
       const cause = err.cause;
       if (cause !== undefined) streams.stderr.write(`caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
     }
     // A typed error may carry what --json shows beside it (the counts of the data pre-flight).
-    if (json) errorJson(code, firstLine, isDbkitError(err) ? (err as { json?: Record<string, unknown> }).json : undefined);
+    if (json) errorJson(code, firstLine, isDbkitError(err) ? (err as { json?: Record<string, unknown> }).json : undefined, details);
     return code;
   }
 }

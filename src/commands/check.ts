@@ -12,6 +12,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { UsageError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import { loadConfig, type GlobalOptions } from '../config/load.js';
+import { definitionProblems } from '../migrate/compose.js';
 import { loadSourceDefinitions, snapshotOf } from '../migrate/definition-source.js';
 import { readSnapshot } from '../migrate/folder.js';
 import { firstDifference, foldReplayer, pgliteReplayer, replay, type Replayer } from '../migrate/replay.js';
@@ -62,6 +63,7 @@ async function checkSchema(schema: string, def: SchemaDef, real: (d: Dialect) =>
   const sum = sumProblem(schema);
   if (sum) failures.push(`${sum}: once that is intended, record it with ${hashCommand(schema)}`);
   const empty = { name: def.name, native: def.native };
+  for (const problem of definitionProblems(def)) failures.push(`src/schema/: ${problem}`);
   const changed = definitionChange(def, readSnapshot(schema, empty));
   if (changed) failures.push(changed);
   let count = 0;

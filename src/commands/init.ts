@@ -9,12 +9,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConnectError, UsageError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
+import { envValue } from '../config/env.js';
 import { findConfigFile } from '../config/file.js';
 import { loadConfig, type GlobalOptions } from '../config/load.js';
 import { registerPassword, registerUrl, registerUser } from '../config/secrets.js';
 import { parseUrl } from '../config/url.js';
 import { pingDatabase } from '../db/connect.js';
 import { schemaNames } from '../schema/registry.js';
+import { wholeNumber } from './shared.js';
 import {
   CONFIG_FILE,
   ENV_FILE,
@@ -56,11 +58,12 @@ async function answers(opts: InitOptions, globals: GlobalOptions, io: Io): Promi
     ).engine;
   }
   const d = defaultsFor(engine ?? 'postgres');
+  const dbkitPassword = opts.password === undefined ? envValue(process.env, 'DBKIT_PASSWORD', 'give the password, or unset it (for no password, leave out both DBKIT_PASSWORD and --password)') : undefined;
   const given: Partial<InitAnswers> = {
     ...(opts.host !== undefined ? { host: opts.host } : {}),
-    ...(opts.port !== undefined ? { port: Number(opts.port) } : {}),
+    ...(opts.port !== undefined ? { port: wholeNumber(opts.port, '--port', 1, 65535) } : {}),
     ...(opts.user !== undefined ? { user: opts.user } : {}),
-    ...(opts.password !== undefined ? { password: opts.password } : process.env.DBKIT_PASSWORD ? { password: process.env.DBKIT_PASSWORD } : {}),
+    ...(opts.password !== undefined ? { password: opts.password } : dbkitPassword !== undefined ? { password: dbkitPassword } : {}),
     ...(opts.database !== undefined ? { database: opts.database } : {}),
     ...(globals.schema !== undefined ? { schema: globals.schema } : {}),
     ...(opts.dir !== undefined ? { dir: opts.dir } : {}),

@@ -12,7 +12,7 @@
  * (docs/online-changes.md). No database.
  */
 import path from 'node:path';
-import { UsageError } from '../cli/errors.js';
+import { UsageError, UsageErrors } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import { loadSettings, type GlobalOptions } from '../config/load.js';
 import {
@@ -21,6 +21,7 @@ import {
   composeHandWritten,
   composeMigration,
   declaredRenames,
+  definitionProblems,
   gatedWarnings,
   isEmpty,
   mergeRenames,
@@ -122,6 +123,11 @@ async function makeLocked(schema: string, slug: string, root: string, opts: Make
   if (opts.empty) {
     made = composeHandWritten(migrationName, snapshot);
   } else {
+    // A definition neither variant can be built from is refused before anything is planned.
+    const problems = definitionProblems(def);
+    if (problems.length) {
+      throw new UsageErrors(`make: the definition of ${schema} in src/schema/ has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}: fix ${problems.length === 1 ? 'it' : 'them'}, then make again (nothing was written)`, problems);
+    }
     let renames = declaredRenames(def, snapshot);
     try {
       for (const flag of opts.rename ?? []) parseRename(flag, renames);

@@ -3,12 +3,13 @@ import crypto from 'node:crypto';
 import { UsageError } from '../cli/errors.js';
 import { withInterrupts } from '../cli/interrupt.js';
 import type { Io } from '../cli/io.js';
+import { SEED_USERS_MAX } from '../config/file.js';
 import type { GlobalOptions } from '../config/load.js';
 import { progressLine, renderSeed, type SeedReport } from '../render/seed.js';
 import { loadConnections, seedDatabase, startSeed, type SeedMode, type SeedRequest } from '../seed/seed.js';
 import { openSession } from '../db/connect.js';
 import { seedPlan } from '../seed/plan.js';
-import { configFor, positiveInt, whereJson, withSession } from './shared.js';
+import { configFor, wholeNumber, whereJson, withSession } from './shared.js';
 
 export interface SeedOptions {
   users?: string;
@@ -20,21 +21,33 @@ export interface SeedOptions {
 
 export const DEFAULT_USERS = 100;
 
-function seedNumber(value: string | undefined): number {
-  if (value === undefined) return crypto.randomInt(1, 2 ** 31);
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n >= 2 ** 32) throw new UsageError(`--seed must be a whole number from 0 to 4294967295, got "${value}"`);
-  return n;
+/** Above this many users a run asks first (or needs --yes): about 30 million rows, minutes of loading. */
+export const CONFIRM_USERS = 100_000;
+/** Rows per user, roughly, in both schemas (README: Volume). */
+const ROWS_PER_USER = 300;
+
+const seedNumber = (value: string | undefined): number =>
+  value === undefined ? crypto.randomInt(1, 2 ** 31) : wholeNumber(value, '--seed', 0, 2 ** 32 - 1);
+
+/** --users N (else the config file's seed.users, else 100): at most SEED_USERS_MAX; above CONFIRM_USERS only when confirmed. */
+async function userCount(value: string | undefined, configured: number | undefined, io: Io): Promise<number> {
+  const users = value !== undefined ? wholeNumber(value, '--users', 1, SEED_USERS_MAX) : (configured ?? DEFAULT_USERS);
+  if (users <= CONFIRM_USERS || io.yes) return users;
+  const what = `${value !== undefined ? '--users' : 'the config file\'s seed.users'} ${users.toLocaleString('en-US')} loads about ${Math.round((users * ROWS_PER_USER) / 1e6).toLocaleString('en-US')} million rows`;
+  if (!io.interactive) throw new UsageError(`${what} (more than ${CONFIRM_USERS.toLocaleString('en-US')} users): pass --yes to confirm (no terminal to ask on)`);
+  if (!(await io.confirm(`${what}. Go on?`))) throw new UsageError('seed not confirmed');
+  return users;
 }
 
 export async function seedCommand(opts: SeedOptions, globals: GlobalOptions, io: Io): Promise<number> {
   if (opts.truncate && opts.append) throw new UsageError('use either --truncate or --append, not both');
   const seed = seedNumber(opts.seed);
+  if (opts.users !== undefined) wholeNumber(opts.users, '--users', 1, SEED_USERS_MAX); // before connecting
   const config = await configFor(globals, io);
-  const users = opts.users !== undefined ? positiveInt(opts.users, '--users') : (config.seed.users ?? DEFAULT_USERS);
   if (config.production && !opts.force) {
     throw new UsageError(`${config.target.display} is marked production (DBKIT_ENV or the config file's "env"): seeding refused; pass --force if you mean it`);
   }
+  const users = await userCount(opts.users, config.seed.users, io);
   const mode: SeedMode = opts.truncate ? 'truncate' : opts.append ? 'append' : 'fresh';
   const counts = config.seed[config.schemaName];
   // From the expected model: refuses up front (exit 2) a column no seed can fill.

@@ -51,11 +51,21 @@ export const withConnection = <T>(config: Config, io: Io, fn: (conn: Connection)
 export const withSession = <T>(config: Config, io: Io, fn: (session: Session) => Promise<T>, check?: Check): Promise<T> =>
   using(config, openSession(config, (t) => io.debug(t)), io, fn, check);
 
-export function positiveInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number, got "${value}"`);
+/**
+ * A count given on the command line: digits only, from `min` to `max`. `1e9`,
+ * `1.5`, `0x10` or ` 5` are refused (Number() would take them), as is a
+ * number too large to be exact.
+ */
+export function wholeNumber(value: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? (min === 1 ? 'a positive whole number' : `a whole number of at least ${min}`) : `a whole number from ${min} to ${max}`;
+    throw new UsageError(`${flag} must be ${range} (digits only), got "${value}"`);
+  }
   return n;
 }
+
+export const positiveInt = (value: string, flag: string): number => wholeNumber(value, flag, 1);
 
 /** What every JSON document says about where it ran. */
 export const whereJson = (conn: Session) => ({

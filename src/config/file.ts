@@ -50,12 +50,15 @@ const KEYS: Record<keyof FileConfig, 'string' | 'number' | 'object'> = {
   online: 'string',
 };
 
+/** The most users one `dbkit seed` loads (about 300 million rows): more is no test data set, and a typo (`1e9`). */
+export const SEED_USERS_MAX = 1_000_000;
+
 /** `seed`: `users` is a number; every other key is an object of non-negative numbers. */
 function checkSeed(name: string, seed: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(seed)) {
     if (key === 'users') {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-        throw new UsageError(`config file ${name}: "seed.users" must be a positive whole number`);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > SEED_USERS_MAX) {
+        throw new UsageError(`config file ${name}: "seed.users" must be a whole number from 1 to ${SEED_USERS_MAX.toLocaleString('en-US')}`);
       }
       continue;
     }
@@ -172,6 +175,10 @@ export async function loadConfigFile(file: string): Promise<FileConfig> {
     if (!want) throw new UsageError(`config file ${path.basename(file)}: unknown key "${key}" (known: ${Object.keys(KEYS).join(', ')})`);
     if (typeof value !== want || value === null) {
       throw new UsageError(`config file ${path.basename(file)}: "${key}" must be ${want === 'object' ? 'an' : 'a'} ${want}`);
+    }
+    // An empty value (`url: process.env.DB_URL ?? ''`, a template left blank) is not "unset": it would fall back silently.
+    if (typeof value === 'string' && value.trim() === '') {
+      throw new UsageError(`config file ${path.basename(file)}: "${key}" is empty: give it a value, or leave the key out`);
     }
     if (key === 'seed') checkSeed(path.basename(file), value as Record<string, unknown>);
     if (key === 'lockTimeout' && (!Number.isFinite(value) || (value as number) < 0)) {

@@ -1,10 +1,8 @@
 /** Flags + environment + .env + config file -> one validated configuration. */
-import fs from 'node:fs';
-import path from 'node:path';
-import dotenv from 'dotenv';
 import { UsageError } from '../cli/errors.js';
 import { defaultSchemaFor, schemaNames } from '../schema/registry.js';
 import type { Dialect } from '../schema/model.js';
+import { dotenvValue, envValue } from './env.js';
 import { findConfigFile, loadConfigFile, type SeedFileConfig } from './file.js';
 import { urlSecrets } from './mask.js';
 import { applyLimits, DEFAULT_LIMITS, type MigrationLimits } from './online.js';
@@ -32,12 +30,6 @@ export interface Config extends Settings {
   leaseTtlMs: number;
 }
 
-function dotenvUrl(cwd: string): string | undefined {
-  const file = path.join(cwd, '.env');
-  if (!fs.existsSync(file)) return undefined;
-  return dotenv.parse(fs.readFileSync(file)).DATABASE_URL || undefined;
-}
-
 function parseSeconds(value: string | number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
@@ -52,7 +44,7 @@ export function configSecrets(opts: GlobalOptions, env: NodeJS.ProcessEnv = proc
 
 /** The Galera lease's time to live: DBKIT_LEASE_TTL seconds (default 30, at least 3). */
 function leaseTtl(value: string | undefined): number {
-  if (value === undefined || value === '') return 30_000;
+  if (value === undefined) return 30_000;
   const n = Number(value);
   if (!Number.isFinite(n) || n < 3) throw new UsageError(`DBKIT_LEASE_TTL must be a number of seconds, at least 3, got "${value}"`);
   return Math.round(n * 1000);
@@ -94,22 +86,26 @@ export async function loadSettings(
 ): Promise<Settings> {
   const file = findConfigFile(cwd, opts.config);
   const fileConfig = file ? await loadConfigFile(file) : {};
-  const candidates: [UrlSource, string | undefined][] = [
-    ['--url', opts.url],
-    ['DATABASE_URL', env.DATABASE_URL],
-    ['.env', dotenvUrl(cwd)],
-    ['config file', fileConfig.url],
+  // The first source that is set wins; an empty one (a CI variable that is not set, `DATABASE_URL=` in .env)
+  // is a usage error, never a fall back to the next source or to the embedded database.
+  const unset = (source: string) => `give a database URL, or leave ${source} out to use .env, the config file or the embedded database`;
+  const sources: [UrlSource, () => string | undefined][] = [
+    ['--url', () => opts.url],
+    ['DATABASE_URL', () => envValue(env, 'DATABASE_URL', unset('DATABASE_URL'))],
+    ['.env', () => dotenvValue(cwd, 'DATABASE_URL', 'give a database URL, or remove the line to use the config file or the embedded database')],
+    ['config file', () => fileConfig.url],
   ];
-  for (const [, u] of candidates) registerUrl(u);
-  // An empty --url or DATABASE_URL is a CI variable that is not set: never fall back to the embedded database for it.
-  for (const [source, u] of candidates.slice(0, 2)) {
-    if (u !== undefined && u.trim() === '') {
-      throw new UsageError(`${source} is empty (a variable that is not set?): give a database URL, or leave ${source} out to use .env, the config file or the embedded database`);
-    }
-    if (u) break;
+  let urlSource: UrlSource = 'default';
+  let url = `pglite:${DEFAULT_PGLITE_DIR}`;
+  for (const [source, read] of sources) {
+    const u = read();
+    if (u === undefined) continue;
+    registerUrl(u);
+    if (u.trim() === '') throw new UsageError(`${source} is empty (a variable that is not set?): ${unset(source)}`);
+    [urlSource, url] = [source, u];
+    break;
   }
-  const [urlSource, url] = candidates.find(([, u]) => !!u) ?? ['default', `pglite:${DEFAULT_PGLITE_DIR}`];
-  const target = parseUrl(url!, cwd, urlSource === 'default' ? undefined : urlSource);
+  const target = parseUrl(url, cwd, urlSource === 'default' ? undefined : urlSource);
   const dialect = dialectOf(target.engine);
 
   const schemaName = opts.schema ?? fileConfig.schema ?? defaultSchemaFor(dialect);
@@ -121,11 +117,11 @@ export async function loadSettings(
     throw new UsageError(`--namespace must be a plain identifier, got "${namespace}"`);
   }
   const lockTimeoutMs = parseSeconds(opts.lockTimeout ?? fileConfig.lockTimeout, 60) * 1000;
-  const production = [env.DBKIT_ENV, fileConfig.env].some((v) => v?.trim().toLowerCase() === 'production');
-  const directUrl = opts.directUrl || env.DBKIT_DIRECT_URL || fileConfig.directUrl || null;
+  const production = [envValue(env, 'DBKIT_ENV'), fileConfig.env].some((v) => v?.trim().toLowerCase() === 'production');
+  const directUrl = opts.directUrl ?? envValue(env, 'DBKIT_DIRECT_URL', 'give the direct server URL, or unset it') ?? fileConfig.directUrl ?? null;
   return {
     target,
-    urlSource: urlSource as UrlSource,
+    urlSource,
     dialect,
     schemaName,
     namespace,
@@ -147,5 +143,5 @@ export async function loadConfig(
   if (dialect === 'mysql' && !namespace && !target.database) {
     throw new UsageError(`the MySQL URL ${target.display} names no database: add /<database> to it or pass --namespace`);
   }
-  return { ...settings, cwd, directTarget: directTarget(settings.directUrl ?? undefined, target, cwd), leaseTtlMs: leaseTtl(env.DBKIT_LEASE_TTL) };
+  return { ...settings, cwd, directTarget: directTarget(settings.directUrl ?? undefined, target, cwd), leaseTtlMs: leaseTtl(envValue(env, 'DBKIT_LEASE_TTL')) };
 }

@@ -9,8 +9,9 @@
  * through `scrub`. See /work/notes/secrets-api.md and the README.
  *
  * What is replaced by `****`:
- * 1. a registered URL, as written: by its display (`scheme://****:****@host...`);
- * 2. the userinfo of any `scheme://userinfo@host` in the text;
+ * 1. a registered URL, as written: by its display (`scheme://user:****@host...`);
+ * 2. the password of any `scheme://user:password@host` in the text (and its
+ *    user name where that holds the password);
  * 3. a password as a credential: `:password@`, `password=...`, `--password ...`;
  * 4. a password of 4 or more characters wherever it stands as a whole token:
  *    where its first (last) character is a letter, digit or `_`, the
@@ -20,16 +21,18 @@
  *    database, schema, a table name), is masked only as a credential (1-3):
  *    masking `a`, `60` or `postgres` everywhere would garble the output and
  *    point at the password;
- * 5. a registered user name after `user`, `role` or `account`, or as a
- *    MySQL account (`'name'@'host'`): user names are never printed, so a user
- *    name equal to the password reveals nothing.
+ * 5. a registered user name that holds a password (equal to it or containing
+ *    it, in any form): after `user`, `role` or `account`, as a MySQL account
+ *    (`'name'@'host'`), in a URL, and (4 characters or more, not a word dbkit
+ *    prints anyway) wherever it stands as a whole token. Any other user name
+ *    is shown: it is no secret, and a DBA needs it to grant a privilege.
  *
  * A run's secrets are kept on globalThis: the CLI's entry bundle and its
  * command modules each hold a copy of this file, and must share one set;
  * in-process runs (tests) each get their own (see withSecrets).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { displayOf, parseQuery, percentDecode, SECRET_PARAMS, splitServerUrl, splitUserinfo } from './url-parts.js';
+import { displayOf, displayUserinfo, parseQuery, percentDecode, SECRET_PARAMS, splitServerUrl, splitUserinfo } from './url-parts.js';
 
 export const MASK = '****';
 /** Shorter passwords are masked only where they stand as credentials (see above). */
@@ -123,7 +126,7 @@ function computeVariants(secret: string): string[] {
   return [...out];
 }
 
-/** The structural mask of one URL found in text: its userinfo becomes `****:****`. */
+/** The structural mask of one URL found in text: its userinfo becomes `user:****` (`****:****` where the user holds the password). */
 function maskUrlToken(tok: string): string {
   const split = splitServerUrl(tok);
   const start = tok.indexOf('://') + 3;
@@ -133,10 +136,10 @@ function maskUrlToken(tok: string): string {
   }
   const info = split.parts.userinfo;
   if (!info) return tok;
-  return `${tok.slice(0, start)}${info.includes(':') ? `${MASK}:${MASK}` : MASK}${tok.slice(start + info.length)}`;
+  return `${tok.slice(0, start)}${displayUserinfo(info)}${tok.slice(start + info.length)}`;
 }
 
-/** `scheme://userinfo@host` in free text -> `scheme://****:****@host` (also `password=` parameters). */
+/** `scheme://user:password@host` in free text -> `scheme://user:****@host` (also `password=` parameters). */
 export function maskUrls(text: string): string {
   return text.replace(URL_IN_TEXT, (tok) => {
     const masked = maskUrlToken(tok);
@@ -146,6 +149,8 @@ export function maskUrls(text: string): string {
 
 export class SecretSet {
   private readonly passwords = new Set<string>();
+  /** The passwords known to be one (not a guess at how a URL splits): what a user name is checked against. */
+  private readonly known = new Set<string>();
   private readonly users = new Set<string>();
   /** URL as written -> its display. */
   private readonly urls = new Map<string, string>();
@@ -153,13 +158,16 @@ export class SecretSet {
   private scrubber: ((text: string) => string) | null = null;
 
   /** A password (raw or percent-encoded: both forms are registered). */
-  addPassword(password: string | null | undefined): void {
+  addPassword(password: string | null | undefined, guess = false): void {
     if (!password) return;
-    for (const v of variants(password)) this.passwords.add(v);
+    for (const v of variants(password)) {
+      this.passwords.add(v);
+      if (!guess) this.known.add(v);
+    }
     this.scrubber = null;
   }
 
-  /** A user name: never printed (see 5. above). */
+  /** A user name: masked only where it holds a password (see 5. above). */
   addUser(user: string | null | undefined): void {
     if (!user) return;
     for (const v of variants(user)) this.users.add(v);
@@ -187,10 +195,13 @@ export class SecretSet {
       return;
     }
     const start = url.indexOf('://') + 3;
+    // A URL dbkit can split has one password (up to the last `@`); the other splits are masked too, but are guesses.
+    const real = split.ok ? split.parts.userinfo : undefined;
     for (let at = url.indexOf('@', start); at >= 0; at = url.indexOf('@', at + 1)) {
-      const auth = splitUserinfo(url.slice(start, at));
+      const info = url.slice(start, at);
+      const auth = splitUserinfo(info);
       this.addUser(auth.rawUser);
-      this.addPassword(auth.rawPassword);
+      this.addPassword(auth.rawPassword, split.ok && info !== real);
     }
     if (split.ok) {
       const { parts } = split;
@@ -235,10 +246,12 @@ export class SecretSet {
   private build(): (text: string) => string {
     const urls = [...this.urls.keys()].sort(byLength);
     const passwords = [...this.passwords].sort(byLength);
-    const users = [...this.users].sort(byLength);
+    // Only the user names that hold a password are secrets; the others are shown.
+    const known = [...this.known];
+    const users = [...this.users].filter((u) => known.some((p) => u.includes(p))).sort(byLength);
     const publicText = [...this.publicText];
     const isPublic = (p: string) => publicText.some((t) => hasToken(t, p));
-    const tokens = passwords.filter((p) => [...p].length >= MIN_TOKEN_LENGTH && !isPublic(p));
+    const tokens = [...passwords, ...users].filter((p) => [...p].length >= MIN_TOKEN_LENGTH && !isPublic(p)).sort(byLength);
     const alt = (list: string[], each: (s: string) => string) => list.map(each).join('|');
 
     const steps: ((t: string) => string)[] = [];
@@ -253,16 +266,17 @@ export class SecretSet {
       const keyed = new RegExp(`((?:--password[= ]|(?<![\\w-])password=)["'\`]?)(?:${alt(passwords, esc)})(?=$|[\\s"'\`&,;)])`, 'gu');
       steps.push((t) => t.replace(credential, `:${MASK}@`).replace(keyed, `$1${MASK}`));
     }
-    if (tokens.length) {
-      const re = new RegExp(alt(tokens, token), 'gu');
-      steps.push((t) => t.replace(re, MASK));
-    }
+    // User names before the password tokens: a user name that holds the password goes as a whole.
     if (users.length) {
       const names = alt(users, (u) => esc(u) + rightEdge(u));
       // (a quote may be JSON-escaped: `user \"name\"`)
       const keyed = new RegExp(`\\b((?:role|user|account|username)(?:\\\\?["'\`])?(?:\\s*[=:]\\s*|\\s+))((?:\\\\?["'\`])?)(?:${names})\\2`, 'giu');
       const account = new RegExp(`(\\\\?["'\`])(?:${alt(users, esc)})\\1@`, 'gu');
       steps.push((t) => t.replace(keyed, `$1$2${MASK}$2`).replace(account, `$1${MASK}$1@`));
+    }
+    if (tokens.length) {
+      const re = new RegExp(alt(tokens, token), 'gu');
+      steps.push((t) => t.replace(re, MASK));
     }
     // Every step needs a URL (`://`), a password or a user name (case-insensitive) in the text: most
     // strings (a --json document's thousands of values) hold none and skip the patterns.

@@ -111,7 +111,8 @@ export function pgTls(params: Record<string, string>, env: NodeJS.ProcessEnv = p
     m = v as SslMode;
   } else if (boolish(params.ssl) !== undefined) {
     m = boolish(params.ssl) ? 'verify-full' : 'disable';
-  } else if (env.PGSSLMODE) {
+  } else if (env.PGSSLMODE !== undefined) {
+    // An empty PGSSLMODE is refused (as libpq does), not read as unset.
     m = mode(env.PGSSLMODE, 'PGSSLMODE', PG_ALLOWED);
   }
   return { mode: m, options: m === 'disable' ? {} : options(m, params, { ca: ['sslrootcert'], cert: ['sslcert'], key: ['sslkey'] }, 'pg') };

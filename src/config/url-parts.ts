@@ -87,13 +87,30 @@ export function parseQuery(query: string): Record<string, string> {
 export const SECRET_PARAMS = new Set(['password', 'sslpassword', 'passphrase', 'ssl-passphrase']);
 
 /**
- * How a server URL is shown: the userinfo as `****:****` (or `****` with no
- * password): neither the password nor the user name is ever printed, so a
- * user name equal to the password reveals nothing. Secret parameters are
- * masked; everything else is as written.
+ * Whether a user name holds its password (equal to it, or containing it, as
+ * written or decoded): such a user name is masked like the password. Any
+ * other user name is shown (a DBA needs to know which role to grant to).
+ */
+export function userHoldsPassword(rawUser: string, rawPassword: string | undefined): boolean {
+  if (!rawPassword) return false;
+  const [user, password] = [percentDecode(rawUser), percentDecode(rawPassword)];
+  return (password !== '' && user.includes(password)) || rawUser.includes(rawPassword) || user.includes(rawPassword) || rawUser.includes(password);
+}
+
+/** The userinfo as shown: `user:****`, `user` with no password, `****:****` when the user name holds the password. */
+export function displayUserinfo(userinfo: string): string {
+  const { rawUser, rawPassword } = splitUserinfo(userinfo);
+  if (rawPassword === undefined) return rawUser;
+  return `${userHoldsPassword(rawUser, rawPassword) ? '****' : rawUser}:****`;
+}
+
+/**
+ * How a server URL is shown: the password as `****`, the user name as
+ * written unless it holds the password (then `****:****`). Secret parameters
+ * are masked; everything else is as written.
  */
 export function displayOf(parts: UrlParts): string {
-  const auth = parts.userinfo === undefined || parts.userinfo === '' ? '' : parts.userinfo.includes(':') ? '****:****@' : '****@';
+  const auth = parts.userinfo === undefined || parts.userinfo === '' ? '' : `${displayUserinfo(parts.userinfo)}@`;
   const query = parts.query
     ? '?' +
       parts.query

@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 import { mysqlConnection, pgConnection, type Engine } from '../config/url.js';
-import { initSession } from '../../dialects/mysql/session.js';
+import { openMysqlConnection } from '../../dialects/mysql/session.js';
 import { boundLockWaits } from '../../dialects/mysql/lock-wait.js';
 import { annotate } from './driver-errors.js';
 import { resolveTls } from './tls-probe.js';
@@ -130,11 +130,8 @@ export async function driverSql(
     };
     return { ...gated(raw), close: () => client.end(), native: { engine: 'postgres', client } };
   }
-  const { default: mysql } = await import('mysql2/promise');
-  const conn = await mysql.createConnection(mysqlConnection(url, database));
-  conn.on('error', () => undefined); // a session ended while idle: the next query fails instead
+  const conn = await openMysqlConnection(mysqlConnection(url, database));
   try {
-    await initSession(conn);
     if (options.lockWaitMs !== undefined) await boundLockWaits(conn, options.lockWaitMs);
   } catch (err) {
     await conn.end().catch(() => undefined);

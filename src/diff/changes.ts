@@ -21,6 +21,10 @@ interface Payloads {
   table_missing: [Table, null];
   table_extra: [null, Table];
   table_comment: [string | null, string | null];
+  /** MySQL; null: the variant's character set (utf8mb4). */
+  table_charset: [string | null, string | null];
+  /** MySQL; null: the default collation of the table's character set. */
+  table_collation: [string | null, string | null];
   column_missing: [Column, null];
   column_extra: [null, Column];
   column_type: [string, string];
@@ -81,6 +85,8 @@ export const CHANGE_KINDS: readonly ChangeKind[] = [
   'table_missing',
   'table_extra',
   'table_comment',
+  'table_charset',
+  'table_collation',
   'column_missing',
   'column_extra',
   'column_type',

@@ -11,11 +11,13 @@ import { diffForeignKeys, diffPrimaryKey, diffUniques } from './constraints.js';
 import { byString } from './describe.js';
 import { diffIndexes } from './indexes.js';
 import { diffEnums, diffTriggers } from './objects.js';
+import { diffTableCharset } from './table-charset.js';
 import { schemaTables, schemaTriggers } from './scope.js';
 
 function diffTable(actual: Table, expected: Table): Change[] {
   return [
     ...diffTableComment(actual, expected),
+    ...diffTableCharset(actual, expected),
     ...diffColumns(actual, expected),
     ...diffPrimaryKey(actual, expected),
     ...diffUniques(actual, expected),

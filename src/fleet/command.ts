@@ -40,7 +40,7 @@ const REFUSED: Partial<Record<FleetCommandName, Record<string, string>>> = {
 
 function concurrencyOf(value: string | undefined): number {
   if (value === undefined) return DEFAULT_CONCURRENCY;
-  const n = Number(value);
+  const n = /^\d+$/.test(value) ? Number(value) : NaN; // digits only: not 1e2, 1.5 or 0x10
   if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) throw new UsageError(`--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${value}"`);
   return n;
 }

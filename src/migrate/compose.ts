@@ -9,6 +9,7 @@ import { inverseRenames, noRenames, planChange, renameCandidates, type DialectPl
 import type { SchemaDef } from '../schema/definition.js';
 import type { Dialect } from '../schema/model.js';
 import { resolveSchema } from '../schema/resolve.js';
+import { validateDefinition } from '../schema/validate.js';
 import { snapshotOf } from './definition-source.js';
 import type { NewMigration } from './folder.js';
 import { DIALECTS, FORMAT_VERSION, type DialectMeta, type DirectionMeta } from './format.js';
@@ -56,6 +57,9 @@ export interface Plans {
 }
 
 const variants = (def: SchemaDef, d: Dialect) => resolveSchema(def, dialects[d].rules);
+
+/** What is wrong with a definition, on either variant (src/schema/validate.ts): [] when a migration can be planned from it. */
+export const definitionProblems = (def: SchemaDef): string[] => validateDefinition(def, DIALECTS.map((d) => dialects[d].rules));
 
 /** Drops plus adds that could be renames, on either dialect, once each. */
 export function candidates(snapshot: SchemaDef, def: SchemaDef, renames: Renames): RenameCandidate[] {

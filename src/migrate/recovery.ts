@@ -91,6 +91,12 @@ export function footprint(s: DbSchema, o: Operation): DbSchema {
     case 'set_table_comment':
       part(o.table, (t, i) => (i.comment = t.comment));
       break;
+    case 'convert_table_charset':
+      part(o.table, (t, i) => {
+        if (t.charset) i.charset = t.charset;
+        if (t.collation) i.collation = t.collation;
+      });
+      break;
     case 'create_enum':
     case 'drop_enum':
       out.enums = s.enums.filter((e) => e.name === o.enum.name);

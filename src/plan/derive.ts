@@ -110,6 +110,21 @@ export function deriveOperations(from: DbSchema, to: DbSchema, purpose: PlanPurp
       case 'table_comment':
         ops.push({ op: 'set_table_comment', table: c.table, from: c.actual, to: c.expected });
         break;
+      case 'table_charset':
+      case 'table_collation': {
+        // One conversion per table, whether its character set, its collation or both differ.
+        const key = `${c.table}\u0000`;
+        if (altered.has(key)) break;
+        altered.add(key);
+        const [a, e] = [tableOf(from, c.table), tableOf(to, c.table)];
+        ops.push({
+          op: 'convert_table_charset',
+          table: c.table,
+          from: { charset: a.charset ?? null, collation: a.collation ?? null },
+          to: { charset: e.charset ?? null, collation: e.collation ?? null },
+        });
+        break;
+      }
       case 'column_missing':
         ops.push({ op: 'add_column', table: c.table, column: c.expected });
         break;

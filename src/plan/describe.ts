@@ -3,7 +3,7 @@
  * migration's header (`add column users.bio text`, `drop table runs`,
  * `alter column sessions.title: varchar(255) -> varchar(300)`). Pure.
  */
-import type { Column } from '../schema/model.js';
+import { DEFAULT_TABLE_CHARSET, type Column } from '../schema/model.js';
 import type { Operation } from './operations.js';
 
 const cols = (columns: string[]): string => `(${columns.join(', ')})`;
@@ -61,6 +61,8 @@ export function describeOperation(o: Operation): string {
       return `drop CHECK constraint ${o.check.name} on ${o.table}`;
     case 'set_table_comment':
       return `set comment of table ${o.table}`;
+    case 'convert_table_charset':
+      return `convert table ${o.table} to character set ${o.to.charset ?? DEFAULT_TABLE_CHARSET}${o.to.collation ? ` collation ${o.to.collation}` : ''}`;
     case 'create_enum':
       return `create enum type ${o.enum.name} (${labels(o.enum.labels)})`;
     case 'drop_enum':

@@ -4,12 +4,13 @@
  * (`may-fail`), each with a sentence that names the object. Pure.
  *
  * data-loss: dropping a table or column; narrowing a type or length; an
- *   enum label removed; a character set that cannot hold what is stored.
+ *   enum label removed; a character set that cannot hold what is stored (a
+ *   column's, or a whole table converted).
  * may-fail: a type conversion that can fail on some values; NOT NULL made
  *   over NULLs; a NOT NULL column without default added to a table that
  *   existed; a new unique constraint, unique index or primary key (over
  *   duplicates); a new CHECK constraint; a new foreign key on a table that
- *   existed (orphans make it fail).
+ *   existed (orphans make it fail); a table's collation changed.
  * Nothing for operations on tables the plan itself creates (they are empty),
  * nor for a foreign key that cannot have orphans: one over a column the plan
  * adds empty (nullable, no default: every row holds NULL), or one the plan
@@ -17,7 +18,7 @@
  * `dbkit migrate` counts the rows behind each of these on the live database
  * before it runs anything (src/migrate/data-check/).
  */
-import type { Column, Dialect, ForeignKey } from '../schema/model.js';
+import { DEFAULT_TABLE_CHARSET, type Column, type Dialect, type ForeignKey } from '../schema/model.js';
 import type { Operation } from './operations.js';
 import { typeChangeRisk } from './type-change.js';
 import type { PlanWarning } from './types.js';
@@ -68,6 +69,19 @@ function warningsOf(dialect: Dialect, o: Operation, before: Before): Array<Omit<
       const w = existed(o.table) ? addColumnWarning(dialect, o.table, o.column) : null;
       return w ? [w] : [];
     }
+    case 'convert_table_charset':
+      if (o.from.charset !== o.to.charset) {
+        const [from, to] = [o.from.charset ?? DEFAULT_TABLE_CHARSET, o.to.charset ?? DEFAULT_TABLE_CHARSET];
+        // utf8mb4 holds every character; any other set may not hold what is stored.
+        const lost = to === DEFAULT_TABLE_CHARSET ? '' : `characters ${to} cannot hold are lost; `;
+        return [
+          {
+            level: 'data-loss',
+            message: `converts table ${o.table} from character set ${from} to ${to} (every text column is rewritten: ${lost}text stored in another encoding than ${from} is converted wrongly, and TEXT columns may widen to MEDIUMTEXT)`,
+          },
+        ];
+      }
+      return [{ level: 'may-fail', message: `changes the collation of table ${o.table} to ${o.to.collation ?? 'the default'} (a unique index fails on values the new collation makes equal)` }];
     case 'alter_enum': {
       const removed = o.from.filter((l) => !o.to.includes(l));
       if (!removed.length) return [];

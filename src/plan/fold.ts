@@ -155,6 +155,19 @@ function applyOne(s: DbSchema, o: Operation): void {
     case 'set_table_comment':
       tableIn(s, o.table).comment = o.to;
       return;
+    case 'convert_table_charset': {
+      const t = tableIn(s, o.table);
+      delete t.charset;
+      delete t.collation;
+      if (o.to.charset !== null) t.charset = o.to.charset;
+      if (o.to.collation !== null) t.collation = o.to.collation;
+      // CONVERT TO gives every text column the table's character set and collation.
+      for (const c of t.columns) {
+        delete c.charset;
+        delete c.collation;
+      }
+      return;
+    }
     case 'create_enum':
       if (s.enums.some((e) => e.name === o.enum.name)) throw new FoldError(`enum type ${o.enum.name} exists`);
       s.enums.push(clone(o.enum));

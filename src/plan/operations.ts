@@ -31,6 +31,12 @@ export interface EnumUse {
   default: string | null;
 }
 
+/** A table's character set and collation; null: the variant's character set (utf8mb4), its default collation. */
+export interface TableCharset {
+  charset: string | null;
+  collation: string | null;
+}
+
 export type Operation =
   /** A new table: columns, primary key, unique constraints and indexes. Its foreign keys come as add_foreign_key (so that tables can reference each other in any order). */
   | { op: 'create_table'; table: Table }
@@ -54,6 +60,8 @@ export type Operation =
   | { op: 'add_check'; table: string; check: CheckConstraint }
   | { op: 'drop_check'; table: string; check: CheckConstraint }
   | { op: 'set_table_comment'; table: string; from: string | null; to: string | null }
+  /** MySQL: the table's character set and collation, and every text column's with them (CONVERT TO). Only a fix script has it: a definition never sets one. */
+  | { op: 'convert_table_charset'; table: string; from: TableCharset; to: TableCharset }
   /** PostgreSQL enum types (`CREATE TYPE ... AS ENUM`). */
   | { op: 'create_enum'; enum: EnumType }
   | { op: 'drop_enum'; enum: EnumType }

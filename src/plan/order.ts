@@ -29,6 +29,8 @@ const PHASE: Record<OperationKind, number> = {
   alter_enum: 7,
   create_function: 7,
   create_table: 8,
+  // Before its columns change: CONVERT TO sets every text column's character set.
+  convert_table_charset: 8,
   add_column: 9,
   alter_column: 10,
   set_primary_key: 11,

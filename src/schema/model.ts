@@ -85,7 +85,18 @@ export interface Table {
   indexes: Index[];
   /** CHECK constraints; absent means none (MariaDB's implicit `json_valid` checks are not listed). */
   checks?: CheckConstraint[];
+  /**
+   * MySQL: the table's character set when it is not the variant's
+   * (DEFAULT_TABLE_CHARSET); absent means that one. A definition never sets
+   * it; PostgreSQL tables have none.
+   */
+  charset?: string;
+  /** MySQL: the table's collation when it is not its character set's default on the server; absent means the default. */
+  collation?: string;
 }
+
+/** The character set of every table of a MySQL variant (`DEFAULT CHARSET=utf8mb4`). */
+export const DEFAULT_TABLE_CHARSET = 'utf8mb4';
 
 /** A PostgreSQL enum type (`CREATE TYPE ... AS ENUM`). */
 export interface EnumType {

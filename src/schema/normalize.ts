@@ -13,9 +13,10 @@
  *   columns), CHECK constraints (by name), enum types, triggers and view uses
  *   are sorted, so deep equality means equal schemas. Columns keep their
  *   position; key columns keep their order;
- * - what a definition never has (a column's collation or character set,
- *   CHECKs, views) is written only when present, so the normal form of a
- *   definition is what it always was.
+ * - what a definition never has (a column's collation or character set, a
+ *   table's character set other than utf8mb4 or collation other than the
+ *   default, CHECKs, views) is written only when present, so the normal form
+ *   of a definition is what it always was.
  * Names are kept: constraints the design leaves unnamed (`name: null`) are
  * matched by structure in the differ, not here.
  */
@@ -43,6 +44,7 @@ import type {
   UniqueConstraint,
   ViewUse,
 } from './model.js';
+import { DEFAULT_TABLE_CHARSET } from './model.js';
 import { stripOuterParens } from './normal-form.js';
 
 /** What differs between dialects. */
@@ -145,6 +147,10 @@ function normalizeTable(table: Table, d: DialectNormalizer): Table {
     indexes: table.indexes.map((i) => normalizeIndex(i, d)).sort((a, b) => byString(a.name, b.name)),
   };
   if (table.checks?.length) out.checks = normalizeChecks(table.checks);
+  // Written only when not the variant's own (utf8mb4, its default collation): a definition's normal form has neither.
+  const charset = table.charset?.toLowerCase();
+  if (charset && charset !== DEFAULT_TABLE_CHARSET) out.charset = charset;
+  if (table.collation) out.collation = table.collation.toLowerCase();
   return out;
 }
 

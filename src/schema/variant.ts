@@ -15,6 +15,8 @@ export interface VariantRules {
   defaultExpr(d: DefaultDef): string;
   /** The physical index name of a named index of the definition. */
   indexName(table: TableDef, index: IndexDef, schema: SchemaDef): string;
+  /** Where index names must be unique: per table (MySQL) or per schema, beside the tables (PostgreSQL). */
+  indexNames: 'table' | 'schema';
   /**
    * How foreign-key columns that no index leads with get indexed: `implicit`
    * (MySQL makes one by itself) or `explicit` (the variant declares one).

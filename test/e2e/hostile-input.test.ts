@@ -58,21 +58,22 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { what: 'unreachable host', run: () => ({ args: ['migrate', '--url', `postgres://app:${SECRET}@127.0.0.1:${closedPort}/app`] }), code: 3, message: /^cannot connect to postgres:\/\/\*\*\*\*:\*\*\*\*@127\.0\.0\.1:\d+\/app: .*ECONNREFUSED/ },
-  { what: 'unknown host', run: () => ({ args: ['migrate', '--url', `mysql://app:${SECRET}@no-such-host.invalid/app`] }), code: 3, message: /^cannot connect to mysql:\/\/\*\*\*\*:\*\*\*\*@no-such-host\.invalid\/app: .*(ENOTFOUND|EAI_AGAIN)/ },
-  { what: 'wrong password (PostgreSQL)', run: () => ({ args: ['migrate', '--url', withSecret(pg.url)] }), code: 3, message: /password authentication failed for user "\*\*\*\*"/ },
-  { what: 'wrong password (MariaDB)', run: () => ({ args: ['migrate', '--url', withSecret(my.url)] }), code: 3, message: /Access denied for user '\*\*\*\*'@/ },
+  { what: 'unreachable host', run: () => ({ args: ['migrate', '--url', `postgres://app:${SECRET}@127.0.0.1:${closedPort}/app`] }), code: 3, message: /^cannot connect to postgres:\/\/app:\*\*\*\*@127\.0\.0\.1:\d+\/app: .*ECONNREFUSED/ },
+  { what: 'unknown host', run: () => ({ args: ['migrate', '--url', `mysql://app:${SECRET}@no-such-host.invalid/app`] }), code: 3, message: /^cannot connect to mysql:\/\/app:\*\*\*\*@no-such-host\.invalid\/app: .*(ENOTFOUND|EAI_AGAIN)/ },
+  { what: 'wrong password (PostgreSQL)', run: () => ({ args: ['migrate', '--url', withSecret(pg.url)] }), code: 3, message: /^cannot connect to postgres:\/\/postgres:\*\*\*\*@.*password authentication failed for user "postgres"/ },
+  { what: 'wrong password (MariaDB)', run: () => ({ args: ['migrate', '--url', withSecret(my.url)] }), code: 3, message: /^cannot connect to mysql:\/\/dbkit:\*\*\*\*@.*Access denied for user 'dbkit'@/ },
   // Before issue 11 the raw `@` sent dbkit to the host "s3:cr3t@127.0.0.1" and printed the rest of the password.
-  { what: 'wrong password with a raw space, quotes, @ and : (PostgreSQL)', run: () => ({ args: ['status', '--url', withRawPassword(pg.url, RAW_SECRET)] }), code: 3, message: /^cannot connect to postgres:\/\/\*\*\*\*:\*\*\*\*@127\.0\.0\.1:\d+\/\w+: password authentication failed/ },
-  { what: 'wrong password with a raw space, quotes, @ and : (MariaDB)', run: () => ({ args: ['status', '--url', withRawPassword(my.url, RAW_SECRET)] }), code: 3, message: /Access denied for user '\*\*\*\*'@/ },
-  { what: 'a user name equal to the password is masked like any user name', run: () => ({ args: ['status', '--url', withRawPassword(my.url, SECRET, SECRET)] }), code: 3, message: /^cannot connect to mysql:\/\/\*\*\*\*:\*\*\*\*@.*Access denied for user '\*\*\*\*'@/ },
+  { what: 'wrong password with a raw space, quotes, @ and : (PostgreSQL)', run: () => ({ args: ['status', '--url', withRawPassword(pg.url, RAW_SECRET)] }), code: 3, message: /^cannot connect to postgres:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/\w+: password authentication failed/ },
+  { what: 'wrong password with a raw space, quotes, @ and : (MariaDB)', run: () => ({ args: ['status', '--url', withRawPassword(my.url, RAW_SECRET)] }), code: 3, message: /Access denied for user 'dbkit'@/ },
+  { what: 'a user name equal to the password is masked', run: () => ({ args: ['status', '--url', withRawPassword(my.url, SECRET, SECRET)] }), code: 3, message: /^cannot connect to mysql:\/\/\*\*\*\*:\*\*\*\*@.*Access denied for user '\*\*\*\*'@/ },
+  { what: 'a user name containing the password is masked as a whole', run: () => ({ args: ['status', '--url', withRawPassword(my.url, SECRET, `ops_${SECRET}_ro`)] }), code: 3, message: /^cannot connect to mysql:\/\/\*\*\*\*:\*\*\*\*@.*Access denied for user '\*\*\*\*'@/ },
   { what: 'a raw / in the password', run: () => ({ args: ['status', '--url', withRawPassword(pg.url, 'pa/ss-w0rd-x')] }), code: 2, message: /^not a valid database URL \(--url\): an '@' follows a '\/', '\?' or '#': percent-encode/ },
   { what: 'an empty --url (a CI variable that is not set)', run: () => ({ args: ['migrate', '--url', ''] }), code: 2, message: /^--url is empty/ },
   { what: 'help for a command that does not exist', run: () => ({ args: ['help', 'nosuch'] }), code: 2, message: /^unknown command 'nosuch' \(the commands: migrate, / },
   { what: 'missing database (PostgreSQL)', run: () => ({ args: ['status', '--url', withDatabase(pg.url, 'no_such_db')] }), code: 3, message: /database "no_such_db" does not exist/ },
   { what: 'missing database (MariaDB)', run: () => ({ args: ['status', '--url', withDatabase(my.url, 'no_such_db')] }), code: 3, message: /Unknown database 'no_such_db'/ },
   { what: 'malformed URL', run: () => ({ args: ['migrate', '--url', `postgres://app:${SECRET}@db:port/app`] }), code: 2, message: /^not a valid database URL \(--url\): the port is not a number from 1 to 65535$/ },
-  { what: 'unknown scheme', run: () => ({ args: ['migrate', '--url', `oracle://app:${SECRET}@db/app`] }), code: 2, message: /^unsupported URL scheme "oracle" in oracle:\/\/\*\*\*\*:\*\*\*\*@db\/app: use postgres:\/\// },
+  { what: 'unknown scheme', run: () => ({ args: ['migrate', '--url', `oracle://app:${SECRET}@db/app`] }), code: 2, message: /^unsupported URL scheme "oracle" in oracle:\/\/app:\*\*\*\*@db\/app: use postgres:\/\// },
   { what: 'unknown schema', run: () => ({ args: ['migrate', '--url', pg.url, '--schema', 'billing'] }), code: 2, message: /^unknown schema "billing": use one of agents, chat$/ },
   { what: 'unknown flag', run: () => ({ args: ['migrate', '--url', withSecret(pg.url), '--frobnicate'] }), code: 2, message: /unknown option '--frobnicate'/ },
   {

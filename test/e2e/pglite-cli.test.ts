@@ -138,7 +138,7 @@ describe('exit codes and errors', () => {
       const r = await dbkit(['status', '--url', url, ...extra], { cwd });
       expect(r.code).toBe(3);
       expect(r.stderr + r.stdout).not.toContain('Sup3rSecret');
-      expect(r.stderr).toContain('postgres://****:****@127.0.0.1:1/nowhere'); // user name and password masked
+      expect(r.stderr).toContain('postgres://app:****@127.0.0.1:1/nowhere'); // the password masked, the user name shown
       if (extra[0] === '--json') expect(json(r)).toMatchObject({ error: { exitCode: 3 } });
     }
     const env = await dbkit(['migrate'], { cwd, env: { DATABASE_URL: 'mysql://root:An0therSecret@127.0.0.1:1/db' } });

@@ -86,7 +86,7 @@ describe('dbkit wait', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1400); // a lower bound only: a busy machine is slower, never faster
     // On a busy machine the last attempt may not have been refused yet when the time is up: either is the truth.
     expect(r.stderr).toMatch(
-      /^dbkit: postgres:\/\/\*\*\*\*:\*\*\*\*@127\.0\.0\.1:\d+\/app did not accept connections within 1\.5s \(\d+ attempts?\); last: (.*ECONNREFUSED.*|the last attempt was still connecting)\n$/,
+      /^dbkit: postgres:\/\/app:\*\*\*\*@127\.0\.0\.1:\d+\/app did not accept connections within 1\.5s \(\d+ attempts?\); last: (.*ECONNREFUSED.*|the last attempt was still connecting)\n$/,
     );
     expect(r.stderr + r.stdout).not.toContain(TEST_PASSWORD);
   }, 60_000);

@@ -105,8 +105,8 @@ describe('PostgreSQL roles', () => {
     );
   }, 240_000);
 
-  it('CONNECT-only: status, rollback, migrate and seed name the missing privilege (exit 7)', async () => {
-    const who = new RegExp(`role \\*\\*\\*\\* lacks`);
+  it('CONNECT-only: status, rollback, migrate and seed name the missing privilege and the role (exit 7)', async () => {
+    const who = new RegExp(`role ${role('conn')} lacks`);
     await refusals(db, url('conn'), [
       { args: ['status'], code: 7, says: [who, /SELECT on public\.dbkit_migrations, public\.dbkit_checksums/] },
       { args: ['migrate', '--dry-run'], code: 7, says: [who, /SELECT on public\.dbkit_migrations/] },
@@ -120,7 +120,7 @@ describe('PostgreSQL roles', () => {
     const plain = await dbkit(['diff', '--url', url('conn')]);
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stdout).toContain('no drift');
-    expect(plain.stderr).toMatch(new RegExp(`role \\*\\*\\*\\* lacks SELECT on public\\.dbkit_migrations, public\\.dbkit_checksums: whether migrations are pending here is unknown`));
+    expect(plain.stderr).toMatch(new RegExp(`role ${role('conn')} lacks SELECT on public\\.dbkit_migrations, public\\.dbkit_checksums: whether migrations are pending here is unknown`));
     expect(plain.stderr).not.toMatch(/are pending here \(dbkit status\)/);
     const d = json<{ changes: unknown[]; pendingMigrations: unknown; unread: { privilege: string; object: string; role: string }[] }>(await dbkit(['diff', '--json', '--url', url('conn')]));
     expect(d.changes).toEqual([]);
@@ -135,7 +135,7 @@ describe('PostgreSQL roles', () => {
     const status = await dbkit(['status', '--json', '--url', url('sel')]);
     expect(status.code, status.stderr).toBe(0);
     expect(json<{ upToDate: boolean; counts: { applied: number } }>(status)).toMatchObject({ upToDate: true, counts: { applied: 7 } });
-    const who = new RegExp(`role \\*\\*\\*\\* lacks`);
+    const who = new RegExp(`role ${role('sel')} lacks`);
     await refusals(db, url('sel'), [
       { args: ['migrate'], code: 7, says: [who, /INSERT, UPDATE, DELETE on public\.dbkit_migrations, public\.dbkit_migrations_lock, public\.dbkit_checksums: migrate/] },
       { args: ['rollback', '--yes'], code: 7, says: [who, /ownership \(owner: \w+\) on public\.users/] },
@@ -147,14 +147,14 @@ describe('PostgreSQL roles', () => {
 
   it("SELECT on the schema's tables but not dbkit's: status refuses instead of saying 0 applied", async () => {
     await refusals(db, url('appsel'), [
-      { args: ['status'], code: 7, says: [new RegExp(`role \\*\\*\\*\\* lacks SELECT on public\\.dbkit_migrations`)] },
+      { args: ['status'], code: 7, says: [new RegExp(`role ${role('appsel')} lacks SELECT on public\\.dbkit_migrations`)] },
       { args: ['rollback', '--yes'], code: 7, says: [/SELECT, INSERT, UPDATE, DELETE on public\.dbkit_migrations/] },
     ]);
   }, 300_000);
 
   it('CREATE on the schema but no table rights: migrate names the privileges, not "dbkit_checksums already exists"', async () => {
     await refusals(db, url('creator'), [
-      { args: ['migrate'], code: 7, says: [new RegExp(`role \\*\\*\\*\\* lacks SELECT, INSERT, UPDATE, DELETE on public\\.dbkit_migrations, public\\.dbkit_migrations_lock, public\\.dbkit_checksums: migrate needs them`)] },
+      { args: ['migrate'], code: 7, says: [new RegExp(`role ${role('creator')} lacks SELECT, INSERT, UPDATE, DELETE on public\\.dbkit_migrations, public\\.dbkit_migrations_lock, public\\.dbkit_checksums: migrate needs them`)] },
     ]);
   }, 300_000);
 
@@ -192,14 +192,14 @@ describe('MariaDB users', () => {
 
   it('USAGE only: every command is refused with exit 7 (no privilege on the database)', async () => {
     await refusals(db, url('usage'), [
-      ...[['status'], ['diff'], ...WRITERS].map((args) => ({ args, code: 7, says: [new RegExp(`may not use the database of .*Access denied for user '\\*\\*\\*\\*'`)] })),
+      ...[['status'], ['diff'], ...WRITERS].map((args) => ({ args, code: 7, says: [new RegExp(`may not use the database of .*Access denied for user '${user('usage')}'`)] })),
     ]);
   }, 300_000);
 
   it('SELECT only: status reads the truth; migrate, rollback and seed name what is missing; diff stops rather than report hidden foreign keys missing', async () => {
     const status = await dbkit(['status', '--json', '--url', url('sel')]);
     expect(json<{ upToDate: boolean; counts: { applied: number } }>(status)).toMatchObject({ upToDate: true, counts: { applied: 5 } });
-    const who = new RegExp(`user '\\*\\*\\*\\*'@'%'`);
+    const who = new RegExp(`user '${user('sel')}'@'%'`);
     await refusals(db, url('sel'), [
       { args: ['migrate'], code: 7, says: [who, new RegExp(`INSERT, UPDATE, DELETE on ${db.name}\\.dbkit_migrations`)] },
       { args: ['rollback', '--yes'], code: 7, says: [who, new RegExp(`DROP on ${db.name}\\.users`)] },
@@ -221,7 +221,7 @@ describe('MariaDB users', () => {
   }, 300_000);
 
   it('SELECT on one table: status and diff refuse (information_schema hides the rest) instead of reporting them missing', async () => {
-    const who = new RegExp(`user '\\*\\*\\*\\*'@'%' lacks SELECT`);
+    const who = new RegExp(`user '${user('one')}'@'%' lacks SELECT`);
     await refusals(db, url('one'), [
       { args: ['status'], code: 7, says: [who, new RegExp(`SELECT on ${db.name}\\.dbkit_migrations`)] },
       { args: ['diff'], code: 7, says: [who, new RegExp(`SELECT on ${db.name}\\.api_calls, ${db.name}\\.conversations, ${db.name}\\.messages:`), /whether they are there cannot be told/] },

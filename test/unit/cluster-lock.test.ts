@@ -121,7 +121,7 @@ describe('--direct-url and DBKIT_LEASE_TTL', () => {
     expect((await loadConfig({}, {}, cwd)).directTarget?.url).toBe('postgres://app:pw3@file:5432/app');
     expect((await loadConfig({}, { DBKIT_DIRECT_URL: direct }, cwd)).directTarget?.url).toBe(direct);
     const flag = await loadConfig({ directUrl: 'postgres://app:pw4@flag/app' }, { DBKIT_DIRECT_URL: direct }, cwd);
-    expect(flag.directTarget?.display).toBe('postgres://****:****@flag/app');
+    expect(flag.directTarget?.display).toBe('postgres://app:****@flag/app');
     const m = migrationConfig(flag);
     expect(m.target.url).toBe('postgres://app:pw4@flag/app');
     expect(m.namespace).toBeNull();
@@ -133,7 +133,7 @@ describe('--direct-url and DBKIT_LEASE_TTL', () => {
     const cwd = tmp();
     expect((await loadConfig({ url: pooled }, {}, cwd)).directTarget).toBeNull();
     await expect(loadConfig({ url: pooled, directUrl: 'mysql://u:secret@h/db' }, {}, cwd)).rejects.toThrow(
-      /--direct-url mysql:\/\/\*\*\*\*:\*\*\*\*@h\/db must be a postgres URL like the database URL postgres:\/\/\*\*\*\*:\*\*\*\*@bouncer:6432\/app/,
+      /--direct-url mysql:\/\/u:\*\*\*\*@h\/db must be a postgres URL like the database URL postgres:\/\/app:\*\*\*\*@bouncer:6432\/app/,
     );
     await expect(loadConfig({ directUrl: direct }, {}, cwd)).rejects.toMatchObject({ exitCode: ExitCode.usage });
   });

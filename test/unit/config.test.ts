@@ -20,8 +20,8 @@ describe('URLs', () => {
     expect(parseUrl(url).engine).toBe(engine);
   });
 
-  it('rejects other schemes with exit code 2, user name and password masked', () => {
-    expect(() => parseUrl('oracle://u:hunter2@h/db')).toThrowError(/unsupported URL scheme "oracle" in oracle:\/\/\*\*\*\*:\*\*\*\*@h\/db/);
+  it('rejects other schemes with exit code 2, the password masked', () => {
+    expect(() => parseUrl('oracle://u:hunter2@h/db')).toThrowError(/unsupported URL scheme "oracle" in oracle:\/\/u:\*\*\*\*@h\/db/);
     try {
       parseUrl('oracle://u:hunter2@h/db');
     } catch (err) {
@@ -30,11 +30,13 @@ describe('URLs', () => {
     }
   });
 
-  it('shows a URL with its user name and password masked, the host after the last @', () => {
-    expect(parseUrl('postgres://app:p@ss@127.0.0.1:1/db').display).toBe('postgres://****:****@127.0.0.1:1/db');
-    expect(parseUrl('mysql://app@[::1]:3306/db').display).toBe('mysql://****@[::1]:3306/db');
+  it('shows a URL with its password masked (and its user name where that holds the password), the host after the last @', () => {
+    expect(parseUrl('postgres://app:p@ss@127.0.0.1:1/db').display).toBe('postgres://app:****@127.0.0.1:1/db');
+    expect(parseUrl('postgres://app:pp@127.0.0.1:1/db').display).toBe('postgres://****:****@127.0.0.1:1/db'); // the user name holds the password
+    expect(parseUrl('postgres://app@127.0.0.1:1/db').display).toBe('postgres://app@127.0.0.1:1/db');
+    expect(parseUrl('mysql://app@[::1]:3306/db').display).toBe('mysql://app@[::1]:3306/db');
     expect(parseUrl('postgres://h/db?sslmode=prefer&password=x').display).toBe('postgres://h/db?sslmode=prefer&password=****');
-    expect(maskUrl('see postgres://app:s3cr%40t@db:5432/x')).toBe('see postgres://****:****@db:5432/x');
+    expect(maskUrl('see postgres://app:s3cr%40t@db:5432/x')).toBe('see postgres://app:****@db:5432/x');
   });
 
   it('refuses a raw / ? # before the @ with a usage error that names no part of the password', () => {
@@ -93,6 +95,30 @@ describe('configuration sources', () => {
     expect((await loadConfig({ url: 'pglite:memory' }, { DATABASE_URL: '' }, tmp())).urlSource).toBe('--url');
   });
 
+  it('an empty DATABASE_URL in .env is a usage error naming its line, never the embedded database', async () => {
+    const cwd = tmp();
+    fs.writeFileSync(path.join(cwd, '.env'), 'A=1\n# comment\nexport DATABASE_URL=""\n');
+    await expect(loadConfig({}, {}, cwd)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^\.env line 3: DATABASE_URL is empty/) });
+    // A source above it wins: the .env line is not read.
+    expect((await loadConfig({}, { DATABASE_URL: 'pglite:memory' }, cwd)).urlSource).toBe('DATABASE_URL');
+    fs.writeFileSync(path.join(cwd, '.env'), 'DATABASE_URL=pglite:memory\n');
+    expect((await loadConfig({}, {}, cwd)).urlSource).toBe('.env');
+  });
+
+  it.each([
+    ['DBKIT_DIRECT_URL', { DBKIT_DIRECT_URL: '' }],
+    ['DBKIT_ENV', { DBKIT_ENV: ' ' }],
+    ['DBKIT_LEASE_TTL', { DBKIT_LEASE_TTL: '' }],
+  ])('an empty %s is a usage error naming it', async (name, env) => {
+    await expect(loadConfig({ url: 'pglite:memory' }, env, tmp())).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(new RegExp(`^${name} is empty`)) });
+  });
+
+  it.each(['url', 'schema', 'namespace', 'directUrl', 'env'])('an empty "%s" in the config file is a usage error naming the key', async (key) => {
+    const cwd = tmp();
+    fs.writeFileSync(path.join(cwd, 'dbkit.config.json'), JSON.stringify({ [key]: '' }));
+    await expect(loadConfig({}, {}, cwd)).rejects.toMatchObject({ exitCode: 2, message: `config file dbkit.config.json: "${key}" is empty: give it a value, or leave the key out` });
+  });
+
   it('reads a dbkit.config.ts that imports a sibling file and a package', async () => {
     const cwd = tmp();
     fs.writeFileSync(path.join(cwd, 'shared.ts'), `import dotenv from 'dotenv';\nexport const schema: string = dotenv.parse('S=chat').S!;\n`);
@@ -128,7 +154,9 @@ describe('configuration sources', () => {
 
   it.each([
     [{ seed: 3 }, /"seed" must be an object/],
-    [{ seed: { users: 0 } }, /"seed.users" must be a positive whole number/],
+    [{ seed: { users: 0 } }, /"seed.users" must be a whole number from 1 to 1,000,000/],
+    [{ seed: { users: 1.5 } }, /"seed.users" must be a whole number from 1 to 1,000,000/],
+    [{ seed: { users: 1e9 } }, /"seed.users" must be a whole number from 1 to 1,000,000/],
     [{ seed: { agents: 5 } }, /"seed.agents" must be an object of counts/],
     [{ seed: { agents: { runsPerSession: -1 } } }, /"seed.agents.runsPerSession" must be a non-negative number/],
   ])('rejects a bad seed section %o with exit code 2', async (file, message) => {

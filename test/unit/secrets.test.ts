@@ -100,7 +100,7 @@ describe('scrubbing', () => {
     const s = withUrl('postgres://app:x@db/app');
     expect(s.scrub('.env exists; x marks the spot')).toBe('.env exists; x marks the spot');
     expect(s.scrub('echo postgres://app:x@db/app and app:x@db and password=x')).toBe(
-      'echo postgres://****:****@db/app and app:****@db and password=****',
+      'echo postgres://app:****@db/app and app:****@db and password=****',
     );
   });
 
@@ -113,21 +113,40 @@ describe('scrubbing', () => {
     expect(db.scrub("Unknown database 'inventory'")).toBe("Unknown database 'inventory'");
   });
 
-  it('never prints the user name: in URLs, after user/role, as a MySQL account, JSON-escaped', () => {
+  it('shows a user name (a DBA needs it to grant a privilege): in URLs, after user/role, as a MySQL account', () => {
     const s = withUrl('mysql://alice:S3cret-pw@db/chat');
-    expect(s.scrub("Access denied for user 'alice'@'10.0.0.1' (using password: YES)")).toBe("Access denied for user '****'@'10.0.0.1' (using password: YES)");
-    expect(s.scrub('password authentication failed for user "alice"')).toBe('password authentication failed for user "****"');
-    expect(s.scrub('{"message":"failed for user \\"alice\\""}')).toBe('{"message":"failed for user \\"****\\""}');
-    expect(s.scrub('role alice lacks SELECT')).toBe('role **** lacks SELECT');
-    expect(s.scrub('alice in wonderland')).toBe('alice in wonderland');
+    expect(s.scrub('cannot connect to mysql://alice:S3cret-pw@db/chat')).toBe('cannot connect to mysql://alice:****@db/chat');
+    expect(s.scrub("Access denied for user 'alice'@'10.0.0.1' (using password: YES)")).toBe("Access denied for user 'alice'@'10.0.0.1' (using password: YES)");
+    expect(s.scrub('role alice lacks SELECT on public.dbkit_migrations')).toBe('role alice lacks SELECT on public.dbkit_migrations');
   });
 
-  it('a user name equal to the password looks like any other user name', () => {
+  it('masks a user name that holds its password, as a whole: in URLs, after user/role, as a MySQL account, JSON-escaped, as a word', () => {
+    const s = withUrl('mysql://alice-S3cret-pw:S3cret-pw@db/chat');
+    expect(s.scrub('cannot connect to mysql://alice-S3cret-pw:S3cret-pw@db/chat')).toBe('cannot connect to mysql://****:****@db/chat');
+    expect(s.scrub("Access denied for user 'alice-S3cret-pw'@'10.0.0.1' (using password: YES)")).toBe("Access denied for user '****'@'10.0.0.1' (using password: YES)");
+    expect(s.scrub('password authentication failed for user "alice-S3cret-pw"')).toBe('password authentication failed for user "****"');
+    expect(s.scrub('{"message":"failed for user \\"alice-S3cret-pw\\""}')).toBe('{"message":"failed for user \\"****\\""}');
+    expect(s.scrub('role alice-S3cret-pw lacks SELECT')).toBe('role **** lacks SELECT');
+    expect(s.scrub('lock held by alice-S3cret-pw@10.0.0.7')).toBe('lock held by ****@10.0.0.7');
+    expect(s.scrub('alice in wonderland')).toBe('alice in wonderland');
+    // A short password inside a user name: the user name is masked where it stands as one.
+    const short = withUrl('postgres://app:p@db/x');
+    expect(short.scrub('cannot connect to postgres://app:p@db/x: role "app" does not exist')).toBe('cannot connect to postgres://****:****@db/x: role "****" does not exist');
+  });
+
+  it('a raw @ in the password: the user name is checked against the password, not against a guess at another split', () => {
+    const s = withUrl('postgres://pw_reader:p@ss@db/app');
+    expect(s.scrub('cannot connect to postgres://pw_reader:p@ss@db/app: password authentication failed for user "pw_reader"')).toBe(
+      'cannot connect to postgres://pw_reader:****@db/app: password authentication failed for user "pw_reader"',
+    );
+  });
+
+  it('a user name equal to the password is masked; any other user name of the same password is shown', () => {
     const same = withUrl('postgres://Tr0ub4dor:Tr0ub4dor@db/app');
     const other = withUrl('postgres://someone:Tr0ub4dor@db/app');
-    for (const [s, user] of [[same, 'Tr0ub4dor'], [other, 'someone']] as const) {
+    for (const [s, user, shown] of [[same, 'Tr0ub4dor', '****'], [other, 'someone', 'someone']] as const) {
       expect(s.scrub(`cannot connect to postgres://${user}:Tr0ub4dor@db/app: role "${user}" does not exist`)).toBe(
-        'cannot connect to postgres://****:****@db/app: role "****" does not exist',
+        `cannot connect to postgres://${shown}:****@db/app: role "${shown}" does not exist`,
       );
     }
   });

@@ -1,0 +1,171 @@
+/**
+ * Is a definition one both variants can be built from? Pure: every problem,
+ * one sentence each, in definition order (an empty list: it is fine).
+ * `dbkit make` refuses to plan from a definition with problems (exit 2), and
+ * `dbkit check` reports them: planning from one gives migrations that fail
+ * on the server, or (a column defined twice) a migration of no statements
+ * whose snapshot says something else.
+ *
+ * Checked on the definition: names (empty, defined twice, too long), types
+ * (a kind dbkit does not know, varchar lengths, enum labels), defaults (of
+ * the column's type; none both engines refuse), ON UPDATE, foreign keys (the
+ * table and its `id`, the column's kind, SET NULL on NOT NULL), indexes and
+ * unique constraints (columns that exist, once each), one `id` per table.
+ * Checked on each variant (`resolveSchema` with its rules): the physical
+ * names, where the engine wants them unique (index names per table on MySQL,
+ * per schema on PostgreSQL, where they share the namespace of tables) and
+ * short enough not to be cut.
+ */
+import type { ColumnDef, LogicalType, SchemaDef, TableDef } from './definition.js';
+import type { DbSchema } from './model.js';
+import { resolveSchema } from './resolve.js';
+import type { VariantRules } from './variant.js';
+
+/** PostgreSQL cuts identifiers at 63 bytes (NAMEDATALEN - 1); MySQL allows 64 characters: the smaller holds for both. */
+export const MAX_IDENTIFIER_BYTES = 63;
+/** The longest VARCHAR that fits a MySQL row in utf8mb4 (65,535 bytes / 4); PostgreSQL allows more. */
+export const MAX_VARCHAR = 16_383;
+
+const KINDS = new Set<LogicalType['kind']>(['id', 'ref', 'varchar', 'text', 'longtext', 'bigint', 'int', 'smallint', 'tinyint', 'json', 'json_text', 'text_array', 'timestamp', 'enum']);
+const NUMERIC = new Set(['bigint', 'int', 'smallint', 'tinyint']);
+/** MySQL 8 refuses a literal default on TEXT, BLOB and JSON columns (MariaDB takes it): a definition must work on both. */
+const NO_LITERAL_DEFAULT = new Set(['text', 'longtext', 'json', 'json_text', 'text_array']);
+
+const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
+/** Names that collide: MySQL compares column and index names without case. */
+const key = (s: string): string => s.toLowerCase();
+
+function duplicates(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const n of names) {
+    if (seen.has(key(n))) twice.add(n);
+    seen.add(key(n));
+  }
+  return [...twice];
+}
+
+function nameProblems(what: string, name: unknown): string[] {
+  if (typeof name !== 'string' || name.trim() === '') return [`${what} has no name`];
+  if (bytes(name) > MAX_IDENTIFIER_BYTES) return [`${what} ${name}: the name is ${bytes(name)} bytes long (at most ${MAX_IDENTIFIER_BYTES}: PostgreSQL cuts longer names)`];
+  return [];
+}
+
+function typeProblems(col: string, type: LogicalType | undefined): string[] {
+  if (!type || !KINDS.has(type.kind)) return [`column ${col} has an unknown type ${JSON.stringify((type as { kind?: unknown } | undefined)?.kind ?? type)} (use the t.* constructors of src/schema/definition.ts)`];
+  if (type.kind === 'varchar') {
+    const n = type.length;
+    if (!Number.isInteger(n) || n < 1 || n > MAX_VARCHAR) return [`column ${col} is varchar(${n}): the length must be a whole number from 1 to ${MAX_VARCHAR}`];
+  }
+  if (type.kind === 'enum') {
+    if (!Array.isArray(type.labels) || type.labels.length === 0) return [`column ${col} is an enum without labels`];
+    const out: string[] = [];
+    for (const label of duplicates(type.labels)) out.push(`column ${col}: enum label '${label}' is listed twice`);
+    for (const label of type.labels) {
+      if (bytes(label) > MAX_IDENTIFIER_BYTES) out.push(`column ${col}: enum label '${label}' is longer than ${MAX_IDENTIFIER_BYTES} bytes (PostgreSQL's limit)`);
+    }
+    return out;
+  }
+  return [];
+}
+
+function defaultProblems(col: string, c: ColumnDef): string[] {
+  const d = c.default;
+  const kind = c.type?.kind;
+  if (!d || !kind || kind === 'id') return [];
+  if (d.kind === 'now') return kind === 'timestamp' ? [] : [`column ${col}: a "now" default needs a timestamp column, not ${kind}`];
+  if (NO_LITERAL_DEFAULT.has(kind)) return [`column ${col}: a ${kind} column cannot have a literal default (MySQL 8 refuses one)`];
+  if (d.kind === 'number' && !NUMERIC.has(kind)) return [`column ${col}: a number default on a ${kind} column`];
+  if (d.kind === 'number' && !Number.isFinite(d.value)) return [`column ${col}: the default ${d.value} is not a number`];
+  if (d.kind === 'string' && c.type.kind === 'enum' && !c.type.labels.includes(d.value)) return [`column ${col}: the default '${d.value}' is not one of its enum labels`];
+  if (d.kind === 'string' && NUMERIC.has(kind) && !/^-?\d+$/.test(d.value)) return [`column ${col}: the default '${d.value}' of a ${kind} column is not a whole number`];
+  return [];
+}
+
+function foreignKeyProblems(table: TableDef, c: ColumnDef, tables: Map<string, TableDef>): string[] {
+  const ref = c.references;
+  if (!ref) return [];
+  const col = `${table.name}.${c.name}`;
+  const target = tables.get(key(ref.table));
+  if (!target) return [`column ${col} references table ${ref.table}, which the schema does not define`];
+  const out: string[] = [];
+  const id = target.columns.find((x) => x.name === 'id');
+  if (!id) out.push(`column ${col} references ${ref.table}.id, which table ${ref.table} does not have`);
+  else if (id.type?.kind !== 'id') out.push(`column ${col} references ${ref.table}.id, which is not the table's id key (t.id())`);
+  if (c.type?.kind !== 'ref') out.push(`column ${col} references ${ref.table} but is ${c.type?.kind ?? 'untyped'}, not a reference (t.ref())`);
+  if (ref.onDelete === 'SET NULL' && c.notNull) out.push(`column ${col} is NOT NULL but its foreign key is ON DELETE SET NULL`);
+  return out;
+}
+
+function columnListProblems(what: string, table: TableDef, columns: unknown): string[] {
+  if (!Array.isArray(columns) || columns.length === 0) return [`${what} on table ${table.name} has no columns`];
+  const have = new Set(table.columns.map((c) => key(c.name)));
+  const out = columns.filter((c) => !have.has(key(String(c)))).map((c) => `${what} on table ${table.name} names column ${String(c)}, which the table does not have`);
+  for (const c of duplicates(columns.map(String))) out.push(`${what} on table ${table.name} lists column ${c} twice`);
+  return out;
+}
+
+function tableProblems(table: TableDef, tables: Map<string, TableDef>): string[] {
+  const out = nameProblems('a table', table.name);
+  const columns = Array.isArray(table.columns) ? table.columns : [];
+  if (!columns.length) out.push(`table ${table.name} has no columns`);
+  for (const name of duplicates(columns.map((c) => c.name))) out.push(`table ${table.name}: column ${name} is defined twice`);
+  const ids = columns.filter((c) => c.type?.kind === 'id');
+  if (ids.length > 1) out.push(`table ${table.name} has ${ids.length} id columns (${ids.map((c) => c.name).join(', ')}): one is its key`);
+  for (const c of columns) {
+    const col = `${table.name}.${c.name}`;
+    out.push(...nameProblems(`a column of ${table.name}`, c.name), ...typeProblems(col, c.type), ...defaultProblems(col, c));
+    if (c.onUpdateNow && c.type?.kind !== 'timestamp') out.push(`column ${col} is refreshed on update (onUpdateNow) but is not a timestamp`);
+    out.push(...foreignKeyProblems(table, c, tables));
+  }
+  for (const name of duplicates((table.indexes ?? []).map((i) => i.name))) out.push(`table ${table.name}: index ${name} is defined twice`);
+  for (const index of table.indexes ?? []) {
+    out.push(...nameProblems(`an index of ${table.name}`, index.name), ...columnListProblems(`index ${index.name}`, table, index.columns));
+  }
+  for (const unique of table.uniques ?? []) out.push(...columnListProblems(`a unique constraint (${(unique ?? []).join(', ')})`, table, unique));
+  return out;
+}
+
+/** Physical names of one variant that collide or are too long (the definition itself is sound). */
+function variantProblems(variant: DbSchema, rules: VariantRules): string[] {
+  const out: string[] = [];
+  const where = `on ${rules.dialect}`;
+  const explicit = (t: DbSchema['tables'][number]) => t.indexes.filter((i) => !i.implicit);
+  for (const t of variant.tables) {
+    for (const i of explicit(t)) {
+      if (bytes(i.name) > MAX_IDENTIFIER_BYTES) out.push(`index ${i.name} of table ${t.name} ${where}: the name is ${bytes(i.name)} bytes long (at most ${MAX_IDENTIFIER_BYTES})`);
+    }
+  }
+  if (rules.indexNames === 'table') {
+    for (const t of variant.tables) {
+      for (const name of duplicates(explicit(t).map((i) => i.name))) out.push(`table ${t.name} ${where}: two indexes are named ${name}`);
+    }
+    return out;
+  }
+  // Per schema, where indexes share the namespace of tables (PostgreSQL relations).
+  const owners = new Map<string, string[]>();
+  const own = (name: string, what: string) => owners.set(name, [...(owners.get(name) ?? []), what]);
+  for (const t of variant.tables) {
+    own(t.name, `table ${t.name}`);
+    for (const i of explicit(t)) own(i.name, `an index of table ${t.name}`);
+  }
+  for (const [name, whats] of owners) if (whats.length > 1) out.push(`${where} the name ${name} is taken ${whats.length} times (${whats.join(', ')}): index names are per schema there`);
+  for (const name of duplicates(variant.enums.map((e) => e.name))) out.push(`${where} two enum types are named ${name}`);
+  for (const e of variant.enums) {
+    if (owners.has(e.name)) out.push(`${where} enum type ${e.name} has the name of table ${e.name} (each table has a type of its name)`);
+  }
+  return out;
+}
+
+/** Every problem of `def`, one sentence each; [] when both variants can be built from it. */
+export function validateDefinition(def: SchemaDef, variants: readonly VariantRules[]): string[] {
+  const tables = Array.isArray(def.tables) ? def.tables : [];
+  const out: string[] = [];
+  for (const name of duplicates(tables.map((t) => t.name))) out.push(`table ${name} is defined twice`);
+  const byName = new Map(tables.map((t) => [key(t.name), t]));
+  for (const t of tables) out.push(...tableProblems(t, byName));
+  // The variants only once the definition itself is sound: resolving a broken one says nothing more.
+  if (out.length) return out;
+  for (const rules of variants) out.push(...variantProblems(resolveSchema(def, rules), rules));
+  return out;
+}

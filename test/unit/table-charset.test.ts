@@ -1,0 +1,115 @@
+/**
+ * A MySQL table's own character set and collation (issue 20, acceptance 5):
+ * read from the catalog as MySQL 8 and MariaDB document it, compared by the
+ * differ, and fixed by a `CONVERT TO` that a fix script refuses when it
+ * changes the character set (it rewrites every text column).
+ */
+import { describe, expect, it } from 'vitest';
+import { catalogToSchema, type MysqlCatalog, type TableRow } from '../../dialects/mysql/introspect.js';
+import { mysqlRules } from '../../dialects/mysql/types.js';
+import { tableCharsets } from '../../dialects/mysql/table-charset.js';
+import { diff } from '../../src/diff/differ.js';
+import { fixScript } from '../../src/diff/fix.js';
+import { foldOperations } from '../../src/plan/fold.js';
+import { planChange } from '../../src/plan/plan.js';
+import { chat } from '../../src/schema/chat.js';
+import type { DbSchema } from '../../src/schema/model.js';
+import { normalize } from '../../src/schema/normalize.js';
+import { resolveSchema } from '../../src/schema/resolve.js';
+
+const row = (name: string, collation: string, extra: Partial<TableRow> = {}): TableRow => ({
+  TABLE_NAME: name,
+  TABLE_COMMENT: '',
+  TABLE_COLLATION: collation,
+  TABLE_CHARSET: collation.split('_')[0]!,
+  COLLATION_IS_DEFAULT: /^(utf8mb4_general_ci|utf8mb4_0900_ai_ci|latin1_swedish_ci)$/.test(collation) ? 'Yes' : '',
+  ...extra,
+});
+/** MariaDB 10.11 in a latin1 database (the suite's server): utf8mb4's default is utf8mb4_general_ci. */
+const mariadb = (name: string, collation: string) => row(name, collation, { SCHEMA_COLLATION: 'latin1_swedish_ci', UTF8MB4_COLLATION: 'utf8mb4_general_ci' });
+const bookkeeping = (name: string) => name.startsWith('dbkit_');
+
+describe('the catalog, as each server documents it', () => {
+  it('tables made by DEFAULT CHARSET=utf8mb4 have nothing to say; one converted stands out (MariaDB)', () => {
+    const rows = [mariadb('users', 'latin1_swedish_ci'), mariadb('conversations', 'utf8mb4_bin'), mariadb('messages', 'utf8mb4_general_ci'), mariadb('dbkit_migrations', 'latin1_swedish_ci')];
+    expect(Object.fromEntries(tableCharsets(rows, bookkeeping))).toEqual({ users: { charset: 'latin1' }, conversations: { collation: 'utf8mb4_bin' } });
+  });
+
+  it('MySQL 8: utf8mb4_0900_ai_ci is the default; with default_collation_for_utf8mb4 = utf8mb4_general_ci, that one is', () => {
+    const mysql8 = (name: string, collation: string, utf8mb4: string) => row(name, collation, { SCHEMA_COLLATION: 'utf8mb4_0900_ai_ci', UTF8MB4_COLLATION: utf8mb4 });
+    expect(tableCharsets([mysql8('a', 'utf8mb4_0900_ai_ci', 'utf8mb4_0900_ai_ci'), mysql8('b', 'utf8mb4_0900_as_cs', 'utf8mb4_0900_ai_ci')], bookkeeping)).toEqual(new Map([['b', { collation: 'utf8mb4_0900_as_cs' }]]));
+    // Every table made by dbkit on such a server has utf8mb4_general_ci, which is not IS_DEFAULT in the catalog: still no drift.
+    expect(tableCharsets([mysql8('a', 'utf8mb4_general_ci', 'utf8mb4_general_ci'), mysql8('b', 'utf8mb4_0900_ai_ci', 'utf8mb4_general_ci')], bookkeeping)).toEqual(
+      new Map([['b', { collation: 'utf8mb4_0900_ai_ci' }]]),
+    );
+  });
+
+  it('the document run as written (every table in the database default, not utf8mb4): nothing compared', () => {
+    const rows = [mariadb('users', 'latin1_swedish_ci'), mariadb('conversations', 'latin1_swedish_ci'), mariadb('dbkit_migrations', 'utf8mb4_general_ci')];
+    expect(tableCharsets(rows, bookkeeping).size).toBe(0);
+    // ...but one table in utf8mb4 among them shows that the others were not made so on purpose.
+    expect(Object.fromEntries(tableCharsets([...rows, mariadb('messages', 'utf8mb4_general_ci')], bookkeeping))).toEqual({ users: { charset: 'latin1' }, conversations: { charset: 'latin1' } });
+  });
+
+  it('a latin1 table with a non-default collation: both; rows that tell nothing (older fixtures): nothing', () => {
+    expect(Object.fromEntries(tableCharsets([mariadb('a', 'latin1_bin'), mariadb('b', 'utf8mb4_general_ci')], bookkeeping))).toEqual({ a: { charset: 'latin1', collation: 'latin1_bin' } });
+    expect(tableCharsets([{ TABLE_NAME: 'a', TABLE_COMMENT: '', TABLE_COLLATION: 'utf8mb4_unicode_ci' }], bookkeeping).size).toBe(0);
+  });
+
+  it('catalogToSchema puts them on the tables', () => {
+    const catalog: MysqlCatalog = { tables: [mariadb('users', 'latin1_swedish_ci'), mariadb('t', 'utf8mb4_general_ci')], columns: [], statistics: [], foreignKeys: [], checks: [] };
+    expect(catalogToSchema(catalog, 'mariadb').tables.map((t) => [t.name, t.charset ?? null, t.collation ?? null])).toEqual([
+      ['t', null, null],
+      ['users', 'latin1', null],
+    ]);
+  });
+});
+
+const expected = (): DbSchema => normalize(resolveSchema(chat, mysqlRules));
+/** The chat variant with `users` in latin1 and `conversations` in utf8mb4_bin, as introspection gives it. */
+function drifted(): DbSchema {
+  const s = structuredClone(expected());
+  s.tables.find((t) => t.name === 'users')!.charset = 'latin1';
+  s.tables.find((t) => t.name === 'conversations')!.collation = 'utf8mb4_bin';
+  return normalize(s);
+}
+
+describe('diff and its fix script', () => {
+  it('a definition has neither (utf8mb4 is its normal form): the snapshot and every definition stay as they were', () => {
+    expect(expected().tables.every((t) => !('charset' in t) && !('collation' in t))).toBe(true);
+    expect(normalize({ ...expected(), tables: expected().tables.map((t) => ({ ...t, charset: 'UTF8MB4' })) })).toEqual(expected());
+  });
+
+  it('each table that departs is one change, naming what it has and what is expected', () => {
+    expect(diff(drifted(), expected()).map((c) => [c.kind, c.table, c.expected, c.actual, c.message])).toEqual([
+      ['table_collation', 'conversations', null, 'utf8mb4_bin', 'Table conversations has collation utf8mb4_bin, expected the default of utf8mb4.'],
+      ['table_charset', 'users', null, 'latin1', 'Table users has character set latin1, expected utf8mb4 (its text columns follow the table).'],
+    ]);
+    expect(diff(expected(), expected())).toEqual([]);
+  });
+
+  it('the fix: CONVERT TO utf8mb4, refused (commented) where the character set changes, and it folds to the definition', () => {
+    const plan = planChange(drifted(), expected(), { purpose: 'fix' });
+    expect(plan.operations).toEqual([
+      { op: 'convert_table_charset', table: 'conversations', from: { charset: null, collation: 'utf8mb4_bin' }, to: { charset: null, collation: null } },
+      { op: 'convert_table_charset', table: 'users', from: { charset: 'latin1', collation: null }, to: { charset: null, collation: null } },
+    ]);
+    expect(fixScript(plan, { target: 'USE `app`' })).toEqual([
+      'USE `app`;',
+      'ALTER TABLE `conversations` CONVERT TO CHARACTER SET utf8mb4;',
+      '-- refused: it converts table users from character set latin1 to utf8mb4 (every text column is rewritten: text stored in another encoding than latin1 is converted wrongly, and TEXT columns may widen to MEDIUMTEXT)\n' +
+        '-- ALTER TABLE `users` CONVERT TO CHARACTER SET utf8mb4;',
+    ]);
+    expect(plan.warnings.map((w) => w.level)).toEqual(['may-fail', 'data-loss']);
+    expect(normalize(foldOperations(drifted(), plan.operations))).toEqual(expected());
+  });
+
+  it('to a set that cannot hold everything, the message says characters are lost; CONVERT TO names the collation when one is asked for', () => {
+    const to = structuredClone(expected());
+    to.tables.find((t) => t.name === 'users')!.charset = 'latin1';
+    to.tables.find((t) => t.name === 'users')!.collation = 'latin1_bin';
+    const plan = planChange(expected(), to, { purpose: 'fix' });
+    expect(plan.statements.map((s) => s.sql)).toEqual(['ALTER TABLE `users` CONVERT TO CHARACTER SET latin1 COLLATE latin1_bin']);
+    expect(plan.warnings[0]!.message).toContain('characters latin1 cannot hold are lost');
+  });
+});

@@ -1,0 +1,169 @@
+/** src/schema/validate.ts: each problem a definition can have, named in one sentence; both real definitions have none. */
+import { describe, expect, it } from 'vitest';
+import { mysqlRules } from '../../dialects/mysql/types.js';
+import { postgresRules } from '../../dialects/postgres/types.js';
+import { definitionProblems } from '../../src/migrate/compose.js';
+import { agents } from '../../src/schema/agents.js';
+import { chat } from '../../src/schema/chat.js';
+import { t as type, type ColumnDef, type SchemaDef, type TableDef } from '../../src/schema/definition.js';
+import { validateDefinition } from '../../src/schema/validate.js';
+
+const RULES = [postgresRules, mysqlRules];
+const validate = (def: SchemaDef) => validateDefinition(def, RULES);
+
+/** A copy of `base` with `change` applied to table `table`. */
+function changed(base: SchemaDef, table: string, change: (t: TableDef) => void): SchemaDef {
+  const def = structuredClone(base);
+  change(def.tables.find((x) => x.name === table)!);
+  return def;
+}
+const column = (t: TableDef, name: string): ColumnDef => t.columns.find((c) => c.name === name)!;
+
+describe('the real definitions', () => {
+  it('agents and chat have no problem, on either variant', () => {
+    expect(validate(agents)).toEqual([]);
+    expect(validate(chat)).toEqual([]);
+    expect(definitionProblems(agents)).toEqual([]);
+    expect(definitionProblems(chat)).toEqual([]);
+  });
+});
+
+describe('each problem, in one sentence', () => {
+  it.each<[string, SchemaDef, string[]]>([
+    [
+      'a foreign key to a table the schema does not define',
+      changed(chat, 'messages', (t) => (column(t, 'conversation_id').references = { table: 'conversation', onDelete: 'CASCADE' })),
+      ['column messages.conversation_id references table conversation, which the schema does not define'],
+    ],
+    [
+      'a foreign key to a table without an id column',
+      changed(changed(chat, 'users', (t) => (column(t, 'id').name = 'user_id')), 'users', () => undefined),
+      [
+        'column conversations.user_id references users.id, which table users does not have',
+        'column messages.user_id references users.id, which table users does not have',
+        'column api_calls.user_id references users.id, which table users does not have',
+      ],
+    ],
+    [
+      'a foreign key on a column that is not a reference',
+      changed(chat, 'messages', (t) => (column(t, 'status').references = { table: 'users', onDelete: 'CASCADE' })),
+      ['column messages.status references users but is tinyint, not a reference (t.ref())'],
+    ],
+    [
+      'SET NULL on a NOT NULL column',
+      changed(chat, 'messages', (t) => (column(t, 'user_id').references = { table: 'users', onDelete: 'SET NULL' })),
+      ['column messages.user_id is NOT NULL but its foreign key is ON DELETE SET NULL'],
+    ],
+    [
+      'a column defined twice (names compared without case, as MySQL does)',
+      changed(chat, 'users', (t) => t.columns.push({ name: 'Email', type: type.varchar(10) })),
+      ['table users: column Email is defined twice'],
+    ],
+    [
+      'a table defined twice',
+      { ...chat, tables: [...chat.tables, structuredClone(chat.tables[0]!)] },
+      ['table users is defined twice'],
+    ],
+    [
+      'an index on a column the table does not have',
+      changed(chat, 'conversations', (t) => t.indexes!.push({ name: 'idx_owner', columns: ['owner_id'] })),
+      ['index idx_owner on table conversations names column owner_id, which the table does not have'],
+    ],
+    [
+      'an index listing a column twice, and one with no columns',
+      changed(chat, 'conversations', (t) => t.indexes!.push({ name: 'idx_twice', columns: ['user_id', 'user_id'] }, { name: 'idx_none', columns: [] })),
+      ['index idx_twice on table conversations lists column user_id twice', 'index idx_none on table conversations has no columns'],
+    ],
+    [
+      'a unique constraint on a column the table does not have',
+      changed(agents, 'settings', (t) => t.uniques!.push(['user_id', 'scope'])),
+      ['a unique constraint (user_id, scope) on table settings names column scope, which the table does not have'],
+    ],
+    [
+      'a duplicate index name in one table',
+      changed(chat, 'conversations', (t) => t.indexes!.push({ name: 'idx_user_id', columns: ['title'] })),
+      ['table conversations: index idx_user_id is defined twice'],
+    ],
+    [
+      'varchar(0), and one longer than a MySQL row holds',
+      changed(chat, 'users', (t) => {
+        column(t, 'phone').type = type.varchar(0);
+        column(t, 'nickname').type = type.varchar(70_000);
+      }),
+      ['column users.nickname is varchar(70000): the length must be a whole number from 1 to 16383', 'column users.phone is varchar(0): the length must be a whole number from 1 to 16383'],
+    ],
+    [
+      'a type dbkit does not know (esbuild does not type-check the definition)',
+      changed(chat, 'users', (t) => (column(t, 'phone').type = { kind: 'varchr', length: 20 } as unknown as ColumnDef['type'])),
+      ['column users.phone has an unknown type "varchr" (use the t.* constructors of src/schema/definition.ts)'],
+    ],
+    [
+      'an enum without labels, and one listing a label twice',
+      changed(chat, 'messages', (t) => {
+        column(t, 'role').type = type.enum();
+        column(t, 'content_type').type = type.enum('text', 'image_url', 'text');
+        column(t, 'content_type').default = { kind: 'string', value: 'text' };
+      }),
+      ['column messages.role is an enum without labels', "column messages.content_type: enum label 'text' is listed twice"],
+    ],
+    [
+      'defaults of the wrong type',
+      changed(chat, 'messages', (t) => {
+        column(t, 'content_type').default = { kind: 'string', value: 'audio' };
+        column(t, 'status').default = { kind: 'now' };
+        column(t, 'content').default = { kind: 'string', value: '{}' };
+      }),
+      [
+        "column messages.content_type: the default 'audio' is not one of its enum labels",
+        'column messages.content: a json_text column cannot have a literal default (MySQL 8 refuses one)',
+        'column messages.status: a "now" default needs a timestamp column, not tinyint',
+      ],
+    ],
+    [
+      'ON UPDATE on a column that is not a timestamp, and two id columns',
+      changed(chat, 'users', (t) => {
+        column(t, 'status').onUpdateNow = true;
+        column(t, 'last_login_at').type = type.id();
+      }),
+      ['table users has 2 id columns (id, last_login_at): one is its key', 'column users.status is refreshed on update (onUpdateNow) but is not a timestamp'],
+    ],
+    [
+      'a name longer than PostgreSQL keeps',
+      changed(chat, 'users', (t) => t.columns.push({ name: 'x'.repeat(64), type: type.text() })),
+      [`a column of users ${'x'.repeat(64)}: the name is 64 bytes long (at most 63: PostgreSQL cuts longer names)`],
+    ],
+  ])('%s', (_what, def, problems) => {
+    expect(validate(def).sort()).toEqual([...problems].sort());
+  });
+});
+
+describe('names of each variant', () => {
+  it('index names repeat per table on MySQL, but collide per schema on PostgreSQL (agents is native there: names as written)', () => {
+    // The same index name on two tables of agents: fine on MySQL, a collision on PostgreSQL.
+    const def = changed(agents, 'files', (t) => t.indexes!.push({ name: 'idx_runs_session_id', columns: ['run_id'] }));
+    expect(validateDefinition(def, [mysqlRules])).toEqual([]);
+    expect(validateDefinition(def, [postgresRules])).toEqual([
+      'on postgres the name idx_runs_session_id is taken 2 times (an index of table runs, an index of table files): index names are per schema there',
+    ]);
+  });
+
+  it('chat on PostgreSQL: idx_<table>_<name> per schema, so the same name on two tables is fine; an index named like a table is not', () => {
+    expect(validate(chat)).toEqual([]);
+    const def = changed(chat, 'messages', (t) => t.indexes!.push({ name: 'idx_api_calls', columns: ['user_id'] }));
+    const renamed = changed(def, 'api_calls', () => undefined);
+    renamed.tables.push({ name: 'idx_messages_api_calls', columns: [{ name: 'id', type: type.id() }] });
+    expect(validateDefinition(renamed, [postgresRules])).toEqual([
+      'on postgres the name idx_messages_api_calls is taken 2 times (an index of table messages, table idx_messages_api_calls): index names are per schema there',
+    ]);
+    expect(validateDefinition(renamed, [mysqlRules])).toEqual([]);
+  });
+
+  it('a physical index name too long on one variant only', () => {
+    const long = 'idx_' + 'a'.repeat(50);
+    const def = changed(chat, 'api_calls', (t) => t.indexes!.push({ name: long, columns: ['user_id'] }));
+    expect(validateDefinition(def, [mysqlRules])).toEqual([]);
+    expect(validateDefinition(def, [postgresRules])).toEqual([
+      `index idx_api_calls_${'a'.repeat(50)} of table api_calls on postgres: the name is 64 bytes long (at most 63)`,
+    ]);
+  });
+});
