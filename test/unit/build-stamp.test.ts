@@ -1,0 +1,96 @@
+/**
+ * scripts/build.mjs: the stamp that makes a second `prepare` (npx linking the
+ * checkout into its cache after `npm ci`) a no-op. What is hashed, what is
+ * not, and when dist/ counts as current; on small trees made here.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inputFiles, inputsHash, isCurrent, OUTPUTS, STAMP } from '../../scripts/build.mjs';
+import { repoRoot } from '../support/cli.js';
+import { tempDirs } from '../support/tmp.js';
+
+const tmp = tempDirs('dbkit-build-stamp-');
+
+function tree(): string {
+  const root = tmp();
+  const put = (rel: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  };
+  put('tsconfig.json', JSON.stringify({ include: ['src/**/*.ts', 'bench/**/*.ts'] }));
+  put('package.json', '{"name":"x"}');
+  put('package-lock.json', '{"lockfileVersion":3}');
+  put('src/a.ts', 'export const a = 1;\n');
+  put('src/deep/b.ts', 'export const b = 2;\n');
+  put('bench/c.ts', 'export const c = 3;\n');
+  return root;
+}
+
+const write = (root: string, rel: string, text: string) => {
+  fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+  fs.writeFileSync(path.join(root, rel), text);
+};
+
+describe('the build stamp (scripts/build.mjs)', () => {
+  it('hashes the files tsc compiles and the build configuration, nothing else', () => {
+    const root = tree();
+    write(root, 'src/notes.md', 'not compiled');
+    write(root, 'bench/.work/v0.1.0/src/old.ts', 'a baseline build');
+    write(root, 'src/node_modules/x/index.ts', 'a dependency');
+    write(root, 'dist/src/a.js', 'an output');
+    expect(inputFiles(root)).toEqual(['bench/c.ts', 'package-lock.json', 'package.json', 'src/a.ts', 'src/deep/b.ts', 'tsconfig.json']);
+  });
+
+  it('changes with any input, and only with an input', () => {
+    const root = tree();
+    const first = inputsHash(root);
+    expect(first.files).toBe(6);
+    write(root, 'src/notes.md', 'not compiled');
+    write(root, 'bench/.work/x.ts', 'ignored');
+    expect(inputsHash(root).hash).toBe(first.hash);
+    for (const [rel, text] of [
+      ['src/deep/b.ts', 'export const b = 3;\n'],
+      ['src/new.ts', ''],
+      ['package-lock.json', '{"lockfileVersion":3,"packages":{}}'],
+      ['package.json', '{"name":"x","scripts":{}}'],
+    ] as const) {
+      const before = inputsHash(root).hash;
+      write(root, rel, text);
+      expect(inputsHash(root).hash, rel).not.toBe(before);
+    }
+    const before = inputsHash(root).hash;
+    fs.renameSync(path.join(root, 'src/a.ts'), path.join(root, 'src/a2.ts')); // same content, another file
+    expect(inputsHash(root).hash).not.toBe(before);
+  });
+
+  it('refuses an include pattern it cannot hash rather than guessing', () => {
+    const root = tree();
+    write(root, 'tsconfig.json', JSON.stringify({ include: ['src/*.ts'] }));
+    expect(() => inputFiles(root)).toThrow(/src\/\*\.ts.*not of the form/);
+  });
+
+  it('dist/ is current only with a matching stamp and every output present', () => {
+    const root = tree();
+    const { hash } = inputsHash(root);
+    expect(isCurrent(root, hash)).toBe(false); // no stamp
+    for (const f of OUTPUTS) write(root, f, 'built');
+    write(root, STAMP, JSON.stringify({ inputs: hash }));
+    expect(isCurrent(root, hash)).toBe(true);
+    expect(isCurrent(root, inputsHash(root).hash)).toBe(true); // the stamp in dist/ is no input
+    write(root, 'src/a.ts', 'export const a = 2;\n');
+    expect(isCurrent(root, inputsHash(root).hash)).toBe(false);
+    expect(isCurrent(root, hash)).toBe(true);
+    fs.rmSync(path.join(root, OUTPUTS[0]!));
+    expect(isCurrent(root, hash)).toBe(false);
+    write(root, OUTPUTS[0]!, 'built');
+    write(root, STAMP, 'not json');
+    expect(isCurrent(root, hash)).toBe(false);
+  });
+
+  it('on this checkout: the inputs include the CLI entry, the schema and the build itself', () => {
+    const files = inputFiles(repoRoot);
+    expect(files).toEqual(expect.arrayContaining(['bin/dbkit.ts', 'scripts/build.mjs', 'scripts/bundle.ts', 'src/schema/agents.ts', 'package-lock.json', 'tsconfig.json']));
+    expect(files.some((f) => f.startsWith('dist/') || f.startsWith('test/') || f.includes('node_modules'))).toBe(false);
+  });
+});
