@@ -4,8 +4,9 @@
  * `node dist/cli/dbkit.cjs status` on the same database, on PGlite and on
  * PostgreSQL; `npx dbkit status` beside them for the record (npx's cache
  * already holding its link to the checkout: its steady cost, not its first).
- * Whole processes, wall time, interleaved rounds (the order rotates), a
- * warm-up round not counted, medians. Goal: launcher <= 1.15x node.
+ * Whole processes, wall time, interleaved rounds (npx, then the launcher
+ * and node in alternating order), a warm-up round not counted, medians.
+ * Goal: launcher <= 1.15x node.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -38,7 +39,9 @@ function command(way: Way, root: string, url: string): [string, string[]] {
 async function rounds(label: string, root: string, url: string, runs: number, log: (s: string) => void): Promise<PipelineResult> {
   const samples: Record<Way, number[]> = { launcher: [], node: [], npx: [] };
   for (let round = 0; round <= runs; round++) {
-    const order = WAYS.map((_, i) => WAYS[(i + round) % WAYS.length]!);
+    // npx first (it loads the machine more than the others, and what runs right after it pays),
+    // then the pair compared, its order alternating: each of the two follows npx equally often.
+    const order: Way[] = round % 2 ? ['npx', 'node', 'launcher'] : ['npx', 'launcher', 'node'];
     for (const way of order) {
       const [cmd, args] = command(way, root, url);
       const ran = expectCode(await runTimed(cmd, args, root), `${label}: ${cmd} ${args.join(' ')}`, [0]);
