@@ -29,6 +29,12 @@ describe.runIf(isCheckout)('a fresh clone', () => {
     delete env.DATABASE_URL;
     const sh = (cmd: string, args: string[], cwd = clone, extra: NodeJS.ProcessEnv = {}) => run(cmd, args, { cwd, env: { ...env, ...extra } });
 
+    // Before the install: the launcher says what to do, exit 2.
+    const unbuilt = await sh('./dbkit', ['status']);
+    expect(unbuilt.status).toBe(2);
+    const real = fs.realpathSync(clone);
+    expect(unbuilt.stderr).toBe(`dbkit: ${real}/dist/cli/dbkit.cjs is missing: run npm ci (or npm run build) in ${real} first\n`);
+
     const ci = await sh('npm', ['ci', '--prefer-offline']);
     expect(ci.status, ci.stderr).toBe(0);
     expect(ci.stdout).toMatch(/build: dist\/ built in/);
