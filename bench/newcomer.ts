@@ -3,10 +3,11 @@
  * (issue 22, acceptance 1 and 2).
  *
  *   npm run bench:newcomer                  # builds, then runs this
- *   node dist/bench/newcomer.js [--later 5] [--runs 15]
+ *   node dist/bench/newcomer.js [--later 5] [--runs 15] [--ref REF]
  *
- * 1. A fresh clone (`git clone` of this checkout's HEAD into a temporary
- *    directory; uncommitted changes are not in it), `npm ci` (npm's own cache
+ * 1. A fresh clone (`git clone` of this checkout's HEAD, or of --ref REF, an
+ *    earlier commit for a figure before; into a temporary directory;
+ *    uncommitted changes are not in it), `npm ci` (npm's own cache
  *    of the packages is used), then the README's quick-start command (read
  *    from the README: the line `npm ci && <command>`), timed:
  *    - its first run, against later runs of the same command from the same
@@ -35,7 +36,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { treeChanges, treeHashes } from '../test/support/tree-hash.js';
 import { pipelineCommand, PIPELINE_GOAL } from './newcomer-pipeline.js';
-import { intOption } from './options.js';
+import { intOption, stringOption } from './options.js';
 import { median } from './stats.js';
 import { expectCode, runTimed } from './timed-run.js';
 
@@ -75,20 +76,22 @@ async function main(cleanups: Array<() => Promise<void>>): Promise<void> {
   const runs = intOption('--runs', 15);
   process.env.PATH = `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`;
   const started = performance.now();
-  const head = execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  const ref = stringOption('--ref', 'HEAD');
+  const head = execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', '--verify', `${ref}^{commit}`], { encoding: 'utf8' }).trim();
   const dirty = execFileSync('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
   const out: string[] = [];
   const log = (s: string): void => {
     out.push(s);
     process.stderr.write(`${s}\n`);
   };
-  log(`bench:newcomer: ${head}${dirty ? ' (this checkout has uncommitted changes: the clone has not)' : ''}, Node ${process.version}, npm ${execFileSync('npm', ['--version'], { encoding: 'utf8' }).trim()}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  log(`bench:newcomer: ${head}${dirty && ref === 'HEAD' ? ' (this checkout has uncommitted changes: the clone has not)' : ''}, Node ${process.version}, npm ${execFileSync('npm', ['--version'], { encoding: 'utf8' }).trim()}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
   // 1. A fresh clone and npm ci.
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dbkit-bench-newcomer-'));
   cleanups.push(async () => fs.rmSync(scratch, { recursive: true, force: true }));
   const clone = path.join(scratch, 'dbkit');
   expectCode(await runTimed('git', ['clone', '--quiet', ROOT, clone], scratch), 'git clone', [0]);
+  expectCode(await runTimed('git', ['checkout', '--quiet', head], clone), `git checkout ${head}`, [0]);
   const ci = await shTimed('npm ci --prefer-offline --no-audit --no-fund >/dev/null', clone);
   log(`  npm ci (installs and builds): ${both(ci)}`);
   const dist = path.join(clone, 'dist');
@@ -127,6 +130,11 @@ async function main(cleanups: Array<() => Promise<void>>): Promise<void> {
   for (const l of lines) log(l);
 
   // 2. The pipeline command.
+  if (!fs.existsSync(path.join(clone, 'dbkit'))) {
+    log(`pipeline: ${head} has no launcher (./dbkit): not measured`);
+    console.log(`\nsummary (bench took ${((performance.now() - started) / 1000).toFixed(0)} s)\n${out.join('\n')}`);
+    return;
+  }
   log(`pipeline: status, ${runs} rounds interleaved (median wall time of the whole process)`);
   const results = await pipelineCommand(clone, runs, cleanups, log);
 
