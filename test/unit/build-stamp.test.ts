@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inputFiles, inputsHash, isCurrent, OUTPUTS, STAMP } from '../../scripts/build.mjs';
+import { alsoCompiled, check, inputFiles, inputsHash, OUTPUTS, STAMP } from '../../scripts/build.mjs';
 import { repoRoot } from '../support/cli.js';
 import { tempDirs } from '../support/tmp.js';
 
@@ -73,19 +73,37 @@ describe('the build stamp (scripts/build.mjs)', () => {
   it('dist/ is current only with a matching stamp and every output present', () => {
     const root = tree();
     const { hash } = inputsHash(root);
-    expect(isCurrent(root, hash)).toBe(false); // no stamp
+    expect(check(root)).toEqual({ current: false, hash, files: 6 }); // no stamp
     for (const f of OUTPUTS) write(root, f, 'built');
     write(root, STAMP, JSON.stringify({ inputs: hash }));
-    expect(isCurrent(root, hash)).toBe(true);
-    expect(isCurrent(root, inputsHash(root).hash)).toBe(true); // the stamp in dist/ is no input
+    expect(check(root).current).toBe(true); // the stamp in dist/ is no input
     write(root, 'src/a.ts', 'export const a = 2;\n');
-    expect(isCurrent(root, inputsHash(root).hash)).toBe(false);
-    expect(isCurrent(root, hash)).toBe(true);
+    expect(check(root).current).toBe(false);
+    write(root, 'src/a.ts', 'export const a = 1;\n');
+    expect(check(root).current).toBe(true);
     fs.rmSync(path.join(root, OUTPUTS[0]!));
-    expect(isCurrent(root, hash)).toBe(false);
+    expect(check(root).current).toBe(false);
     write(root, OUTPUTS[0]!, 'built');
     write(root, STAMP, 'not json');
-    expect(isCurrent(root, hash)).toBe(false);
+    expect(check(root).current).toBe(false);
+  });
+
+  it('a source outside the include patterns that tsc compiled (an import) is an input too, through the stamp', () => {
+    const root = tree();
+    write(root, 'test/support/servers.ts', 'export const s = 1;\n'); // imported by a bench: tsc emits it
+    write(root, 'dist/test/support/servers.js', 'export const s = 1;\n');
+    write(root, 'dist/src/a.js', '');
+    write(root, 'dist/cli/dbkit.cjs', 'a bundle');
+    write(root, 'dist/cli/x/index.js', 'a bundle');
+    write(root, 'dist/gone.js', 'its source was removed');
+    const also = alsoCompiled(root);
+    expect(also).toEqual(['test/support/servers.ts']);
+    for (const f of OUTPUTS) write(root, f, 'built');
+    write(root, STAMP, JSON.stringify({ inputs: inputsHash(root, also).hash, alsoCompiled: also }));
+    expect(check(root).current).toBe(true);
+    write(root, 'test/support/servers.ts', 'export const s = 2;\n');
+    expect(check(root).current).toBe(false);
+    expect(inputsHash(root).hash).toBe(inputsHash(tree()).hash); // without the stamp's list, it would not have been seen
   });
 
   it('on this checkout: the inputs include the CLI entry, the schema and the build itself', () => {
