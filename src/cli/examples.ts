@@ -1,4 +1,8 @@
-/** One or more examples per command, shown by `dbkit help <command>` (and `dbkit <command> --help`). */
+/**
+ * One or more examples per command, shown by `dbkit help <command>` (and
+ * `dbkit <command> --help`), each `dbkit` written as the user types it
+ * (`./dbkit` in a checkout: src/cli/invocation.ts).
+ */
 export const EXAMPLES: Record<string, string[]> = {
   init: ['dbkit init                                   # asks on a terminal', 'DBKIT_PASSWORD=… dbkit init --engine mysql --host db --user app --database chat --schema chat'],
   migrate: ['dbkit migrate --url "$DATABASE_URL" --json', 'dbkit migrate --url "$PGBOUNCER_URL" --direct-url "$POSTGRES_URL"   # past a pooler', 'dbkit migrate --to create_messages --dry-run > plan.sql', 'dbkit migrate --accept-changed create_runs', 'dbkit migrate --allow-data-loss   # after reading which rows the data pre-flight says a drop loses', 'dbkit migrate --online pt-osc --statement-timeout 600   # MySQL table copies through pt-online-schema-change', 'dbkit migrate --targets fleet.yaml --concurrency 8 --canary tag:canary --on-error stop'],
@@ -15,7 +19,7 @@ export const EXAMPLES: Record<string, string[]> = {
   check: ['dbkit check                                  # in the schema repository\'s CI: no server needed', 'dbkit check --url postgres://…/scratch'],
   lint: ['dbkit lint                                   # every migration, both dialects, up and down', 'dbkit lint --schema chat --dialect mysql --json'],
   sql: ['dbkit sql --dialect mysql --schema chat > chat.sql'],
-  seed: ['npx dbkit seed                               # 100 users in the embedded database', 'dbkit seed --users 400 --seed 7 --truncate --yes --json'],
+  seed: ['dbkit seed                                   # 100 users in the embedded database', 'dbkit seed --users 400 --seed 7 --truncate --yes --json'],
   diff: ['dbkit diff --url "$DATABASE_URL"', 'dbkit diff --sql > fix.sql                   # review, then run it yourself', 'dbkit diff --at create_runs                  # against the definition as of that migration', 'dbkit diff --targets fleet.yaml              # every database of the file'],
   'check-indexes': ['dbkit check-indexes --strict --json', 'dbkit check-indexes --targets fleet.yaml --only tag:eu'],
   docs: ['dbkit docs                                   # docs/agents.md and docs/chat.md, from the definition', 'dbkit docs --check                           # in CI: exit 1 when the committed docs are stale', 'dbkit docs --url "$DATABASE_URL" --out docs/prod   # the live database, differences marked'],
@@ -24,8 +28,10 @@ export const EXAMPLES: Record<string, string[]> = {
   completion: ['source <(dbkit completion bash)              # in ~/.bashrc', 'dbkit completion zsh > "${fpath[1]}/_dbkit"'],
 };
 
-export function examplesText(command: string): string {
+/** The examples of `command`, with `dbkit` spelled `run` (`./dbkit`, a path, or `dbkit`). */
+export function examplesText(command: string, run = 'dbkit'): string {
   const lines = EXAMPLES[command];
   if (!lines) return '';
-  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n\nGlobal options (--url, --schema, --json, --yes, --quiet, --verbose, ...): dbkit --help\n`;
+  const as = (l: string): string => l.replace(/(^|[\s(])dbkit(?= )/g, (_, before: string) => `${before}${run}`);
+  return `\nExamples:\n${lines.map((l) => `  $ ${as(l)}`).join('\n')}\n\nGlobal options (--url, --schema, --json, --yes, --quiet, --verbose, ...): ${run} --help\n`;
 }

@@ -8,6 +8,7 @@ import type { GlobalOptions } from '../config/load.js';
 import { emptyValueError } from './empty-values.js';
 import { UsageError } from './errors.js';
 import { examplesText } from './examples.js';
+import { invocation } from './invocation.js';
 import { createIo, type Io, type IoOptions, type Streams } from './io.js';
 
 type Globals = GlobalOptions & IoOptions;
@@ -272,6 +273,7 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
       set(0);
     });
 
-  for (const c of program.commands) c.addHelpText('after', examplesText(c.name()));
+  // Written as the user types dbkit (./dbkit in a checkout), worked out only when help is shown.
+  for (const c of program.commands) c.addHelpText('after', () => examplesText(c.name(), invocation()));
   return program;
 }

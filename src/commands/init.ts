@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConnectError, UsageError } from '../cli/errors.js';
+import { invocation } from '../cli/invocation.js';
 import type { Io } from '../cli/io.js';
 import { envValue } from '../config/env.js';
 import { findConfigFile } from '../config/file.js';
@@ -213,7 +214,7 @@ export async function initCommand(opts: InitOptions, globals: GlobalOptions, io:
       [
         `dbkit is set up for ${schema} on ${display}${tested ? ' (connection tested)' : ''}:`,
         ...list,
-        `keep ${ENV_FILE} out of version control (it holds the password); next: dbkit migrate`,
+        `keep ${ENV_FILE} out of version control (it holds the password); next: ${invocation()} migrate`,
       ].join('\n'),
     );
   }

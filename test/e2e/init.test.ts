@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bin, dbkit, json } from '../support/cli.js';
+import { bin, dbkit, json, repoRoot } from '../support/cli.js';
 import { freshMysql, freshPostgres, type FreshDatabase } from '../support/databases.js';
 import { onPty } from '../support/pty.js';
 import { tempDirs } from '../support/tmp.js';
@@ -97,6 +97,8 @@ describe('dbkit init', () => {
     const forced = await dbkit([...other, '--no-test', '--force'], { cwd, env: { DBKIT_PASSWORD: p.password } });
     expect(forced.code, forced.stderr).toBe(0);
     expect(fs.readFileSync(path.join(cwd, '.env'), 'utf8')).toContain('/elsewhere"');
+    // The next step as it is typed from here: this checkout's launcher (the directory is outside it).
+    expect(forced.stdout).toContain(`next: ${path.join(repoRoot, 'dbkit')} migrate\n`);
 
     // A connection that fails writes nothing (exit 3), and never shows the password.
     const cwd2 = tmp();
