@@ -225,7 +225,7 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
   program
     .command('docs')
     .description('write a Markdown document per schema with a Mermaid ER diagram (from the definition; a live database with --url)')
-    .option('--out <dir>', 'directory to write to (default docs)')
+    .option('--out <dir>', 'directory to write to (default docs/schema)')
     .option('--check', 'write nothing; exit 1 when a document in --out is stale or missing (for CI)')
     .option('--stdout', 'print the documents instead of writing them')
     .addHelpText(
