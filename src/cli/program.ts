@@ -41,7 +41,7 @@ function limitOptions(cmd: Command): Command {
 /** --targets and its companions, on the commands that run over a fleet. */
 function fleetOptions(cmd: Command, canary: boolean): Command {
   cmd
-    .option('--targets <file>', 'run over every database of a JSON or YAML targets file (see README "Over a fleet")')
+    .option('--targets <file>', 'run over every database of a JSON or YAML targets file (see docs/fleets.md)')
     .option('--concurrency <n>', 'with --targets: how many targets at a time (default 4)')
     .addOption(new Option('--on-error <mode>', 'with --targets: after a target fails, start no other (stop) or go on (continue, the default)').choices(['stop', 'continue']))
     .option('--only <name|tag:T>', 'with --targets: just these targets (names or tag:<tag>; repeatable, comma-separated); the others are reported skipped', collect);
