@@ -1,7 +1,7 @@
 /**
  * bench/diff: how long `dbkit diff` takes on a PostgreSQL database with 500
  * tables, against `pg_dump --schema-only` on the same database in the same
- * run (DESIGN.md §5: timing goals are ratios against a baseline measured in
+ * run (docs/benchmarks.md: timing goals are ratios against a baseline measured in
  * the same run, never timed tests). Goal: ratio <= 1.0 on a server with its
  * stock settings.
  *

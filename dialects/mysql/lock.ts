@@ -37,7 +37,7 @@ export interface MysqlLockOptions {
   onGalera?(state: GaleraState): void;
   /**
    * Another GET_LOCK name than the migration lock's (the seed lock, src/seed/lock.ts). Such a lock
-   * is GET_LOCK on Galera too: node-local there (documented in the README).
+   * is GET_LOCK on Galera too: node-local there (docs/seeding.md, "the seed lock").
    */
   name?: string;
 }

@@ -1,4 +1,4 @@
-/** Type mapping of the MySQL variant (DESIGN.md section 1). */
+/** Type mapping of the MySQL variant (docs/schema/variants.md). */
 import type { ColumnDef } from '../../src/schema/definition.js';
 import { canonicalDefault, type VariantRules } from '../../src/schema/variant.js';
 import { literal } from './quote.js';

@@ -1,7 +1,7 @@
 /**
  * Open the embedded database (PGlite: PostgreSQL compiled to WebAssembly),
  * as fast as a one-shot command allows. Where the time went in v0.1.0 (see
- * bench/embedded.ts and the README): initdb in WebAssembly on a new
+ * bench/embedded.ts and docs/benchmarks.md): initdb in WebAssembly on a new
  * directory; zeroing 145 MB of shared memory at every start (shared_buffers
  * 128MB, zeroed by a byte loop inside the module); V8 compiling hot
  * functions a second time with its optimising compiler on the second core.

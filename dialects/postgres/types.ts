@@ -1,4 +1,4 @@
-/** Type mapping of the PostgreSQL variant (DESIGN.md section 1). */
+/** Type mapping of the PostgreSQL variant (docs/schema/variants.md). */
 import type { ColumnDef, IndexDef, SchemaDef, TableDef } from '../../src/schema/definition.js';
 import { canonicalDefault, type VariantRules } from '../../src/schema/variant.js';
 

@@ -1,5 +1,5 @@
 /**
- * Typed errors that carry their exit code (DESIGN.md section 3). Commands
+ * Typed errors that carry their exit code (the table of README.md, "Exit codes"). Commands
  * throw them; only the entry point (src/cli/run.ts) turns them into an exit.
  */
 export const ExitCode = {

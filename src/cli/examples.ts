@@ -22,7 +22,7 @@ export const EXAMPLES: Record<string, string[]> = {
   seed: ['dbkit seed                                   # 100 users in the embedded database', 'dbkit seed --users 400 --seed 7 --truncate --yes --json'],
   diff: ['dbkit diff --url "$DATABASE_URL"', 'dbkit diff --sql > fix.sql                   # review, then run it yourself', 'dbkit diff --at create_runs                  # against the definition as of that migration', 'dbkit diff --targets fleet.yaml              # every database of the file'],
   'check-indexes': ['dbkit check-indexes --strict --json', 'dbkit check-indexes --targets fleet.yaml --only tag:eu'],
-  docs: ['dbkit docs                                   # docs/agents.md and docs/chat.md, from the definition', 'dbkit docs --check                           # in CI: exit 1 when the committed docs are stale', 'dbkit docs --url "$DATABASE_URL" --out docs/prod   # the live database, differences marked'],
+  docs: ['dbkit docs                                   # docs/schema/agents.md and chat.md, from the definition', 'dbkit docs --check                           # in CI: exit 1 when the committed docs are stale', 'dbkit docs --url "$DATABASE_URL" --out docs/prod   # the live database, differences marked'],
   wait: ['dbkit wait --timeout 90 && dbkit migrate'],
   unlock: ['dbkit unlock --url "$DATABASE_URL"', 'dbkit unlock --force --url mysql://app:…@galera-2/chat   # the lease of a killed run, now'],
   completion: ['source <(dbkit completion bash)              # in ~/.bashrc', 'dbkit completion zsh > "${fpath[1]}/_dbkit"'],

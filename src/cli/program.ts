@@ -41,7 +41,7 @@ function limitOptions(cmd: Command): Command {
 /** --targets and its companions, on the commands that run over a fleet. */
 function fleetOptions(cmd: Command, canary: boolean): Command {
   cmd
-    .option('--targets <file>', 'run over every database of a JSON or YAML targets file (see README "Over a fleet")')
+    .option('--targets <file>', 'run over every database of a JSON or YAML targets file (see docs/fleets.md)')
     .option('--concurrency <n>', 'with --targets: how many targets at a time (default 4)')
     .addOption(new Option('--on-error <mode>', 'with --targets: after a target fails, start no other (stop) or go on (continue, the default)').choices(['stop', 'continue']))
     .option('--only <name|tag:T>', 'with --targets: just these targets (names or tag:<tag>; repeatable, comma-separated); the others are reported skipped', collect);
@@ -225,7 +225,7 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
   program
     .command('docs')
     .description('write a Markdown document per schema with a Mermaid ER diagram (from the definition; a live database with --url)')
-    .option('--out <dir>', 'directory to write to (default docs)')
+    .option('--out <dir>', 'directory to write to (default docs/schema)')
     .option('--check', 'write nothing; exit 1 when a document in --out is stale or missing (for CI)')
     .option('--stdout', 'print the documents instead of writing them')
     .addHelpText(

@@ -10,7 +10,7 @@ import type { GlobalOptions } from '../config/load.js';
 import { diff } from '../diff/differ.js';
 import { renderSchemaDoc } from '../docs/document.js';
 import { checkDoc, checkOutDirectory, writeDoc, type CheckStatus, type WriteStatus } from '../docs/files.js';
-import { definitionDoc, liveDoc, refreshCommand } from '../docs/sources.js';
+import { DEFAULT_DOCS_DIR, definitionDoc, liveDoc, refreshCommand } from '../docs/sources.js';
 import type { SchemaDoc } from '../docs/types.js';
 import { schemaNames } from '../schema/registry.js';
 import { inspect } from './inspect.js';
@@ -67,7 +67,7 @@ const summary = (doc: SchemaDoc) => {
 
 export async function docsCommand(opts: DocsOptions, globals: GlobalOptions, io: Io): Promise<number> {
   if (opts.check && opts.stdout) throw new UsageError('--check compares the files in --out; it does not go with --stdout');
-  const out = opts.out ?? 'docs';
+  const out = opts.out ?? DEFAULT_DOCS_DIR;
   if (!out.trim()) throw new UsageError('--out needs a directory');
   if (!opts.stdout) checkOutDirectory(out, out);
   // Only an explicit --url documents a database: DATABASE_URL or .env must not turn `docs --check` in CI live.

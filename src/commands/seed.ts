@@ -23,7 +23,7 @@ export const DEFAULT_USERS = 100;
 
 /** Above this many users a run asks first (or needs --yes): about 30 million rows, minutes of loading. */
 export const CONFIRM_USERS = 100_000;
-/** Rows per user, roughly, in both schemas (README: Volume). */
+/** Rows per user, roughly, in both schemas (docs/seeding.md, "Volume"). */
 const ROWS_PER_USER = 300;
 
 const seedNumber = (value: string | undefined): number =>

@@ -6,7 +6,8 @@
  * PGPASSWORD, MYSQL_PWD, `.env`; load.ts: the config file; init: its answers;
  * fleet targets files: their URLs), raw and percent-decoded, and the writer
  * layer (src/cli/io.ts) passes every byte written to stdout and stderr
- * through `scrub`. See /work/notes/secrets-api.md and the README.
+ * through `scrub`. What users are promised: docs/operations.md, "Passwords
+ * are never printed".
  *
  * What is replaced by `****`:
  * 1. a registered URL, as written: by its display (`scheme://user:****@host...`);

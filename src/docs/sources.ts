@@ -32,13 +32,16 @@ const counts = (s: DbSchema) => {
 /** A word a POSIX shell reads back as is (single-quoted unless plain). */
 const shellWord = (w: string): string => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
 
+/** Where `dbkit docs` writes without --out: the schema documents' own folder beside the topic pages of docs/. */
+export const DEFAULT_DOCS_DIR = 'docs/schema';
+
 /** `dbkit docs [--url U] [--schema S] [--out DIR]`: what writes the same documents again. */
 export function refreshCommand(parts: { url?: string; schema?: string; out?: string }): string {
   return [
     'dbkit docs',
     parts.url ? `--url ${shellWord(parts.url)}` : '',
     parts.schema ? `--schema ${parts.schema}` : '',
-    parts.out && parts.out !== 'docs' ? `--out ${shellWord(parts.out)}` : '',
+    parts.out && parts.out !== DEFAULT_DOCS_DIR ? `--out ${shellWord(parts.out)}` : '',
   ]
     .filter(Boolean)
     .join(' ');

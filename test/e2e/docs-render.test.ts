@@ -17,9 +17,9 @@ import { chromiumPath, mermaidBlocks, renderMermaid, type RenderedDiagram } from
 const TABLE_COUNTS: Record<string, number> = { agents: 7, chat: 4 };
 
 const diagramOf = (schema: string) => {
-  const md = fs.readFileSync(path.join(repoRoot, 'docs', `${schema}.md`), 'utf8');
+  const md = fs.readFileSync(path.join(repoRoot, 'docs', 'schema', `${schema}.md`), 'utf8');
   const blocks = mermaidBlocks(md);
-  expect(blocks, `docs/${schema}.md has one mermaid block`).toHaveLength(1);
+  expect(blocks, `docs/schema/${schema}.md has one mermaid block`).toHaveLength(1);
   return { name: schema, source: blocks[0]! };
 };
 

@@ -1,5 +1,5 @@
 /**
- * `dbkit docs` as a pipeline runs it: the committed docs/ are up to date
+ * `dbkit docs` as a pipeline runs it: the committed docs/schema/ are up to date
  * (this is the `docs --check` of `npm test`), written documents are
  * reproducible byte for byte, `--check` names stale files in one line and
  * exits 1, and `--url` documents a live PostgreSQL and MariaDB database with
@@ -30,9 +30,9 @@ interface DocsJson {
 }
 
 describe('dbkit docs: the committed documents', () => {
-  it('docs/agents.md and docs/chat.md are up to date (run `npm run build && node dist/cli/dbkit.cjs docs` to refresh them)', async () => {
+  it('docs/schema/agents.md and docs/schema/chat.md are up to date (run `npm run build && node dist/cli/dbkit.cjs docs` to refresh them)', async () => {
     const r = await dbkit(['docs', '--check']);
-    expect(r.stdout + r.stderr, 'the committed docs/ are stale: run dbkit docs and commit the result').toBe('docs up to date: docs/agents.md, docs/chat.md\n');
+    expect(r.stdout + r.stderr, 'the committed docs/schema/ are stale: run dbkit docs and commit the result').toBe('docs up to date: docs/schema/agents.md, docs/schema/chat.md\n');
     expect(r.code).toBe(0);
   });
 });
@@ -43,19 +43,19 @@ describe('dbkit docs: from the definition', () => {
     const first = await dbkit(['docs', '--json'], { cwd });
     expect(first.code, first.stderr).toBe(0);
     const doc = json<DocsJson>(first);
-    expect(doc).toMatchObject({ mode: 'definition', out: 'docs', check: false, stale: [] });
+    expect(doc).toMatchObject({ mode: 'definition', out: 'docs/schema', check: false, stale: [] });
     expect(doc.files).toEqual([
-      { file: 'docs/agents.md', schema: 'agents', variants: ['PostgreSQL', 'MySQL'], tables: 7, foreignKeys: 8, status: 'created' },
-      { file: 'docs/chat.md', schema: 'chat', variants: ['MySQL', 'PostgreSQL'], tables: 4, foreignKeys: 6, status: 'created' },
+      { file: 'docs/schema/agents.md', schema: 'agents', variants: ['PostgreSQL', 'MySQL'], tables: 7, foreignKeys: 8, status: 'created' },
+      { file: 'docs/schema/chat.md', schema: 'chat', variants: ['MySQL', 'PostgreSQL'], tables: 4, foreignKeys: 6, status: 'created' },
     ]);
     for (const f of ['agents.md', 'chat.md']) {
-      expect(fs.readFileSync(path.join(cwd, 'docs', f), 'utf8')).toBe(fs.readFileSync(path.join(repoRoot, 'docs', f), 'utf8'));
+      expect(fs.readFileSync(path.join(cwd, 'docs', 'schema', f), 'utf8')).toBe(fs.readFileSync(path.join(repoRoot, 'docs', 'schema', f), 'utf8'));
     }
     const again = await dbkit(['docs'], { cwd });
     expect(again.code).toBe(0);
     expect(again.stdout).toBe(
-      'docs/agents.md: unchanged (7 tables, 8 foreign keys; PostgreSQL beside MySQL)\n' +
-        'docs/chat.md: unchanged (4 tables, 6 foreign keys; MySQL beside PostgreSQL)\n',
+      'docs/schema/agents.md: unchanged (7 tables, 8 foreign keys; PostgreSQL beside MySQL)\n' +
+        'docs/schema/chat.md: unchanged (4 tables, 6 foreign keys; MySQL beside PostgreSQL)\n',
     );
   });
 
@@ -91,7 +91,7 @@ describe('dbkit docs: from the definition', () => {
     const cwd = tmp();
     const r = await dbkit(['docs', '--stdout', '--schema', 'agents'], { cwd });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(fs.readFileSync(path.join(repoRoot, 'docs', 'agents.md'), 'utf8'));
+    expect(r.stdout).toBe(fs.readFileSync(path.join(repoRoot, 'docs', 'schema', 'agents.md'), 'utf8'));
     expect(fs.existsSync(path.join(cwd, 'docs'))).toBe(false);
     const both = await dbkit(['docs', '--check', '--stdout'], { cwd });
     expect(both.code).toBe(2);
@@ -111,7 +111,8 @@ describe('dbkit docs: from the definition', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: dbkit docs [options]');
     expect(help.stdout).toMatch(/--check +write nothing; exit 1 when a document in --out is stale or\s+missing/);
-    expect(help.stdout).toContain('$ dbkit docs --check');
+    // Run from the checkout's root, the examples say the launcher (src/cli/invocation.ts).
+    expect(help.stdout).toContain('$ ./dbkit docs --check');
     const completion = await dbkit(['completion', 'bash']);
     expect(completion.stdout).toMatch(/\bdocs\b/);
     expect(completion.stdout).toContain('--stdout');
@@ -144,8 +145,8 @@ describe.each(Object.keys(LIVE) as Array<keyof typeof LIVE>)('dbkit docs --url o
     const cwd = tmp();
     const clean = await dbkit(['docs', '--url', db.url, '--schema', e.schema, '--json'], { cwd });
     expect(clean.code, clean.stderr).toBe(0);
-    expect(json<DocsJson>(clean)).toMatchObject({ mode: 'live', differences: 0, files: [{ file: `docs/${e.file}`, status: 'created', variants: ['definition', 'live'] }] });
-    const file = path.join(cwd, 'docs', e.file);
+    expect(json<DocsJson>(clean)).toMatchObject({ mode: 'live', differences: 0, files: [{ file: `docs/schema/${e.file}`, status: 'created', variants: ['definition', 'live'] }] });
+    const file = path.join(cwd, 'docs', 'schema', e.file);
     expect(fs.readFileSync(file, 'utf8')).toContain('It matches the definition.');
 
     await adminExec(db.url, e.tamper);
@@ -153,7 +154,7 @@ describe.each(Object.keys(LIVE) as Array<keyof typeof LIVE>)('dbkit docs --url o
     expect(diffed.changes.length).toBeGreaterThanOrEqual(3);
     const stale = await dbkit(['docs', '--url', db.url, '--schema', e.schema, '--check'], { cwd });
     expect(stale.code).toBe(1);
-    expect(stale.stdout).toMatch(new RegExp(`^docs/${e.file.replace(/\./g, '\\.')} is stale: run dbkit docs --url '[a-z]+://\\*\\*\\*\\*:\\*\\*\\*\\*@127\\.0\\.0\\.1:\\d+/\\w+' --schema ${e.schema} to refresh\\n$`));
+    expect(stale.stdout).toMatch(new RegExp(`^docs/schema/${e.file.replace(/\./g, '\\.')} is stale: run dbkit docs --url '[a-z]+://\\w+:\\*\\*\\*\\*@127\\.0\\.0\\.1:\\d+/\\w+' --schema ${e.schema} to refresh\\n$`));
 
     const r = await dbkit(['docs', '--url', db.url, '--schema', e.schema, '--json'], { cwd });
     expect(r.code, r.stderr).toBe(0);

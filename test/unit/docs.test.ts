@@ -143,6 +143,9 @@ describe('docs: definition documents', () => {
     expect(agents).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     expect(agents.endsWith('\n')).toBe(true);
     expect(refreshCommand({ out: 'site/db', schema: 'chat' })).toBe('dbkit docs --schema chat --out site/db');
+    // The default folder (docs/schema) needs no --out; the old default, docs, does now.
+    expect(refreshCommand({ out: 'docs/schema' })).toBe('dbkit docs');
+    expect(refreshCommand({ out: 'docs' })).toBe('dbkit docs --out docs');
   });
 
   it('have one diagram with every table, and a section per table in the definition\'s order', () => {

@@ -1,5 +1,5 @@
 /**
- * No import cycles in the code dbkit ships (DESIGN.md, style): every
+ * No import cycles in the code dbkit ships (ARCHITECTURE.md): every
  * relative import of bin/, src/, dialects/, seeds/ and migrations/ (static,
  * type-only, re-exports and dynamic `import()` alike) as a graph, which must
  * have no strongly connected component larger than one file.

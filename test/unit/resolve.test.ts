@@ -6,7 +6,7 @@ const col = (schema: string, dialect: 'postgres' | 'mysql', table: string, colum
   return t.columns.find((c) => c.name === column)!;
 };
 
-describe('type mapping (DESIGN.md section 1)', () => {
+describe('type mapping (docs/schema/variants.md)', () => {
   it.each([
     ['agents', 'postgres', 'users', 'id', 'uuid'],
     ['agents', 'mysql', 'users', 'id', 'bigint'],
