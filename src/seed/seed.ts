@@ -59,7 +59,7 @@ export interface SeedOutcome extends SeedTotals {
 
 /** Every single-column foreign key of the tables a plan loads. */
 export const foreignKeys = (plan: SeedPlan): ForeignKeyRef[] =>
-  plan.tables.flatMap((t) => t.columns.filter((c) => c.ref).map((c) => ({ table: t.name, column: c.name, parent: c.ref! })));
+  plan.tables.flatMap((t) => t.columns.filter((c) => c.ref && !c.soft).map((c) => ({ table: t.name, column: c.name, parent: c.ref! })));
 
 export function seedCounts(generator: SeedGenerator, overrides: Record<string, number> = {}): Counts {
   const known = Object.keys(generator.defaults);
