@@ -43,7 +43,13 @@ export const agentsGenerator: SeedGenerator = {
       refs: { session_id: 'sessions', user_id: 'users' },
     },
     { name: 'messages', columns: ['id', 'run_id', 'sender', 'content', 'message_type', 'metadata', 'timestamp'], refs: { run_id: 'runs' } },
-    { name: 'files', columns: ['id', 'run_id', 'name', 'path', 'size', 'content_type', 'file_hash', 'created_at'], refs: { run_id: 'runs' } },
+    {
+      name: 'files',
+      columns: ['id', 'run_id', 'name', 'path', 'size', 'content_type', 'file_hash', 'created_at'],
+      refs: { run_id: 'runs' },
+      // The path holds the run's key; the hash is of the path.
+      distinct: ['path', 'file_hash'],
+    },
     { name: 'settings', columns: ['id', 'user_id', 'key', 'value', 'created_at', 'updated_at'], refs: { user_id: 'users' } },
     { name: 'gallery', columns: ['id', 'user_id', 'run_id', 'title', 'description', 'file_paths', 'tags', 'created_at'], refs: { user_id: 'users', run_id: 'runs' } },
   ],

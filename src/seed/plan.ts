@@ -98,7 +98,11 @@ function generatorDraft(
       const same = !!target && fromGenerator.has(target) && (!c.ref || c.ref === target);
       if (!same || (before && adaptation(before, c) !== 'keep')) from = -1;
     } else if (before) {
-      const a = adaptation(before, c);
+      let a = adaptation(before, c);
+      if (a !== 'fill' && a !== 'keep' && a.unique && g.distinct?.includes(writtenAs)) {
+        const { unique: _unique, ...rest } = a;
+        a = Object.keys(rest).length ? rest : 'keep';
+      }
       if (a === 'fill') from = -1;
       else if (a !== 'keep') col = { ...c, adapt: a };
     }

@@ -29,6 +29,8 @@ export interface SeedTable {
    * same user's rows of what it points at now.
    */
   refs?: Readonly<Record<string, string>>;
+  /** Columns whose values never repeat, across --append runs too: a UNIQUE added on them since needs no tag. */
+  distinct?: readonly string[];
 }
 
 /** Per-parent counts (means; each parent gets a count around it). */
