@@ -45,6 +45,8 @@ class ScopeState {
   readonly used = new Map<string, Set<unknown>>();
   private readonly counters = new Map<string, number>();
   constructor(
+    /** Whose rows these are, in words: `user 12`, `the rows no user owns`. */
+    readonly whose: string,
     readonly rng: Rng,
     /** The unique part of a row's values: the user's number, or `s` + the run's first user number. */
     readonly tagBase: string,
@@ -111,8 +113,8 @@ export class SchemaFollower {
     const shared = 'shared' in who;
     const rng = shared ? Rng.of(this.ctx.seed, 'schema-shared', this.firstOrdinal) : Rng.of(this.ctx.seed, 'schema', who.ordinal);
     const state = shared
-      ? new ScopeState(rng, `s${this.firstOrdinal.toString(36)}`, this.firstOrdinal * 10_000 + 9000)
-      : new ScopeState(rng, who.ordinal.toString(36), who.ordinal * 10_000);
+      ? new ScopeState('the rows no user owns', rng, `s${this.firstOrdinal.toString(36)}`, this.firstOrdinal * 10_000 + 9000)
+      : new ScopeState(`user ${who.ordinal}`, rng, who.ordinal.toString(36), who.ordinal * 10_000);
     const write = (rt: TableRuntime, row: Row) => {
       out.get(rt.plan.name)!.write(row);
       if (keep && (shared || rt.plan.record)) (keep[rt.plan.name] ??= []).push(idValue(row[rt.idAt]));
@@ -164,9 +166,8 @@ export class SchemaFollower {
             write(rt, row);
           } else if (rt.plan.referenced) {
             // Leaving the row out would leave rows that point at it dangling.
-            const whose = shared ? 'the rows no user owns have' : `user ${state.tagBase} has`;
             const wanted = rt.sources.flatMap((s) => ('ref' in s && !s.nullable ? [s.ref] : [])).join(' or ');
-            throw new Error(`seed: ${whose} no ${wanted} row for a ${rt.plan.name} row to point at: raise that table's per-user count in the config file`);
+            throw new Error(`seed: ${state.whose}: no ${wanted} row for a ${rt.plan.name} row to point at; raise that table's per-user count in the config file`);
           }
           // else: a row nothing points at and that cannot be attached is left out
         }

@@ -258,8 +258,9 @@ function planTables(order: string[], drafts: Draft[], model: DbSchema): PlannedT
       }
       if (!c.ref || c.detached) return c.type.kind === 'ref' && !c.detached && !c.nullable ? { ...c, randomKey: true } : c;
       const j = tables.findIndex((p) => p.name === c.ref);
-      if (j > i) {
-        // Only a soft reference can point forward (no constraint): it is filled as if it named nothing.
+      if (j > i || j < 0) {
+        // Only a soft reference can point forward or at a table not seeded (no constraint; nullable
+        // foreign keys to such tables were settled before): it is filled as if it named nothing.
         const { ref: _ref, soft: _soft, ...rest } = c;
         return rest.nullable ? rest : { ...rest, randomKey: true };
       }

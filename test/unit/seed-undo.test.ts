@@ -1,10 +1,9 @@
 /**
- * The take-back's SQL (issue 20): a table's rows of a batch of the run's
- * users, joined up the table's path to users, exactly as each dialect
- * writes it; no path, no statement.
+ * The take-back's SQL on PostgreSQL (issue 20): a table's rows of a batch
+ * of the run's users, joined up the table's path to users; no path, no
+ * statement. (MySQL/MariaDB take back through InnoDB's indexed cascades.)
  */
 import { describe, expect, it } from 'vitest';
-import { deleteByPathSql as mysqlDelete } from '../../dialects/mysql/seed-undo.js';
 import { deleteByPathSql as pgDelete } from '../../dialects/postgres/seed-undo.js';
 
 const hop = (column: string, parent: string) => ({ column, parent, parentColumn: 'id' });
@@ -19,12 +18,5 @@ describe('deleting a table\'s rows of some users through its path up to users', 
       'DELETE FROM "public"."labels" AS t0 USING "public"."runs" AS t1, "public"."sessions" AS t2 WHERE t0."run_id" = t1."id" AND t1."session_id" = t2."id" AND t2."user_id" IN (?)',
     );
     expect(() => pgDelete('public', 'users', [], 1)).toThrow(/no path to users/);
-  });
-
-  it('MySQL: the multiple-table DELETE, joined along the path (MariaDB 10.11 would run IN (SELECT ...) per row)', () => {
-    expect(mysqlDelete('app', 'gallery', [hop('user_id', 'users')], 2)).toBe('DELETE t0 FROM `app`.`gallery` AS t0 WHERE t0.`user_id` IN (?, ?)');
-    expect(mysqlDelete('app', 'api_calls', [hop('message_id', 'messages'), hop('conversation_id', 'conversations'), hop('user_id', 'users')], 1)).toBe(
-      'DELETE t0 FROM `app`.`api_calls` AS t0 JOIN `app`.`messages` AS t1 ON t0.`message_id` = t1.`id` JOIN `app`.`conversations` AS t2 ON t1.`conversation_id` = t2.`id` WHERE t2.`user_id` IN (?)',
-    );
   });
 });
