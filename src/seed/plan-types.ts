@@ -74,4 +74,6 @@ export interface SeedPlan {
   references: ForeignKeyRef[];
   /** False when some foreign key of the model is not a single column pointing at an `id` (then `references` misses it). */
   referencesComplete: boolean;
+  /** Foreign keys whose column no index leads with: the engine finds the rows pointing at a deleted row by scanning the table. */
+  unindexedReferences: ForeignKeyRef[];
 }

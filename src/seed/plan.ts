@@ -138,11 +138,20 @@ function settleTargets(drafts: Draft[], skipped: SeedPlan['skipped']): string[] 
   return problems;
 }
 
-/** Every foreign key of the model, for the set-based checks; and whether that is all of them. */
-function modelReferences(model: DbSchema): Pick<SeedPlan, 'references' | 'referencesComplete'> {
-  const all = model.tables.flatMap((t) => t.foreignKeys.map((fk) => ({ table: t.name, fk })));
+/** Whether some index, key or unique constraint of a table starts with the column (a lookup by it need not scan the table). */
+const leadsAnIndex = (table: Table, column: string): boolean =>
+  [table.primaryKey?.columns, ...table.uniques.map((u) => u.columns), ...table.indexes.map((i) => i.columns)].some((cols) => cols?.[0] === column);
+
+/** Every foreign key of the model, for the set-based checks; whether that is all of them; and the ones no index leads with. */
+function modelReferences(model: DbSchema): Pick<SeedPlan, 'references' | 'referencesComplete' | 'unindexedReferences'> {
+  const all = model.tables.flatMap((t) => t.foreignKeys.map((fk) => ({ table: t, fk })));
   const simple = all.filter(({ fk }) => fk.columns.length === 1 && fk.refColumns.length === 1 && fk.refColumns[0] === 'id');
-  return { references: simple.map(({ table, fk }) => ({ table, column: fk.columns[0]!, parent: fk.refTable })), referencesComplete: simple.length === all.length };
+  const ref = ({ table, fk }: (typeof all)[number]) => ({ table: table.name, column: fk.columns[0]!, parent: fk.refTable });
+  return {
+    references: simple.map(ref),
+    referencesComplete: simple.length === all.length,
+    unindexedReferences: all.filter(({ table, fk }) => !leadsAnIndex(table, fk.columns[0]!)).map(ref),
+  };
 }
 
 /**

@@ -44,14 +44,21 @@ export interface UndoContext {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
-/** Delete the run's rows, children before parents; throws on the first failure. */
-async function deleteRun(target: SeedTarget, cx: UndoContext): Promise<void> {
+/**
+ * Delete the run's rows, children before parents; throws on the first
+ * failure. With the foreign keys' triggers on (`checked`), a table that a
+ * foreign key without an index points from is compacted once its rows are
+ * gone: each parent row deleted afterwards scans it.
+ */
+async function deleteRun(target: SeedTarget, cx: UndoContext, checked: boolean): Promise<void> {
   const reverse = [...cx.plan.tables].reverse();
   const users = cx.ledger.users;
+  const scanned = new Set(cx.plan.unindexedReferences.map((r) => r.table));
   for (const t of reverse) {
     const t0 = performance.now();
     if (t.path && !target.cascadesByIndex) for (let i = 0; i < users.length; i += USERS_PER_STATEMENT) await target.deleteByPath(t.name, t.path, users.slice(i, i + USERS_PER_STATEMENT));
     await target.deleteRows(t.name, cx.ledger.owned.get(t.name) ?? []);
+    if (checked && scanned.has(t.name)) await target.compact(t.name, cx.debug);
     cx.debug?.(`seed: took back ${t.name} (${Math.round(performance.now() - t0)} ms)`);
   }
   await target.deleteRows(USERS, users);
@@ -67,7 +74,7 @@ async function deleteRecorded(target: SeedTarget, cx: UndoContext): Promise<void
   if (cx.plan.referencesComplete && (await target.maySkipTriggers())) {
     const committed = await target
       .withoutTriggers(async () => {
-        await deleteRun(target, cx);
+        await deleteRun(target, cx, false);
         const t1 = performance.now();
         const broken = await target.brokenForeignKeys(cx.plan.references);
         cx.debug?.(`seed: foreign keys checked (${Math.round(performance.now() - t1)} ms)`);
@@ -80,7 +87,7 @@ async function deleteRecorded(target: SeedTarget, cx: UndoContext): Promise<void
       });
     if (committed) return void cx.debug?.(`seed: took back the run's rows, triggers off, foreign keys checked (${took()})`);
   }
-  await deleteRun(target, cx);
+  await deleteRun(target, cx, true);
   cx.debug?.(`seed: took back the run's rows (${took()})`);
 }
 

@@ -103,3 +103,30 @@ describe('PostgreSQL: a row someone else wrote during the run points at one of i
     expect(await dump(db.url)).toBe(before);
   }, 300_000);
 });
+
+describe('PostgreSQL: a role that may not switch triggers off (it owns the tables it migrated)', () => {
+  it('deletes with the triggers on, compacts gallery before its runs go (no index on gallery.run_id), and takes back exactly the run\'s rows', async () => {
+    const db = await freshPostgres('seed_takeback_role');
+    cleanups.push(db.drop);
+    const role = `${db.name}_seeder`.slice(0, 63);
+    await adminQuery(db.url, `CREATE ROLE "${role}" LOGIN PASSWORD 'Seeder-Pw-2291'`);
+    cleanups.push(async () => void (await adminQuery(new URL('/postgres', db.url).toString(), `DROP ROLE IF EXISTS "${role}"`)));
+    await adminQuery(db.url, `GRANT CONNECT, CREATE ON DATABASE "${db.name}" TO "${role}"`);
+    await adminQuery(db.url, `GRANT USAGE, CREATE ON SCHEMA public TO "${role}"`);
+    const u = new URL(db.url);
+    u.username = role;
+    u.password = 'Seeder-Pw-2291';
+    const on = ['--url', u.toString(), '--schema', 'agents'];
+    const m = await dbkit(['migrate', ...on, '--quiet']);
+    expect(m.code, m.stderr).toBe(0);
+    expect((await dbkit(['seed', ...on, '--users', '8', '--seed', '1', '--quiet'])).code).toBe(0);
+    const before = await dump(db.url);
+    const r = await dbkitSignalled(['seed', ...on, '--append', '--users', '4000', '--seed', '2', '--verbose'], 'SIGINT', /seed: rows of \d+ users committed/, 120_000);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).not.toMatch(/SET LOCAL session_replication_role/);
+    expect(r.stderr).toMatch(/sql: VACUUM "public"\."gallery"\n(.*\n)*sql: DELETE FROM "public"\."runs"/);
+    expect(r.stderr).toMatch(/seed: took back the run's rows \(\d+ ms\)/);
+    expect(r.stderr).toMatch(/\ndbkit: seed interrupted by SIGINT; the rows it had written were deleted\n/);
+    expect(await dump(db.url)).toBe(before);
+  }, 300_000);
+});

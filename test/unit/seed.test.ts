@@ -250,6 +250,14 @@ describe('taking back a failed run: what leaves with its user, and the ledger', 
     expect(pathsToUsers(expectedVariant('chat', 'mysql')).get('api_calls')).toEqual([hop('user_id', 'users')]);
   });
 
+  it('knows the foreign keys no index leads with (a take-back with triggers on compacts those tables first)', async () => {
+    const { seedPlan } = await import('../../src/seed/plan.js');
+    expect(seedPlan('agents', 'postgres').unindexedReferences).toEqual([{ table: 'gallery', column: 'run_id', parent: 'runs' }]);
+    expect(seedPlan('chat', 'postgres').unindexedReferences).toEqual([]);
+    expect(seedPlan('agents', 'postgres').references).toHaveLength(8);
+    expect(seedPlan('agents', 'postgres').referencesComplete).toBe(true);
+  });
+
   it('records the keys of what may be committed, and knows when nothing was', async () => {
     const { Ledger } = await import('../../src/seed/ledger.js');
     const ledger = new Ledger();
