@@ -1,7 +1,8 @@
 /** Bulk load on PGlite: `COPY ... FROM '/dev/blob'`, PGlite's in-process fast path. */
 import type { PGlite } from '@electric-sql/pglite';
 import type { BulkWriter } from '../../src/seed/bulk-port.js';
-import { copyData, copySql, maySkipTriggers, SKIP_TRIGGERS } from '../postgres/bulk.js';
+import { copyData, copySql } from '../postgres/bulk.js';
+import { maySkipTriggers, SKIP_TRIGGERS } from '../postgres/replica.js';
 
 export async function pgliteWriter(db: PGlite, namespace: string): Promise<BulkWriter> {
   const skip = await maySkipTriggers(async (sql) => (await db.query<{ ok: boolean }>(sql)).rows);

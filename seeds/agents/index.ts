@@ -33,17 +33,25 @@ const FAILURES = ['tool timeout', 'rate limited by provider', 'context length ex
 
 export const agentsGenerator: SeedGenerator = {
   schema: 'agents',
+  writtenFor: '20250101000700_create_gallery',
   tables: [
     { name: 'users', columns: ['id', 'username', 'email', 'password_hash', 'created_at', 'updated_at'] },
-    { name: 'sessions', columns: ['id', 'user_id', 'title', 'config', 'created_at', 'updated_at'] },
+    { name: 'sessions', columns: ['id', 'user_id', 'title', 'config', 'created_at', 'updated_at'], refs: { user_id: 'users' } },
     {
       name: 'runs',
       columns: ['id', 'session_id', 'user_id', 'task', 'status', 'config', 'result', 'usage_statistics', 'created_at', 'updated_at', 'completed_at'],
+      refs: { session_id: 'sessions', user_id: 'users' },
     },
-    { name: 'messages', columns: ['id', 'run_id', 'sender', 'content', 'message_type', 'metadata', 'timestamp'] },
-    { name: 'files', columns: ['id', 'run_id', 'name', 'path', 'size', 'content_type', 'file_hash', 'created_at'] },
-    { name: 'settings', columns: ['id', 'user_id', 'key', 'value', 'created_at', 'updated_at'] },
-    { name: 'gallery', columns: ['id', 'user_id', 'run_id', 'title', 'description', 'file_paths', 'tags', 'created_at'] },
+    { name: 'messages', columns: ['id', 'run_id', 'sender', 'content', 'message_type', 'metadata', 'timestamp'], refs: { run_id: 'runs' } },
+    {
+      name: 'files',
+      columns: ['id', 'run_id', 'name', 'path', 'size', 'content_type', 'file_hash', 'created_at'],
+      refs: { run_id: 'runs' },
+      // The path holds the run's key; the hash is of the path.
+      distinct: ['path', 'file_hash'],
+    },
+    { name: 'settings', columns: ['id', 'user_id', 'key', 'value', 'created_at', 'updated_at'], refs: { user_id: 'users' } },
+    { name: 'gallery', columns: ['id', 'user_id', 'run_id', 'title', 'description', 'file_paths', 'tags', 'created_at'], refs: { user_id: 'users', run_id: 'runs' } },
   ],
   defaults: {
     sessionsPerUser: 5,

@@ -13,19 +13,25 @@ import { ERRORS, IMAGE_QUESTIONS, MODELS, SYSTEM_PROMPTS, VIDEO_QUESTIONS, image
 
 export const chatGenerator: SeedGenerator = {
   schema: 'chat',
+  writtenFor: '20250201000400_create_api_calls',
   tables: [
     {
       name: 'users',
       columns: ['id', 'username', 'email', 'password_hash', 'nickname', 'avatar_url', 'phone', 'status', 'created_at', 'updated_at', 'last_login_at'],
     },
-    { name: 'conversations', columns: ['id', 'user_id', 'title', 'model_name', 'status', 'created_at', 'updated_at'] },
-    { name: 'messages', columns: ['id', 'conversation_id', 'user_id', 'role', 'content_type', 'content', 'status', 'created_at'] },
+    { name: 'conversations', columns: ['id', 'user_id', 'title', 'model_name', 'status', 'created_at', 'updated_at'], refs: { user_id: 'users' } },
+    {
+      name: 'messages',
+      columns: ['id', 'conversation_id', 'user_id', 'role', 'content_type', 'content', 'status', 'created_at'],
+      refs: { conversation_id: 'conversations', user_id: 'users' },
+    },
     {
       name: 'api_calls',
       columns: [
         'id', 'user_id', 'conversation_id', 'message_id', 'model_name', 'api_endpoint', 'request_content', 'response_content',
         'status_code', 'request_tokens', 'response_tokens', 'total_tokens', 'call_duration', 'client_ip', 'user_agent', 'created_at',
       ],
+      refs: { user_id: 'users', conversation_id: 'conversations', message_id: 'messages' },
     },
   ],
   defaults: { conversationsPerUser: 8, messagesPerConversation: 22, failedCallRate: 0.04 },

@@ -5,12 +5,21 @@
  * tag that no other row of the run, or of an earlier --append run, has.
  */
 import type { LogicalType } from '../schema/definition.js';
-import type { PlannedColumn } from './plan.js';
+import type { Adapt, PlannedColumn } from './plan-types.js';
 import type { Pools } from './pools.js';
 import type { Rng } from './random.js';
 
 /** A column's value for one row; `tag` is unique to the row (for unique columns). */
 export type Filler = (r: Rng, tag: string, tagNumber: number) => unknown;
+
+/** A generator's value made to fit its column as it is now (see Adapt). */
+export type Adapter = (v: unknown, r: Rng, tag: string, tagNumber: number) => unknown;
+
+/** A text that no other row's has: the row's tag at the end, the text shortened to leave room for it. */
+function uniqueText(base: string, tag: string, max: number): string {
+  const suffix = `-${tag}`;
+  return suffix.length >= max ? tag.slice(-max) : base.slice(0, max - suffix.length) + suffix;
+}
 
 const DAY = 86_400_000;
 
@@ -101,8 +110,7 @@ export function fillerFor(col: PlannedColumn, pools: Pools, refTime: number): Fi
           return (lead + base).slice(0, max);
         }
         // Else the tag goes at the end, the base shortened to leave room for it.
-        const suffix = `-${tag}`;
-        return suffix.length >= max ? tag.slice(-max) : base.slice(0, max - suffix.length) + suffix;
+        return uniqueText(base, tag, max);
       });
     }
     case 'tinyint':
@@ -125,4 +133,21 @@ export function fillerFor(col: PlannedColumn, pools: Pools, refTime: number): Fi
     case 'ref':
       throw new Error(`${col.name}: ids and references are not filled by value`);
   }
+}
+
+/** How a generator's values for `col` are adapted to what the column became since the generator was written. */
+export function adapterFor(col: PlannedColumn, a: Adapt, pools: Pools, refTime: number): Adapter {
+  const fill = a.fillNulls ? fillerFor({ ...col, nullable: false }, pools, refTime) : null;
+  const max = a.maxLength ?? (col.type.kind === 'varchar' ? col.type.length : Infinity);
+  const top = INT_MAX[col.type.kind];
+  return (v, r, tag, tagNumber) => {
+    if (v === null || v === undefined) return fill ? fill(r, tag, tagNumber) : v;
+    let out = v;
+    if (a.labels && !a.labels.includes(out as string)) out = r.pick(a.labels);
+    if (a.range && typeof out === 'number') out = Math.min(a.range[1], Math.max(a.range[0], out));
+    if (a.unique && typeof out === 'string') return uniqueText(out, tag, max);
+    if (a.unique && typeof out === 'number' && top) return tagNumber % top;
+    if (typeof out === 'string' && out.length > max) out = out.slice(0, max);
+    return out;
+  };
 }

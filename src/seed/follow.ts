@@ -1,14 +1,16 @@
 /**
  * Runs a generator against the seed plan (src/seed/plan.ts): a generator's
  * rows are reshaped to the table's loaded columns (dropped columns left
- * out, unknown ones filled by src/seed/fill.ts), rows that reference other
- * tables through filled foreign keys wait until the user (or the rows no
- * user owns) are complete, and tables no generator knows get generic rows.
- * Where the plan changes nothing (the definition the generator was written
- * for), a row goes straight to its table's encoder.
+ * out, values adapted to what their column became, unknown ones filled by
+ * src/seed/fill.ts), its table names followed to their current ones, rows
+ * that reference other tables through filled references wait until the
+ * user (or the rows no user owns) are complete, and tables no generator
+ * knows get generic rows. Where the plan changes nothing (the definition
+ * the generator was written for), a row goes straight to its table's
+ * encoder.
  */
 import type { TableRows } from './encode.js';
-import { fillerFor, type Filler } from './fill.js';
+import { adapterFor, fillerFor, type Adapter, type Filler } from './fill.js';
 import type { IdsByTable } from './ledger.js';
 import type { PlannedTable, SeedPlan } from './plan.js';
 import { Rng } from './random.js';
@@ -18,8 +20,8 @@ import type { GeneratorContext, Id, IdValue, Row, Scope } from './types.js';
 export const GENERIC_PER_USER = 2;
 export const GENERIC_SHARED = 5;
 
-/** How a loaded column gets its value: from the generator, filled, or picked among rows of another table. */
-type Source = { from: number } | { fill: Filler } | { ref: string; nullable: boolean; unique: boolean } | { id: true };
+/** How a loaded column gets its value: from the generator (maybe adapted), filled, or picked among rows of another table. */
+type Source = { from: number; adapt?: Adapter } | { fill: Filler } | { ref: string; nullable: boolean; unique: boolean; self: boolean } | { id: true };
 
 interface TableRuntime {
   plan: PlannedTable;
@@ -43,6 +45,8 @@ class ScopeState {
   readonly used = new Map<string, Set<unknown>>();
   private readonly counters = new Map<string, number>();
   constructor(
+    /** Whose rows these are, in words: `user 12`, `the rows no user owns`. */
+    readonly whose: string,
     readonly rng: Rng,
     /** The unique part of a row's values: the user's number, or `s` + the run's first user number. */
     readonly tagBase: string,
@@ -61,8 +65,16 @@ const push = (into: Map<string, unknown[]>, table: string, id: unknown) => {
   else into.set(table, [id]);
 };
 
+/** A key that points at nothing (a NOT NULL reference column without a foreign key whose name names no table). */
+const randomKey =
+  (dialect: GeneratorContext['dialect']): Filler =>
+  (r) =>
+    dialect === 'postgres' ? r.uuid() : r.int(1, 2_147_483_647);
+
 export class SchemaFollower {
   private readonly runtimes = new Map<string, TableRuntime>();
+  /** The same runtimes, by the generator's table names (before renames). */
+  private readonly bySource = new Map<string, TableRuntime>();
   /** Ids of tracked tables' rows no user owns (written with the first chunk), for later picks. */
   private readonly sharedIds = new Map<string, unknown[]>();
   /** Rows no user owns already pointed at by a unique reference (across users). */
@@ -76,13 +88,19 @@ export class SchemaFollower {
   ) {
     plan.tables.forEach((t, index) => {
       const sources: Source[] = t.columns.map((c, k) => {
-        if (t.from ? t.from[k]! >= 0 : !t.generic) return { from: t.from ? t.from[k]! : k };
+        if (t.from ? t.from[k]! >= 0 : t.source !== undefined) {
+          const from = t.from ? t.from[k]! : k;
+          return c.adapt ? { from, adapt: adapterFor(c, c.adapt, ctx.pools, ctx.refTime) } : { from };
+        }
         if (c.type.kind === 'id') return { id: true };
-        if (c.ref) return { ref: c.ref, nullable: c.nullable, unique: c.unique };
+        if (c.ref && !c.detached) return { ref: c.ref, nullable: c.nullable, unique: c.unique, self: c.ref === t.name };
+        if (c.type.kind === 'ref') return { fill: c.randomKey ? randomKey(ctx.dialect) : () => null };
         return { fill: fillerFor(c, ctx.pools, ctx.refTime) };
       });
-      const direct = !t.from && !t.generic && !t.tracked;
-      this.runtimes.set(t.name, { plan: t, index, sources, idAt: t.columns.findIndex((c) => c.type.kind === 'id'), direct });
+      const direct = !t.from && t.source !== undefined && !t.tracked;
+      const rt: TableRuntime = { plan: t, index, sources, idAt: t.columns.findIndex((c) => c.type.kind === 'id'), direct };
+      this.runtimes.set(t.name, rt);
+      if (t.source) this.bySource.set(t.source, rt);
     });
   }
 
@@ -95,8 +113,8 @@ export class SchemaFollower {
     const shared = 'shared' in who;
     const rng = shared ? Rng.of(this.ctx.seed, 'schema-shared', this.firstOrdinal) : Rng.of(this.ctx.seed, 'schema', who.ordinal);
     const state = shared
-      ? new ScopeState(rng, `s${this.firstOrdinal.toString(36)}`, this.firstOrdinal * 10_000 + 9000)
-      : new ScopeState(rng, who.ordinal.toString(36), who.ordinal * 10_000);
+      ? new ScopeState('the rows no user owns', rng, `s${this.firstOrdinal.toString(36)}`, this.firstOrdinal * 10_000 + 9000)
+      : new ScopeState(`user ${who.ordinal}`, rng, who.ordinal.toString(36), who.ordinal * 10_000);
     const write = (rt: TableRuntime, row: Row) => {
       out.get(rt.plan.name)!.write(row);
       if (keep && (shared || rt.plan.record)) (keep[rt.plan.name] ??= []).push(idValue(row[rt.idAt]));
@@ -115,11 +133,19 @@ export class SchemaFollower {
       const k = state.next(rt.plan.name);
       const tag = `${state.tagBase}.${k.toString(36)}`;
       return rt.sources.map((s) =>
-        'from' in s ? row![s.from] : 'fill' in s ? s.fill(state.rng, tag, state.tagNumberBase + k) : 'id' in s ? this.newId(rt.plan.name, state.rng) : undefined,
+        'from' in s
+          ? s.adapt
+            ? s.adapt(row![s.from], state.rng, tag, state.tagNumberBase + k)
+            : row![s.from]
+          : 'fill' in s
+            ? s.fill(state.rng, tag, state.tagNumberBase + k)
+            : 'id' in s
+              ? this.newId(rt.plan.name, state.rng)
+              : undefined,
       );
     };
     const emit = (table: string, row: Row) => {
-      const rt = this.runtimes.get(table);
+      const rt = this.bySource.get(table);
       if (!rt) return; // a table the definition no longer has
       if (rt.direct) return write(rt, row);
       place(rt, loaded(rt, row));
@@ -138,9 +164,12 @@ export class SchemaFollower {
           if (this.pick(rt, row, state, shared)) {
             track(rt, row);
             write(rt, row);
-          } else if (!rt.plan.generic) {
-            throw new Error(`seed: no ${rt.sources.map((s) => ('ref' in s ? s.ref : '')).filter(Boolean).join(' or ')} row for a ${rt.plan.name} row to reference`);
+          } else if (rt.plan.referenced) {
+            // Leaving the row out would leave rows that point at it dangling.
+            const wanted = rt.sources.flatMap((s) => ('ref' in s && !s.nullable ? [s.ref] : [])).join(' or ');
+            throw new Error(`seed: ${state.whose}: no ${wanted} row for a ${rt.plan.name} row to point at; raise that table's per-user count in the config file`);
           }
+          // else: a row nothing points at and that cannot be attached is left out
         }
       },
     };
@@ -150,8 +179,14 @@ export class SchemaFollower {
   private pick(rt: TableRuntime, row: Row, state: ScopeState, shared: boolean): boolean {
     for (const [k, s] of rt.sources.entries()) {
       if (!('ref' in s)) continue;
-      const own = state.ids.get(s.ref) ?? [];
-      const fromShared = !own.length;
+      // The scope's own rows (for the rows no user owns, those are the shared ones), else the rows no user owns.
+      const own = (shared ? this.sharedIds : state.ids).get(s.ref) ?? [];
+      // A NOT NULL reference to its own table with no earlier row to point at: the row points at itself.
+      if (s.self && !s.nullable && !own.length) {
+        row[k] = row[rt.idAt];
+        continue;
+      }
+      const fromShared = shared || (!own.length && !s.self);
       let candidates = fromShared ? (this.sharedIds.get(s.ref) ?? []) : own;
       let used: Set<unknown> | undefined;
       if (s.unique) {

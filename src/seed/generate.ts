@@ -110,6 +110,10 @@ export async function* generateChunks(spec: GenerateSpec, alloc?: Alloc): AsyncG
   const ids = new Ids(spec.dialect, spec.idBase, ID_EPOCH + spec.firstOrdinal * 86_400_000);
   const follower = new SchemaFollower(plan, ctx, (table, rng) => ids.id(table, rng), spec.firstOrdinal);
   const recording = plan.tables.some((t) => t.record);
+  // Keys are counted per table by its current name (MySQL ids continue after that table's largest);
+  // a generator's table that is gone keeps a counter of its own, apart from any new table of its old name.
+  const current = new Map(plan.tables.filter((t) => t.source).map((t) => [t.source!, t.name]));
+  const keyOf = (generatorTable: string) => current.get(generatorTable) ?? `\0${generatorTable}`;
   const columns = plan.tables.map((t) => t.columns.map((c) => c.name));
 
   for (let start = 0, index = 0; start < spec.users; index++) {
@@ -121,7 +125,7 @@ export async function* generateChunks(spec: GenerateSpec, alloc?: Alloc): AsyncG
       ctx,
       rng,
       id: (table) => {
-        const id = ids.id(table, rng);
+        const id = ids.id(keyOf(table), rng);
         if (table === 'users') userIds.push(typeof id === 'number' ? id : String(id));
         return id;
       },

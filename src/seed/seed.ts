@@ -59,7 +59,7 @@ export interface SeedOutcome extends SeedTotals {
 
 /** Every single-column foreign key of the tables a plan loads. */
 export const foreignKeys = (plan: SeedPlan): ForeignKeyRef[] =>
-  plan.tables.flatMap((t) => t.columns.filter((c) => c.ref).map((c) => ({ table: t.name, column: c.name, parent: c.ref! })));
+  plan.tables.flatMap((t) => t.columns.filter((c) => c.ref && !c.soft).map((c) => ({ table: t.name, column: c.name, parent: c.ref! })));
 
 export function seedCounts(generator: SeedGenerator, overrides: Record<string, number> = {}): Counts {
   const known = Object.keys(generator.defaults);
@@ -178,7 +178,7 @@ async function seedLocked(
   const tables = target.tables;
   const ledger = new Ledger();
   const emptied: string[] = [];
-  const undo: UndoContext = { ledger, order: tables, mode: req.mode, emptied, ordinals: { first: 1, last: req.users } };
+  const undo: UndoContext = { ledger, plan: req.plan, mode: req.mode, emptied, ordinals: { first: 1, last: req.users }, debug: req.debug };
   const t0 = performance.now();
   const since = () => `${Math.round(performance.now() - t0)} ms`;
   try {
@@ -202,7 +202,14 @@ async function seedLocked(
     const skipChecks = writers.every((w) => w.skipsForeignKeyChecks);
     req.debug(`seed: ${writers.length} connection(s); per-row foreign-key checks ${skipChecks ? 'skipped, one set-based check after loading' : 'on'}`);
     const spec = specFor(req, counts, firstOrdinal, idBase);
-    const totals = await seedRows({ ...spec, signal: req.signal, ledger, onProgress: req.onProgress }, writers, early ?? chunkSource(spec));
+    let told = false;
+    const onProgress = (users: number, rows: number) => {
+      // Once: from here on an interrupt has committed rows to take back (chunk by chunk; a stream per table commits at the end).
+      if (!told && ledger.commits) req.debug(`seed: rows of ${users} users committed (${since()})`);
+      told ||= ledger.commits > 0;
+      req.onProgress?.(users, rows);
+    };
+    const totals = await seedRows({ ...spec, signal: req.signal, ledger, onProgress }, writers, early ?? chunkSource(spec));
     req.debug(`seed: ${totals.rows} rows loaded (${since()})`);
     if (skipChecks) {
       const broken = await target.brokenForeignKeys(foreignKeys(req.plan), sessions.map((s) => s.sql));

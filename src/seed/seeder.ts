@@ -232,6 +232,10 @@ async function seedByChunk(run: SeedRun, writers: readonly BulkWriter[], chunks:
 
   try {
     for await (const chunk of chunks) {
+      // A turn of the event loop per chunk: where a load never waits for I/O (PGlite runs in this
+      // thread) the chunks would otherwise follow each other in one long run of promise callbacks,
+      // and Ctrl-C (a signal handler) would be seen only at the end of the load.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       interrupted(run.signal);
       await pool.submit(chunk);
     }

@@ -22,6 +22,15 @@ export type Row = unknown[];
 export interface SeedTable {
   name: string;
   columns: readonly string[];
+  /**
+   * The columns that hold another of the generator's tables' ids, and which
+   * table: a value is loaded as written only while the column still points
+   * at that table (renamed or not); otherwise the seeder picks one of the
+   * same user's rows of what it points at now.
+   */
+  refs?: Readonly<Record<string, string>>;
+  /** Columns whose values never repeat, across --append runs too: a UNIQUE added on them since needs no tag. */
+  distinct?: readonly string[];
 }
 
 /** Per-parent counts (means; each parent gets a count around it). */
@@ -54,6 +63,14 @@ export interface UserScope extends Scope {
 
 export interface SeedGenerator {
   schema: string;
+  /**
+   * The migration whose snapshot the generator was written against: the
+   * renames and drops of later migrations carry its table and column names
+   * to the current ones, and its column types tell which values need
+   * adapting (a narrower varchar, an enum label removed, a new UNIQUE or NOT
+   * NULL). See src/seed/renames.ts and src/seed/plan-columns.ts.
+   */
+  writtenFor: string;
   /** Tables in an order that satisfies every foreign key. */
   tables: readonly SeedTable[];
   /** Default per-parent counts; the config file's `seed.<schema>` overrides them. */

@@ -234,6 +234,30 @@ describe('taking back a failed run: what leaves with its user, and the ledger', 
     expect([...cascadingFromUsers(model)].sort()).toEqual(['files', 'gallery', 'messages', 'runs', 'users']);
   });
 
+  it('finds the shortest path up to users for each such table: what a take-back joins through, never gallery.run_id', async () => {
+    const { expectedVariant } = await import('../../src/dialects.js');
+    const { pathsToUsers } = await import('../../src/seed/coverage.js');
+    const hop = (column: string, parent: string) => ({ column, parent, parentColumn: 'id' });
+    const paths = pathsToUsers(expectedVariant('agents', 'postgres'));
+    expect(Object.fromEntries(paths)).toEqual({
+      users: [],
+      sessions: [hop('user_id', 'users')],
+      runs: [hop('user_id', 'users')],
+      gallery: [hop('user_id', 'users')],
+      messages: [hop('run_id', 'runs'), hop('user_id', 'users')],
+      files: [hop('run_id', 'runs'), hop('user_id', 'users')],
+    });
+    expect(pathsToUsers(expectedVariant('chat', 'mysql')).get('api_calls')).toEqual([hop('user_id', 'users')]);
+  });
+
+  it('knows the foreign keys no index leads with (a take-back with triggers on compacts those tables first)', async () => {
+    const { seedPlan } = await import('../../src/seed/plan.js');
+    expect(seedPlan('agents', 'postgres').unindexedReferences).toEqual([{ table: 'gallery', column: 'run_id', parent: 'runs' }]);
+    expect(seedPlan('chat', 'postgres').unindexedReferences).toEqual([]);
+    expect(seedPlan('agents', 'postgres').references).toHaveLength(8);
+    expect(seedPlan('agents', 'postgres').referencesComplete).toBe(true);
+  });
+
   it('records the keys of what may be committed, and knows when nothing was', async () => {
     const { Ledger } = await import('../../src/seed/ledger.js');
     const ledger = new Ledger();
