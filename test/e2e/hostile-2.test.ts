@@ -110,7 +110,7 @@ describe('a foreign object under a bookkeeping name is refused, and nothing is c
     for (const [what, args] of commands) {
       const r = await bounded([...args, '--url', db.url]);
       expect(r.code, `${what}: ${r.stderr}`).toBe(5);
-      expect(errorLine(r), what).toMatch(/dbkit_checksums is a table with columns id integer, note text, not dbkit's \(name, checksum, step, direction, owner, batch\)/);
+      expect(errorLine(r), what).toMatch(/dbkit_checksums is a table with columns id integer, note text, not dbkit's \(name, checksum, step, direction, owner, batch, applied_as\)/);
     }
     // No ALTER TABLE ... ADD, no dbkit_migrations made beside it.
     expect(await snapshot(db.url, ['dbkit_checksums'])).toBe(before);
