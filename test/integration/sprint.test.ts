@@ -120,7 +120,7 @@ it('fourteen changes on both schemas: made, migrated, diff clean, seeded after e
       databases.map(async (d) => {
         const url = d[change.schema].url;
         const on = ['--url', url, '--schema', change.schema];
-        await ok(['migrate', ...on, '--quiet'], `${d.engine}: migrate ${change.name}`);
+        await ok(['migrate', ...on, '--quiet', ...(change.dropsValues ? ['--allow-data-loss'] : [])], `${d.engine}: migrate ${change.name}`);
         await ok(['diff', ...on], `${d.engine}: diff ${what}`);
         const seeded = await seedAndCheck(d.engine, url, change.schema, ['--append', '--users', '2', '--seed', String(10 + i)], what);
         expect(seeded.users).toBe(2);

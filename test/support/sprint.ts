@@ -16,8 +16,10 @@ export interface SprintChange {
   edit(c: Checkout): void;
   /** Drops data or can fail on existing rows: make needs --allow-data-loss. */
   dataLoss?: true;
-  /** Copies or rewrites the table on some engine (MySQL: int -> bigint, a varchar's length prefix growing): make needs --allow-blocking where it has that gate. */
+  /** Copies or rewrites the table on some engine (int -> bigint, a narrower varchar; MySQL: a varchar's length prefix growing): make needs --allow-blocking where it has that gate. */
   blocking?: true;
+  /** Drops a column or table that holds values: migrate's live pre-flight wants --allow-data-loss for the rows it loses. */
+  dropsValues?: true;
 }
 
 const agentsImport = "import { cascade, now, str, t, type SchemaDef } from './definition.js';";
@@ -109,6 +111,8 @@ export const SPRINT: SprintChange[] = [
     name: 'narrow_users_nickname',
     edit: (c) => c.edit('chat.ts', "{ name: 'nickname', type: t.varchar(100), comment: 'User nickname' },", "{ name: 'nickname', type: t.varchar(60), comment: 'User nickname' },"),
     dataLoss: true,
+    // A narrower length rewrites the table on PostgreSQL (every value is checked under ACCESS EXCLUSIVE) and copies it on MySQL.
+    blocking: true,
   },
   {
     schema: 'chat',
@@ -121,6 +125,7 @@ export const SPRINT: SprintChange[] = [
     name: 'drop_sessions_config',
     edit: (c) => c.edit('agents.ts', "        { name: 'config', type: t.json() },\n        createdAt,\n        updatedAt,\n      ],\n      indexes: [{ name: 'idx_sessions_user_id'", "        createdAt,\n        updatedAt,\n      ],\n      indexes: [{ name: 'idx_sessions_user_id'"),
     dataLoss: true,
+    dropsValues: true,
   },
   {
     schema: 'agents',
