@@ -9,7 +9,7 @@
  * MariaDB `SET STATEMENT lock_wait_timeout = N FOR SELECT`.
  */
 import type { Condition, Probe, ProbeDialect, ProbeQuery, ProbeSql, SampleColumn } from '../../src/migrate/data-check/types.js';
-import { SAMPLE_CHARS, SAMPLES } from '../../src/migrate/data-check/types.js';
+import { SAMPLE_READ_CHARS, SAMPLES } from '../../src/migrate/data-check/types.js';
 import type { MysqlFlavor } from './catalog-rows.js';
 import { ident } from './quote.js';
 
@@ -26,7 +26,7 @@ function sample(s: SampleColumn): string {
     case 'key':
       return `CAST(${c} AS CHAR)`;
     case 'value':
-      return `LEFT(CAST(${c} AS CHAR), ${SAMPLE_CHARS})`;
+      return `LEFT(CAST(${c} AS CHAR), ${SAMPLE_READ_CHARS})`;
     case 'chars':
       return `CHAR_LENGTH(${c})`;
     case 'bytes':

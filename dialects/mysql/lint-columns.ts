@@ -81,13 +81,13 @@ export function columnDef(tokens: readonly Token[]): ColumnDef | null {
       i++;
     } else if (is(t, 'PRIMARY')) {
       col.notNull = true;
-      col.inline.push({ kind: 'add_constraint', type: 'primary', name: null, notValid: false, usingIndex: false, notNullColumn: null });
+      col.inline.push({ kind: 'add_constraint', type: 'primary', name: null, notValid: false, usingIndex: false, notNullColumn: null, ifNotExists: false });
       i += is(tokens[i + 1], 'KEY') ? 2 : 1;
     } else if (is(t, 'UNIQUE')) {
-      col.inline.push({ kind: 'add_index', name: null, unique: true, special: null });
+      col.inline.push({ kind: 'add_index', name: null, unique: true, special: null, ifNotExists: false });
       i += is(tokens[i + 1], 'KEY') ? 2 : 1;
     } else if (is(t, 'REFERENCES')) {
-      col.inline.push({ kind: 'add_constraint', type: 'foreign', name: null, notValid: false, usingIndex: false, notNullColumn: null });
+      col.inline.push({ kind: 'add_constraint', type: 'foreign', name: null, notValid: false, usingIndex: false, notNullColumn: null, ifNotExists: false });
       i = tokens.length; // the rest is the reference
     } else if (is(t, 'STORED', 'PERSISTENT')) {
       col.stored = true;
@@ -110,23 +110,35 @@ function skipColumnWords(tokens: readonly Token[], start: number): { at: number;
 
 const unrecognized = (c: readonly Token[]): Action => ({ kind: 'unrecognized', text: textOf(c) });
 
-/** `[CONSTRAINT [name]] ...` after ADD. */
+/** IF NOT EXISTS at `i` (MariaDB): how many tokens it takes, 0 when absent. */
+const ifNotExistsAt = (c: readonly Token[], i: number): number => (is(c[i], 'IF') && is(c[i + 1], 'NOT') && is(c[i + 2], 'EXISTS') ? 3 : 0);
+
+/**
+ * `[CONSTRAINT [IF NOT EXISTS] [name]] ...` after ADD, with MariaDB's other
+ * places for IF NOT EXISTS: `FOREIGN KEY IF NOT EXISTS`, `UNIQUE [INDEX|KEY]
+ * IF NOT EXISTS` (PRIMARY KEY takes none).
+ */
 function addConstraint(c: readonly Token[], start: number): Action {
   let i = start;
   let name: string | null = null;
+  let ifNotExists = false;
   if (is(c[i], 'CONSTRAINT')) {
     i++;
+    const guard = ifNotExistsAt(c, i);
+    ifNotExists = guard > 0;
+    i += guard;
     if (isName(c[i]) && !is(c[i], 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK')) name = c[i++]!.name;
   }
   const base = { kind: 'add_constraint' as const, name, notValid: false, usingIndex: false, notNullColumn: null };
-  if (is(c[i], 'PRIMARY')) return { ...base, type: 'primary' };
-  if (is(c[i], 'FOREIGN')) return { ...base, type: 'foreign' };
-  if (is(c[i], 'CHECK')) return { ...base, type: 'check' };
+  if (is(c[i], 'PRIMARY')) return { ...base, type: 'primary', ifNotExists };
+  if (is(c[i], 'FOREIGN')) return { ...base, type: 'foreign', ifNotExists: ifNotExists || ifNotExistsAt(c, i + (is(c[i + 1], 'KEY') ? 2 : 1)) > 0 };
+  if (is(c[i], 'CHECK')) return { ...base, type: 'check', ifNotExists };
   if (is(c[i], 'UNIQUE')) {
     i++;
     if (is(c[i], 'INDEX', 'KEY')) i++;
-    if (is(c[i], 'IF')) i += 3;
-    return { kind: 'add_index', name: name ?? (isName(c[i]) && c[i]!.type !== 'punct' ? c[i]!.name : null), unique: true, special: null };
+    const guard = ifNotExistsAt(c, i);
+    i += guard;
+    return { kind: 'add_index', name: name ?? (isName(c[i]) && c[i]!.type !== 'punct' ? c[i]!.name : null), unique: true, special: null, ifNotExists: ifNotExists || guard > 0 };
   }
   return unrecognized(c);
 }
@@ -139,8 +151,9 @@ export function alterClause(c: readonly Token[]): Action[] {
     if (is(c[1], 'INDEX', 'KEY', 'FULLTEXT', 'SPATIAL')) {
       const special = is(c[1], 'FULLTEXT') ? 'fulltext' : is(c[1], 'SPATIAL') ? 'spatial' : null;
       let i = special && is(c[2], 'INDEX', 'KEY') ? 3 : 2;
-      if (is(c[i], 'IF')) i += 3;
-      return [{ kind: 'add_index', name: c[i] && c[i]!.name !== '(' ? c[i]!.name : null, unique: false, special }];
+      const guard = ifNotExistsAt(c, i);
+      i += guard;
+      return [{ kind: 'add_index', name: c[i] && c[i]!.name !== '(' ? c[i]!.name : null, unique: false, special, ifNotExists: guard > 0 }];
     }
     if (is(c[1], 'PARTITION', 'PERIOD', 'SYSTEM')) return [unrecognized(c)];
     const { at, guarded } = skipColumnWords(c, 1);
@@ -156,7 +169,8 @@ export function alterClause(c: readonly Token[]): Action[] {
         generated: def.autoIncrement ? 'auto_increment' : def.stored ? 'stored' : null,
         ifNotExists: guarded,
       },
-      ...def.inline,
+      // Skipped with the column when it exists (ADD COLUMN IF NOT EXISTS c int UNIQUE): as safe to repeat as the column.
+      ...def.inline.map((a) => (guarded && (a.kind === 'add_constraint' || a.kind === 'add_index') ? { ...a, ifNotExists: true } : a)),
     ];
   }
   if (is(w, 'DROP')) {
@@ -176,11 +190,11 @@ export function alterClause(c: readonly Token[]): Action[] {
     return isName(c[at]) ? [{ kind: 'drop_column', column: c[at]!.name, ifExists: guarded }] : [unrecognized(c)];
   }
   if (is(w, 'MODIFY', 'CHANGE')) {
-    const { at } = skipColumnWords(c, 1);
+    const { at, guarded } = skipColumnWords(c, 1);
     const from = c[at]?.name ?? '';
     const def = columnDef(c.slice(is(w, 'CHANGE') ? at + 1 : at));
     if (!def) return [unrecognized(c)];
-    return [{ kind: 'modify_column', column: from, to: def.name, type: def.type, notNull: def.notNull, default: def.default, autoIncrement: def.autoIncrement }, ...def.inline];
+    return [{ kind: 'modify_column', column: from, to: def.name, type: def.type, notNull: def.notNull, default: def.default, autoIncrement: def.autoIncrement, ifExists: guarded }, ...def.inline];
   }
   if (is(w, 'ALTER')) {
     if (is(c[1], 'INDEX', 'KEY')) return [{ kind: 'table_option', what: 'ALTER INDEX visibility' }];
@@ -192,8 +206,11 @@ export function alterClause(c: readonly Token[]): Action[] {
     return [unrecognized(c)];
   }
   if (is(w, 'RENAME')) {
-    if (is(c[1], 'COLUMN')) return [{ kind: 'rename_column', from: c[2]?.name ?? '', to: c[4]?.name ?? '' }];
-    if (is(c[1], 'INDEX', 'KEY')) return [{ kind: 'rename_index', from: c[2]?.name ?? '', to: c[4]?.name ?? '' }];
+    // MariaDB: RENAME COLUMN / INDEX IF EXISTS a TO b.
+    const guarded = is(c[2], 'IF') && is(c[3], 'EXISTS');
+    const at = guarded ? 4 : 2;
+    if (is(c[1], 'COLUMN')) return [{ kind: 'rename_column', from: c[at]?.name ?? '', to: c[at + 2]?.name ?? '', ifExists: guarded }];
+    if (is(c[1], 'INDEX', 'KEY')) return [{ kind: 'rename_index', from: c[at]?.name ?? '', to: c[at + 2]?.name ?? '', ifExists: guarded }];
     const i = is(c[1], 'TO', 'AS') ? 2 : 1;
     return [{ kind: 'rename_table', to: c[i]?.name ?? '' }];
   }

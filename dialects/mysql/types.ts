@@ -1,6 +1,7 @@
 /** Type mapping of the MySQL variant (docs/schema/variants.md). */
 import type { ColumnDef } from '../../src/schema/definition.js';
 import { canonicalDefault, type VariantRules } from '../../src/schema/variant.js';
+import { mysqlIndexKey } from './index-key.js';
 import { literal } from './quote.js';
 
 const SCALARS: Record<string, string> = {
@@ -32,4 +33,5 @@ export const mysqlRules: VariantRules = {
   indexNames: 'table',
   fkIndexes: () => 'implicit',
   onUpdateNow: 'column',
+  indexKey: mysqlIndexKey,
 };

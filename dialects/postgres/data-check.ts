@@ -8,7 +8,7 @@
  * lock for longer than --lock-timeout.
  */
 import type { Condition, Probe, ProbeDialect, ProbeQuery, ProbeSql, SampleColumn } from '../../src/migrate/data-check/types.js';
-import { SAMPLE_CHARS, SAMPLES } from '../../src/migrate/data-check/types.js';
+import { SAMPLE_READ_CHARS, SAMPLES } from '../../src/migrate/data-check/types.js';
 import { ident } from './quote.js';
 
 /** pg_input_is_valid (is a text a valid input of a type) came with PostgreSQL 16. */
@@ -22,7 +22,7 @@ function sample(s: SampleColumn): string {
     case 'key':
       return `${c}::text`;
     case 'value':
-      return `left(${c}::text, ${SAMPLE_CHARS})`;
+      return `left(${c}::text, ${SAMPLE_READ_CHARS})`;
     case 'chars':
       return `char_length(${c}::text)`;
     case 'bytes':

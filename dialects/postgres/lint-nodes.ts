@@ -120,6 +120,7 @@ export function constraintAction(c: Node): Action {
     notValid: !!c.skip_validation,
     usingIndex: !!c.indexname,
     notNullColumn: c.contype === 'CONSTR_CHECK' ? notNullColumn(c.raw_expr) : null,
+    ifNotExists: false,
   };
 }
 

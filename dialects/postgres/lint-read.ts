@@ -137,7 +137,7 @@ function factOf(stmt: Node): Fact {
     case 'RenameStmt':
       if (n.renameType === 'OBJECT_TABLE') return { kind: 'rename_table', from: rel(n.relation), to: n.newname };
       if (n.renameType === 'OBJECT_COLUMN' && n.relationType === 'OBJECT_TABLE') {
-        return { kind: 'alter_table', table: rel(n.relation), actions: [{ kind: 'rename_column', from: n.subname, to: n.newname }], algorithm: null, lock: null, ifExists: !!n.missing_ok };
+        return { kind: 'alter_table', table: rel(n.relation), actions: [{ kind: 'rename_column', from: n.subname, to: n.newname, ifExists: false }], algorithm: null, lock: null, ifExists: !!n.missing_ok };
       }
       return {
         kind: 'rename_object',

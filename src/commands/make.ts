@@ -120,6 +120,7 @@ async function makeLocked(schema: string, slug: string, root: string, opts: Make
   let plans: Plans | null = null;
   let warnings: string[] = [];
   let blocking: string[] = [];
+  let rollbackBlocking: string[] = [];
   if (opts.empty) {
     made = composeHandWritten(migrationName, snapshot);
   } else {
@@ -166,6 +167,8 @@ async function makeLocked(schema: string, slug: string, root: string, opts: Make
       }
       if (!(await io.confirm(`This change blocks writes while it runs: ${list}. Make the migration anyway?`))) throw new UsageError('make: not confirmed; nothing was written');
     }
+    // Not gated (a rollback is run on purpose), but said: the down's rewrites and copies.
+    rollbackBlocking = blockingChanges(plans, limits.online, 'down');
     made = composeMigration(migrationName, plans, def);
   }
   // What the author accepted above is written into the migration for lint; anything else lint finds is said here.
@@ -184,6 +187,7 @@ async function makeLocked(schema: string, slug: string, root: string, opts: Make
     changes,
     warnings,
     blocking,
+    rollbackBlocking,
     ...(lintLines.length ? { lint: linted.unexplained } : {}),
     dialects: Object.fromEntries(
       DIALECTS.map((d) => [
@@ -213,6 +217,7 @@ async function makeLocked(schema: string, slug: string, root: string, opts: Make
       ...changes.map((c) => `  + ${c}`),
       ...warnings.map((w) => `  ! ${w} (allowed)`),
       ...blocking.map((w) => `  ! blocks writes: ${w} (allowed)`),
+      ...rollbackBlocking.map((w) => `  ! the rollback of this change blocks writes: ${w}`),
       ...lintLines.map((l) => `  ! ${l}`),
       ...DIALECTS.map((d) => {
         const s = summary.dialects[d];

@@ -30,7 +30,12 @@ export interface MigrationLimits {
 
 export const DEFAULT_LIMITS: MigrationLimits = { statementTimeoutMs: 60_000, ddlLockTimeoutMs: 500, ddlLockAttempts: 10, online: 'none' };
 
-/** The values as given: flags are strings, the config file's numbers (or strings); undefined or '' is unset. */
+/**
+ * The values as given: flags are strings, the config file's numbers (or
+ * strings); undefined is unset. An empty value is a usage error (the CLI and
+ * the config loader refuse one first; refused here too, never read as unset
+ * or as 0, which would be "no bound").
+ */
 export interface LimitInputs {
   statementTimeout?: string | number;
   ddlLockTimeout?: string | number;
@@ -38,10 +43,15 @@ export interface LimitInputs {
   online?: string;
 }
 
-const unset = (v: string | number | undefined): v is undefined => v === undefined || (typeof v === 'string' && v.trim() === '');
+const unset = (v: string | number | undefined): v is undefined => v === undefined;
+
+function nonEmpty<T extends string | number>(name: string, v: T): T {
+  if (typeof v === 'string' && v.trim() === '') throw new UsageError(`${name} is empty: give it a value, or leave it out`);
+  return v;
+}
 
 function seconds(name: string, v: string | number, zero: boolean): number {
-  const n = Number(v);
+  const n = Number(nonEmpty(name, v));
   if (!Number.isFinite(n) || n < 0 || (!zero && n === 0)) {
     throw new UsageError(`${name} must be a number of seconds${zero ? ' (0: no bound)' : ' more than 0'}, got "${v}"`);
   }
@@ -49,13 +59,13 @@ function seconds(name: string, v: string | number, zero: boolean): number {
 }
 
 function attempts(name: string, v: string | number): number {
-  const n = Number(v);
+  const n = Number(nonEmpty(name, v));
   if (!Number.isInteger(n) || n < 1 || n > 100) throw new UsageError(`${name} must be a whole number from 1 to 100, got "${v}"`);
   return n;
 }
 
 function method(name: string, v: string): OnlineMethod {
-  const m = v.trim().toLowerCase();
+  const m = nonEmpty(name, v).trim().toLowerCase();
   if (!(ONLINE_METHODS as readonly string[]).includes(m)) throw new UsageError(`${name} must be one of ${ONLINE_METHODS.join(', ')}, got "${v}"`);
   return m as OnlineMethod;
 }

@@ -28,12 +28,13 @@ export type Action =
       ifNotExists: boolean;
     }
   | { kind: 'drop_column'; column: string; ifExists: boolean }
-  | { kind: 'rename_column'; from: string; to: string }
+  /** `ifExists`: MariaDB's RENAME COLUMN IF EXISTS (PostgreSQL has none for a column). */
+  | { kind: 'rename_column'; from: string; to: string; ifExists: boolean }
   | { kind: 'rename_table'; to: string }
   /** PostgreSQL ALTER COLUMN ... TYPE. */
   | { kind: 'alter_type'; column: string; type: string }
-  /** MySQL MODIFY / CHANGE: the whole column definition again (CHANGE may rename it: `to`). */
-  | { kind: 'modify_column'; column: string; to: string; type: string; notNull: boolean; default: DefaultFact | null; autoIncrement: boolean }
+  /** MySQL MODIFY / CHANGE: the whole column definition again (CHANGE may rename it: `to`); `ifExists`: MariaDB's CHANGE/MODIFY [COLUMN] IF EXISTS. */
+  | { kind: 'modify_column'; column: string; to: string; type: string; notNull: boolean; default: DefaultFact | null; autoIncrement: boolean; ifExists: boolean }
   | { kind: 'set_not_null'; column: string }
   | { kind: 'drop_not_null'; column: string }
   | { kind: 'set_default'; column: string; default: DefaultFact }
@@ -47,13 +48,15 @@ export type Action =
       usingIndex: boolean;
       /** For `CHECK (col IS NOT NULL)`: the column. */
       notNullColumn: string | null;
+      /** MariaDB: ADD CONSTRAINT IF NOT EXISTS name CHECK, FOREIGN KEY IF NOT EXISTS, UNIQUE [KEY] IF NOT EXISTS (PostgreSQL has none). */
+      ifNotExists: boolean;
     }
   | { kind: 'validate_constraint'; name: string }
   | { kind: 'drop_constraint'; name: string | null; what: 'constraint' | 'foreign' | 'primary' | 'check'; ifExists: boolean }
-  /** MySQL ADD [UNIQUE|FULLTEXT|SPATIAL] INDEX / KEY. */
-  | { kind: 'add_index'; name: string | null; unique: boolean; special: 'fulltext' | 'spatial' | null }
+  /** MySQL ADD [UNIQUE|FULLTEXT|SPATIAL] INDEX / KEY [IF NOT EXISTS] (MariaDB). */
+  | { kind: 'add_index'; name: string | null; unique: boolean; special: 'fulltext' | 'spatial' | null; ifNotExists: boolean }
   | { kind: 'drop_index'; name: string; ifExists: boolean }
-  | { kind: 'rename_index'; from: string; to: string }
+  | { kind: 'rename_index'; from: string; to: string; ifExists: boolean }
   /** A change that rebuilds or copies the whole table (MySQL CONVERT TO CHARACTER SET, ENGINE=, FORCE; PostgreSQL SET LOGGED/UNLOGGED, SET TABLESPACE, SET ACCESS METHOD). */
   | { kind: 'rebuild'; what: string }
   /** A table option that only changes metadata (COMMENT =, AUTO_INCREMENT = on MySQL; storage parameters, owner, comment...). */

@@ -4,7 +4,8 @@
  * of `dbkit lint`); a finding on a statement that performs exactly the
  * change the author accepted (a drop made with --allow-data-loss, a declared
  * rename, a statement the plan marks as blocking, made with --allow-blocking
- * or for pt-online-schema-change) gets an allowance comment with its reason
+ * or for pt-online-schema-change; in a down, a blocking statement make
+ * listed as the rollback's) gets an allowance comment with its reason
  * just before that statement. Any other finding is returned as it is: make
  * reports it, and `dbkit lint` / `dbkit check` fail on it until it is
  * settled (docs/lint.md).
@@ -22,6 +23,12 @@ import { lintFiles } from '../lint/engine.js';
 const DROPPED = 'dropped on purpose (made with --allow-data-loss; migrate counts the rows it loses before running)';
 const RENAMED = 'a declared rename (renamedFrom or --rename): clients still using the old name break';
 const BLOCKS = 'blocks writes while it runs: made with --allow-blocking (see the BLOCKS WRITES line of the header)';
+/**
+ * make gates the blocking statements of the up only (a rollback is run on
+ * purpose, and gating every enum label added on its down would refuse most
+ * changes): a down's blocking statement was listed by make, not allowed by a flag.
+ */
+const ROLLBACK_BLOCKS = 'the rollback blocks writes while it runs (listed by make; rollback is run on purpose; see the BLOCKS WRITES line of the header)';
 
 /** The codes a statement may carry because of what its operations are, with the reason written beside them. */
 const BY_OPERATION: Record<string, { ops: readonly Operation['op'][]; reason: string }> = {
@@ -40,7 +47,7 @@ const BLOCKING_CODES = new Set(['DBK111', 'DBK201', 'DBK202', 'DBK203', 'DBK204'
 function reasonFor(made: NewMigration, f: Finding): string | null {
   const meta = made.meta.dialects[f.dialect][f.direction];
   const i = f.statement - 1;
-  if (BLOCKING_CODES.has(f.code)) return (meta.blocking ?? []).includes(i) ? BLOCKS : null;
+  if (BLOCKING_CODES.has(f.code)) return (meta.blocking ?? []).includes(i) ? (f.direction === 'up' ? BLOCKS : ROLLBACK_BLOCKS) : null;
   const rule = BY_OPERATION[f.code];
   if (!rule) return null;
   const ops = (meta.statementOperations[i] ?? []).map((j) => meta.operations[j]!.op);

@@ -86,12 +86,15 @@ export const gatedWarnings = (plans: Plans): string[] => [...new Set(DIALECTS.fl
 const ENGINE: Record<Dialect, string> = { postgres: 'PostgreSQL', mysql: 'MySQL/MariaDB' };
 
 /**
- * What blocks writes, once per message, with the engine: `make` refuses it
- * unless --allow-blocking. MySQL's copies are left out when they will run
- * through pt-online-schema-change (config `online: "pt-osc"`).
+ * What blocks writes, once per message, with the engine. Of the up: `make`
+ * refuses it unless --allow-blocking. Of the down (`'down'`): make lists it
+ * ("the rollback of this change blocks writes") and does not refuse it; a
+ * rollback is run on purpose, and gating it would refuse every enum label
+ * added (its down rewrites or copies the table). MySQL's copies are left out
+ * when they will run through pt-online-schema-change (config `online: "pt-osc"`).
  */
-export function blockingChanges(plans: Plans, online: 'pt-osc' | 'none' = 'none'): string[] {
-  const out = DIALECTS.flatMap((d) => (d === 'mysql' && online === 'pt-osc' ? [] : plans.up[d].blocking.map((b) => `${ENGINE[d]}: ${b.message}`)));
+export function blockingChanges(plans: Plans, online: 'pt-osc' | 'none' = 'none', dir: 'up' | 'down' = 'up'): string[] {
+  const out = DIALECTS.flatMap((d) => (d === 'mysql' && online === 'pt-osc' ? [] : plans[dir][d].blocking.map((b) => `${ENGINE[d]}: ${b.message}`)));
   return [...new Set(out)];
 }
 

@@ -14,10 +14,11 @@
  * Checked on each variant (`resolveSchema` with its rules): the physical
  * names, where the engine wants them unique (index names per table on MySQL,
  * per schema on PostgreSQL, where they share the namespace of tables) and
- * short enough not to be cut.
+ * short enough not to be cut; keys the engine can build (`rules.indexKey`:
+ * on MySQL no TEXT/BLOB/JSON part, at most 3072 bytes).
  */
 import type { ColumnDef, LogicalType, SchemaDef, TableDef } from './definition.js';
-import type { DbSchema } from './model.js';
+import { DEFAULT_TABLE_CHARSET, type DbSchema } from './model.js';
 import { resolveSchema } from './resolve.js';
 import type { VariantRules } from './variant.js';
 
@@ -126,9 +127,45 @@ function tableProblems(table: TableDef, tables: Map<string, TableDef>): string[]
   return out;
 }
 
-/** Physical names of one variant that collide or are too long (the definition itself is sound). */
-function variantProblems(variant: DbSchema, rules: VariantRules): string[] {
+/**
+ * Keys the engine cannot build as the variant has them (MySQL: a TEXT, BLOB
+ * or JSON part without a prefix length, or more than 3072 bytes): the primary
+ * key, each unique constraint and each index, named with its columns.
+ */
+function keyProblems(variant: DbSchema, rules: VariantRules): string[] {
+  const limits = rules.indexKey;
+  if (!limits) return [];
   const out: string[] = [];
+  for (const t of variant.tables) {
+    const keys = [
+      ...(t.primaryKey ? [{ what: `the primary key (${t.primaryKey.columns.join(', ')})`, columns: t.primaryKey.columns }] : []),
+      ...t.uniques.map((u) => ({ what: u.name ? `unique constraint ${u.name}` : `a unique constraint (${u.columns.join(', ')})`, columns: u.columns })),
+      ...t.indexes.map((i) => ({ what: `index ${i.name}`, columns: i.columns })),
+    ];
+    for (const k of keys) {
+      const where = `${k.what} of table ${t.name} on ${rules.dialect}`;
+      const parts = k.columns.flatMap((name) => {
+        const c = t.columns.find((x) => key(x.name) === key(name));
+        return c ? [{ c, bytes: limits.columnBytes(c.type, c.charset ?? t.charset ?? DEFAULT_TABLE_CHARSET) }] : [];
+      });
+      const unbounded = parts.filter((p) => p.bytes === null);
+      for (const { c } of unbounded) {
+        out.push(`${where}: column ${c.name} is ${c.type}, which is a key part only with a prefix length (the definition has none): leave it out of the key, or make it a varchar`);
+      }
+      if (unbounded.length) continue;
+      const total = parts.reduce((n, p) => n + p.bytes!, 0);
+      if (total > limits.maxBytes) {
+        const each = parts.map((p) => `${p.c.name} ${p.c.type}: ${p.bytes}`).join(', ');
+        out.push(`${where}: the key is ${total} bytes long (${each}), at most ${limits.maxBytes} (${limits.limitNote}): shorten a varchar or leave a column out`);
+      }
+    }
+  }
+  return out;
+}
+
+/** Physical names of one variant that collide or are too long, and keys its engine cannot build (the definition itself is sound). */
+function variantProblems(variant: DbSchema, rules: VariantRules): string[] {
+  const out: string[] = keyProblems(variant, rules);
   const where = `on ${rules.dialect}`;
   const explicit = (t: DbSchema['tables'][number]) => t.indexes.filter((i) => !i.implicit);
   for (const t of variant.tables) {

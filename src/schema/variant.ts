@@ -25,6 +25,18 @@ export interface VariantRules {
   fkIndexes(schema: SchemaDef): 'implicit' | 'explicit' | 'none';
   /** `column`: MySQL's ON UPDATE; `trigger`: a BEFORE UPDATE trigger. */
   onUpdateNow: 'column' | 'trigger';
+  /** What an index key may hold, where the engine limits it when the index is built (MySQL); absent: no limit checked. */
+  indexKey?: IndexKeyRules;
+}
+
+/** An engine's limits on index keys (src/schema/validate.ts refuses a definition past them). */
+export interface IndexKeyRules {
+  /** The longest key, in bytes. */
+  maxBytes: number;
+  /** The bytes a column of this physical type adds to a key; null when it is a key part only with a prefix length (the model has none). */
+  columnBytes(type: string, charset: string): number | null;
+  /** Why the limit is what it is, said with a problem. */
+  limitNote: string;
 }
 
 /** The function and trigger names used for ON UPDATE emulation. */

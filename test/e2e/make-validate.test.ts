@@ -68,4 +68,21 @@ describe('dbkit make validates the definition before planning', () => {
     expect(r.stderr).toBe('dbkit: make: the definition of chat in src/schema/ has a problem: fix it, then make again (nothing was written)\n  table users: column phone is defined twice\n');
     expect(co.migrations('chat')).toHaveLength(5);
   }, 120_000);
+  it('an index MySQL/MariaDB cannot build (a TEXT part): make exits 2 naming the index and column; check fails on it', async () => {
+    const co = checkout(tmp());
+    co.edit(
+      'agents.ts',
+      "        { name: 'idx_messages_timestamp', columns: ['timestamp'] },\n",
+      "        { name: 'idx_messages_timestamp', columns: ['timestamp'] },\n        { name: 'idx_messages_kind', columns: ['message_type', 'sender', 'content'] },\n",
+    );
+    const problem =
+      'index idx_messages_kind of table messages on mysql: column content is text, which is a key part only with a prefix length (the definition has none): leave it out of the key, or make it a varchar';
+    const r = await co.run(['make', 'messages_kind', '--schema', 'agents']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toBe(`dbkit: make: the definition of agents in src/schema/ has a problem: fix it, then make again (nothing was written)\n  ${problem}\n`);
+    expect(co.migrations('agents')).toHaveLength(7);
+    const check = await co.run(['check', '--schema', 'agents']);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain(`agents: src/schema/: ${problem}`);
+  }, 180_000);
 });

@@ -94,6 +94,33 @@ describe('dbkit make', () => {
     expect(fs.readFileSync(path.join(dir, 'mysql.down.sql'), 'utf8')).toContain('cannot restore the data its up removed');
   }, 120_000);
 
+  it('a down that blocks writes is listed (not gated): an enum label added and a column dropped, made with --allow-data-loss alone', async () => {
+    const co = checkout(tmp());
+    co.edit('chat.ts', "type: t.enum('user', 'assistant', 'system'),", "type: t.enum('user', 'assistant', 'system', 'tool'),");
+    co.edit(
+      'chat.ts',
+      "        {\n          name: 'content_type',\n          type: t.enum('text', 'image_url', 'video_url'),\n          notNull: true,\n          default: str('text'),\n          comment: 'Content type',\n        },\n",
+      '',
+    );
+    const pg = "PostgreSQL: rewrites table messages under an ACCESS EXCLUSIVE lock (alter enum type messages_role: remove 'tool'): reads and writes wait until it ends";
+    const my =
+      "MySQL/MariaDB: copies table messages (alter column messages.role: enum('user','assistant','system','tool') -> enum('user','assistant','system')): writes wait until the copy ends (dbkit migrate --online pt-osc copies it without blocking them)";
+    const dry = await co.run(['make', 'enum_and_drop', '--schema', 'chat', '--allow-data-loss', '--dry-run', '--json']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(json<{ blocking: string[]; rollbackBlocking: string[] }>(dry)).toMatchObject({ blocking: [], rollbackBlocking: [pg, my] });
+    const made = await co.run(['make', 'enum_and_drop', '--schema', 'chat', '--allow-data-loss']);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toContain(`\n  ! the rollback of this change blocks writes: ${pg}\n  ! the rollback of this change blocks writes: ${my}\n`);
+    expect(made.stdout).not.toContain('! blocks writes:');
+    const dir = path.join(co.root, 'migrations', 'chat', co.migrations('chat').at(-1)!);
+    const reason = 'the rollback blocks writes while it runs (listed by make; rollback is run on purpose; see the BLOCKS WRITES line of the header)';
+    expect(fs.readFileSync(path.join(dir, 'postgres.down.sql'), 'utf8')).toContain(`-- dbkit-lint: allow DBK201 ${reason}\nALTER TABLE "messages" ALTER COLUMN "role"`);
+    expect(fs.readFileSync(path.join(dir, 'mysql.down.sql'), 'utf8')).toContain(`-- dbkit-lint: allow DBK203 ${reason}\nALTER TABLE \`messages\` MODIFY COLUMN \`role\``);
+    for (const f of ['postgres.down.sql', 'mysql.down.sql']) expect(fs.readFileSync(path.join(dir, f), 'utf8')).not.toContain('--allow-blocking');
+    const lint = await co.run(['lint', '--schema', 'chat']);
+    expect(lint.code, lint.stdout + lint.stderr).toBe(0);
+  }, 120_000);
+
   it('--empty makes a hand-written migration: instructions, no statements, the snapshot unchanged', async () => {
     const co = checkout(tmp());
     const r = await co.run(['make', 'backfill', '--empty', '--schema', 'chat']);

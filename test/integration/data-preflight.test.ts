@@ -27,7 +27,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlProbeDialect } from '../../dialects/mysql/data-check.js';
 import { postgresProbeDialect } from '../../dialects/postgres/data-check.js';
 import { dialects } from '../../src/dialects.js';
-import type { DataCheckEntry } from '../../src/migrate/data-check/preflight.js';
+import { probeResult, type DataCheckEntry } from '../../src/migrate/data-check/preflight.js';
 import type { Condition, Probe, ProbeDialect, SampleColumn } from '../../src/migrate/data-check/types.js';
 import { numbered } from '../../src/db/sql.js';
 import { normalize } from '../../src/schema/normalize.js';
@@ -281,6 +281,8 @@ describe.concurrent.each([
 // ------------------------------------------------------------ each probe's SQL on the real engines
 
 const sampleKey: SampleColumn[] = [{ column: 'id', show: 'key' }];
+/** A sample value of exactly 40 characters: shown whole. */
+const FORTY = 'abcdefghij'.repeat(4);
 const probe = (condition: Condition, samples: SampleColumn[] = sampleKey): Probe => ({ migration: 'm', operation: 0, change: 'c', effect: 'fails', table: 'probe_t', condition, samples, says: '{rows}' });
 
 /** Each condition, and the count it must find in the rows below. */
@@ -329,6 +331,11 @@ describe.concurrent.each([
         "INSERT INTO probe_t VALUES (1, 'short', 5, 1.5, '{\"a\": 1}', 'user', 1), (2, 'a much longer value here', 40000, 12345.678, 'not json', 'bot', 9), " +
           "(3, 'pad   ', -40000, 0.25, NULL, NULL, NULL), (4, NULL, 7, 99.999, '[1]', 'user', 1)",
       );
+      // Value samples: 40 characters exactly, 41, longer, and an emoji (one character; two UTF-16 units in JavaScript) before the cut.
+      await admin.query(`CREATE TABLE probe_long (id int PRIMARY KEY, s varchar(60))${engine === 'mysql' ? ' DEFAULT CHARSET=utf8mb4' : ''}`);
+      await admin.query(
+        `INSERT INTO probe_long VALUES (1, '${FORTY}'), (2, '${FORTY}x'), (3, 'Analyze sales.csv and chart conversion by région 📈 weekly'), (4, 'Analyze sales.csv by région, chart 📈 it weekly')`,
+      );
       const [server] = await admin.query<{ v: unknown }>(dialect.serverSql);
       const sql = dialect.forServer(String(server!.v), 10_000);
       for (const s of sql.begin) await admin.query(s);
@@ -344,6 +351,17 @@ describe.concurrent.each([
       const dup = sql.query(probe({ kind: 'duplicates', columns: ['e'], where: null }, [{ column: 'e', show: 'value' }]), namespace);
       if ('unsupported' in dup) throw new Error(dup.unsupported);
       expect((await admin.query<Record<string, unknown>>(dup.sql, dup.params)).map((r) => [Number(r.n), Number(r.r), Number(r.g), r.k0])).toEqual([[1, 2, 2, 'user']]);
+      // A value sample: whole up to 40 characters; a longer one cut at 40 characters (as LEFT counts them, not bytes), then `…`.
+      const values = { ...probe({ kind: 'values', column: 's' }, [...sampleKey, { column: 's', show: 'value' }]), table: 'probe_long' };
+      const long = sql.query(values, namespace);
+      if ('unsupported' in long) throw new Error(long.unsupported);
+      const found = probeResult(values, await admin.query<Record<string, unknown>>(long.sql, long.params));
+      expect(found.samples.map((r) => [String(r.id), r.s])).toEqual([
+        ['1', FORTY],
+        ['2', `${FORTY}…`],
+        ['3', 'Analyze sales.csv and chart conversion b…'],
+        ['4', 'Analyze sales.csv by région, chart 📈 it …'],
+      ]);
       await admin.query(sql.end);
     } finally {
       await admin.close();

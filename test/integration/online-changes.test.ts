@@ -94,7 +94,10 @@ describe('make', () => {
     other.edit('agents.ts', ...WIDEN);
     const widened = await other.run(['make', 'widen_username'], { cwd });
     expect(widened.code, widened.stderr).toBe(0);
-    expect(widened.stdout).not.toContain('blocks writes');
+    expect(widened.stdout).not.toContain('! blocks writes');
+    // Its down (varchar(100) -> varchar(50)) is listed, not gated: the PostgreSQL rewrite; MySQL's copy would run through the tool.
+    expect(widened.stdout).toContain('! the rollback of this change blocks writes: PostgreSQL: rewrites table users');
+    expect(widened.stdout).not.toContain('blocks writes: MySQL/MariaDB');
     other.edit('chat.ts', ...BIGINT);
     const bigint = await other.run(['make', 'total_tokens_bigint', '--schema', 'chat'], { cwd });
     expect(bigint.code).toBe(2);

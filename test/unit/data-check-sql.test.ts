@@ -36,7 +36,7 @@ describe('PostgreSQL', () => {
     const q = pg.query(probe('fi"les', { kind: 'duplicates', columns: ['user_id', 'key'], where: 'deleted_at IS NULL' }, [{ column: 'user_id', show: 'value' }, { column: 'key', show: 'value' }]), 'app');
     expect(q).toEqual({
       sql:
-        'SELECT count(*) OVER () AS n, sum(count(*)) OVER () AS r, count(*) AS g, left(t."user_id"::text, 40) AS k0, left(t."key"::text, 40) AS k1 ' +
+        'SELECT count(*) OVER () AS n, sum(count(*)) OVER () AS r, count(*) AS g, left(t."user_id"::text, 41) AS k0, left(t."key"::text, 41) AS k1 ' +
         'FROM "app"."fi""les" AS t WHERE t."user_id" IS NOT NULL AND t."key" IS NOT NULL AND (deleted_at IS NULL) GROUP BY t."user_id", t."key" HAVING count(*) > 1 ORDER BY count(*) DESC, t."user_id", t."key" LIMIT 5',
       params: [],
     });
@@ -51,7 +51,7 @@ describe('PostgreSQL', () => {
     expect(sql({ kind: 'rows' }, [])).toEqual({ sql: `SELECT count(*) AS n ${from}`, params: [] });
     expect(sql({ kind: 'values', column: 'a' })).toEqual({ sql: `${head} ${from} WHERE t."a" IS NOT NULL ORDER BY t."id" LIMIT 5`, params: [] });
     expect(sql({ kind: 'orphans', columns: ['run_id'], refTable: 'runs', refColumns: ['id'] }, [{ column: 'id', show: 'key' }, { column: 'run_id', show: 'value' }])).toEqual({
-      sql: `${head}, left(t."run_id"::text, 40) AS k1 ${from} WHERE t."run_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."runs" AS r WHERE r."id" = t."run_id") ORDER BY t."id" LIMIT 5`,
+      sql: `${head}, left(t."run_id"::text, 41) AS k1 ${from} WHERE t."run_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."runs" AS r WHERE r."id" = t."run_id") ORDER BY t."id" LIMIT 5`,
       params: [],
     });
     expect(sql({ kind: 'orphans', columns: ['tag_id'], refTable: null, refColumns: ['id'] })).toEqual({ sql: `${head} ${from} WHERE t."tag_id" IS NOT NULL ORDER BY t."id" LIMIT 5`, params: [] });
@@ -106,7 +106,7 @@ describe('MySQL 8 and MariaDB', () => {
     const head = 'SELECT COUNT(*) OVER () AS n, CAST(t.`id` AS CHAR) AS k0';
     const from = 'FROM `app`.`t``1` AS t';
     expect(sql({ kind: 'duplicates', columns: ['email'], where: null }, [{ column: 'email', show: 'value' }])).toEqual({
-      sql: `SELECT SQL_BIG_RESULT COUNT(*) OVER () AS n, SUM(COUNT(*)) OVER () AS r, COUNT(*) AS g, LEFT(CAST(t.\`email\` AS CHAR), 40) AS k0 ${from} WHERE t.\`email\` IS NOT NULL GROUP BY t.\`email\` HAVING COUNT(*) > 1 ORDER BY COUNT(*) DESC, t.\`email\` LIMIT 5`,
+      sql: `SELECT SQL_BIG_RESULT COUNT(*) OVER () AS n, SUM(COUNT(*)) OVER () AS r, COUNT(*) AS g, LEFT(CAST(t.\`email\` AS CHAR), 41) AS k0 ${from} WHERE t.\`email\` IS NOT NULL GROUP BY t.\`email\` HAVING COUNT(*) > 1 ORDER BY COUNT(*) DESC, t.\`email\` LIMIT 5`,
       params: [],
     });
     expect(sql({ kind: 'orphans', columns: ['a', 'b'], refTable: 'p', refColumns: ['x', 'y'] })).toEqual({

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { dialects } from '../../src/dialects.js';
 import { typeChecks } from '../../src/migrate/data-check/column-types.js';
 import { probeRun, probesBefore, type LiveCatalog, type PendingMigration } from '../../src/migrate/data-check/derive.js';
-import type { DataCheckEntry, DataReport } from '../../src/migrate/data-check/preflight.js';
-import type { Probe } from '../../src/migrate/data-check/types.js';
+import { probeResult, type DataCheckEntry, type DataReport } from '../../src/migrate/data-check/preflight.js';
+import { SAMPLE_CHARS, shownValue, type Probe } from '../../src/migrate/data-check/types.js';
 import { renderDataChecks } from '../../src/render/migrations.js';
 import { planChange, type Renames } from '../../src/plan/plan.js';
 import { foldOperations } from '../../src/plan/fold.js';
@@ -244,6 +244,45 @@ describe('the report', () => {
         '  20260102000000_later',
         '    later: counted just before it starts',
       ].join('\n'),
+    );
+  });
+
+  it('cuts a sample value past 40 characters and marks it with …, in the entry (--json) and in the text; keys and lengths whole', () => {
+    const forty = 'Analyze sales.csv and chart conversion b';
+    expect([...forty]).toHaveLength(SAMPLE_CHARS);
+    expect(shownValue(forty)).toBe(forty);
+    expect(shownValue(`${forty}y`)).toBe(`${forty}…`);
+    // Characters, not UTF-16 units: the emoji is one, as the engines' LEFT counts it.
+    expect(shownValue('📈'.repeat(41))).toBe(`${'📈'.repeat(40)}…`);
+    expect(shownValue('📈'.repeat(40))).toBe('📈'.repeat(40));
+
+    // The rows as the probe's query brings them: the value read one character longer than shown.
+    const probe: Probe = {
+      migration: 'm',
+      operation: 0,
+      change: 'drop column sessions.title',
+      effect: 'loses',
+      table: 'sessions',
+      condition: { kind: 'values', column: 'title' },
+      samples: [
+        { column: 'id', show: 'key' },
+        { column: 'title', show: 'value' },
+        { column: 'title', show: 'chars' },
+      ],
+      says: '{rows} with a value in sessions.title, lost with the column',
+    };
+    const longKey = 'k'.repeat(50);
+    const found = probeResult(probe, [
+      { n: 2, k0: longKey, k1: `${forty}y`, k2: 57 },
+      { n: 2, k0: '2', k1: 'short', k2: 5 },
+    ]);
+    expect(found.samples).toEqual([
+      { id: longKey, title: `${forty}…`, 'char_length(title)': 57 },
+      { id: '2', title: 'short', 'char_length(title)': 5 },
+    ]);
+    const report: DataReport = { upFront: true, refused: true, entries: [{ ...found, status: 'refused' }] };
+    expect(renderDataChecks(report, false).split('\n')[2]).toBe(
+      `    refused: 2 rows with a value in sessions.title, lost with the column (lost without --allow-data-loss); e.g. (id=${longKey}, title=${forty}…, char_length(title)=57), (id=2, title=short, char_length(title)=5)`,
     );
   });
 

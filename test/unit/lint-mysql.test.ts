@@ -79,6 +79,11 @@ describe('DBK307, DBK402, DBK403, DBK5xx on MySQL', () => {
   it('ADD COLUMN NOT NULL without DEFAULT', async () => {
     expect(await my1(file('ALTER TABLE `users` ADD COLUMN `locale` varchar(10) NOT NULL, ALGORITHM=INSTANT'))).toEqual(['1:DBK307']);
     expect(await my1(file("ALTER TABLE `users` ADD COLUMN `locale` varchar(10) NOT NULL DEFAULT 'en', ALGORITHM=INSTANT"))).toEqual([]);
+    // MySQL's words, not PostgreSQL's: the rows get the implicit default, the ALTER is not refused.
+    const r = await lint('mysql', file('ALTER TABLE `users` ADD COLUMN `locale` varchar(10) NOT NULL, ALGORITHM=INSTANT'), { recorded: [true] });
+    expect(r.findings.map((f) => f.message)).toEqual([
+      "ALTER TABLE users ADD COLUMN locale NOT NULL without a DEFAULT: every INSERT of the running clients that does not name the column fails (and MySQL/MariaDB gives the rows users already has the type's implicit default, '' or 0, instead of a value): add it with a DEFAULT, or nullable first",
+    ]);
   });
   it('transaction control', async () => {
     expect(await my(file('START TRANSACTION', 'COMMIT'))).toEqual(['1:DBK402', '2:DBK402']);
@@ -88,6 +93,46 @@ describe('DBK307, DBK402, DBK403, DBK5xx on MySQL', () => {
     expect(await my(text)).toEqual(['1:DBK403', '2:DBK403', '2:DBK502', '3:DBK403']);
     expect(await my(text, { recorded: [true, true, true] })).toEqual(['2:DBK502']);
     expect(await my(file('CREATE TABLE IF NOT EXISTS `t` (`a` int)', 'DROP TABLE IF EXISTS `t`', 'ALTER TABLE `users` ADD COLUMN IF NOT EXISTS `b` int NULL, ALGORITHM=INSTANT'))).toEqual([]);
+  });
+  it("MariaDB's IF [NOT] EXISTS inside ALTER TABLE is safe to repeat (each form run twice on MariaDB 10.11: a warning, not an error)", async () => {
+    const ok = { recorded: [false] };
+    const safe = [
+      'ALTER TABLE `messages` ADD CONSTRAINT `fk_messages_run` FOREIGN KEY IF NOT EXISTS (`run_id`) REFERENCES `runs` (`id`), ALGORITHM=INPLACE, LOCK=NONE',
+      'ALTER TABLE `messages` ADD FOREIGN KEY IF NOT EXISTS `fk_run` (`run_id`) REFERENCES `runs` (`id`), ALGORITHM=INPLACE, LOCK=NONE',
+      'ALTER TABLE `messages` ADD CONSTRAINT IF NOT EXISTS `ck_kind` CHECK (`kind` > 0), ALGORITHM=INPLACE, LOCK=NONE',
+      'ALTER TABLE `messages` ADD CONSTRAINT `u_kind` UNIQUE IF NOT EXISTS (`kind`), ALGORITHM=INPLACE, LOCK=NONE',
+      'ALTER TABLE `messages` ADD UNIQUE KEY IF NOT EXISTS `u_kind` (`kind`), ALGORITHM=INPLACE, LOCK=NONE',
+      'ALTER TABLE `messages` ADD INDEX IF NOT EXISTS `i_kind` (`kind`), ALGORITHM=INPLACE, LOCK=NONE',
+      'ALTER TABLE `messages` ADD KEY IF NOT EXISTS `i_kind` (`kind`), ALGORITHM=INPLACE, LOCK=NONE',
+      'ALTER TABLE `messages` ADD COLUMN IF NOT EXISTS `tag` int NULL UNIQUE, ALGORITHM=INPLACE, LOCK=NONE',
+      'ALTER TABLE `messages` DROP FOREIGN KEY IF EXISTS `fk_run`, ALGORITHM=INPLACE, LOCK=NONE',
+      'ALTER TABLE `messages` DROP CONSTRAINT IF EXISTS `ck_kind`, ALGORITHM=INPLACE, LOCK=NONE',
+      'ALTER TABLE `messages` DROP INDEX IF EXISTS `i_kind`, ALGORITHM=INPLACE, LOCK=NONE',
+      'ALTER TABLE `messages` DROP KEY IF EXISTS `u_kind`, ALGORITHM=INPLACE, LOCK=NONE',
+      'ALTER TABLE `messages` RENAME INDEX IF EXISTS `i_a` TO `i_b`, ALGORITHM=INPLACE, LOCK=NONE',
+    ];
+    for (const sql of safe) expect(await my(file(sql), ok), sql).toEqual([]);
+    // Renames are safe to repeat with IF EXISTS (DBK503 still says that clients using the old name break).
+    expect(await my(file('ALTER TABLE `messages` RENAME COLUMN IF EXISTS `kind` TO `sort`, ALGORITHM=INPLACE, LOCK=NONE'), ok)).toEqual(['1:DBK503']);
+    expect(await my(file('ALTER TABLE `messages` CHANGE COLUMN IF EXISTS `kind` `sort` int NULL, ALGORITHM=INPLACE, LOCK=NONE'), ok)).toEqual(['1:DBK503']);
+    // Without the guard: the same statements are DBK403, with what fails the second time.
+    const lines = async (sql: string) => (await lint('mysql', file(sql), ok)).findings.filter((f) => f.code === 'DBK403').map((f) => f.message.split(':')[0]);
+    expect(await lines('ALTER TABLE `messages` ADD CONSTRAINT `fk_messages_run` FOREIGN KEY (`run_id`) REFERENCES `runs` (`id`), ALGORITHM=INPLACE, LOCK=NONE')).toEqual([
+      'ADD CONSTRAINT fk_messages_run (fails when it exists)',
+    ]);
+    expect(await lines('ALTER TABLE `messages` ADD UNIQUE KEY `u_kind` (`kind`), ALGORITHM=INPLACE, LOCK=NONE')).toEqual(['ADD INDEX u_kind (fails when it exists)']);
+    expect(await lines('ALTER TABLE `messages` ADD COLUMN `tag` int NULL UNIQUE, ALGORITHM=INPLACE, LOCK=NONE')).toEqual(['ADD COLUMN tag without IF NOT EXISTS']);
+    expect(await lines('ALTER TABLE `messages` RENAME INDEX `i_a` TO `i_b`, ALGORITHM=INPLACE, LOCK=NONE')).toEqual(['RENAME INDEX i_a (gone after the first run)']);
+    expect(await lines('ALTER TABLE `messages` CHANGE COLUMN `kind` `sort` int NULL, ALGORITHM=INPLACE, LOCK=NONE')).toEqual(['CHANGE kind sort (gone after the first run)']);
+    expect(await lines('ALTER TABLE `messages` DROP FOREIGN KEY `fk_run`, ALGORITHM=INPLACE, LOCK=NONE')).toEqual(['DROP FOREIGN KEY fk_run without IF EXISTS']);
+    // What the classifier reads: the guard is kept on each action.
+    expect(read('ALTER TABLE `m` ADD CONSTRAINT `f` FOREIGN KEY IF NOT EXISTS (`r`) REFERENCES `runs` (`id`)')[0]).toMatchObject({
+      actions: [{ kind: 'add_constraint', type: 'foreign', name: 'f', ifNotExists: true }],
+    });
+    expect(read('ALTER TABLE `m` ADD CONSTRAINT `f` FOREIGN KEY (`r`) REFERENCES `runs` (`id`)')[0]).toMatchObject({
+      actions: [{ kind: 'add_constraint', type: 'foreign', name: 'f', ifNotExists: false }],
+    });
+    expect(read('ALTER TABLE `m` RENAME COLUMN IF EXISTS `a` TO `b`')[0]).toMatchObject({ actions: [{ kind: 'rename_column', from: 'a', to: 'b', ifExists: true }] });
   });
   it('drops and renames', async () => {
     const r = { recorded: [true] };

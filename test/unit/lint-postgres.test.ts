@@ -117,6 +117,9 @@ describe('DBK301-DBK307 constraints and NOT NULL', () => {
     expect(await pg(file('ALTER TABLE "users" ADD COLUMN "locale" text NOT NULL'))).toEqual(['1:DBK307']);
     expect(await pg(file(`ALTER TABLE "users" ADD COLUMN "locale" text DEFAULT 'en' NOT NULL`))).toEqual([]);
     expect(await pg(file('ALTER TABLE "users" ADD COLUMN "locale" text'))).toEqual([]);
+    expect((await lint('postgres', file('ALTER TABLE "users" ADD COLUMN "locale" text NOT NULL'))).findings.map((f) => f.message)).toEqual([
+      'ALTER TABLE users ADD COLUMN locale NOT NULL without a DEFAULT: every INSERT of the running clients that does not name the column fails (and PostgreSQL refuses the ALTER when users has rows): add it with a DEFAULT, or nullable first',
+    ]);
   });
 });
 

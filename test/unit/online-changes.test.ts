@@ -22,10 +22,10 @@ describe('the bounds of migrate and rollback', () => {
     expect(DEFAULT_LIMITS).toEqual({ statementTimeoutMs: 60_000, ddlLockTimeoutMs: 500, ddlLockAttempts: 10, online: 'none' });
   });
 
-  it('flags go over the config file, which goes over the defaults; an empty value is unset', () => {
+  it('flags go over the config file, which goes over the defaults; a value left out is unset', () => {
     const file = applyLimits(DEFAULT_LIMITS, { statementTimeout: 120, ddlLockTimeout: 2, online: 'pt-osc' }, 'config');
     expect(file).toEqual({ statementTimeoutMs: 120_000, ddlLockTimeoutMs: 2_000, ddlLockAttempts: 10, online: 'pt-osc' });
-    expect(applyLimits(file, { statementTimeout: '0', ddlLockAttempts: '3', online: 'NONE', ddlLockTimeout: '' }, 'flags')).toEqual({
+    expect(applyLimits(file, { statementTimeout: '0', ddlLockAttempts: '3', online: 'NONE' }, 'flags')).toEqual({
       statementTimeoutMs: 0,
       ddlLockTimeoutMs: 2_000,
       ddlLockAttempts: 3,
@@ -41,6 +41,11 @@ describe('the bounds of migrate and rollback', () => {
     bad({ ddlLockTimeout: 0 }, 'config', 'config "ddlLockTimeout" must be a number of seconds more than 0, got "0"');
     bad({ ddlLockAttempts: '1.5' }, 'flags', '--ddl-lock-attempts must be a whole number from 1 to 100, got "1.5"');
     bad({ online: 'gh-ost' }, 'flags', '--online must be one of pt-osc, none, got "gh-ost"');
+    // An empty value is not unset (nor 0, "no bound"): refused, as the CLI and the config loader refuse it first.
+    bad({ statementTimeout: ' ' }, 'flags', '--statement-timeout is empty: give it a value, or leave it out');
+    bad({ ddlLockTimeout: '' }, 'config', 'config "ddlLockTimeout" is empty: give it a value, or leave it out');
+    bad({ ddlLockAttempts: '' }, 'flags', '--ddl-lock-attempts is empty: give it a value, or leave it out');
+    bad({ online: '' }, 'config', 'config "online" is empty: give it a value, or leave it out');
   });
 
   it('pauses 0.5, 1, 2, 4 s, then 5 s between attempts', () => {

@@ -1,5 +1,6 @@
 /** src/schema/validate.ts: each problem a definition can have, named in one sentence; both real definitions have none. */
 import { describe, expect, it } from 'vitest';
+import { mysqlIndexKey } from '../../dialects/mysql/index-key.js';
 import { mysqlRules } from '../../dialects/mysql/types.js';
 import { postgresRules } from '../../dialects/postgres/types.js';
 import { definitionProblems } from '../../src/migrate/compose.js';
@@ -165,5 +166,56 @@ describe('names of each variant', () => {
     expect(validateDefinition(def, [postgresRules])).toEqual([
       `index idx_api_calls_${'a'.repeat(50)} of table api_calls on postgres: the name is 64 bytes long (at most 63)`,
     ]);
+  });
+});
+
+describe('keys MySQL/MariaDB cannot build (InnoDB)', () => {
+  it('an index over a TEXT column (agents messages(message_type, sender, content)): refused on mysql, naming the index and the column; fine on postgres', () => {
+    const def = changed(agents, 'messages', (t) => t.indexes!.push({ name: 'idx_messages_kind', columns: ['message_type', 'sender', 'content'] }));
+    const problem =
+      'index idx_messages_kind of table messages on mysql: column content is text, which is a key part only with a prefix length (the definition has none): leave it out of the key, or make it a varchar';
+    expect(validate(def)).toEqual([problem]);
+    expect(definitionProblems(def)).toEqual([problem]);
+    expect(validateDefinition(def, [postgresRules])).toEqual([]);
+  });
+
+  it('a unique constraint over JSON, a unique column of LONGTEXT and an index over a JSON array: each refused', () => {
+    const def = changed(chat, 'api_calls', (t) => {
+      t.columns.push({ name: 'doc', type: type.json() }, { name: 'body', type: type.longtext(), unique: true }, { name: 'tags', type: type.textArray() });
+      (t.uniques ??= []).push(['user_id', 'doc']);
+      t.indexes!.push({ name: 'idx_tags', columns: ['tags'], unique: true });
+    });
+    expect(validate(def)).toEqual([
+      'a unique constraint (body) of table api_calls on mysql: column body is longtext, which is a key part only with a prefix length (the definition has none): leave it out of the key, or make it a varchar',
+      'a unique constraint (user_id, doc) of table api_calls on mysql: column doc is json, which is a key part only with a prefix length (the definition has none): leave it out of the key, or make it a varchar',
+      'index idx_tags of table api_calls on mysql: column tags is json, which is a key part only with a prefix length (the definition has none): leave it out of the key, or make it a varchar',
+    ]);
+  });
+
+  it('a key longer than 3072 bytes (utf8mb4: 4 bytes per character of a varchar) is refused; 3072 exactly is fine', () => {
+    // bigint 8 + varchar(766) 3064 = 3072: MariaDB 10.11 builds it; varchar(767) = 3076 is ER_TOO_LONG_KEY.
+    const at = (n: number) =>
+      changed(agents, 'messages', (t) => {
+        column(t, 'sender').type = type.varchar(n);
+        t.indexes!.push({ name: 'idx_messages_run_sender', columns: ['run_id', 'sender'] });
+      });
+    expect(validate(at(766))).toEqual([]);
+    expect(validate(at(767))).toEqual([
+      "index idx_messages_run_sender of table messages on mysql: the key is 3076 bytes long (run_id bigint: 8, sender varchar(767): 3068), at most 3072 (InnoDB's limit; utf8mb4 takes 4 bytes per character of a varchar): shorten a varchar or leave a column out",
+    ]);
+    // A unique column of one long varchar (MariaDB would hash it, MySQL 8 refuses it): refused too.
+    const unique = changed(chat, 'users', (t) => (column(t, 'email').type = type.varchar(1000)));
+    expect(validate(unique)).toEqual([
+      "a unique constraint (email) of table users on mysql: the key is 4000 bytes long (email varchar(1000): 4000), at most 3072 (InnoDB's limit; utf8mb4 takes 4 bytes per character of a varchar): shorten a varchar or leave a column out",
+    ]);
+  });
+
+  it('what each MySQL column type adds to a key', () => {
+    const bytes = (type: string, charset = 'utf8mb4') => mysqlIndexKey.columnBytes(type, charset);
+    expect([bytes('bigint'), bytes('int'), bytes('smallint'), bytes('tinyint'), bytes('timestamp')]).toEqual([8, 4, 2, 1, 4]);
+    expect([bytes('varchar(100)'), bytes('varchar(100)', 'latin1'), bytes('char(10)', 'utf8mb3')]).toEqual([400, 100, 30]);
+    expect(bytes("enum('a','b,c','it''s')")).toBe(1);
+    expect(bytes(`enum(${Array.from({ length: 256 }, (_, i) => `'l${i}'`).join(',')})`)).toBe(2);
+    expect(['text', 'longtext', 'mediumtext', 'tinytext', 'blob', 'longblob', 'json'].map((t) => bytes(t))).toEqual([null, null, null, null, null, null, null]);
   });
 });

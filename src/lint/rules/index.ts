@@ -3,7 +3,7 @@ import { clients } from './clients.js';
 import { postgresConstraints } from './constraints.js';
 import { indexLocks } from './index-locks.js';
 import { mysqlOnline } from './mysql-online.js';
-import { requiredColumn, setNotNull } from './not-null.js';
+import { requiredColumnMysql, requiredColumnPostgres, setNotNull } from './not-null.js';
 import { rerun } from './rerun.js';
 import { postgresRewrites } from './rewrites.js';
 import type { Rule } from './rule.js';
@@ -18,7 +18,8 @@ export const RULES: readonly Rule[] = [
   postgresRewrites,
   postgresConstraints,
   setNotNull,
-  requiredColumn,
+  requiredColumnPostgres,
+  requiredColumnMysql,
   transactions,
   rerun,
   clients,

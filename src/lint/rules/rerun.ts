@@ -8,7 +8,9 @@
  * dbkit decides from the live catalog whether it took effect and skips it;
  * a statement with none recorded (hand-written with `make --empty`) is run
  * again, so it must be safe to repeat: IF NOT EXISTS / IF EXISTS, OR
- * REPLACE. Data changes (INSERT, UPDATE) are not judged: make them
+ * REPLACE (MariaDB takes them in ALTER TABLE too: ADD COLUMN / INDEX /
+ * CONSTRAINT ... IF NOT EXISTS, FOREIGN KEY IF NOT EXISTS, DROP ... IF
+ * EXISTS, CHANGE / RENAME COLUMN / RENAME INDEX IF EXISTS). Data changes (INSERT, UPDATE) are not judged: make them
  * repeatable yourself (ON CONFLICT DO NOTHING, WHERE NOT EXISTS).
  */
 import type { Action, Fact } from '../facts.js';
@@ -25,17 +27,17 @@ function actionProblem(a: Action): string | null {
     case 'drop_index':
       return a.ifExists ? null : `DROP INDEX ${a.name} without IF EXISTS`;
     case 'add_constraint':
-      return `ADD CONSTRAINT${a.name ? ` ${a.name}` : ''} (fails when it exists)`;
+      return a.ifNotExists ? null : `ADD CONSTRAINT${a.name ? ` ${a.name}` : ''} (fails when it exists)`;
     case 'add_index':
-      return `ADD INDEX${a.name ? ` ${a.name}` : ''} (fails when it exists)`;
+      return a.ifNotExists ? null : `ADD INDEX${a.name ? ` ${a.name}` : ''} (fails when it exists)`;
     case 'rename_column':
-      return `RENAME COLUMN ${a.from} (gone after the first run)`;
+      return a.ifExists ? null : `RENAME COLUMN ${a.from} (gone after the first run)`;
     case 'rename_index':
-      return `RENAME INDEX ${a.from} (gone after the first run)`;
+      return a.ifExists ? null : `RENAME INDEX ${a.from} (gone after the first run)`;
     case 'rename_table':
       return 'RENAME TO (the old name is gone after the first run)';
     case 'modify_column':
-      return a.to !== a.column ? `CHANGE ${a.column} ${a.to} (gone after the first run)` : null;
+      return a.to !== a.column && !a.ifExists ? `CHANGE ${a.column} ${a.to} (gone after the first run)` : null;
     default:
       return null;
   }

@@ -21,7 +21,7 @@ import { engineMessage } from '../errors.js';
 import type { LoadedMigration } from '../source.js';
 import { LOCK_NOT_AVAILABLE, sqlState, withConnectionOf, type Exec } from '../statements.js';
 import { probeRun, probesBefore, type LiveCatalog, type PendingMigration } from './derive.js';
-import type { Probe, ProbeDialect, ProbeResult, ProbeSql, Unchecked } from './types.js';
+import { shownValue, type Probe, type ProbeDialect, type ProbeResult, type ProbeSql, type SampleColumn, type Unchecked } from './types.js';
 
 /** One line of the report: a count, a change not counted, or counts that wait for their migration. */
 export type DataCheckEntry =
@@ -81,9 +81,13 @@ const pendingOf = (m: LoadedMigration, before: (name: string) => DbSchema): Pend
 
 const text = (v: unknown): string | number | null => (v === null || v === undefined ? null : typeof v === 'number' ? v : typeof v === 'bigint' ? String(v) : String(v));
 
+/** A value sample is read one character longer than shown: cut, with its mark, when it is longer (keys and lengths are shown whole). */
+const shown = (s: SampleColumn, v: string | number | null): string | number | null => (s.show === 'value' && typeof v === 'string' ? shownValue(v) : v);
+
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function resultOf(probe: Probe, rows: Record<string, unknown>[]): ProbeResult {
+/** What a probe found, from the rows of its query: the count, the samples as shown (a long value cut, with its mark), the message. */
+export function probeResult(probe: Probe, rows: Record<string, unknown>[]): ProbeResult {
   const c = probe.condition;
   const count = Number(rows[0]?.n ?? 0);
   const dup = c.kind === 'duplicates';
@@ -92,7 +96,7 @@ function resultOf(probe: Probe, rows: Record<string, unknown>[]): ProbeResult {
     return s.show === 'chars' ? `char_length(${s.column})` : s.show === 'bytes' ? `length(${s.column})` : s.column;
   };
   const samples = probe.samples.length
-    ? rows.map((row) => ({ ...Object.fromEntries(probe.samples.map((_s, i) => [label(i), text(row[`k${i}`])])), ...(dup ? { rows: Number(row.g) } : {}) }))
+    ? rows.map((row) => ({ ...Object.fromEntries(probe.samples.map((s, i) => [label(i), shown(s, text(row[`k${i}`]))])), ...(dup ? { rows: Number(row.g) } : {}) }))
     : [];
   const rowsInGroups = dup ? Number(rows[0]?.r ?? 0) : undefined;
   const columns = 'columns' in c ? c.columns : 'column' in c ? [c.column] : [];
@@ -125,7 +129,7 @@ async function countAll(exec: Exec, sql: ProbeSql, ns: string, probes: readonly 
       continue;
     }
     try {
-      out.results.push(resultOf(probe, (await exec(q.sql, q.params)).rows));
+      out.results.push(probeResult(probe, (await exec(q.sql, q.params)).rows));
     } catch (err) {
       const what = `counting for ${probe.migration} (${probe.change})`;
       const code = sqlState(err);

@@ -101,8 +101,18 @@ export interface ProbeResult {
 
 /** Most sample rows a probe shows. */
 export const SAMPLES = 5;
-/** Characters of a sample value shown. */
+/** Characters of a sample value shown; a longer one is cut there and ends with `…` (see shownValue). */
 export const SAMPLE_CHARS = 40;
+/** Characters a probe reads of a sample value: one more than it shows, so that a cut value is told from one of exactly SAMPLE_CHARS. */
+export const SAMPLE_READ_CHARS = SAMPLE_CHARS + 1;
+/** The mark at the end of a sample value that was cut. */
+export const CUT_MARK = '…';
+
+/** A sample value as shown: at most SAMPLE_CHARS characters (code points, as the engines' LEFT counts), `…` after them when it was longer. */
+export function shownValue(v: string): string {
+  const chars = Array.from(v);
+  return chars.length > SAMPLE_CHARS ? chars.slice(0, SAMPLE_CHARS).join('') + CUT_MARK : v;
+}
 
 /** The engine's SQL of the probes (dialects/<d>/data-check.ts), for one server. */
 export interface ProbeSql {
