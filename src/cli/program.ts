@@ -33,7 +33,7 @@ const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',')];
 function limitOptions(cmd: Command): Command {
   return cmd
     .option('--statement-timeout <seconds>', 'how long one statement may run, in seconds (default 60, config statementTimeout; 0: no bound); CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT and MySQL ALGORITHM=INPLACE, LOCK=NONE are exempt')
-    .option('--ddl-lock-timeout <seconds>', "how long a statement waits for its table's lock before it is tried again (default 0.5; MySQL: whole seconds, at least 1; config ddlLockTimeout)")
+    .option('--ddl-lock-timeout <seconds>', "how long a statement waits for its table's lock before it is tried again (default 0.5; MySQL: whole seconds, at least 1; PostgreSQL's CREATE INDEX CONCURRENTLY and VALIDATE CONSTRAINT wait up to --lock-timeout; config ddlLockTimeout)")
     .option('--ddl-lock-attempts <n>', 'how many times a statement that waited too long for its lock is tried, with pauses of 0.5, 1, 2, 4, then 5 s (default 10, config ddlLockAttempts)')
     .option('--online <method>', 'pt-osc: MySQL/MariaDB statements that copy their table (marked blocking by make) run through pt-online-schema-change; none (default, config online)');
 }

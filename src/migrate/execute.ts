@@ -38,7 +38,7 @@ import { markStep, recordApplied, recordReverted } from './bookkeeping.js';
 import type { Direction } from './format.js';
 import type { HeldLock } from './held-lock.js';
 import type { MigrationInterrupt } from './interrupt.js';
-import { applySettings, boundsOf, explainLimit, startSession, StatementBound } from './limits.js';
+import { applySettings, boundsOf, type EngineBounds, ddlWait, explainLimit, onlineLockBoundMs, onlineWait, startSession, StatementBound, type LockWait } from './limits.js';
 import type { OnlineRunner } from './online.js';
 import { concurrentBuilds, concurrentIndex, decide, liveIndex, type Decision } from './recovery.js';
 import { workTag } from './running-work.js';
@@ -113,13 +113,11 @@ async function pause(ms: number, ctx: ExecutionContext): Promise<void> {
   }
 }
 
-const lockWaitNote = (m: LoadedMigration, i: number, ctx: ExecutionContext, attempt: number, waitMs: number) => {
-  const bounds = boundsOf(m.dialect);
-  return (
-    `${m.name}: statement ${i + 1} waited ${bounds.lockWaitMs(ctx.limits.ddlLockTimeoutMs) / 1000}s for a lock held by another session (${bounds.lockSetting}); ` +
-    `trying again in ${waitMs / 1000}s (attempt ${attempt + 1} of ${ctx.limits.ddlLockAttempts})`
-  );
-};
+const lockWaitNote = (m: LoadedMigration, i: number, ctx: ExecutionContext, attempt: number, pauseMs: number, w: LockWait, step = `statement ${i + 1}`) =>
+  `${m.name}: ${step} waited ${w.seconds}s for ${w.what} (${w.setting}); trying again in ${pauseMs / 1000}s (attempt ${attempt + 1} of ${ctx.limits.ddlLockAttempts})`;
+
+/** A DDL statement's wait, as the notes say it. */
+const ddlNoteWait = (m: LoadedMigration, ctx: ExecutionContext): LockWait => ddlWait(boundsOf(m.dialect), ctx.limits, 'a lock held by another session');
 
 const retryable = (err: unknown, m: LoadedMigration, attempt: number, ctx: ExecutionContext): boolean =>
   boundsOf(m.dialect).lockTimedOut(err) && attempt < ctx.limits.ddlLockAttempts && !ctx.interrupt?.aborted;
@@ -148,7 +146,7 @@ async function inTransaction(trx: Knex, m: LoadedMigration, direction: Direction
         if (!retryable(err, m, attempt, ctx)) throw explainLimit(err, bounds, ctx.limits, attempt);
         await exec('ROLLBACK TO SAVEPOINT dbkit_attempt');
         const wait = lockRetryPauseMs(attempt);
-        ctx.note(lockWaitNote(m, ctx.running.statement, ctx, attempt, wait));
+        ctx.note(lockWaitNote(m, ctx.running.statement, ctx, attempt, wait, ddlNoteWait(m, ctx)));
         await pause(wait, ctx);
       }
     }
@@ -224,12 +222,15 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
     // Session-level SETs: not through a transaction pooler, where they would stay on a pooled server connection.
     const sessionTimeout = !(pg && ctx.lock.pooled);
     const bounds = boundsOf(m.dialect);
-    const bound = sessionTimeout ? await startSession(exec, bounds, ctx.limits, false) : null;
+    // Statements whose waits hold nobody up wait up to --lock-timeout, not the DDL lock bound (limits.ts).
+    const bound = sessionTimeout ? await startSession(exec, bounds, ctx.limits, false, onlineLockBoundMs(ctx.conn.config.lockTimeoutMs, ctx.limits)) : null;
     // The catalog is read on this connection: Knex may have no other (PGlite has one).
     const sql = execSql(exec, m.dialect);
     try {
       let from = 0;
       const again = new Set<number>();
+      // An INVALID index a stopped concurrent build left: dropped as the first step of the statement's attempts.
+      let invalid: string | null = null;
       if (resumeAt !== null && resumeAt < statements.length) {
         const group = statementGroups(m.meta[direction].statementOperations, statements.length).find((g) => g.start <= resumeAt && resumeAt < g.end)!;
         ctx.note(`${m.name}: resuming ${direction === 'up' ? 'it' : 'its rollback'} at statement ${group.start + 1} of ${statements.length}, where an earlier run stopped`);
@@ -237,7 +238,7 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
         const decision = await decideAt(m, direction, group.start, group.end, ctx, sql);
         if (decision.kind === 'partly' && group.start + decision.next >= group.end) throw unknownState(m, direction, resumeAt, `index ${decision.index} is there, the rest is not`);
         if (decision.kind === 'unknown') throw unknownState(m, direction, resumeAt, decision.found);
-        if (decision.kind === 'rebuild_index') await dropInvalidIndex(exec, decision.index, m, ctx);
+        if (decision.kind === 'rebuild_index') invalid = decision.index;
         from = group.start;
         if (decision.kind === 'done') {
           from = group.end;
@@ -256,7 +257,9 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
         }
       }
       for (const i of [...again].sort((a, b) => a - b)) await runStatement(exec, knex, mark, m, direction, i, ctx, bound);
-      for (let i = from; i < statements.length; i++) await runStatement(exec, knex, mark, m, direction, i, ctx, bound, i === resumeAt);
+      for (let i = from; i < statements.length; i++) {
+        await runStatement(exec, knex, mark, m, direction, i, ctx, bound, i === resumeAt, i === from ? invalid : null);
+      }
     } finally {
       if (sessionTimeout) await applySettings(exec, bounds, bounds.reset()).catch(() => undefined);
     }
@@ -277,6 +280,7 @@ async function runStatement(
   ctx: ExecutionContext,
   bound: StatementBound | null,
   resumed = false,
+  invalid: string | null = null,
 ): Promise<void> {
   ctx.interrupt?.check();
   ctx.running!.statement = i;
@@ -287,36 +291,68 @@ async function runStatement(
     await ctx.online.run(statementsOf(m, direction)[i]!, { resumed, signal: ctx.interrupt?.signal, note: ctx.note });
     return;
   }
-  await runWithRetries(exec, m, direction, i, ctx, bound);
+  if (invalid) ctx.note(`${m.name}: index ${invalid} was left invalid by a stopped CREATE INDEX CONCURRENTLY; dropping it to build it again`);
+  await runWithRetries(exec, m, direction, i, ctx, bound, invalid);
 }
 
-async function dropInvalidIndex(exec: Exec, index: string, m: LoadedMigration, ctx: ExecutionContext): Promise<void> {
-  ctx.note(`${m.name}: index ${index} was left invalid by a stopped CREATE INDEX CONCURRENTLY; dropping it to build it again`);
-  await exec(`DROP INDEX CONCURRENTLY IF EXISTS ${pgIdent(ctx.conn.namespace)}.${pgIdent(index)}`);
-}
+const dropIndexSql = (ctx: ExecutionContext, index: string): string => `DROP INDEX CONCURRENTLY IF EXISTS ${pgIdent(ctx.conn.namespace)}.${pgIdent(index)}`;
 
-async function runWithRetries(exec: Exec, m: LoadedMigration, direction: Direction, i: number, ctx: ExecutionContext, bound: StatementBound | null): Promise<void> {
+/**
+ * Statement i, tried again while it gives up waiting for a lock. A
+ * concurrent build that gave up leaves its index INVALID: the next attempt
+ * first drops it (DROP INDEX CONCURRENTLY, which waits for the same
+ * transactions), as part of the attempt, so the drop's own wait is retried
+ * like the statement's. `invalid`: such an index an earlier run left.
+ */
+async function runWithRetries(exec: Exec, m: LoadedMigration, direction: Direction, i: number, ctx: ExecutionContext, bound: StatementBound | null, invalid: string | null): Promise<void> {
   const statements = statementsOf(m, direction);
   const statement = statements[i]!;
-  const sql = workTag(ctx.conn.namespace, m.name, direction, i, statements.length) + statement;
+  const tag = workTag(ctx.conn.namespace, m.name, direction, i, statements.length);
+  const bounds = boundsOf(m.dialect);
+  const builds = m.dialect === 'postgres' && concurrentIndex(statement) !== null;
   for (let attempt = 1; ; attempt++) {
+    let step = statement;
     try {
+      if (invalid) {
+        step = dropIndexSql(ctx, invalid);
+        await bound?.before(step);
+        await exec(tag + step);
+        invalid = null;
+        step = statement;
+      }
       await bound?.before(statement);
-      await exec(sql);
+      await exec(tag + statement);
       return;
     } catch (err) {
+      const dropping = step !== statement;
       if (!retryable(err, m, attempt, ctx)) {
-        await afterFailedBuild(exec, m, direction, i, ctx, err);
-        throw explainLimit(err, boundsOf(m.dialect), ctx.limits, attempt);
+        // Read before the failed build's index is dropped (afterFailedBuild).
+        const made = !dropping && builds && bounds.lockTimedOut(err) && !ctx.interrupt?.aborted && (await indexLeft(m, direction, i, ctx, exec).catch(() => null)) !== null;
+        if (!dropping) await afterFailedBuild(exec, m, direction, i, ctx, err);
+        else if (ctx.running) ctx.running.aftermath = `the invalid index ${invalid} a failed build left is still there (dropping it failed): the next run drops it and builds it again`;
+        throw explainLimit(err, bounds, ctx.limits, attempt, waitOf(bounds, ctx, bound, step, made));
       }
-      const wait = lockRetryPauseMs(attempt);
-      ctx.note(lockWaitNote(m, i, ctx, attempt, wait));
-      await pause(wait, ctx);
       // A statement that failed took no effect, but CREATE INDEX CONCURRENTLY that gave up leaves an invalid index.
-      const again = await decideAt(m, direction, i, i + 1, ctx, execSql(exec, m.dialect));
-      if (again.kind === 'rebuild_index') await dropInvalidIndex(exec, again.index, m, ctx);
+      if (builds && !dropping) invalid = await indexLeft(m, direction, i, ctx, exec);
+      const pauseMs = lockRetryPauseMs(attempt);
+      const w = bound && bounds.waitsOnline(step) ? waitOf(bounds, ctx, bound, step, invalid !== null) : ddlNoteWait(m, ctx);
+      ctx.note(lockWaitNote(m, i, ctx, attempt, pauseMs, w, dropping ? `statement ${i + 1}: dropping the invalid index ${invalid} it left` : `statement ${i + 1}`));
+      await pause(pauseMs, ctx);
     }
   }
+}
+
+/** The INVALID index a concurrent build that failed left (read from the catalog on the migration's connection), or null. */
+async function indexLeft(m: LoadedMigration, direction: Direction, i: number, ctx: ExecutionContext, exec: Exec): Promise<string | null> {
+  const d = await decideAt(m, direction, i, i + 1, ctx, execSql(exec, m.dialect));
+  return d.kind === 'rebuild_index' ? d.index : null;
+}
+
+/** What `sql` waited for and how long, when it gave up (`indexMade`: a concurrent build's index is in the catalog). */
+function waitOf(bounds: EngineBounds, ctx: ExecutionContext, bound: StatementBound | null, sql: string, indexMade: boolean): LockWait {
+  const ms = bound ? bound.lockBoundMs(sql) : ctx.limits.ddlLockTimeoutMs;
+  if (bound && bounds.waitsOnline(sql)) return onlineWait(bounds, ms, bounds.waitedFor(sql, indexMade));
+  return ddlWait(bounds, ctx.limits);
 }
 
 /**

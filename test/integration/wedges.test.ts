@@ -240,6 +240,77 @@ describe.concurrent('PostgreSQL: CREATE UNIQUE INDEX CONCURRENTLY', () => {
   }, 120_000);
 });
 
+describe.concurrent('PostgreSQL: a concurrent build held up by other transactions (it waits online, up to --lock-timeout)', () => {
+  /** The backend of dbkit's tagged build of idx in this database, in `phase`. */
+  const building = (admin: Awaited<ReturnType<typeof openAdmin>>, phase: string) => async () =>
+    (
+      await admin.query<{ pid: number }>(
+        `SELECT p.pid FROM pg_stat_progress_create_index p JOIN pg_stat_activity a ON a.pid = p.pid WHERE a.datname = current_database() AND a.query LIKE '/* dbkit public ${idx} up %' AND p.phase = $1`,
+        [phase],
+      )
+    )[0]?.pid;
+
+  it('a transaction older than the build: the build waits for it in its last phase (not 0.5 s), then completes once, with no lock-wait note', async () => {
+    const db = await migrated(co, freshPostgres, 'create_gallery');
+    await adminExec(db.url, PG_SEED);
+    const admin = await openAdmin(db.url);
+    const reader = await openAdmin(db.url);
+    try {
+      // Any transaction in the database whose snapshot is older than the build holds up its last phase.
+      await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await reader.query('SELECT count(*) FROM users');
+      const run = startDbkit(['migrate', '--url', db.url, '--schema', 'agents'], { env: { DBKIT_ROOT: co.root } });
+      const pid = await until('the build waiting for old snapshots', building(admin, 'waiting for old snapshots'), run);
+      // Well past the 0.5 s DDL lock bound: the same build still waits (with that bound it gave up, dropped its index and built it again).
+      const since = Date.now();
+      await until('2 s of waiting', async () => (Date.now() - since > 2_000 ? true : null), run);
+      expect(await building(admin, 'waiting for old snapshots')()).toBe(pid);
+      await reader.query('COMMIT');
+      const r = await run.done;
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toContain('waited');
+      expect(r.stderr).not.toContain('dropping it');
+    } finally {
+      await reader.query('ROLLBACK').catch(() => undefined);
+      await reader.close();
+      await admin.close();
+    }
+    expect(await adminQuery(db.url, "SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'idx_messages_message_type'::regclass")).toEqual([{ valid: true }]);
+    await clean(co, db.url);
+  }, 120_000);
+
+  it('past --lock-timeout: the note says it waited for other transactions; the drop of the INVALID index it left is retried like the build (it waits for the same reader), then both succeed', async () => {
+    const db = await migrated(co, freshPostgres, 'create_gallery');
+    await adminExec(db.url, PG_SEED);
+    const reader = await openAdmin(db.url);
+    try {
+      // A reader of messages itself: the build waits for its snapshot, the DROP INDEX CONCURRENTLY for its lock.
+      await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await reader.query('SELECT count(*) FROM messages');
+      const run = startDbkit(['migrate', '--url', db.url, '--schema', 'agents', '--lock-timeout', '1'], { env: { DBKIT_ROOT: co.root } });
+      await run.waitFor(
+        new RegExp(
+          `${idx}: statement 1 waited 1s for other transactions to end \\(its index was made, not yet valid: .*\\) \\(lock_timeout, --lock-timeout\\); trying again in 0\\.5s \\(attempt 2 of 10\\)`,
+        ),
+      );
+      await run.waitFor(
+        new RegExp(
+          `${idx}: statement 1: dropping the invalid index idx_messages_message_type it left waited 1s for a lock on its table that another session holds, or the transactions that use the table to end \\(lock_timeout, --lock-timeout\\); trying again in 1s \\(attempt 3 of 10\\)`,
+        ),
+      );
+      await reader.query('COMMIT');
+      const r = await run.done;
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toContain('lock held by another session');
+    } finally {
+      await reader.query('ROLLBACK').catch(() => undefined);
+      await reader.close();
+    }
+    expect(await adminQuery(db.url, "SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'idx_messages_message_type'::regclass")).toEqual([{ valid: true }]);
+    await clean(co, db.url);
+  }, 120_000);
+});
+
 describe.concurrent('kill -9 during a long index build, re-run at once', () => {
   it('PostgreSQL, CREATE INDEX CONCURRENTLY over 1M rows: the server goes on building; the next plain run waits for it, then goes on', async () => {
     const db = await migrated(co, freshPostgres, 'create_gallery');

@@ -12,7 +12,7 @@ import { postgresBounds } from '../../dialects/postgres/timeouts.js';
 import { applyLimits, DEFAULT_LIMITS, lockRetryPauseMs } from '../../src/config/online.js';
 import { blockingChanges, composeMigration, plan } from '../../src/migrate/compose.js';
 import { checkMeta } from '../../src/migrate/format.js';
-import { explainLimit } from '../../src/migrate/limits.js';
+import { explainLimit, onlineLockBoundMs, onlineWait } from '../../src/migrate/limits.js';
 import { noRenames } from '../../src/plan/plan.js';
 import { chat } from '../../src/schema/chat.js';
 import { t } from '../../src/schema/definition.js';
@@ -78,6 +78,27 @@ describe("each engine's settings", () => {
     expect(mysqlBounds.runsOnline('ALTER TABLE `t` ADD INDEX `i` (`c`), ALGORITHM=INPLACE, LOCK=NONE')).toBe(true);
     expect(mysqlBounds.runsOnline('ALTER TABLE `t` MODIFY COLUMN `n` bigint')).toBe(false);
     expect(mysqlBounds.runsOnline('ALTER TABLE `t` ADD COLUMN `b` text, ALGORITHM=INSTANT')).toBe(false);
+  });
+
+  it("waits up to --lock-timeout only where a queued lock holds nobody up (PostgreSQL's SHARE UPDATE EXCLUSIVE), saying what it waited for", () => {
+    expect(postgresBounds.waitsOnline('CREATE INDEX CONCURRENTLY "i" ON "t" ("c")')).toBe(true);
+    expect(postgresBounds.waitsOnline('DROP INDEX CONCURRENTLY IF EXISTS "public"."i"')).toBe(true);
+    expect(postgresBounds.waitsOnline('ALTER TABLE "t" VALIDATE CONSTRAINT "c"')).toBe(true);
+    expect(postgresBounds.waitsOnline('ALTER TABLE "t" ADD CONSTRAINT "c" CHECK ("n" IS NOT NULL) NOT VALID')).toBe(false);
+    // INPLACE takes an exclusive metadata lock at its start and end: every query queues behind the request.
+    expect(mysqlBounds.waitsOnline('ALTER TABLE `t` ADD INDEX `i` (`c`), ALGORITHM=INPLACE, LOCK=NONE')).toBe(false);
+    expect(postgresBounds.waitedFor('CREATE UNIQUE INDEX CONCURRENTLY "k" ON "my ""t""" ("c")', false)).toBe(
+      'a lock on table "my ""t""" that another session holds (a schema change, VACUUM, ANALYZE or index build on it)',
+    );
+    expect(postgresBounds.waitedFor('CREATE INDEX CONCURRENTLY "i" ON "t" ("c")', true)).toMatch(/^other transactions to end \(its index was made, not yet valid: /);
+    expect(postgresBounds.waitedFor('ALTER TABLE "s"."t" VALIDATE CONSTRAINT "c"', false)).toBe('a lock on table "s"."t" (or the table its foreign key references) that another session holds');
+    const err = explainLimit(Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' }), postgresBounds, DEFAULT_LIMITS, 3, onlineWait(postgresBounds, 60_000, 'other transactions to end')) as Error;
+    expect(err.message).toBe(
+      'canceling statement due to lock timeout (tried 3 times, each waiting 60s (lock_timeout, --lock-timeout) for other transactions to end: end the long transaction or query that holds it up, or pass a longer --lock-timeout (or --ddl-lock-attempts))',
+    );
+    // --lock-timeout 0 (no wait for dbkit's own lock) never makes a statement's wait unbounded.
+    expect(onlineLockBoundMs(0, DEFAULT_LIMITS)).toBe(500);
+    expect(onlineLockBoundMs(60_000, DEFAULT_LIMITS)).toBe(60_000);
   });
 
   it('knows its lock and statement timeouts from other errors (a Ctrl-C cancel is not a timeout)', () => {
