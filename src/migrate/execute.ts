@@ -76,6 +76,8 @@ export interface ExecutionContext {
   online?: OnlineRunner;
   /** Updated as statements run, for the error that names where a run stopped. */
   running: Running | null;
+  /** Told which statements (0-based) of a resumed migration this run did not run: an earlier, stopped run had (checked against the catalog). */
+  onSkipped?(name: string, direction: Direction, statements: number[]): void;
   /** Told how long each migration's up took (its statements and bookkeeping, in milliseconds). */
   onTimed?(name: string, ms: number): void;
   /** Called before a migration's up runs anything, on its connection (the data pre-flight's counts that wait for it). */
@@ -256,6 +258,8 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
           ctx.note(`${m.name}: index ${decision.index} was built before that run stopped (statement ${from} took effect); going on at statement ${from + 1}`);
         }
       }
+      const skipped = Array.from({ length: from }, (_, i) => i).filter((i) => !again.has(i));
+      if (skipped.length) ctx.onSkipped?.(m.name, direction, skipped);
       for (const i of [...again].sort((a, b) => a - b)) await runStatement(exec, knex, mark, m, direction, i, ctx, bound);
       for (let i = from; i < statements.length; i++) {
         await runStatement(exec, knex, mark, m, direction, i, ctx, bound, i === resumeAt, i === from ? invalid : null);

@@ -46,6 +46,11 @@ export interface Planned {
   ms?: number;
   /** Applied with --allow-out-of-order: it sorts before a migration applied earlier. */
   outOfOrder?: true;
+  /**
+   * A resumed migration: its statements an earlier, stopped run had run, which this run did not
+   * (1-based, with their SQL); `sql` then lists only the statements this run ran.
+   */
+  skipped?: { statement: number; sql: string }[];
 }
 
 export interface RunResult {
@@ -77,6 +82,13 @@ function plan(state: Loaded, names: string[], direction: 'up' | 'down'): Planned
     const m = state.migrations.find((x) => x.name === name);
     return { name, sql: m ? m[direction] : null };
   });
+}
+
+/** A resumed migration as this run ran it: the statements it ran in `sql`, those an earlier run had run in `skipped`. */
+function withoutSkipped(p: Planned, skipped: readonly number[] | undefined): Planned {
+  if (!skipped?.length || !p.sql) return p;
+  const sql = p.sql;
+  return { ...p, sql: sql.filter((_, i) => !skipped.includes(i)), skipped: skipped.map((i) => ({ statement: i + 1, sql: sql[i]! })) };
 }
 
 /** The model before each migration's up: the operations of those before it, folded. */
@@ -210,8 +222,11 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
   if (opts.dryRun) {
     // A dry run shows what would run: not what --adopt records without running. The live pre-flight's counts too (read-only); a refusal is reported, not thrown.
     const todo = pendingUpTo(before).filter((n) => !adopting.includes(n));
+    // Refused as the run would refuse it (the same line, exit 1); shown as out of order with --allow-out-of-order.
+    const forgotten = new Set(accepting(before).filter((e) => e.state === 'missing').map((e) => e.name));
+    const late = new Set(checkOrder(before.entries.filter((e) => !forgotten.has(e.name)), todo, !!opts.allowOutOfOrder));
     await preflightData(conn, before.migrations.filter((m) => todo.includes(m.name)), modelsBefore(before.migrations), { ...opts, dryRun: true });
-    return { dryRun: true, migrations: plan(before, todo, 'up') };
+    return { dryRun: true, migrations: plan(before, todo, 'up').map((p) => (late.has(p.name) ? { ...p, outOfOrder: true as const } : p)) };
   }
   pendingUpTo(before);
   return withLock(conn, async (lock) => {
@@ -255,6 +270,8 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     ctx.online = online;
     const timings = new Map<string, number>();
     ctx.onTimed = (name, ms) => timings.set(name, ms);
+    const skipped = new Map<string, number[]>();
+    ctx.onSkipped = (name, _direction, statements) => skipped.set(name, statements);
     ctx.beforeUp = data.beforeUp;
     // With --to, Knex sees only the migrations up to the target.
     const applied = new Set(state.entries.filter((e) => e.state !== 'pending').map((e) => e.name));
@@ -274,7 +291,11 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     }
     return {
       dryRun: false,
-      migrations: plan(state, todo, 'up').map((p) => ({ ...p, ...(timings.has(p.name) ? { ms: timings.get(p.name) } : {}), ...(appliedAs.has(p.name) ? { outOfOrder: true as const } : {}) })),
+      migrations: plan(state, todo, 'up').map((p) => ({
+        ...withoutSkipped(p, skipped.get(p.name)),
+        ...(timings.has(p.name) ? { ms: timings.get(p.name) } : {}),
+        ...(appliedAs.has(p.name) ? { outOfOrder: true as const } : {}),
+      })),
       ...(opts.acceptChanged ? { accepted } : {}),
       ...(recorded.length ? { recorded } : {}),
       ...(adopted.length ? { adopted } : {}),

@@ -201,6 +201,8 @@ describe.concurrent('PostgreSQL: CREATE UNIQUE INDEX CONCURRENTLY', () => {
     const r = await complete(co, db.url);
     expect(r.stderr).not.toMatch(/already exists|concurrently updated/);
     expect(r.stderr).toContain(`${uq}: index ${UNIQUE} was built before that run stopped (statement 1 took effect); going on at statement 2`);
+    // What this run ran, truthfully: statement 1 was the dead run's.
+    expect(r.stdout).toContain(`+ ${uq}  (resumed: statement 1 had been run by an earlier run, not run again)`);
     await clean(co, db.url);
     expect(await adminQuery(db.url, `SELECT contype FROM pg_constraint WHERE conname = '${UNIQUE}'`)).toEqual([{ contype: 'u' }]);
   }, 120_000);
@@ -425,7 +427,13 @@ describe.concurrent('PGlite, out of order, two branches, concurrent make', () =>
     );
     const status = await co.run(['status', '--url', db.url, '--schema', 'agents']);
     expect(status.stdout).toMatch(new RegExp(`${uq} +\\(a run stopped at statement 2 of 2; dbkit migrate resumes it\\)`));
-    const r = await complete(co, db.url);
+    const r = await co.run(['migrate', '--url', db.url, '--schema', 'agents', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    // --json lists the statement this run ran; the one the stopped run had run is marked, not listed as run.
+    const [ran] = json<{ migrations: { name: string; sql: string[]; skipped?: { statement: number; sql: string }[] }[] }>(r).migrations;
+    expect(ran!.name).toBe(uq);
+    expect(ran!.sql).toEqual([expect.stringMatching(/^ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_title_key" UNIQUE USING INDEX/)]);
+    expect(ran!.skipped).toEqual([{ statement: 1, sql: expect.stringMatching(/^CREATE UNIQUE INDEX CONCURRENTLY "sessions_user_id_title_key"/) }]);
     expect(r.stderr).not.toContain('Timeout acquiring a connection');
     expect(r.stderr).toContain(`${uq}: resuming it at statement 1 of 2, where an earlier run stopped`);
     expect(r.stderr).toContain(`${uq}: index ${UNIQUE} was built before that run stopped (statement 1 took effect); going on at statement 2`);
@@ -441,6 +449,16 @@ describe.concurrent('PGlite, out of order, two branches, concurrent make', () =>
     expect(refused.code, refused.stderr).toBe(1);
     expect(oneLine(refused)).toContain(`${A} sorts before ${B}, which this database has applied: nothing was migrated`);
     expect(refused.stderr).toContain('dbkit migrate --allow-out-of-order');
+    // A dry run refuses the same way (it used to print A's SQL and exit 0); with the flag it shows A, marked.
+    const dry = await merged.run(['migrate', '--url', db.url, '--schema', 'agents', '--dry-run']);
+    expect(dry.code, dry.stdout + dry.stderr).toBe(1);
+    expect(oneLine(dry)).toBe(oneLine(refused));
+    expect(dry.stdout).not.toContain('ALTER TABLE');
+    const dryAllowed = await merged.run(['migrate', '--url', db.url, '--schema', 'agents', '--dry-run', '--allow-out-of-order']);
+    expect(dryAllowed.code, dryAllowed.stderr).toBe(0);
+    expect(dryAllowed.stdout).toContain(`-- ${A} (up, out of order: it sorts before a migration this database has applied)\nALTER TABLE`);
+    const dryJson = await merged.run(['migrate', '--url', db.url, '--schema', 'agents', '--dry-run', '--allow-out-of-order', '--json']);
+    expect(json(dryJson)).toMatchObject({ dryRun: true, migrations: [{ name: A, outOfOrder: true }] });
     const r = await merged.run(['migrate', '--url', db.url, '--schema', 'agents', '--allow-out-of-order', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(json<{ migrations: { name: string; outOfOrder?: boolean }[] }>(r).migrations).toMatchObject([{ name: A, outOfOrder: true }]);
