@@ -101,14 +101,14 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
         .option('--dry-run', 'print the SQL that would run; change nothing')
         .option(
           '--accept-changed <name>',
-          'accept an applied migration that was edited (record its new checksum) or whose file is gone (forget it); repeatable',
+          'accept an applied migration that was edited (record its new checksum) or whose file is gone (forget it); a full name found nowhere is nothing to accept; repeatable',
           (v: string, prev: string[] = []) => [...prev, v],
         )
         .option('--allow-data-loss', 'run even though the live data pre-flight found rows a pending migration drops or loses (they are reported); rows that would make it fail still refuse the run (exit 9)')
         .option('--allow-out-of-order', 'apply pending migrations that sort before applied ones (recorded as applied out of order); refused without it (exit 1)')
         .option(
           '--adopt <name>',
-          'record a pending migration as applied without running it, once the live catalog shows its effect (two branches merged; see docs/recovery.md); repeatable',
+          'record a pending migration as applied without running it, once the live catalog shows its effect (two branches merged; see docs/recovery.md); run it as usual where the catalog shows its effect absent; repeatable',
           (v: string, prev: string[] = []) => [...prev, v],
         ),
     ),

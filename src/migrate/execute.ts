@@ -82,8 +82,16 @@ export interface ExecutionContext {
   onTimed?(name: string, ms: number): void;
   /** Called before a migration's up runs anything, on its connection (the data pre-flight's counts that wait for it). */
   beforeUp?(m: LoadedMigration, db: Knex): Promise<void>;
-  /** How a migration is recorded when it was applied unusually (out of order), by name. */
+  /** How a migration is recorded when it was applied unusually (out of order, adopted), by name. */
   appliedAs?: ReadonlyMap<string, AppliedAs>;
+  /**
+   * Migrations to adopt whose predecessors were pending in this run: at their
+   * turn, read the catalog on the migration's connection and say whether to
+   * record it without running it ('adopt') or run it ('run'); throws when refused.
+   */
+  adoptAtTurn?: { names: ReadonlySet<string>; check(m: LoadedMigration, sql: Sql): Promise<'adopt' | 'run'> };
+  /** Told of a migration adopted at its turn (recorded, not run). */
+  onAdopted?(name: string): void;
 }
 
 const transactional = (m: LoadedMigration): boolean => m.dialect === 'postgres' && m.meta.transactional;
@@ -97,6 +105,17 @@ export function knexMigration(m: LoadedMigration, ctx: ExecutionContext): Knex.M
       const started = performance.now();
       // None of its statements has started (the data pre-flight's counts that waited for it may still refuse it).
       ctx.running = null;
+      if (ctx.adoptAtTurn?.names.has(m.name)) {
+        const verdict = await withConnectionOf(db, ctx.conn.config.target.engine, (exec) => ctx.adoptAtTurn!.check(m, execSql(exec, m.dialect)));
+        if (verdict === 'adopt') {
+          // Recorded as applied, not run: Knex writes its own row after this.
+          if (tx) await recordApplied(db, ctx.conn, m, ctx.batch, ctx.lock, 'adopted');
+          else await ctx.conn.knex.transaction((trx) => recordApplied(trx, ctx.conn, m, ctx.batch, ctx.lock, 'adopted'));
+          ctx.onAdopted?.(m.name);
+          return;
+        }
+        ctx.note(`${m.name}: --adopt: its effect is not in the database (the catalog shows the state before it, checked now that the migrations before it ran): running it`);
+      }
       await ctx.beforeUp?.(m, db);
       await (tx ? inTransaction(db, m, 'up', ctx) : stepByStep(db, m, 'up', ctx));
       ctx.onTimed?.(m.name, Math.round(performance.now() - started));

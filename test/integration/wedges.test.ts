@@ -474,7 +474,7 @@ describe.concurrent('PGlite, out of order, two branches, concurrent make', () =>
     expect(inOrder.stdout).not.toContain('out of order');
   }, 120_000);
 
-  it('two branches: the README way out, then --accept-changed of the deleted one and --adopt of the one made again, checked against the catalog', async () => {
+  it('two branches: the README way out, then --accept-changed of the deleted one and --adopt of the one made again, checked against the catalog; the same command line on a fresh database and one that applied only A', async () => {
     // Both branches applied here (merged with both folders kept), then the recipe: keep A, delete B, hash, make B's change again (C).
     const merged = checkout(tmp(), coB.root);
     fs.cpSync(path.join(coA.root, 'migrations', 'agents', A), path.join(merged.root, 'migrations', 'agents', A), { recursive: true });
@@ -499,26 +499,58 @@ describe.concurrent('PGlite, out of order, two branches, concurrent make', () =>
     expect(conflict).toContain(`index idx_messages_message_type (${C} would create it) already exists in public, and no migration in the folder proves dbkit made it; ${B}, applied here and whose folder is gone, may have`);
     expect(conflict).toContain(`dbkit migrate --accept-changed ${B} --adopt ${C}`);
 
-    const way = await recipe.run(['migrate', '--url', db.url, '--schema', 'agents', '--accept-changed', B, '--adopt', C, '--json']);
-    expect(way.code, way.stderr).toBe(0);
-    expect(json(way)).toMatchObject({ migrations: [], adopted: [C], accepted: [{ name: B, was: 'missing' }] });
+    // One command line for every database of a pipeline: this one (A and B applied), a fresh one, one that applied only A; and again.
+    const way = (url: string) => recipe.run(['migrate', '--url', url, '--schema', 'agents', '--accept-changed', B, '--adopt', C, '--json']);
+    const both = await way(db.url);
+    expect(both.code, both.stderr).toBe(0);
+    expect(json(both)).toMatchObject({ migrations: [], adopted: [C], accepted: [{ name: B, was: 'missing' }] });
     const s = json<{ migrations: { name: string; appliedAs?: string }[] }>(await recipe.run(['status', '--url', db.url, '--schema', 'agents', '--json']));
     expect(s.migrations.find((m) => m.name === C)).toMatchObject({ state: 'applied', appliedAs: 'adopted' });
     await clean(recipe, db.url);
+    const again = await way(db.url);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(`--accept-changed ${B}: no migration of that name is in the folder or applied here: nothing to accept`);
+    expect(json(again)).toMatchObject({ migrations: [], accepted: [] });
 
-    // Never trusted blind: where C's index is not there, --adopt is refused, nothing recorded; a hand-written migration cannot be adopted.
+    // A fresh database: B is nowhere (a note, not a usage error); C is decided at its turn, after A: its effect is absent, so it runs.
+    const empty = await fresh(freshPostgres);
+    const fromScratch = await way(empty.url);
+    expect(fromScratch.code, fromScratch.stderr).toBe(0);
+    expect(fromScratch.stderr).toContain(`--accept-changed ${B}: no migration of that name is in the folder or applied here: nothing to accept`);
+    expect(fromScratch.stderr).toContain(`${C}: --adopt: its effect is not in the database (the catalog shows the state before it, checked now that the migrations before it ran): running it`);
+    const ran = json<{ migrations: { name: string }[]; adopted?: string[] }>(fromScratch);
+    expect(ran.migrations.map((m) => m.name)).toEqual(expect.arrayContaining([A, C]));
+    expect(ran.adopted).toBeUndefined();
+    await clean(recipe, empty.url);
+    expect((await way(empty.url)).code).toBe(0);
+
+    // A database that applied only A: C's effect is absent: it runs (it used to exit 1).
     const onlyA = await migrated(coA, freshPostgres);
+    const fromA = await way(onlyA.url);
+    expect(fromA.code, fromA.stderr).toBe(0);
+    expect(fromA.stderr).toContain(`${C}: --adopt: its effect is not in the database (the catalog shows the state before it): running it`);
+    expect(json(fromA)).toMatchObject({ migrations: [{ name: C }], accepted: [] });
+    await clean(recipe, onlyA.url);
+    expect((await way(onlyA.url)).code).toBe(0);
+
+    // A part of a name that matches nothing is still a usage error (a typo).
+    const typo = await recipe.run(['migrate', '--url', onlyA.url, '--schema', 'agents', '--accept-changed', 'index_mesages_type']);
+    expect(typo.code, typo.stderr).toBe(2);
+    expect(oneLine(typo)).toContain('--accept-changed index_mesages_type: no such migration');
+
+    // Never trusted blind: where an index of C's name is there but not as C makes it, --adopt is refused, nothing recorded; a hand-written migration cannot be adopted.
+    const other = await migrated(coA, freshPostgres);
+    await adminExec(other.url, 'CREATE INDEX idx_messages_message_type ON messages (sender)');
     const handWritten = checkout(tmp(), recipe.root);
     await made(handWritten, ['--empty', 'backfill']);
-    const blind = await handWritten.run(['migrate', '--url', onlyA.url, '--schema', 'agents', '--adopt', 'backfill']);
+    const blind = await handWritten.run(['migrate', '--url', other.url, '--schema', 'agents', '--adopt', 'backfill']);
     expect(blind.code, blind.stderr).toBe(2);
     expect(oneLine(blind)).toMatch(/cannot adopt \d+_backfill: hand-written, no operations dbkit can check against the catalog/);
-    const refused = await recipe.run(['migrate', '--url', onlyA.url, '--schema', 'agents', '--adopt', C]);
+    const refused = await way(other.url);
     expect(refused.code, refused.stderr).toBe(1);
-    expect(oneLine(refused)).toMatch(new RegExp(`cannot adopt: the effect of the migration is not in public as it makes it \\(checked against the catalog\\): ${C}: .*idx_messages_message_type.*; nothing was recorded`));
-    await complete(recipe, onlyA.url);
-    await clean(recipe, onlyA.url);
-  }, 120_000);
+    expect(oneLine(refused)).toMatch(new RegExp(`cannot adopt: the effect of the migration is not in public as it makes it, nor absent \\(checked against the catalog\\): ${C}: .*idx_messages_message_type.*; nothing was recorded`));
+    expect(await adminQuery(other.url, "SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_messages_message_type'")).toEqual([{ indexdef: expect.stringContaining('(sender)') }]);
+  }, 180_000);
 
   it('make: concurrent runs after one edit make the migration once; a stale lock is taken over, a live one waited for (exit 4)', async () => {
     const c = checkout(tmp());
