@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { dropLeftover, leftoverNames, optionFile, optionValue, parseAlter, ptOscArgs } from '../../dialects/mysql/pt-osc.js';
 import { mysqlBounds } from '../../dialects/mysql/timeouts.js';
+import { fromToolRow, LIVE_CONNECTIONS, ptOscProbe, toolTable } from '../../dialects/mysql/pt-osc-work.js';
 import { postgresBounds } from '../../dialects/postgres/timeouts.js';
 import { applyLimits, DEFAULT_LIMITS, lockRetryPauseMs } from '../../src/config/online.js';
 import { blockingChanges, composeMigration, plan } from '../../src/migrate/compose.js';
@@ -135,6 +136,23 @@ describe('pt-online-schema-change', () => {
     expect(parseAlter('ALTER TABLE `api_calls` MODIFY COLUMN `total_tokens` bigint')).toEqual({ table: 'api_calls', alter: 'MODIFY COLUMN `total_tokens` bigint' });
     expect(parseAlter('ALTER TABLE `we``ird` DROP PRIMARY KEY, ADD PRIMARY KEY (`id`)')).toEqual({ table: 'we`ird', alter: 'DROP PRIMARY KEY, ADD PRIMARY KEY (`id`)' });
     expect(parseAlter('SET foreign_key_checks = 0')).toBeNull();
+  });
+
+  it('knows its own work in the process list: statements naming _<table>_new, or its comment and the table; its process id from the comment', () => {
+    const nibble =
+      'INSERT LOW_PRIORITY IGNORE INTO `app`.`_users_new` (`id`, `username`) SELECT `id`, `username` FROM `app`.`users` FORCE INDEX(`PRIMARY`) WHERE ((`id` >= ?)) AND ((`id` <= ?)) LOCK IN SHARE MODE /*pt-online-schema-change 4242 copy nibble*/';
+    expect(fromToolRow({ ID: 17, USER: 'app', TIME: 3, INFO: nibble }, 'app', ['users', 'sessions'])).toEqual({ id: 17, user: 'app', seconds: 3, statement: nibble, pid: 4242, table: 'users' });
+    expect(toolTable('ALTER TABLE `_users_new` MODIFY COLUMN `username` varchar(100) NOT NULL', 'app', ['users'])).toBe('users');
+    expect(toolTable('EXPLAIN SELECT * FROM `app`.`users` /*explain pt-online-schema-change 4242 copy nibble*/', 'app', ['users'])).toBe('users');
+    // An application's query on the table is not the tool's.
+    expect(fromToolRow({ id: 18, user: 'app', time: 1, info: 'SELECT * FROM `users` WHERE `id` = 1' }, 'app', ['users'])).toBeNull();
+    expect(ptOscProbe.tables(['ALTER TABLE `users` MODIFY COLUMN `username` varchar(100) NOT NULL', 'ALTER TABLE `users` ADD COLUMN `b` int', 'SET foreign_key_checks = 0'])).toEqual(['users']);
+    const w = { id: 17, user: 'app', seconds: 3, statement: nibble, pid: 4242, table: 'users' };
+    expect(ptOscProbe.howToEnd(w, 'app')).toBe(
+      'stop the tool with kill -INT 4242 on the machine that runs it (it then drops its triggers and _users_new), or end its connection with KILL 17 (the next dbkit run then drops what it left)',
+    );
+    expect(ptOscProbe.howToEnd({ ...w, pid: null }, 'app')).toBe('end its connection with KILL 17 (the next dbkit run then drops what it left)');
+    expect(LIVE_CONNECTIONS(2)).toBe('SELECT ID FROM information_schema.PROCESSLIST WHERE ID IN (?, ?)');
   });
 
   it('runs with the option file first, --execute, foreign keys of other tables moved, utf8mb4', () => {
