@@ -22,77 +22,24 @@
  *   (it is this run's), so no run trips over it.
  * Every statement goes to the server behind a comment naming the namespace,
  * migration and statement (running-work.ts), so that a later run can see it
- * still running after this process died.
+ * still running after this process died. Retries and a failed concurrent
+ * build: retries.ts; the catalog decision: decide-at.ts; the context: context.ts.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { SqlError } from '../cli/errors.js';
-import { lockRetryPauseMs, type MigrationLimits } from '../config/online.js';
-import type { Connection } from '../db/connect.js';
-import type { Sql } from '../db/sql.js';
-import { dialects } from '../dialects.js';
-import { foldOperations } from '../plan/fold.js';
-import type { DbSchema } from '../schema/model.js';
-import { ident as pgIdent } from '../../dialects/postgres/quote.js';
+import { lockRetryPauseMs } from '../config/online.js';
+import { execSql, withConnectionOf, type Exec } from './statements.js';
 import { markStep, recordApplied, recordReverted } from './bookkeeping.js';
+import { statementsOf, type ExecutionContext } from './context.js';
+import { decideAt } from './decide-at.js';
 import type { Direction } from './format.js';
-import type { HeldLock } from './held-lock.js';
-import type { MigrationInterrupt } from './interrupt.js';
-import { applySettings, boundsOf, type EngineBounds, ddlWait, explainLimit, onlineLockBoundMs, onlineWait, startSession, StatementBound, type LockWait } from './limits.js';
-import type { OnlineRunner } from './online.js';
-import { concurrentBuilds, concurrentIndex, decide, liveIndex, type Decision } from './recovery.js';
+import { applySettings, boundsOf, explainLimit, onlineLockBoundMs, startSession, StatementBound } from './limits.js';
+import { ddlNoteWait, lockWaitNote, pause, retryable, runWithRetries } from './retries.js';
 import { workTag } from './running-work.js';
 import type { LoadedMigration } from './source.js';
-import type { AppliedAs } from './state.js';
-import { execSql, sqlState, UNIQUE_VIOLATION, withConnectionOf, type Exec } from './statements.js';
 
-export interface Running {
-  name: string;
-  direction: Direction;
-  /** 0-based statement started last. */
-  statement: number;
-  of: number;
-  transactional: boolean;
-  /** What the run itself did about a failed statement (an invalid index it left, dropped), for the message. */
-  aftermath?: string;
-}
-
-export interface ExecutionContext {
-  conn: Connection;
-  lock: HeldLock;
-  owner: string;
-  /** The batch of this run (up). */
-  batch: number;
-  interrupt?: MigrationInterrupt;
-  /** Where an earlier, stopped run left a migration (from the progress rows). */
-  progress: Map<string, { direction: Direction; step: number }>;
-  /** The model before a migration's up ran: its predecessors' operations folded. */
-  modelBefore(name: string): DbSchema;
-  /** Lines worth telling (a resumed migration, a lock wait retried). */
-  note(text: string): void;
-  /** Statement and lock bounds (src/config/online.ts). */
-  limits: MigrationLimits;
-  /** pt-online-schema-change, for a MySQL migration's blocking statements (--online pt-osc). */
-  online?: OnlineRunner;
-  /** Updated as statements run, for the error that names where a run stopped. */
-  running: Running | null;
-  /** Told which statements (0-based) of a resumed migration this run did not run: an earlier, stopped run had (checked against the catalog). */
-  onSkipped?(name: string, direction: Direction, statements: number[]): void;
-  /** Told how long each migration's up took (its statements and bookkeeping, in milliseconds). */
-  onTimed?(name: string, ms: number): void;
-  /** Called before a migration's up runs anything, on its connection (the data pre-flight's counts that wait for it). */
-  beforeUp?(m: LoadedMigration, db: Knex): Promise<void>;
-  /** How a migration is recorded when it was applied unusually (out of order, adopted), by name. */
-  appliedAs?: ReadonlyMap<string, AppliedAs>;
-  /**
-   * Migrations to adopt whose predecessors were pending in this run: at their
-   * turn, read the catalog on the migration's connection and say whether to
-   * record it without running it ('adopt') or run it ('run'); throws when refused.
-   */
-  adoptAtTurn?: { names: ReadonlySet<string>; check(m: LoadedMigration, sql: Sql): Promise<'adopt' | 'run'> };
-  /** Told of a migration adopted at its turn (recorded, not run). */
-  onAdopted?(name: string): void;
-}
+export type { ExecutionContext, Running } from './context.js';
+export { decideAt } from './decide-at.js';
 
 const transactional = (m: LoadedMigration): boolean => m.dialect === 'postgres' && m.meta.transactional;
 
@@ -123,25 +70,6 @@ export function knexMigration(m: LoadedMigration, ctx: ExecutionContext): Knex.M
     down: (db: Knex) => (tx ? inTransaction(db, m, 'down', ctx) : stepByStep(db, m, 'down', ctx)),
   };
 }
-
-const statementsOf = (m: LoadedMigration, d: Direction): string[] => (d === 'up' ? m.up : m.down);
-
-async function pause(ms: number, ctx: ExecutionContext): Promise<void> {
-  try {
-    await sleep(ms, undefined, ctx.interrupt ? { signal: ctx.interrupt.signal } : undefined);
-  } catch {
-    ctx.interrupt?.check();
-  }
-}
-
-const lockWaitNote = (m: LoadedMigration, i: number, ctx: ExecutionContext, attempt: number, pauseMs: number, w: LockWait, step = `statement ${i + 1}`) =>
-  `${m.name}: ${step} waited ${w.seconds}s for ${w.what} (${w.setting}); trying again in ${pauseMs / 1000}s (attempt ${attempt + 1} of ${ctx.limits.ddlLockAttempts})`;
-
-/** A DDL statement's wait, as the notes say it. */
-const ddlNoteWait = (m: LoadedMigration, ctx: ExecutionContext): LockWait => ddlWait(boundsOf(m.dialect), ctx.limits, 'a lock held by another session');
-
-const retryable = (err: unknown, m: LoadedMigration, attempt: number, ctx: ExecutionContext): boolean =>
-  boundsOf(m.dialect).lockTimedOut(err) && attempt < ctx.limits.ddlLockAttempts && !ctx.interrupt?.aborted;
 
 async function inTransaction(trx: Knex, m: LoadedMigration, direction: Direction, ctx: ExecutionContext): Promise<void> {
   ctx.interrupt?.check();
@@ -200,36 +128,6 @@ export function statementGroups(statementOps: readonly number[][], count: number
 /** Statements that are safe to run again after they took effect (their group is then re-run from these). */
 const IDEMPOTENT = /^ALTER TABLE .+ VALIDATE CONSTRAINT /s;
 
-/** The model before statement `start` of a direction, and the operations of statements start..end-1. */
-function modelAt(m: LoadedMigration, direction: Direction, start: number, end: number, ctx: ExecutionContext) {
-  const meta = m.meta[direction];
-  let model = ctx.modelBefore(m.name);
-  if (direction === 'down') model = foldOperations(model, m.meta.up.operations);
-  const done = [...new Set(meta.statementOperations.slice(0, start).flat())].map((j) => meta.operations[j]!);
-  const ops = [...new Set(meta.statementOperations.slice(start, end).flat())]
-    .filter((j) => !meta.statementOperations.slice(0, start).flat().includes(j))
-    .map((j) => meta.operations[j]!);
-  return { before: foldOperations(model, done), ops };
-}
-
-/**
- * Did statements start..end-1 of a migration take effect? From their
- * operations and the live catalog, read through `sql` (the migration's own
- * connection while it holds it: PGlite has only that one).
- */
-export async function decideAt(m: LoadedMigration, direction: Direction, start: number, end: number, ctx: ExecutionContext, sql: Sql = ctx.conn.sql): Promise<Decision> {
-  let at: ReturnType<typeof modelAt>;
-  try {
-    at = modelAt(m, direction, start, end, ctx);
-  } catch (err) {
-    return { kind: 'unknown', found: `its operations do not fold (${(err as Error).message})` };
-  }
-  if (!at.ops.length) return { kind: 'run' };
-  const { conn } = ctx;
-  const live = await dialects[conn.config.dialect].introspect(sql, conn.namespace);
-  const builds = m.dialect === 'postgres' ? concurrentBuilds(statementsOf(m, direction).slice(start, end)) : [];
-  return decide(at.before, at.ops, live, builds);
-}
 
 async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, ctx: ExecutionContext): Promise<void> {
   const statements = statementsOf(m, direction);
@@ -318,97 +216,6 @@ async function runStatement(
   await runWithRetries(exec, m, direction, i, ctx, bound, invalid);
 }
 
-const dropIndexSql = (ctx: ExecutionContext, index: string): string => `DROP INDEX CONCURRENTLY IF EXISTS ${pgIdent(ctx.conn.namespace)}.${pgIdent(index)}`;
-
-/**
- * Statement i, tried again while it gives up waiting for a lock. A
- * concurrent build that gave up leaves its index INVALID: the next attempt
- * first drops it (DROP INDEX CONCURRENTLY, which waits for the same
- * transactions), as part of the attempt, so the drop's own wait is retried
- * like the statement's. `invalid`: such an index an earlier run left.
- */
-async function runWithRetries(exec: Exec, m: LoadedMigration, direction: Direction, i: number, ctx: ExecutionContext, bound: StatementBound | null, invalid: string | null): Promise<void> {
-  const statements = statementsOf(m, direction);
-  const statement = statements[i]!;
-  const tag = workTag(ctx.conn.namespace, m.name, direction, i, statements.length);
-  const bounds = boundsOf(m.dialect);
-  const builds = m.dialect === 'postgres' && concurrentIndex(statement) !== null;
-  for (let attempt = 1; ; attempt++) {
-    let step = statement;
-    try {
-      if (invalid) {
-        step = dropIndexSql(ctx, invalid);
-        await bound?.before(step);
-        await exec(tag + step);
-        invalid = null;
-        step = statement;
-      }
-      await bound?.before(statement);
-      await exec(tag + statement);
-      return;
-    } catch (err) {
-      const dropping = step !== statement;
-      if (!retryable(err, m, attempt, ctx)) {
-        // Read before the failed build's index is dropped (afterFailedBuild).
-        const made = !dropping && builds && bounds.lockTimedOut(err) && !ctx.interrupt?.aborted && (await indexLeft(m, direction, i, ctx, exec).catch(() => null)) !== null;
-        if (!dropping) await afterFailedBuild(exec, m, direction, i, ctx, err);
-        else if (ctx.running) ctx.running.aftermath = `the invalid index ${invalid} a failed build left is still there (dropping it failed): the next run drops it and builds it again`;
-        throw explainLimit(err, bounds, ctx.limits, attempt, waitOf(bounds, ctx, bound, step, made));
-      }
-      // A statement that failed took no effect, but CREATE INDEX CONCURRENTLY that gave up leaves an invalid index.
-      if (builds && !dropping) invalid = await indexLeft(m, direction, i, ctx, exec);
-      const pauseMs = lockRetryPauseMs(attempt);
-      const w = bound && bounds.waitsOnline(step) ? waitOf(bounds, ctx, bound, step, invalid !== null) : ddlNoteWait(m, ctx);
-      ctx.note(lockWaitNote(m, i, ctx, attempt, pauseMs, w, dropping ? `statement ${i + 1}: dropping the invalid index ${invalid} it left` : `statement ${i + 1}`));
-      await pause(pauseMs, ctx);
-    }
-  }
-}
-
-/** The INVALID index a concurrent build that failed left (read from the catalog on the migration's connection), or null. */
-async function indexLeft(m: LoadedMigration, direction: Direction, i: number, ctx: ExecutionContext, exec: Exec): Promise<string | null> {
-  const d = await decideAt(m, direction, i, i + 1, ctx, execSql(exec, m.dialect));
-  return d.kind === 'rebuild_index' ? d.index : null;
-}
-
-/** What `sql` waited for and how long, when it gave up (`indexMade`: a concurrent build's index is in the catalog). */
-function waitOf(bounds: EngineBounds, ctx: ExecutionContext, bound: StatementBound | null, sql: string, indexMade: boolean): LockWait {
-  const ms = bound ? bound.lockBoundMs(sql) : ctx.limits.ddlLockTimeoutMs;
-  if (bound && bounds.waitsOnline(sql)) return onlineWait(bounds, ms, bounds.waitedFor(sql, indexMade));
-  return ddlWait(bounds, ctx.limits);
-}
-
-/**
- * CREATE [UNIQUE] INDEX CONCURRENTLY that failed (duplicates, a deadlock, a
- * timeout) leaves its index behind, INVALID: this run made it (the
- * ownership check found the name free, or a progress row proved it dbkit's),
- * so it drops it, and the next run does not trip over it. Not after an
- * interrupt (a second signal must not wait for a DROP): the next run drops it.
- */
-async function afterFailedBuild(exec: Exec, m: LoadedMigration, direction: Direction, i: number, ctx: ExecutionContext, err: unknown): Promise<void> {
-  const index = m.dialect === 'postgres' ? concurrentIndex(statementsOf(m, direction)[i]!) : null;
-  if (!index || ctx.interrupt?.aborted || !ctx.running) return;
-  const duplicates = sqlState(err) === UNIQUE_VIOLATION;
-  const what = duplicates
-    ? `building the unique index ${index} failed: its columns hold duplicate values${detailOf(err)}`
-    : `building the index ${index} failed`;
-  try {
-    const live = await dialects.postgres.introspect(execSql(exec, 'postgres'), ctx.conn.namespace);
-    if (liveIndex(live, index)?.valid !== false) {
-      ctx.running.aftermath = what;
-      return;
-    }
-    await exec(`DROP INDEX CONCURRENTLY IF EXISTS ${pgIdent(ctx.conn.namespace)}.${pgIdent(index)}`);
-    ctx.running.aftermath = `${what}; the invalid index the failed build left was dropped`;
-  } catch (dropErr) {
-    ctx.running.aftermath = `${what}; it left the index invalid, and dropping it failed (${(dropErr as Error).message}): the next run drops it and builds it again`;
-  }
-}
-
-const detailOf = (err: unknown): string => {
-  const d = (err as { detail?: unknown } | null)?.detail;
-  return typeof d === 'string' && d ? ` (${d.replace(/\s+/g, ' ').trim()})` : '';
-};
 
 function unknownState(m: LoadedMigration, direction: Direction, i: number, found: string): SqlError {
   const what = direction === 'up' ? m.name : `the rollback of ${m.name}`;
