@@ -6,8 +6,11 @@
  * waiting did nothing and is tried again, a bounded number of times, with
  * pauses that grow. Statements that let writes go on however long they run
  * (CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT, MySQL's ALGORITHM=INPLACE,
- * LOCK=NONE) have no run-time bound. The engine's settings and error codes
- * are in dialects/<d>/timeouts.ts.
+ * LOCK=NONE) have no run-time bound. Statements whose lock waits hold
+ * nobody up (PostgreSQL's concurrent builds and VALIDATE CONSTRAINT, run
+ * statement by statement) wait up to --lock-timeout instead of the short
+ * DDL lock bound. The engine's settings and error codes are in
+ * dialects/<d>/timeouts.ts.
  */
 import { mysqlBounds } from '../../dialects/mysql/timeouts.js';
 import { postgresBounds } from '../../dialects/postgres/timeouts.js';
