@@ -9,6 +9,7 @@
  */
 import type { Sql } from '../../src/db/sql.js';
 import type { ServerStatement, WorkProbe } from '../../src/migrate/work-probe.js';
+import { ptOscProbe } from './pt-osc-work.js';
 
 export const RUNNING_WORK = `SELECT * FROM information_schema.PROCESSLIST
 WHERE ID <> CONNECTION_ID() AND DB = DATABASE() AND COMMAND NOT IN ('Sleep', 'Daemon', 'Binlog Dump') AND INFO IS NOT NULL
@@ -44,4 +45,5 @@ export const mysqlWorkProbe: WorkProbe = {
     return rows.map((r) => fromProcessRow(Object.fromEntries(Object.entries(r).map(([k, v]) => [k.toUpperCase(), v]))));
   },
   howToEnd: (s) => `KILL QUERY ${s.id}`,
+  tool: ptOscProbe,
 };

@@ -30,6 +30,9 @@ export const mysqlBounds: EngineBounds = {
   ],
   unknownSetting: (err) => errno(err) === 1193,
   runsOnline: (sql) => ONLINE.test(sql),
+  // ALGORITHM=INPLACE still takes an exclusive metadata lock at its start and end: every query on the table queues behind the request.
+  waitsOnline: () => false,
+  waitedFor: () => 'a lock another session holds on the table',
   lockTimedOut: (err) => errno(err) === 1205,
   statementTimedOut: (err) => errno(err) === 1969,
 };

@@ -33,7 +33,7 @@ const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',')];
 function limitOptions(cmd: Command): Command {
   return cmd
     .option('--statement-timeout <seconds>', 'how long one statement may run, in seconds (default 60, config statementTimeout; 0: no bound); CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT and MySQL ALGORITHM=INPLACE, LOCK=NONE are exempt')
-    .option('--ddl-lock-timeout <seconds>', "how long a statement waits for its table's lock before it is tried again (default 0.5; MySQL: whole seconds, at least 1; config ddlLockTimeout)")
+    .option('--ddl-lock-timeout <seconds>', "how long a statement waits for its table's lock before it is tried again (default 0.5; MySQL: whole seconds, at least 1; PostgreSQL's CREATE INDEX CONCURRENTLY and VALIDATE CONSTRAINT wait up to --lock-timeout; config ddlLockTimeout)")
     .option('--ddl-lock-attempts <n>', 'how many times a statement that waited too long for its lock is tried, with pauses of 0.5, 1, 2, 4, then 5 s (default 10, config ddlLockAttempts)')
     .option('--online <method>', 'pt-osc: MySQL/MariaDB statements that copy their table (marked blocking by make) run through pt-online-schema-change; none (default, config online)');
 }
@@ -101,14 +101,14 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
         .option('--dry-run', 'print the SQL that would run; change nothing')
         .option(
           '--accept-changed <name>',
-          'accept an applied migration that was edited (record its new checksum) or whose file is gone (forget it); repeatable',
+          'accept an applied migration that was edited (record its new checksum) or whose file is gone (forget it); a full name found nowhere is nothing to accept; repeatable',
           (v: string, prev: string[] = []) => [...prev, v],
         )
         .option('--allow-data-loss', 'run even though the live data pre-flight found rows a pending migration drops or loses (they are reported); rows that would make it fail still refuse the run (exit 9)')
         .option('--allow-out-of-order', 'apply pending migrations that sort before applied ones (recorded as applied out of order); refused without it (exit 1)')
         .option(
           '--adopt <name>',
-          'record a pending migration as applied without running it, once the live catalog shows its effect (two branches merged; see docs/recovery.md); repeatable',
+          'record a pending migration as applied without running it, once the live catalog shows its effect (two branches merged; see docs/recovery.md); run it as usual where the catalog shows its effect absent; repeatable',
           (v: string, prev: string[] = []) => [...prev, v],
         ),
     ),

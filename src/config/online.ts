@@ -9,7 +9,9 @@
  *                                                    exempt: they let writes go on however long
  *   --ddl-lock-timeout S    ddlLockTimeout     0.5   seconds a statement waits for its table's lock
  *                                                    (PostgreSQL lock_timeout; MySQL lock_wait_timeout,
- *                                                    whole seconds, at least 1) before it gives up
+ *                                                    whole seconds, at least 1) before it gives up;
+ *                                                    PostgreSQL's online statements (a concurrent
+ *                                                    build, VALIDATE) wait up to --lock-timeout
  *   --ddl-lock-attempts N   ddlLockAttempts    10    tries of a statement that gave up waiting, with
  *                                                    pauses of 0.5, 1, 2, 4, then 5 s between them
  *   --online pt-osc|none    online             none  MySQL: statements marked blocking (table copies)

@@ -22,7 +22,8 @@ import { normalize } from '../schema/normalize.js';
 import { recordApplied } from './bookkeeping.js';
 import { existingNames } from './catalog.js';
 import type { HeldLock } from './held-lock.js';
-import { footprint } from './recovery.js';
+import { decide, footprint } from './recovery.js';
+import type { Sql } from '../db/sql.js';
 import { MIGRATION_TABLE, type LoadedMigration } from './source.js';
 import { qualifier, type MigrationEntry } from './state.js';
 
@@ -75,11 +76,54 @@ export function adoptionGaps(m: LoadedMigration, before: DbSchema, live: DbSchem
 }
 
 /**
- * Check each migration to adopt against the live catalog; throws (nothing
- * recorded) when one is hand-written or its effect is not in the database.
+ * What --adopt does with one migration, from the live catalog: its effect is
+ * all there (recorded, not run); the catalog shows the model before it for
+ * every part it touches, so its effect is absent (run as usual: a pipeline
+ * keeps the flag on databases that never had the other branch); anything
+ * else is refused with what differs.
  */
-export async function verifyAdoptable(conn: Session, migrations: readonly LoadedMigration[], names: readonly string[], modelBefore: (name: string) => DbSchema): Promise<void> {
-  if (!names.length) return;
+export type AdoptVerdict = { kind: 'adopt' } | { kind: 'run' } | { kind: 'refuse'; gaps: string[] };
+
+export function adoptVerdict(m: LoadedMigration, before: DbSchema, live: DbSchema, liveNames: ReadonlySet<string>): AdoptVerdict {
+  const gaps = adoptionGaps(m, before, live, liveNames);
+  if (!gaps.length) return { kind: 'adopt' };
+  return decide(before, m.meta.up.operations, live).kind === 'run' ? { kind: 'run' } : { kind: 'refuse', gaps };
+}
+
+/** The refusal of migrations whose effect is neither in the database nor absent (exit 1). */
+export function adoptRefusal(namespace: string, failing: readonly { m: LoadedMigration; gaps: string[] }[]): AdoptError {
+  const what = failing.map(({ m, gaps }) => `${m.name}: ${gaps.slice(0, 3).join('; ')}${gaps.length > 3 ? ` (and ${gaps.length - 3} more)` : ''}`).join('. ');
+  return new AdoptError(
+    `cannot adopt: the effect of the migration is not in ${namespace} as it makes it, nor absent (checked against the catalog): ${what}; nothing was recorded. ` +
+      `Compare with dbkit diff, and fix the object by hand, or run the migration instead (dbkit migrate without --adopt)`,
+  );
+}
+
+/** The migrations to adopt, sorted by what the catalog shows. */
+export interface Adoption {
+  /** Their effect is in the database: recorded as applied, not run. */
+  adopt: string[];
+  /** Their effect is absent: run as usual. */
+  run: string[];
+  /** Migrations before them are pending in this run: decided when their turn comes (atTurn). */
+  atTurn: string[];
+}
+
+/**
+ * Check each migration to adopt against the live catalog; throws (nothing
+ * recorded) when one is hand-written, or its effect is neither there nor
+ * absent and no pending migration before it could still change that.
+ * `pendingBefore(name)`: pending migrations of this run that sort before it.
+ */
+export async function verifyAdoptable(
+  conn: Session,
+  migrations: readonly LoadedMigration[],
+  names: readonly string[],
+  modelBefore: (name: string) => DbSchema,
+  pendingBefore: (name: string) => string[] = () => [],
+): Promise<Adoption> {
+  const out: Adoption = { adopt: [], run: [], atTurn: [] };
+  if (!names.length) return out;
   const picked = names.map((n) => migrations.find((m) => m.name === n)!);
   const blind = picked.filter((m) => !m.meta.up.operations.length);
   if (blind.length) {
@@ -90,13 +134,26 @@ export async function verifyAdoptable(conn: Session, migrations: readonly Loaded
   }
   const live = await dialects[conn.config.dialect].introspect(conn.sql, conn.namespace);
   const liveNames = await existingNames(conn);
-  const failing = picked.map((m) => ({ m, gaps: adoptionGaps(m, modelBefore(m.name), live, liveNames) })).filter((x) => x.gaps.length);
-  if (!failing.length) return;
-  const what = failing.map(({ m, gaps }) => `${m.name}: ${gaps.slice(0, 3).join('; ')}${gaps.length > 3 ? ` (and ${gaps.length - 3} more)` : ''}`).join('. ');
-  throw new AdoptError(
-    `cannot adopt: the effect of the migration is not in ${conn.namespace} as it makes it (checked against the catalog): ${what}; nothing was recorded. ` +
-      `Run it instead (dbkit migrate without --adopt), or compare with dbkit diff`,
-  );
+  const failing: { m: LoadedMigration; gaps: string[] }[] = [];
+  for (const m of picked) {
+    const v = adoptVerdict(m, modelBefore(m.name), live, liveNames);
+    if (v.kind === 'refuse') {
+      // The pending migrations before it have not run yet: the catalog cannot show the model before it now.
+      if (pendingBefore(m.name).length) out.atTurn.push(m.name);
+      else failing.push({ m, gaps: v.gaps });
+    } else out[v.kind].push(m.name);
+  }
+  if (failing.length) throw adoptRefusal(conn.namespace, failing);
+  return out;
+}
+
+/** At its turn (the migrations before it applied), what --adopt does with `m`: read on the migration's own connection (`sql`). Throws AdoptError when refused. */
+export async function adoptAtTurn(session: Session, sql: Sql, m: LoadedMigration, before: DbSchema): Promise<'adopt' | 'run'> {
+  const here: Session = { ...session, sql, namespaceExists: true };
+  const live = await dialects[session.config.dialect].introspect(sql, session.namespace);
+  const v = adoptVerdict(m, before, live, await existingNames(here));
+  if (v.kind === 'refuse') throw adoptRefusal(session.namespace, [{ m, gaps: v.gaps }]);
+  return v.kind;
 }
 
 /** Record the adopted migrations as applied in `batch` (Knex's row and the checksum row), under the lock's fence. */

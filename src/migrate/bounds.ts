@@ -19,6 +19,23 @@ export interface EngineBounds {
   reset(): SettingStatement[];
   /** The statement lets writes go on however long it runs: no run-time bound. */
   runsOnline(sql: string): boolean;
+  /**
+   * While the statement waits for its locks, other sessions' reads and writes
+   * go on (PostgreSQL's SHARE UPDATE EXCLUSIVE of a concurrent build, DROP
+   * INDEX CONCURRENTLY, VALIDATE CONSTRAINT; their waits for other
+   * transactions to end lock nothing): its waits are bounded by --lock-timeout,
+   * not by the short DDL lock bound, which only keeps a queued exclusive lock
+   * from stalling everyone behind it. Not MySQL's ALGORITHM=INPLACE: it needs
+   * an exclusive metadata lock at its start and end, and every query on the
+   * table queues behind that request.
+   */
+  waitsOnline(sql: string): boolean;
+  /**
+   * What a statement that waits online was waiting for when it gave up;
+   * `indexMade`: the index it builds is in the catalog, so a concurrent
+   * build got past its table lock and was waiting for other transactions.
+   */
+  waitedFor(sql: string, indexMade: boolean): string;
   lockTimedOut(err: unknown): boolean;
   statementTimedOut(err: unknown): boolean;
   unknownSetting(err: unknown): boolean;

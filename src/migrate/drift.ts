@@ -10,6 +10,7 @@ import type { Connection } from '../db/connect.js';
 import { boundedWrite } from './bounded.js';
 import { CHECKSUM_TABLE, MIGRATION_TABLE, type LoadedMigration } from './source.js';
 import type { MigrationEntry } from './state.js';
+import { MIGRATION_NAME } from './format.js';
 
 export interface Accepted {
   name: string;
@@ -28,15 +29,22 @@ const sourceFile = (schemaName: string, name: string) => `migrations/${schemaNam
 /**
  * Which drifted migrations the --accept-changed names pick. A name of an
  * applied migration that is no longer edited or missing (accepted by an
- * earlier run) picks nothing, so a pipeline may keep the flag for a while; a
- * name that matches no migration at all, or several, is a usage error.
+ * earlier run) picks nothing, so a pipeline may keep the flag for a while;
+ * so does a full migration name (`20261201000200_index_messages_type`) that
+ * is neither in the folder nor applied (a fresh database, or one that never
+ * had that branch: `onAbsent` is told). A part of a name that matches
+ * nothing (a typo), or several, is a usage error.
  */
-export function acceptedDrift(entries: MigrationEntry[], names: readonly string[]): MigrationEntry[] {
+export function acceptedDrift(entries: MigrationEntry[], names: readonly string[], onAbsent?: (name: string) => void): MigrationEntry[] {
   const drifted = entries.filter((e) => e.state === 'changed' || e.state === 'missing');
   const picked: MigrationEntry[] = [];
   for (const n of names) {
     const exact = entries.filter((e) => e.name === n);
     const hits = exact.length ? exact : entries.filter((e) => e.name.includes(n));
+    if (!hits.length && MIGRATION_NAME.test(n)) {
+      onAbsent?.(n);
+      continue;
+    }
     if (hits.length !== 1) {
       const known = drifted.length ? `edited or missing: ${drifted.map((e) => e.name).join(', ')}` : 'no applied migration is edited or missing';
       throw new UsageError(`--accept-changed ${n}: ${hits.length ? 'matches several migrations' : 'no such migration'} (${known})`);

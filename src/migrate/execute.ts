@@ -22,67 +22,24 @@
  *   (it is this run's), so no run trips over it.
  * Every statement goes to the server behind a comment naming the namespace,
  * migration and statement (running-work.ts), so that a later run can see it
- * still running after this process died.
+ * still running after this process died. Retries and a failed concurrent
+ * build: retries.ts; the catalog decision: decide-at.ts; the context: context.ts.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { SqlError } from '../cli/errors.js';
-import { lockRetryPauseMs, type MigrationLimits } from '../config/online.js';
-import type { Connection } from '../db/connect.js';
-import type { Sql } from '../db/sql.js';
-import { dialects } from '../dialects.js';
-import { foldOperations } from '../plan/fold.js';
-import type { DbSchema } from '../schema/model.js';
-import { ident as pgIdent } from '../../dialects/postgres/quote.js';
+import { lockRetryPauseMs } from '../config/online.js';
+import { execSql, withConnectionOf, type Exec } from './statements.js';
 import { markStep, recordApplied, recordReverted } from './bookkeeping.js';
+import { statementsOf, type ExecutionContext } from './context.js';
+import { decideAt } from './decide-at.js';
 import type { Direction } from './format.js';
-import type { HeldLock } from './held-lock.js';
-import type { MigrationInterrupt } from './interrupt.js';
-import { applySettings, boundsOf, explainLimit, startSession, StatementBound } from './limits.js';
-import type { OnlineRunner } from './online.js';
-import { concurrentBuilds, concurrentIndex, decide, liveIndex, type Decision } from './recovery.js';
+import { applySettings, boundsOf, explainLimit, onlineLockBoundMs, startSession, StatementBound } from './limits.js';
+import { ddlNoteWait, lockWaitNote, pause, retryable, runWithRetries } from './retries.js';
 import { workTag } from './running-work.js';
 import type { LoadedMigration } from './source.js';
-import type { AppliedAs } from './state.js';
-import { execSql, sqlState, UNIQUE_VIOLATION, withConnectionOf, type Exec } from './statements.js';
 
-export interface Running {
-  name: string;
-  direction: Direction;
-  /** 0-based statement started last. */
-  statement: number;
-  of: number;
-  transactional: boolean;
-  /** What the run itself did about a failed statement (an invalid index it left, dropped), for the message. */
-  aftermath?: string;
-}
-
-export interface ExecutionContext {
-  conn: Connection;
-  lock: HeldLock;
-  owner: string;
-  /** The batch of this run (up). */
-  batch: number;
-  interrupt?: MigrationInterrupt;
-  /** Where an earlier, stopped run left a migration (from the progress rows). */
-  progress: Map<string, { direction: Direction; step: number }>;
-  /** The model before a migration's up ran: its predecessors' operations folded. */
-  modelBefore(name: string): DbSchema;
-  /** Lines worth telling (a resumed migration, a lock wait retried). */
-  note(text: string): void;
-  /** Statement and lock bounds (src/config/online.ts). */
-  limits: MigrationLimits;
-  /** pt-online-schema-change, for a MySQL migration's blocking statements (--online pt-osc). */
-  online?: OnlineRunner;
-  /** Updated as statements run, for the error that names where a run stopped. */
-  running: Running | null;
-  /** Told how long each migration's up took (its statements and bookkeeping, in milliseconds). */
-  onTimed?(name: string, ms: number): void;
-  /** Called before a migration's up runs anything, on its connection (the data pre-flight's counts that wait for it). */
-  beforeUp?(m: LoadedMigration, db: Knex): Promise<void>;
-  /** How a migration is recorded when it was applied unusually (out of order), by name. */
-  appliedAs?: ReadonlyMap<string, AppliedAs>;
-}
+export type { ExecutionContext, Running } from './context.js';
+export { decideAt } from './decide-at.js';
 
 const transactional = (m: LoadedMigration): boolean => m.dialect === 'postgres' && m.meta.transactional;
 
@@ -95,6 +52,17 @@ export function knexMigration(m: LoadedMigration, ctx: ExecutionContext): Knex.M
       const started = performance.now();
       // None of its statements has started (the data pre-flight's counts that waited for it may still refuse it).
       ctx.running = null;
+      if (ctx.adoptAtTurn?.names.has(m.name)) {
+        const verdict = await withConnectionOf(db, ctx.conn.config.target.engine, (exec) => ctx.adoptAtTurn!.check(m, execSql(exec, m.dialect)));
+        if (verdict === 'adopt') {
+          // Recorded as applied, not run: Knex writes its own row after this.
+          if (tx) await recordApplied(db, ctx.conn, m, ctx.batch, ctx.lock, 'adopted');
+          else await ctx.conn.knex.transaction((trx) => recordApplied(trx, ctx.conn, m, ctx.batch, ctx.lock, 'adopted'));
+          ctx.onAdopted?.(m.name);
+          return;
+        }
+        ctx.note(`${m.name}: --adopt: its effect is not in the database (the catalog shows the state before it, checked now that the migrations before it ran): running it`);
+      }
       await ctx.beforeUp?.(m, db);
       await (tx ? inTransaction(db, m, 'up', ctx) : stepByStep(db, m, 'up', ctx));
       ctx.onTimed?.(m.name, Math.round(performance.now() - started));
@@ -102,27 +70,6 @@ export function knexMigration(m: LoadedMigration, ctx: ExecutionContext): Knex.M
     down: (db: Knex) => (tx ? inTransaction(db, m, 'down', ctx) : stepByStep(db, m, 'down', ctx)),
   };
 }
-
-const statementsOf = (m: LoadedMigration, d: Direction): string[] => (d === 'up' ? m.up : m.down);
-
-async function pause(ms: number, ctx: ExecutionContext): Promise<void> {
-  try {
-    await sleep(ms, undefined, ctx.interrupt ? { signal: ctx.interrupt.signal } : undefined);
-  } catch {
-    ctx.interrupt?.check();
-  }
-}
-
-const lockWaitNote = (m: LoadedMigration, i: number, ctx: ExecutionContext, attempt: number, waitMs: number) => {
-  const bounds = boundsOf(m.dialect);
-  return (
-    `${m.name}: statement ${i + 1} waited ${bounds.lockWaitMs(ctx.limits.ddlLockTimeoutMs) / 1000}s for a lock held by another session (${bounds.lockSetting}); ` +
-    `trying again in ${waitMs / 1000}s (attempt ${attempt + 1} of ${ctx.limits.ddlLockAttempts})`
-  );
-};
-
-const retryable = (err: unknown, m: LoadedMigration, attempt: number, ctx: ExecutionContext): boolean =>
-  boundsOf(m.dialect).lockTimedOut(err) && attempt < ctx.limits.ddlLockAttempts && !ctx.interrupt?.aborted;
 
 async function inTransaction(trx: Knex, m: LoadedMigration, direction: Direction, ctx: ExecutionContext): Promise<void> {
   ctx.interrupt?.check();
@@ -148,7 +95,7 @@ async function inTransaction(trx: Knex, m: LoadedMigration, direction: Direction
         if (!retryable(err, m, attempt, ctx)) throw explainLimit(err, bounds, ctx.limits, attempt);
         await exec('ROLLBACK TO SAVEPOINT dbkit_attempt');
         const wait = lockRetryPauseMs(attempt);
-        ctx.note(lockWaitNote(m, ctx.running.statement, ctx, attempt, wait));
+        ctx.note(lockWaitNote(m, ctx.running.statement, ctx, attempt, wait, ddlNoteWait(m, ctx)));
         await pause(wait, ctx);
       }
     }
@@ -181,36 +128,6 @@ export function statementGroups(statementOps: readonly number[][], count: number
 /** Statements that are safe to run again after they took effect (their group is then re-run from these). */
 const IDEMPOTENT = /^ALTER TABLE .+ VALIDATE CONSTRAINT /s;
 
-/** The model before statement `start` of a direction, and the operations of statements start..end-1. */
-function modelAt(m: LoadedMigration, direction: Direction, start: number, end: number, ctx: ExecutionContext) {
-  const meta = m.meta[direction];
-  let model = ctx.modelBefore(m.name);
-  if (direction === 'down') model = foldOperations(model, m.meta.up.operations);
-  const done = [...new Set(meta.statementOperations.slice(0, start).flat())].map((j) => meta.operations[j]!);
-  const ops = [...new Set(meta.statementOperations.slice(start, end).flat())]
-    .filter((j) => !meta.statementOperations.slice(0, start).flat().includes(j))
-    .map((j) => meta.operations[j]!);
-  return { before: foldOperations(model, done), ops };
-}
-
-/**
- * Did statements start..end-1 of a migration take effect? From their
- * operations and the live catalog, read through `sql` (the migration's own
- * connection while it holds it: PGlite has only that one).
- */
-export async function decideAt(m: LoadedMigration, direction: Direction, start: number, end: number, ctx: ExecutionContext, sql: Sql = ctx.conn.sql): Promise<Decision> {
-  let at: ReturnType<typeof modelAt>;
-  try {
-    at = modelAt(m, direction, start, end, ctx);
-  } catch (err) {
-    return { kind: 'unknown', found: `its operations do not fold (${(err as Error).message})` };
-  }
-  if (!at.ops.length) return { kind: 'run' };
-  const { conn } = ctx;
-  const live = await dialects[conn.config.dialect].introspect(sql, conn.namespace);
-  const builds = m.dialect === 'postgres' ? concurrentBuilds(statementsOf(m, direction).slice(start, end)) : [];
-  return decide(at.before, at.ops, live, builds);
-}
 
 async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, ctx: ExecutionContext): Promise<void> {
   const statements = statementsOf(m, direction);
@@ -224,12 +141,15 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
     // Session-level SETs: not through a transaction pooler, where they would stay on a pooled server connection.
     const sessionTimeout = !(pg && ctx.lock.pooled);
     const bounds = boundsOf(m.dialect);
-    const bound = sessionTimeout ? await startSession(exec, bounds, ctx.limits, false) : null;
+    // Statements whose waits hold nobody up wait up to --lock-timeout, not the DDL lock bound (limits.ts).
+    const bound = sessionTimeout ? await startSession(exec, bounds, ctx.limits, false, onlineLockBoundMs(ctx.conn.config.lockTimeoutMs, ctx.limits)) : null;
     // The catalog is read on this connection: Knex may have no other (PGlite has one).
     const sql = execSql(exec, m.dialect);
     try {
       let from = 0;
       const again = new Set<number>();
+      // An INVALID index a stopped concurrent build left: dropped as the first step of the statement's attempts.
+      let invalid: string | null = null;
       if (resumeAt !== null && resumeAt < statements.length) {
         const group = statementGroups(m.meta[direction].statementOperations, statements.length).find((g) => g.start <= resumeAt && resumeAt < g.end)!;
         ctx.note(`${m.name}: resuming ${direction === 'up' ? 'it' : 'its rollback'} at statement ${group.start + 1} of ${statements.length}, where an earlier run stopped`);
@@ -237,7 +157,7 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
         const decision = await decideAt(m, direction, group.start, group.end, ctx, sql);
         if (decision.kind === 'partly' && group.start + decision.next >= group.end) throw unknownState(m, direction, resumeAt, `index ${decision.index} is there, the rest is not`);
         if (decision.kind === 'unknown') throw unknownState(m, direction, resumeAt, decision.found);
-        if (decision.kind === 'rebuild_index') await dropInvalidIndex(exec, decision.index, m, ctx);
+        if (decision.kind === 'rebuild_index') invalid = decision.index;
         from = group.start;
         if (decision.kind === 'done') {
           from = group.end;
@@ -255,8 +175,12 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
           ctx.note(`${m.name}: index ${decision.index} was built before that run stopped (statement ${from} took effect); going on at statement ${from + 1}`);
         }
       }
+      const skipped = Array.from({ length: from }, (_, i) => i).filter((i) => !again.has(i));
+      if (skipped.length) ctx.onSkipped?.(m.name, direction, skipped);
       for (const i of [...again].sort((a, b) => a - b)) await runStatement(exec, knex, mark, m, direction, i, ctx, bound);
-      for (let i = from; i < statements.length; i++) await runStatement(exec, knex, mark, m, direction, i, ctx, bound, i === resumeAt);
+      for (let i = from; i < statements.length; i++) {
+        await runStatement(exec, knex, mark, m, direction, i, ctx, bound, i === resumeAt, i === from ? invalid : null);
+      }
     } finally {
       if (sessionTimeout) await applySettings(exec, bounds, bounds.reset()).catch(() => undefined);
     }
@@ -277,6 +201,7 @@ async function runStatement(
   ctx: ExecutionContext,
   bound: StatementBound | null,
   resumed = false,
+  invalid: string | null = null,
 ): Promise<void> {
   ctx.interrupt?.check();
   ctx.running!.statement = i;
@@ -287,69 +212,10 @@ async function runStatement(
     await ctx.online.run(statementsOf(m, direction)[i]!, { resumed, signal: ctx.interrupt?.signal, note: ctx.note });
     return;
   }
-  await runWithRetries(exec, m, direction, i, ctx, bound);
+  if (invalid) ctx.note(`${m.name}: index ${invalid} was left invalid by a stopped CREATE INDEX CONCURRENTLY; dropping it to build it again`);
+  await runWithRetries(exec, m, direction, i, ctx, bound, invalid);
 }
 
-async function dropInvalidIndex(exec: Exec, index: string, m: LoadedMigration, ctx: ExecutionContext): Promise<void> {
-  ctx.note(`${m.name}: index ${index} was left invalid by a stopped CREATE INDEX CONCURRENTLY; dropping it to build it again`);
-  await exec(`DROP INDEX CONCURRENTLY IF EXISTS ${pgIdent(ctx.conn.namespace)}.${pgIdent(index)}`);
-}
-
-async function runWithRetries(exec: Exec, m: LoadedMigration, direction: Direction, i: number, ctx: ExecutionContext, bound: StatementBound | null): Promise<void> {
-  const statements = statementsOf(m, direction);
-  const statement = statements[i]!;
-  const sql = workTag(ctx.conn.namespace, m.name, direction, i, statements.length) + statement;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await bound?.before(statement);
-      await exec(sql);
-      return;
-    } catch (err) {
-      if (!retryable(err, m, attempt, ctx)) {
-        await afterFailedBuild(exec, m, direction, i, ctx, err);
-        throw explainLimit(err, boundsOf(m.dialect), ctx.limits, attempt);
-      }
-      const wait = lockRetryPauseMs(attempt);
-      ctx.note(lockWaitNote(m, i, ctx, attempt, wait));
-      await pause(wait, ctx);
-      // A statement that failed took no effect, but CREATE INDEX CONCURRENTLY that gave up leaves an invalid index.
-      const again = await decideAt(m, direction, i, i + 1, ctx, execSql(exec, m.dialect));
-      if (again.kind === 'rebuild_index') await dropInvalidIndex(exec, again.index, m, ctx);
-    }
-  }
-}
-
-/**
- * CREATE [UNIQUE] INDEX CONCURRENTLY that failed (duplicates, a deadlock, a
- * timeout) leaves its index behind, INVALID: this run made it (the
- * ownership check found the name free, or a progress row proved it dbkit's),
- * so it drops it, and the next run does not trip over it. Not after an
- * interrupt (a second signal must not wait for a DROP): the next run drops it.
- */
-async function afterFailedBuild(exec: Exec, m: LoadedMigration, direction: Direction, i: number, ctx: ExecutionContext, err: unknown): Promise<void> {
-  const index = m.dialect === 'postgres' ? concurrentIndex(statementsOf(m, direction)[i]!) : null;
-  if (!index || ctx.interrupt?.aborted || !ctx.running) return;
-  const duplicates = sqlState(err) === UNIQUE_VIOLATION;
-  const what = duplicates
-    ? `building the unique index ${index} failed: its columns hold duplicate values${detailOf(err)}`
-    : `building the index ${index} failed`;
-  try {
-    const live = await dialects.postgres.introspect(execSql(exec, 'postgres'), ctx.conn.namespace);
-    if (liveIndex(live, index)?.valid !== false) {
-      ctx.running.aftermath = what;
-      return;
-    }
-    await exec(`DROP INDEX CONCURRENTLY IF EXISTS ${pgIdent(ctx.conn.namespace)}.${pgIdent(index)}`);
-    ctx.running.aftermath = `${what}; the invalid index the failed build left was dropped`;
-  } catch (dropErr) {
-    ctx.running.aftermath = `${what}; it left the index invalid, and dropping it failed (${(dropErr as Error).message}): the next run drops it and builds it again`;
-  }
-}
-
-const detailOf = (err: unknown): string => {
-  const d = (err as { detail?: unknown } | null)?.detail;
-  return typeof d === 'string' && d ? ` (${d.replace(/\s+/g, ' ').trim()})` : '';
-};
 
 function unknownState(m: LoadedMigration, direction: Direction, i: number, found: string): SqlError {
   const what = direction === 'up' ? m.name : `the rollback of ${m.name}`;

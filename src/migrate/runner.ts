@@ -18,7 +18,7 @@ import { foldOperations } from '../plan/fold.js';
 import { emptySchema, type DbSchema } from '../schema/model.js';
 import { ensureAppliedAsColumn, ensureBookkeeping, reconcile } from './bookkeeping.js';
 import { existingNames } from './catalog.js';
-import { adoptHint, pickAdopted, recordAdopted, verifyAdoptable } from './adopt.js';
+import { adoptAtTurn, adoptHint, pickAdopted, recordAdopted, verifyAdoptable } from './adopt.js';
 import { acceptedDrift, recordAccepted, refuseDrift, type Accepted } from './drift.js';
 import type { MigrationLimits } from '../config/online.js';
 import { knexMigration, type ExecutionContext, type Running } from './execute.js';
@@ -46,6 +46,11 @@ export interface Planned {
   ms?: number;
   /** Applied with --allow-out-of-order: it sorts before a migration applied earlier. */
   outOfOrder?: true;
+  /**
+   * A resumed migration: its statements an earlier, stopped run had run, which this run did not
+   * (1-based, with their SQL); `sql` then lists only the statements this run ran.
+   */
+  skipped?: { statement: number; sql: string }[];
 }
 
 export interface RunResult {
@@ -77,6 +82,13 @@ function plan(state: Loaded, names: string[], direction: 'up' | 'down'): Planned
     const m = state.migrations.find((x) => x.name === name);
     return { name, sql: m ? m[direction] : null };
   });
+}
+
+/** A resumed migration as this run ran it: the statements it ran in `sql`, those an earlier run had run in `skipped`. */
+function withoutSkipped(p: Planned, skipped: readonly number[] | undefined): Planned {
+  if (!skipped?.length || !p.sql) return p;
+  const sql = p.sql;
+  return { ...p, sql: sql.filter((_, i) => !skipped.includes(i)), skipped: skipped.map((i) => ({ statement: i + 1, sql: sql[i]! })) };
 }
 
 /** The model before each migration's up: the operations of those before it, folded. */
@@ -199,7 +211,8 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
   };
   // A bad --to, --accept-changed or --adopt, or an edited applied migration, stops the run before anything is locked or created.
   const before = await loadState(conn);
-  const acceptedNames = new Set(acceptedDrift(before.entries, opts.acceptChanged ?? []).map((e) => e.name));
+  const absent = (n: string) => opts.onNote?.(`--accept-changed ${n}: no migration of that name is in the folder or applied here: nothing to accept`);
+  const acceptedNames = new Set(acceptedDrift(before.entries, opts.acceptChanged ?? [], absent).map((e) => e.name));
   const accepting = (state: Loaded) => state.entries.filter((e) => acceptedNames.has(e.name) && (e.state === 'changed' || e.state === 'missing'));
   const adopting = pickAdopted(before.entries, opts.adopt ?? []);
   try {
@@ -209,9 +222,14 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
   }
   if (opts.dryRun) {
     // A dry run shows what would run: not what --adopt records without running. The live pre-flight's counts too (read-only); a refusal is reported, not thrown.
-    const todo = pendingUpTo(before).filter((n) => !adopting.includes(n));
+    const pendingBefore = (name: string) => pendingUpTo(before).filter((n) => n < name && !adopting.includes(n));
+    const adoption = await verifyAdoptable(conn, before.migrations, adopting, modelsBefore(before.migrations), pendingBefore);
+    const todo = pendingUpTo(before).filter((n) => !adoption.adopt.includes(n));
+    // Refused as the run would refuse it (the same line, exit 1); shown as out of order with --allow-out-of-order.
+    const forgotten = new Set(accepting(before).filter((e) => e.state === 'missing').map((e) => e.name));
+    const late = new Set(checkOrder(before.entries.filter((e) => !forgotten.has(e.name)), todo, !!opts.allowOutOfOrder));
     await preflightData(conn, before.migrations.filter((m) => todo.includes(m.name)), modelsBefore(before.migrations), { ...opts, dryRun: true });
-    return { dryRun: true, migrations: plan(before, todo, 'up') };
+    return { dryRun: true, migrations: plan(before, todo, 'up').map((p) => (late.has(p.name) ? { ...p, outOfOrder: true as const } : p)) };
   }
   pendingUpTo(before);
   return withLock(conn, async (lock) => {
@@ -223,23 +241,29 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     let state = await loadState(conn);
     refuseRollbackInProgress(state);
     refuseDrift(state.entries, accepting(state), conn.config.schemaName);
-    const adopted = pickAdopted(state.entries, opts.adopt ?? []);
+    const picked = pickAdopted(state.entries, opts.adopt ?? []);
+    const modelBefore = modelsBefore(state.migrations);
+    // --adopt: recorded when the catalog shows its effect, run when it shows the state before it (a database that never had the other branch), else refused.
+    const pendingBefore = (name: string) => pendingUpTo(state).filter((n) => n < name && !picked.includes(n));
+    const adoption = await verifyAdoptable(conn, state.migrations, picked, modelBefore, pendingBefore);
+    for (const name of adoption.run) opts.onNote?.(`${name}: --adopt: its effect is not in the database (the catalog shows the state before it): running it`);
+    for (const name of adoption.atTurn) opts.onNote?.(`${name}: --adopt: decided at its turn, once the pending migrations before it have run (${pendingBefore(name).join(', ')})`);
+    const adopted = adoption.adopt;
     const todo = pendingUpTo(state).filter((n) => !adopted.includes(n));
     // A missing migration forgotten by this run (--accept-changed) no longer counts as applied.
     const forgotten = new Set(accepting(state).filter((e) => e.state === 'missing').map((e) => e.name));
     const late = checkOrder(state.entries.filter((e) => !forgotten.has(e.name)), todo, !!opts.allowOutOfOrder);
-    const modelBefore = modelsBefore(state.migrations);
-    await verifyAdoptable(conn, state.migrations, adopted, modelBefore);
     const pending = state.migrations.filter((m) => todo.includes(m.name));
     const stopped = new Map<string, number>();
     for (const e of state.entries) if (e.interrupted?.direction === 'up') stopped.set(e.name, e.interrupted.statement - 1);
-    const conflicts = findConflicts(await existingNames(conn), pending, stopped);
+    // A migration to adopt at its turn is checked against the catalog then, not here.
+    const conflicts = findConflicts(await existingNames(conn), pending.filter((m) => !adoption.atTurn.includes(m.name)), stopped);
     if (conflicts.length) throw conflictError(conflicts, conn.namespace, { forgotten: [...forgotten] });
     // The live data of every pending data-dependent change, counted before the first statement (exit 9 when refused).
     const data = await preflightData(conn, pending, modelBefore, opts);
     const online = needsOnline(pending, 'up') ? onlineRunner(conn, (opts.limits ?? conn.config.limits).online) : undefined;
     await ensureBookkeeping(conn);
-    if (late.length || adopted.length) await ensureAppliedAsColumn(conn);
+    if (late.length || adopted.length || adoption.atTurn.length) await ensureAppliedAsColumn(conn);
     const accepted = accepting(state).length ? await recordAccepted(conn, accepting(state), state.migrations) : [];
     const appliedAs = new Map<string, AppliedAs>(late.map((n) => [n, 'out-of-order']));
     const interrupt = opts.signal ? new MigrationInterrupt(opts.signal, conn.config.target.engine) : undefined;
@@ -255,6 +279,16 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     ctx.online = online;
     const timings = new Map<string, number>();
     ctx.onTimed = (name, ms) => timings.set(name, ms);
+    const skipped = new Map<string, number[]>();
+    ctx.onSkipped = (name, _direction, statements) => skipped.set(name, statements);
+    const adoptedAtTurn: string[] = [];
+    if (adoption.atTurn.length) {
+      ctx.adoptAtTurn = { names: new Set(adoption.atTurn), check: (m, sql) => adoptAtTurn(conn, sql, m, modelBefore(m.name)) };
+      ctx.onAdopted = (name) => {
+        adoptedAtTurn.push(name);
+        opts.onNote?.(`${name}: its effect is in the database (checked against the catalog at its turn): recorded as applied, not run`);
+      };
+    }
     ctx.beforeUp = data.beforeUp;
     // With --to, Knex sees only the migrations up to the target.
     const applied = new Set(state.entries.filter((e) => e.state !== 'pending').map((e) => e.name));
@@ -274,10 +308,14 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     }
     return {
       dryRun: false,
-      migrations: plan(state, todo, 'up').map((p) => ({ ...p, ...(timings.has(p.name) ? { ms: timings.get(p.name) } : {}), ...(appliedAs.has(p.name) ? { outOfOrder: true as const } : {}) })),
+      migrations: plan(state, todo.filter((n) => !adoptedAtTurn.includes(n)), 'up').map((p) => ({
+        ...withoutSkipped(p, skipped.get(p.name)),
+        ...(timings.has(p.name) ? { ms: timings.get(p.name) } : {}),
+        ...(appliedAs.has(p.name) ? { outOfOrder: true as const } : {}),
+      })),
       ...(opts.acceptChanged ? { accepted } : {}),
       ...(recorded.length ? { recorded } : {}),
-      ...(adopted.length ? { adopted } : {}),
+      ...(adopted.length || adoptedAtTurn.length ? { adopted: [...adopted, ...adoptedAtTurn] } : {}),
     };
   }, opts.signal, opts.onLockWait);
 }

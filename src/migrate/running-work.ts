@@ -21,7 +21,7 @@ import type { Engine } from '../config/url.js';
 import type { Session } from '../db/connect.js';
 import type { Direction } from './format.js';
 import type { LoadedMigration } from './source.js';
-import type { ServerStatement, WorkProbe } from './work-probe.js';
+import type { ServerStatement, ToolProbe, ToolWork, WorkProbe } from './work-probe.js';
 
 export type { ServerStatement, WorkProbe };
 
@@ -99,17 +99,26 @@ export interface RunningWorkOptions {
   onWait?(text: string): void;
   /** How often to look again (tests). */
   pollMs?: number;
+  /** How long to watch for an online schema change tool's statements (TOOL_WATCH_MS). */
+  toolWatchMs?: number;
 }
 
 /**
  * Wait until no statement of this namespace's migrations runs on the server
  * (a dead run's), at most `timeoutMs`; then throw LockError (exit 4) naming
  * what still runs and how to end it. Returns at once when nothing runs.
+ * Then the same for an online schema change tool still at work on a table
+ * of the migrations' statements it would run (awaitTool).
  */
 export async function awaitRunningWork(conn: Session, migrations: readonly LoadedMigration[], verb: 'migrate' | 'rollback', opts: RunningWorkOptions): Promise<void> {
   const load = PROBES[conn.config.target.engine];
   if (!load) return;
   const probe = await load();
+  await awaitStatements(conn, probe, migrations, verb, opts);
+  if (probe.tool) await awaitTool(conn, probe.tool, migrations, verb, opts);
+}
+
+async function awaitStatements(conn: Session, probe: WorkProbe, migrations: readonly LoadedMigration[], verb: 'migrate' | 'rollback', opts: RunningWorkOptions): Promise<void> {
   const look = async () => ourWork(await probe.list(conn.sql), conn.namespace, migrations);
   let work: OurWork[];
   try {
@@ -137,5 +146,57 @@ export async function awaitRunningWork(conn: Session, migrations: readonly Loade
     `a statement an earlier dbkit run left running on the server is still running after ${opts.timeoutMs / 1000}s (--lock-timeout): ${describeWork(w, probe)}` +
       `${work.length > 1 ? ` (and ${work.length - 1} more)` : ''}; nothing was run. Let it finish and run dbkit ${verb} again, or end it with ${probe.howToEnd(w)} ` +
       `(the next run then resumes at that statement)`,
+  );
+}
+
+/** How long the tool's connections are watched for a statement when its new table is there (it is idle between chunks). */
+export const TOOL_WATCH_MS = 3_000;
+
+/**
+ * pt-online-schema-change left running by a killed `migrate --online pt-osc`
+ * (or run by someone on the same table): its new table is there and its
+ * connections run its statements. Looked for before anything is decided,
+ * dropped or run: when its new table exists, its statements are watched for
+ * TOOL_WATCH_MS; seen, its connections are waited for until they are gone,
+ * at most `timeoutMs` (naming it), else LockError (exit 4) naming it and how
+ * to stop it. Not seen, the run goes on (a tool that died: its leftovers are
+ * dropped when the progress row proves them dbkit's, online.ts).
+ */
+async function awaitTool(conn: Session, tool: ToolProbe, migrations: readonly LoadedMigration[], verb: 'migrate' | 'rollback', opts: RunningWorkOptions): Promise<void> {
+  const statements = migrations.flatMap((m) => (['up', 'down'] as const).flatMap((d) => (m.meta[d].blocking ?? []).map((i) => (d === 'up' ? m.up : m.down)[i]!)));
+  const tables = tool.tables(statements.filter((s) => s !== undefined));
+  if (!tables.length) return;
+  const database = conn.namespace;
+  let work: ToolWork[] = [];
+  try {
+    const left = await tool.leftovers(conn.sql, database, tables);
+    if (!left.length) return;
+    const watchUntil = Date.now() + (opts.toolWatchMs ?? TOOL_WATCH_MS);
+    for (;;) {
+      work = await tool.running(conn.sql, database, left);
+      if (work.length || Date.now() >= watchUntil) break;
+      if (opts.signal?.aborted) throw opts.signal.reason;
+      await sleep(100);
+    }
+  } catch (err) {
+    if (opts.signal?.aborted) throw err;
+    opts.onWait?.(`could not look for a run of ${tool.name} still at work on the server (${(err as Error).message}); going on`);
+    return;
+  }
+  if (!work.length) return;
+  const first = work[0]!;
+  const ids = [...new Set(work.map((w) => w.id))];
+  opts.onWait?.(`waiting up to ${opts.timeoutMs / 1000}s for a run of ${tool.name} still at work on the server (left by a stopped dbkit run, or someone else's): ${tool.describe(first)}`);
+  const deadline = Date.now() + opts.timeoutMs;
+  let alive = ids;
+  while (alive.length && Date.now() < deadline) {
+    if (opts.signal?.aborted) throw opts.signal.reason;
+    await sleep(Math.min(opts.pollMs ?? 500, Math.max(0, deadline - Date.now())));
+    alive = await tool.alive(conn.sql, alive);
+  }
+  if (!alive.length) return;
+  throw new LockError(
+    `a run of ${tool.name} is still at work on the server after ${opts.timeoutMs / 1000}s (--lock-timeout): ${tool.describe(first)}; nothing was run or dropped. ` +
+      `Let it finish and run dbkit ${verb} again, or ${tool.howToEnd(first, database)}`,
   );
 }

@@ -23,4 +23,34 @@ export interface WorkProbe {
   list(sql: Sql): Promise<ServerStatement[]>;
   /** The SQL that ends it (PostgreSQL pg_cancel_backend / pg_terminate_backend, MySQL KILL QUERY). */
   howToEnd(s: ServerStatement): string;
+  /** An online schema change tool the engine's migrations may run (MySQL: pt-online-schema-change), to find still at work. */
+  tool?: ToolProbe;
+}
+
+/** An online schema change tool's connection at work on a table (pt-online-schema-change). */
+export interface ToolWork {
+  /** Its connection. */
+  id: number;
+  user: string;
+  seconds: number;
+  statement: string;
+  /** The tool's process id, when its statement says it. */
+  pid: number | null;
+  /** The table it alters. */
+  table: string;
+}
+
+/** How an engine finds an online schema change tool still at work (dialects/mysql/pt-osc-work.ts). */
+export interface ToolProbe {
+  name: string;
+  /** The tables the tool would alter for these statements. */
+  tables(statements: readonly string[]): string[];
+  /** Of `tables`, those the tool's new table exists for (it is, or was, at work on them). */
+  leftovers(sql: Sql, database: string, tables: readonly string[]): Promise<string[]>;
+  /** The tool's statements running now on `tables`. */
+  running(sql: Sql, database: string, tables: readonly string[]): Promise<ToolWork[]>;
+  /** Which of these connections are still open. */
+  alive(sql: Sql, ids: readonly number[]): Promise<number[]>;
+  describe(w: ToolWork): string;
+  howToEnd(w: ToolWork, database: string): string;
 }

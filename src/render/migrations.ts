@@ -12,7 +12,7 @@ export function renderPlan(result: RunResult, verb: 'migrate' | 'rollback'): str
   return result.migrations
     .map(
       (m) =>
-        `-- ${m.name} (${verb === 'migrate' ? 'up' : 'down'})\n` +
+        `-- ${m.name} (${verb === 'migrate' ? 'up' : 'down'}${m.outOfOrder ? ', out of order: it sorts before a migration this database has applied' : ''})\n` +
         (m.sql === null
           ? '-- hand-written migration: its SQL is only known by running it\n'
           : m.sql.map((s) => `${s};\n`).join('')),
@@ -36,7 +36,9 @@ export function renderRun(result: RunResult, verb: 'migrate' | 'rollback', where
     verb === 'migrate'
       ? `${where}: applied ${result.migrations.length} migration(s)`
       : `${where}: rolled back ${result.migrations.length} migration(s)`;
-  return [head, ...accepted, ...result.migrations.map((m) => `  ${c.green(verb === 'migrate' ? '+' : '-')} ${m.name}${m.outOfOrder ? '  (out of order)' : ''}`)].join('\n');
+  const resumed = (m: RunResult['migrations'][number]) =>
+    m.skipped?.length ? `  (resumed: statement${m.skipped.length > 1 ? 's' : ''} ${m.skipped.map((x) => x.statement).join(', ')} had been run by an earlier run, not run again)` : '';
+  return [head, ...accepted, ...result.migrations.map((m) => `  ${c.green(verb === 'migrate' ? '+' : '-')} ${m.name}${m.outOfOrder ? '  (out of order)' : ''}${resumed(m)}`)].join('\n');
 }
 
 export interface StatusSummary {

@@ -282,4 +282,74 @@ describe('mysql: the copying change through pt-online-schema-change', () => {
     },
     180_000,
   );
+
+  it.skipIf(!ptOsc)(
+    `a tool left running by a killed migrate is found, not raced: exit 4 naming it and how to stop it, its table and triggers kept; once it is gone the next run completes${ptOsc ? '' : ' (not run: pt-online-schema-change is not on PATH)'}`,
+    async () => {
+      const db = await at('mysql', notNull);
+      // Enough rows that the tool is still copying when its new table is held (below).
+      await adminExec(db.url, "INSERT INTO users (username, email, password_hash) SELECT CONCAT('bulk', seq), CONCAT('bulk', seq, '@example.com'), 'h' FROM seq_1_to_200000");
+      const admin = await openAdmin(db.url);
+      const holder = await openAdmin(db.url);
+      let toolPid: number | null = null;
+      try {
+        const run = startDbkit(['migrate', '--url', db.url, '--schema', 'agents', '--online', 'pt-osc'], { env: { DBKIT_ROOT: co.root } });
+        // Its triggers come after its new table is made and altered, just before it copies.
+        const copying = async () => (await count(db.url, "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME LIKE 'pt\\_osc\\_%'")) === 3;
+        for (let i = 0; !(await copying()); i++) {
+          if (i > 3000) throw new Error('the tool never made its triggers');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        // Hold the tool still: its next statement on _users_new waits for this lock (the tool's lock_wait_timeout is 60 s).
+        await holder.query('LOCK TABLES `_users_new` WRITE');
+        const blocked = async () =>
+          (
+            await admin.query<{ ID: number }>(
+              "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND INFO LIKE '%`\\_users\\_new`%' AND STATE LIKE 'Waiting for table metadata lock%'",
+            )
+          )[0]?.ID;
+        for (let i = 0; !(await blocked()); i++) {
+          if (i > 600) throw new Error('the tool never waited on _users_new');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        run.child.kill('SIGKILL');
+        await run.done;
+
+        const raced = await co.run(['migrate', '--url', db.url, '--schema', 'agents', '--online', 'pt-osc', '--lock-timeout', '1']);
+        expect(raced.code, raced.stderr).toBe(4);
+        expect(raced.stderr).toMatch(/waiting up to 1s for a run of pt-online-schema-change still at work on the server \(left by a stopped dbkit run, or someone else's\)/);
+        const line = raced.stderr.split('\n').find((l) => l.startsWith('dbkit:'))!;
+        expect(line).toMatch(/a run of pt-online-schema-change is still at work on the server after 1s \(--lock-timeout\): pt-online-schema-change \(process \d+ on the machine that runs it\), on MySQL connection \d+ as \S+, is altering table users: /);
+        expect(line).toMatch(/nothing was run or dropped\. Let it finish and run dbkit migrate again, or stop the tool with kill -INT \d+ on the machine that runs it \(it then drops its triggers and _users_new\), or end its connection with KILL \d+/);
+        toolPid = Number(/kill -INT (\d+)/.exec(line)![1]);
+        expect(raced.stderr).not.toContain('dropping');
+        // Nothing of the tool's was dropped under it.
+        expect(await count(db.url, "information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '_users_new'")).toBe(1);
+        expect(await count(db.url, "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME LIKE 'pt\\_osc\\_%'")).toBe(3);
+
+        // Let it go: the next run waits for it to end (it finishes, or dies on its closed output), then completes.
+        await holder.query('UNLOCK TABLES');
+        const r = await co.run(['migrate', '--url', db.url, '--schema', 'agents', '--online', 'pt-osc']);
+        expect(r.stderr).toMatch(/waiting up to 60s for a run of pt-online-schema-change still at work on the server|statement 1 had taken effect before that run stopped|dropping .*left by dbkit's stopped run/);
+        expect(r.code, r.stderr).toBe(0);
+        await clean(db.url);
+        expect(await count(db.url, 'users')).toBe(200_020);
+        expect(await count(db.url, "information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE '\\_users\\_%'")).toBe(0);
+        expect(await count(db.url, "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME LIKE 'pt\\_osc\\_%'")).toBe(0);
+      } finally {
+        await holder.query('UNLOCK TABLES').catch(() => undefined);
+        await holder.close();
+        await admin.close();
+        // The orphaned tool is this test's to stop, should it still run.
+        if (toolPid !== null) {
+          try {
+            process.kill(toolPid, 'SIGKILL');
+          } catch {
+            // gone
+          }
+        }
+      }
+    },
+    300_000,
+  );
 });

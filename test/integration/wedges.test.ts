@@ -201,6 +201,8 @@ describe.concurrent('PostgreSQL: CREATE UNIQUE INDEX CONCURRENTLY', () => {
     const r = await complete(co, db.url);
     expect(r.stderr).not.toMatch(/already exists|concurrently updated/);
     expect(r.stderr).toContain(`${uq}: index ${UNIQUE} was built before that run stopped (statement 1 took effect); going on at statement 2`);
+    // What this run ran, truthfully: statement 1 was the dead run's.
+    expect(r.stdout).toContain(`+ ${uq}  (resumed: statement 1 had been run by an earlier run, not run again)`);
     await clean(co, db.url);
     expect(await adminQuery(db.url, `SELECT contype FROM pg_constraint WHERE conname = '${UNIQUE}'`)).toEqual([{ contype: 'u' }]);
   }, 120_000);
@@ -237,6 +239,77 @@ describe.concurrent('PostgreSQL: CREATE UNIQUE INDEX CONCURRENTLY', () => {
     expect(r.stderr).toContain(`${uq}: index ${UNIQUE} was left invalid by a stopped CREATE INDEX CONCURRENTLY; dropping it to build it again`);
     await clean(co, db.url);
     expect(await adminQuery(db.url, `SELECT contype FROM pg_constraint WHERE conname = '${UNIQUE}'`)).toEqual([{ contype: 'u' }]);
+  }, 120_000);
+});
+
+describe.concurrent('PostgreSQL: a concurrent build held up by other transactions (it waits online, up to --lock-timeout)', () => {
+  /** The backend of dbkit's tagged build of idx in this database, in `phase`. */
+  const building = (admin: Awaited<ReturnType<typeof openAdmin>>, phase: string) => async () =>
+    (
+      await admin.query<{ pid: number }>(
+        `SELECT p.pid FROM pg_stat_progress_create_index p JOIN pg_stat_activity a ON a.pid = p.pid WHERE a.datname = current_database() AND a.query LIKE '/* dbkit public ${idx} up %' AND p.phase = $1`,
+        [phase],
+      )
+    )[0]?.pid;
+
+  it('a transaction older than the build: the build waits for it in its last phase (not 0.5 s), then completes once, with no lock-wait note', async () => {
+    const db = await migrated(co, freshPostgres, 'create_gallery');
+    await adminExec(db.url, PG_SEED);
+    const admin = await openAdmin(db.url);
+    const reader = await openAdmin(db.url);
+    try {
+      // Any transaction in the database whose snapshot is older than the build holds up its last phase.
+      await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await reader.query('SELECT count(*) FROM users');
+      const run = startDbkit(['migrate', '--url', db.url, '--schema', 'agents'], { env: { DBKIT_ROOT: co.root } });
+      const pid = await until('the build waiting for old snapshots', building(admin, 'waiting for old snapshots'), run);
+      // Well past the 0.5 s DDL lock bound: the same build still waits (with that bound it gave up, dropped its index and built it again).
+      const since = Date.now();
+      await until('2 s of waiting', async () => (Date.now() - since > 2_000 ? true : null), run);
+      expect(await building(admin, 'waiting for old snapshots')()).toBe(pid);
+      await reader.query('COMMIT');
+      const r = await run.done;
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toContain('waited');
+      expect(r.stderr).not.toContain('dropping it');
+    } finally {
+      await reader.query('ROLLBACK').catch(() => undefined);
+      await reader.close();
+      await admin.close();
+    }
+    expect(await adminQuery(db.url, "SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'idx_messages_message_type'::regclass")).toEqual([{ valid: true }]);
+    await clean(co, db.url);
+  }, 120_000);
+
+  it('past --lock-timeout: the note says it waited for other transactions; the drop of the INVALID index it left is retried like the build (it waits for the same reader), then both succeed', async () => {
+    const db = await migrated(co, freshPostgres, 'create_gallery');
+    await adminExec(db.url, PG_SEED);
+    const reader = await openAdmin(db.url);
+    try {
+      // A reader of messages itself: the build waits for its snapshot, the DROP INDEX CONCURRENTLY for its lock.
+      await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await reader.query('SELECT count(*) FROM messages');
+      const run = startDbkit(['migrate', '--url', db.url, '--schema', 'agents', '--lock-timeout', '1'], { env: { DBKIT_ROOT: co.root } });
+      await run.waitFor(
+        new RegExp(
+          `${idx}: statement 1 waited 1s for other transactions to end \\(its index was made, not yet valid: .*\\) \\(lock_timeout, --lock-timeout\\); trying again in 0\\.5s \\(attempt 2 of 10\\)`,
+        ),
+      );
+      await run.waitFor(
+        new RegExp(
+          `${idx}: statement 1: dropping the invalid index idx_messages_message_type it left waited 1s for a lock on its table that another session holds, or the transactions that use the table to end \\(lock_timeout, --lock-timeout\\); trying again in 1s \\(attempt 3 of 10\\)`,
+        ),
+      );
+      await reader.query('COMMIT');
+      const r = await run.done;
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toContain('lock held by another session');
+    } finally {
+      await reader.query('ROLLBACK').catch(() => undefined);
+      await reader.close();
+    }
+    expect(await adminQuery(db.url, "SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'idx_messages_message_type'::regclass")).toEqual([{ valid: true }]);
+    await clean(co, db.url);
   }, 120_000);
 });
 
@@ -354,7 +427,13 @@ describe.concurrent('PGlite, out of order, two branches, concurrent make', () =>
     );
     const status = await co.run(['status', '--url', db.url, '--schema', 'agents']);
     expect(status.stdout).toMatch(new RegExp(`${uq} +\\(a run stopped at statement 2 of 2; dbkit migrate resumes it\\)`));
-    const r = await complete(co, db.url);
+    const r = await co.run(['migrate', '--url', db.url, '--schema', 'agents', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    // --json lists the statement this run ran; the one the stopped run had run is marked, not listed as run.
+    const [ran] = json<{ migrations: { name: string; sql: string[]; skipped?: { statement: number; sql: string }[] }[] }>(r).migrations;
+    expect(ran!.name).toBe(uq);
+    expect(ran!.sql).toEqual([expect.stringMatching(/^ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_title_key" UNIQUE USING INDEX/)]);
+    expect(ran!.skipped).toEqual([{ statement: 1, sql: expect.stringMatching(/^CREATE UNIQUE INDEX CONCURRENTLY "sessions_user_id_title_key"/) }]);
     expect(r.stderr).not.toContain('Timeout acquiring a connection');
     expect(r.stderr).toContain(`${uq}: resuming it at statement 1 of 2, where an earlier run stopped`);
     expect(r.stderr).toContain(`${uq}: index ${UNIQUE} was built before that run stopped (statement 1 took effect); going on at statement 2`);
@@ -370,6 +449,16 @@ describe.concurrent('PGlite, out of order, two branches, concurrent make', () =>
     expect(refused.code, refused.stderr).toBe(1);
     expect(oneLine(refused)).toContain(`${A} sorts before ${B}, which this database has applied: nothing was migrated`);
     expect(refused.stderr).toContain('dbkit migrate --allow-out-of-order');
+    // A dry run refuses the same way (it used to print A's SQL and exit 0); with the flag it shows A, marked.
+    const dry = await merged.run(['migrate', '--url', db.url, '--schema', 'agents', '--dry-run']);
+    expect(dry.code, dry.stdout + dry.stderr).toBe(1);
+    expect(oneLine(dry)).toBe(oneLine(refused));
+    expect(dry.stdout).not.toContain('ALTER TABLE');
+    const dryAllowed = await merged.run(['migrate', '--url', db.url, '--schema', 'agents', '--dry-run', '--allow-out-of-order']);
+    expect(dryAllowed.code, dryAllowed.stderr).toBe(0);
+    expect(dryAllowed.stdout).toContain(`-- ${A} (up, out of order: it sorts before a migration this database has applied)\nALTER TABLE`);
+    const dryJson = await merged.run(['migrate', '--url', db.url, '--schema', 'agents', '--dry-run', '--allow-out-of-order', '--json']);
+    expect(json(dryJson)).toMatchObject({ dryRun: true, migrations: [{ name: A, outOfOrder: true }] });
     const r = await merged.run(['migrate', '--url', db.url, '--schema', 'agents', '--allow-out-of-order', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(json<{ migrations: { name: string; outOfOrder?: boolean }[] }>(r).migrations).toMatchObject([{ name: A, outOfOrder: true }]);
@@ -385,7 +474,7 @@ describe.concurrent('PGlite, out of order, two branches, concurrent make', () =>
     expect(inOrder.stdout).not.toContain('out of order');
   }, 120_000);
 
-  it('two branches: the README way out, then --accept-changed of the deleted one and --adopt of the one made again, checked against the catalog', async () => {
+  it('two branches: the README way out, then --accept-changed of the deleted one and --adopt of the one made again, checked against the catalog; the same command line on a fresh database and one that applied only A', async () => {
     // Both branches applied here (merged with both folders kept), then the recipe: keep A, delete B, hash, make B's change again (C).
     const merged = checkout(tmp(), coB.root);
     fs.cpSync(path.join(coA.root, 'migrations', 'agents', A), path.join(merged.root, 'migrations', 'agents', A), { recursive: true });
@@ -410,26 +499,58 @@ describe.concurrent('PGlite, out of order, two branches, concurrent make', () =>
     expect(conflict).toContain(`index idx_messages_message_type (${C} would create it) already exists in public, and no migration in the folder proves dbkit made it; ${B}, applied here and whose folder is gone, may have`);
     expect(conflict).toContain(`dbkit migrate --accept-changed ${B} --adopt ${C}`);
 
-    const way = await recipe.run(['migrate', '--url', db.url, '--schema', 'agents', '--accept-changed', B, '--adopt', C, '--json']);
-    expect(way.code, way.stderr).toBe(0);
-    expect(json(way)).toMatchObject({ migrations: [], adopted: [C], accepted: [{ name: B, was: 'missing' }] });
+    // One command line for every database of a pipeline: this one (A and B applied), a fresh one, one that applied only A; and again.
+    const way = (url: string) => recipe.run(['migrate', '--url', url, '--schema', 'agents', '--accept-changed', B, '--adopt', C, '--json']);
+    const both = await way(db.url);
+    expect(both.code, both.stderr).toBe(0);
+    expect(json(both)).toMatchObject({ migrations: [], adopted: [C], accepted: [{ name: B, was: 'missing' }] });
     const s = json<{ migrations: { name: string; appliedAs?: string }[] }>(await recipe.run(['status', '--url', db.url, '--schema', 'agents', '--json']));
     expect(s.migrations.find((m) => m.name === C)).toMatchObject({ state: 'applied', appliedAs: 'adopted' });
     await clean(recipe, db.url);
+    const again = await way(db.url);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(`--accept-changed ${B}: no migration of that name is in the folder or applied here: nothing to accept`);
+    expect(json(again)).toMatchObject({ migrations: [], accepted: [] });
 
-    // Never trusted blind: where C's index is not there, --adopt is refused, nothing recorded; a hand-written migration cannot be adopted.
+    // A fresh database: B is nowhere (a note, not a usage error); C is decided at its turn, after A: its effect is absent, so it runs.
+    const empty = await fresh(freshPostgres);
+    const fromScratch = await way(empty.url);
+    expect(fromScratch.code, fromScratch.stderr).toBe(0);
+    expect(fromScratch.stderr).toContain(`--accept-changed ${B}: no migration of that name is in the folder or applied here: nothing to accept`);
+    expect(fromScratch.stderr).toContain(`${C}: --adopt: its effect is not in the database (the catalog shows the state before it, checked now that the migrations before it ran): running it`);
+    const ran = json<{ migrations: { name: string }[]; adopted?: string[] }>(fromScratch);
+    expect(ran.migrations.map((m) => m.name)).toEqual(expect.arrayContaining([A, C]));
+    expect(ran.adopted).toBeUndefined();
+    await clean(recipe, empty.url);
+    expect((await way(empty.url)).code).toBe(0);
+
+    // A database that applied only A: C's effect is absent: it runs (it used to exit 1).
     const onlyA = await migrated(coA, freshPostgres);
+    const fromA = await way(onlyA.url);
+    expect(fromA.code, fromA.stderr).toBe(0);
+    expect(fromA.stderr).toContain(`${C}: --adopt: its effect is not in the database (the catalog shows the state before it): running it`);
+    expect(json(fromA)).toMatchObject({ migrations: [{ name: C }], accepted: [] });
+    await clean(recipe, onlyA.url);
+    expect((await way(onlyA.url)).code).toBe(0);
+
+    // A part of a name that matches nothing is still a usage error (a typo).
+    const typo = await recipe.run(['migrate', '--url', onlyA.url, '--schema', 'agents', '--accept-changed', 'index_mesages_type']);
+    expect(typo.code, typo.stderr).toBe(2);
+    expect(oneLine(typo)).toContain('--accept-changed index_mesages_type: no such migration');
+
+    // Never trusted blind: where an index of C's name is there but not as C makes it, --adopt is refused, nothing recorded; a hand-written migration cannot be adopted.
+    const other = await migrated(coA, freshPostgres);
+    await adminExec(other.url, 'CREATE INDEX idx_messages_message_type ON messages (sender)');
     const handWritten = checkout(tmp(), recipe.root);
     await made(handWritten, ['--empty', 'backfill']);
-    const blind = await handWritten.run(['migrate', '--url', onlyA.url, '--schema', 'agents', '--adopt', 'backfill']);
+    const blind = await handWritten.run(['migrate', '--url', other.url, '--schema', 'agents', '--adopt', 'backfill']);
     expect(blind.code, blind.stderr).toBe(2);
     expect(oneLine(blind)).toMatch(/cannot adopt \d+_backfill: hand-written, no operations dbkit can check against the catalog/);
-    const refused = await recipe.run(['migrate', '--url', onlyA.url, '--schema', 'agents', '--adopt', C]);
+    const refused = await way(other.url);
     expect(refused.code, refused.stderr).toBe(1);
-    expect(oneLine(refused)).toMatch(new RegExp(`cannot adopt: the effect of the migration is not in public as it makes it \\(checked against the catalog\\): ${C}: .*idx_messages_message_type.*; nothing was recorded`));
-    await complete(recipe, onlyA.url);
-    await clean(recipe, onlyA.url);
-  }, 120_000);
+    expect(oneLine(refused)).toMatch(new RegExp(`cannot adopt: the effect of the migration is not in public as it makes it, nor absent \\(checked against the catalog\\): ${C}: .*idx_messages_message_type.*; nothing was recorded`));
+    expect(await adminQuery(other.url, "SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_messages_message_type'")).toEqual([{ indexdef: expect.stringContaining('(sender)') }]);
+  }, 180_000);
 
   it('make: concurrent runs after one edit make the migration once; a stale lock is taken over, a live one waited for (exit 4)', async () => {
     const c = checkout(tmp());

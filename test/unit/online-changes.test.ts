@@ -8,11 +8,12 @@
 import { describe, expect, it } from 'vitest';
 import { dropLeftover, leftoverNames, optionFile, optionValue, parseAlter, ptOscArgs } from '../../dialects/mysql/pt-osc.js';
 import { mysqlBounds } from '../../dialects/mysql/timeouts.js';
+import { fromToolRow, LIVE_CONNECTIONS, ptOscProbe, toolTable } from '../../dialects/mysql/pt-osc-work.js';
 import { postgresBounds } from '../../dialects/postgres/timeouts.js';
 import { applyLimits, DEFAULT_LIMITS, lockRetryPauseMs } from '../../src/config/online.js';
 import { blockingChanges, composeMigration, plan } from '../../src/migrate/compose.js';
 import { checkMeta } from '../../src/migrate/format.js';
-import { explainLimit } from '../../src/migrate/limits.js';
+import { explainLimit, onlineLockBoundMs, onlineWait } from '../../src/migrate/limits.js';
 import { noRenames } from '../../src/plan/plan.js';
 import { chat } from '../../src/schema/chat.js';
 import { t } from '../../src/schema/definition.js';
@@ -85,6 +86,27 @@ describe("each engine's settings", () => {
     expect(mysqlBounds.runsOnline('ALTER TABLE `t` ADD COLUMN `b` text, ALGORITHM=INSTANT')).toBe(false);
   });
 
+  it("waits up to --lock-timeout only where a queued lock holds nobody up (PostgreSQL's SHARE UPDATE EXCLUSIVE), saying what it waited for", () => {
+    expect(postgresBounds.waitsOnline('CREATE INDEX CONCURRENTLY "i" ON "t" ("c")')).toBe(true);
+    expect(postgresBounds.waitsOnline('DROP INDEX CONCURRENTLY IF EXISTS "public"."i"')).toBe(true);
+    expect(postgresBounds.waitsOnline('ALTER TABLE "t" VALIDATE CONSTRAINT "c"')).toBe(true);
+    expect(postgresBounds.waitsOnline('ALTER TABLE "t" ADD CONSTRAINT "c" CHECK ("n" IS NOT NULL) NOT VALID')).toBe(false);
+    // INPLACE takes an exclusive metadata lock at its start and end: every query queues behind the request.
+    expect(mysqlBounds.waitsOnline('ALTER TABLE `t` ADD INDEX `i` (`c`), ALGORITHM=INPLACE, LOCK=NONE')).toBe(false);
+    expect(postgresBounds.waitedFor('CREATE UNIQUE INDEX CONCURRENTLY "k" ON "my ""t""" ("c")', false)).toBe(
+      'a lock on table "my ""t""" that another session holds (a schema change, VACUUM, ANALYZE or index build on it)',
+    );
+    expect(postgresBounds.waitedFor('CREATE INDEX CONCURRENTLY "i" ON "t" ("c")', true)).toMatch(/^other transactions to end \(its index was made, not yet valid: /);
+    expect(postgresBounds.waitedFor('ALTER TABLE "s"."t" VALIDATE CONSTRAINT "c"', false)).toBe('a lock on table "s"."t" (or the table its foreign key references) that another session holds');
+    const err = explainLimit(Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' }), postgresBounds, DEFAULT_LIMITS, 3, onlineWait(postgresBounds, 60_000, 'other transactions to end')) as Error;
+    expect(err.message).toBe(
+      'canceling statement due to lock timeout (tried 3 times, each waiting 60s (lock_timeout, --lock-timeout) for other transactions to end: end the long transaction or query that holds it up, or pass a longer --lock-timeout (or --ddl-lock-attempts))',
+    );
+    // --lock-timeout 0 (no wait for dbkit's own lock) never makes a statement's wait unbounded.
+    expect(onlineLockBoundMs(0, DEFAULT_LIMITS)).toBe(500);
+    expect(onlineLockBoundMs(60_000, DEFAULT_LIMITS)).toBe(60_000);
+  });
+
   it('knows its lock and statement timeouts from other errors (a Ctrl-C cancel is not a timeout)', () => {
     const pg = (code: string, message: string) => Object.assign(new Error(message), { code });
     expect(postgresBounds.lockTimedOut(pg('55P03', 'canceling statement due to lock timeout'))).toBe(true);
@@ -119,6 +141,23 @@ describe('pt-online-schema-change', () => {
     expect(parseAlter('ALTER TABLE `api_calls` MODIFY COLUMN `total_tokens` bigint')).toEqual({ table: 'api_calls', alter: 'MODIFY COLUMN `total_tokens` bigint' });
     expect(parseAlter('ALTER TABLE `we``ird` DROP PRIMARY KEY, ADD PRIMARY KEY (`id`)')).toEqual({ table: 'we`ird', alter: 'DROP PRIMARY KEY, ADD PRIMARY KEY (`id`)' });
     expect(parseAlter('SET foreign_key_checks = 0')).toBeNull();
+  });
+
+  it('knows its own work in the process list: statements naming _<table>_new, or its comment and the table; its process id from the comment', () => {
+    const nibble =
+      'INSERT LOW_PRIORITY IGNORE INTO `app`.`_users_new` (`id`, `username`) SELECT `id`, `username` FROM `app`.`users` FORCE INDEX(`PRIMARY`) WHERE ((`id` >= ?)) AND ((`id` <= ?)) LOCK IN SHARE MODE /*pt-online-schema-change 4242 copy nibble*/';
+    expect(fromToolRow({ ID: 17, USER: 'app', TIME: 3, INFO: nibble }, 'app', ['users', 'sessions'])).toEqual({ id: 17, user: 'app', seconds: 3, statement: nibble, pid: 4242, table: 'users' });
+    expect(toolTable('ALTER TABLE `_users_new` MODIFY COLUMN `username` varchar(100) NOT NULL', 'app', ['users'])).toBe('users');
+    expect(toolTable('EXPLAIN SELECT * FROM `app`.`users` /*explain pt-online-schema-change 4242 copy nibble*/', 'app', ['users'])).toBe('users');
+    // An application's query on the table is not the tool's.
+    expect(fromToolRow({ id: 18, user: 'app', time: 1, info: 'SELECT * FROM `users` WHERE `id` = 1' }, 'app', ['users'])).toBeNull();
+    expect(ptOscProbe.tables(['ALTER TABLE `users` MODIFY COLUMN `username` varchar(100) NOT NULL', 'ALTER TABLE `users` ADD COLUMN `b` int', 'SET foreign_key_checks = 0'])).toEqual(['users']);
+    const w = { id: 17, user: 'app', seconds: 3, statement: nibble, pid: 4242, table: 'users' };
+    expect(ptOscProbe.howToEnd(w, 'app')).toBe(
+      'stop the tool with kill -INT 4242 on the machine that runs it (it then drops its triggers and _users_new), or end its connection with KILL 17 (the next dbkit run then drops what it left)',
+    );
+    expect(ptOscProbe.howToEnd({ ...w, pid: null }, 'app')).toBe('end its connection with KILL 17 (the next dbkit run then drops what it left)');
+    expect(LIVE_CONNECTIONS(2)).toBe('SELECT ID FROM information_schema.PROCESSLIST WHERE ID IN (?, ?)');
   });
 
   it('runs with the option file first, --execute, foreign keys of other tables moved, utf8mb4', () => {

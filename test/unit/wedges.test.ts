@@ -13,7 +13,8 @@ import { alterProgress, fromProcessRow, mysqlWorkProbe, RUNNING_WORK as MYSQL_RU
 import { indexProgress, postgresWorkProbe, RUNNING_WORK as PG_RUNNING_WORK } from '../../dialects/postgres/running-work.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { expectedVariant } from '../../src/dialects.js';
-import { adoptionGaps, pickAdopted } from '../../src/migrate/adopt.js';
+import { adoptionGaps, adoptVerdict, pickAdopted } from '../../src/migrate/adopt.js';
+import { acceptedDrift } from '../../src/migrate/drift.js';
 import { processStart, staleReason, type FolderLockHolder } from '../../src/migrate/folder-lock.js';
 import { checkOrder, OutOfOrderError } from '../../src/migrate/order.js';
 import { conflictError } from '../../src/migrate/ownership.js';
@@ -170,6 +171,29 @@ describe('--adopt', () => {
     const fn = { ...m, meta: { up: { operations: [{ op: 'create_function', name: 'set_updated_at', column: 'updated_at' }] } } } as unknown as LoadedMigration;
     expect(adoptionGaps(fn, before, live, new Set())).toEqual(['function set_updated_at() is missing']);
     expect(adoptionGaps(fn, before, live, new Set(['function:set_updated_at']))).toEqual([]);
+  });
+
+  it('its effect all there: adopted; the state before it: run (a database that never had the other branch); anything else: refused with what differs', () => {
+    const before = pgModel();
+    const idx = { name: 'idx_sessions_title', columns: ['title'], unique: false, method: 'btree', where: null };
+    const m = { name: '20250105_index_x', meta: { up: { operations: [{ op: 'create_index', table: 'sessions', index: idx }] } } } as unknown as LoadedMigration;
+    const live = pgModel();
+    expect(adoptVerdict(m, before, live, new Set())).toEqual({ kind: 'run' });
+    sessions(live).indexes.push({ ...idx, columns: ['user_id'] });
+    expect(adoptVerdict(m, before, live, new Set())).toMatchObject({ kind: 'refuse', gaps: [expect.stringContaining('idx_sessions_title')] });
+    sessions(live).indexes.at(-1)!.columns = ['title'];
+    expect(adoptVerdict(m, before, live, new Set())).toEqual({ kind: 'adopt' });
+  });
+});
+
+describe('--accept-changed', () => {
+  const entries = [entry('20250101000000_create_users', 'applied'), entry('20250105000000_index_x', 'missing')];
+  it('a full migration name that is nowhere is told, not refused (a pipeline keeps the flag on every database); a part of a name that matches nothing is a usage error', () => {
+    const absent: string[] = [];
+    expect(acceptedDrift(entries, ['20250106000000_index_y', 'index_x'], (n) => absent.push(n)).map((e) => e.name)).toEqual(['20250105000000_index_x']);
+    expect(absent).toEqual(['20250106000000_index_y']);
+    expect(() => acceptedDrift(entries, ['index_y'])).toThrow(/--accept-changed index_y: no such migration \(edited or missing: 20250105000000_index_x\)/);
+    expect(() => acceptedDrift(entries, ['2025010600000_index_y'])).toThrow(UsageError);
   });
 });
 
