@@ -100,6 +100,8 @@ export function explainLimit(err: unknown, bounds: EngineBounds, limits: Migrati
     why = `tried ${attempts} time${attempts > 1 ? 's' : ''}, each waiting ${w.seconds}s (${w.setting}) for ${w.what}: ${w.advice}`;
   }
   if (why === null) return err;
+  // Out of attempts at a lock: exit 4 (the lock was not acquired in time), not 5, at the entry point.
+  if (bounds.lockTimedOut(err)) Object.assign(err, { gaveUpWaiting: true });
   // The MySQL driver's own words are in sqlMessage (what the runner prints); PostgreSQL's in message.
   const e = err as Error & { sqlMessage?: string };
   if (typeof e.sqlMessage === 'string') e.sqlMessage = `${e.sqlMessage} (${why})`;

@@ -12,7 +12,7 @@
  * (execute.ts). Where a failed run stopped is read from the catalog (stopped.ts).
  */
 import type { Knex } from 'knex';
-import { DbkitError, SqlError, UsageError } from '../cli/errors.js';
+import { DbkitError, LockError, SqlError, UsageError } from '../cli/errors.js';
 import type { Connection, Session } from '../db/connect.js';
 import { foldOperations } from '../plan/fold.js';
 import { emptySchema, type DbSchema } from '../schema/model.js';
@@ -159,7 +159,9 @@ function failure(err: unknown, done: string[], stopped: string | null, running: 
   if (err instanceof DbkitError) return Object.assign(err, { message: `${err.message}; ${before}` });
   const aftermath = running?.aftermath ? `; ${running.aftermath}` : '';
   const where = stopped ? `${stopped}: ${engineMessage(err)}${aftermath}` : `${verb === 'migrate' ? 'migrating' : 'rolling back'} failed: ${engineMessage(err)}`;
-  return new SqlError(`${where}; ${before}`, { cause: err });
+  // A statement that ran out of attempts waiting for a lock: exit 4, as a lock not acquired in time.
+  const Type = (err as { gaveUpWaiting?: boolean } | null)?.gaveUpWaiting ? LockError : SqlError;
+  return new Type(`${where}; ${before}`, { cause: err });
 }
 
 /** The interrupt error, saying where the run stopped and that a re-run finishes it. */

@@ -257,6 +257,24 @@ describe('statement and lock bounds', () => {
       await holder.close();
     }
   }, 180_000);
+
+  it('mysql: a statement that runs out of attempts waiting for a lock is exit 4 (a lock not acquired in time), saying where the run stopped', async () => {
+    const db = await at('mysql', base);
+    const holder = await openAdmin(db.url);
+    try {
+      await holder.query('START TRANSACTION');
+      await holder.query('SELECT COUNT(*) FROM files');
+      const r = await co.run(['migrate', '--url', db.url, '--schema', 'agents', '--to', fk, '--ddl-lock-attempts', '2']);
+      expect(r.code, r.stderr).toBe(4);
+      expect(r.stderr).toMatch(/dbkit: migration \S+ stopped at statement 1 of \d+.*\(tried 2 times, each waiting 1s \(lock_wait_timeout\)/);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.close();
+    }
+    // Once the other session is gone, a plain re-run completes.
+    const again = await co.run(['migrate', '--url', db.url, '--schema', 'agents', '--to', fk]);
+    expect(again.code, again.stderr).toBe(0);
+  }, 180_000);
 });
 
 const ptOsc = findPtOsc();
