@@ -23,8 +23,10 @@ export interface BenchEngine {
   connect(url: string): Promise<BenchClient>;
   /** 1000 users, then `rows` events spread over them. */
   load(c: BenchClient, rows: number): Promise<void>;
-  /** The inserter's statement, with (user_id, n, code). */
-  insert: string;
+  /** The inserter's statement into `table`, with (user_id, n, code). */
+  insert(table: string): string;
+  /** Whether an INSERT failed because its table is not there (renamed away). */
+  noSuchTable(message: string): boolean;
 }
 
 const withDb = (admin: string, db: string): string => {
@@ -72,14 +74,16 @@ export function postgresEngine(admin: string, label: string): BenchEngine {
     async load(c, rows) {
       await c.query("INSERT INTO users (username, email, password_hash) SELECT 'u' || g, 'u' || g || '@example.com', 'h' FROM generate_series(1, 1000) g");
       await c.query(
-        "INSERT INTO events (user_id, n, label, title, code) SELECT u.ids[1 + g % 1000], g, 'label ' || (g % 100), 'title ' || g, 'c' || g " +
+        "INSERT INTO events (user_id, n, label, title, code, kind) SELECT u.ids[1 + g % 1000], g, 'label ' || (g % 100), 'title ' || g, 'c' || g, " +
+          "(CASE WHEN g % 2 = 0 THEN 'click' ELSE 'view' END)::events_kind " +
           'FROM generate_series(1, $1::int) g, (SELECT array_agg(id) AS ids FROM users) u',
         [rows],
       );
       await c.query('VACUUM ANALYZE events');
       await c.query('CHECKPOINT');
     },
-    insert: "INSERT INTO events (user_id, n, label, title, code) VALUES ($1, $2, 'live', 'live', $3)",
+    insert: (table) => `INSERT INTO "${table}" (user_id, n, label, title, code) VALUES ($1, $2, 'live', 'live', $3)`,
+    noSuchTable: (message) => /^relation ".*" does not exist/.test(message),
   };
 }
 
@@ -100,13 +104,14 @@ export function mariadbEngine(admin: string, label: string): BenchEngine {
       for (let from = 1; from <= rows; from += 100_000) {
         const to = Math.min(rows, from + 99_999);
         await c.query(
-          "INSERT INTO events (user_id, n, label, title, code) SELECT 1 + seq % 1000, seq, CONCAT('label ', seq % 100), CONCAT('title ', seq), CONCAT('c', seq) " +
+          "INSERT INTO events (user_id, n, label, title, code, kind) SELECT 1 + seq % 1000, seq, CONCAT('label ', seq % 100), CONCAT('title ', seq), CONCAT('c', seq), IF(seq % 2 = 0, 'click', 'view') " +
             `FROM seq_${from}_to_${to}`,
         );
       }
       await c.query('ANALYZE TABLE events');
     },
-    insert: "INSERT INTO events (user_id, n, label, title, code) VALUES (?, ?, 'live', 'live', ?)",
+    insert: (table) => `INSERT INTO \`${table}\` (user_id, n, label, title, code) VALUES (?, ?, 'live', 'live', ?)`,
+    noSuchTable: (message) => /^Table '.*' doesn't exist/.test(message),
   };
 }
 
@@ -118,11 +123,25 @@ export interface Sample {
   error?: string;
 }
 
-export function startInserter(c: BenchClient, engine: BenchEngine, userIds: unknown[], intervalMs: number): { stop(): Promise<Sample[]> } {
+/**
+ * `table`: where the INSERTs go; `renamedTo`: the table's name once a change
+ * renames it. An INSERT that finds its table gone fails (it counts as failed),
+ * and the next ones go to the new name, as an application that follows the
+ * rename at once would.
+ */
+export function startInserter(
+  c: BenchClient,
+  engine: BenchEngine,
+  userIds: unknown[],
+  intervalMs: number,
+  table: string,
+  renamedTo?: string,
+): { stop(): Promise<Sample[]> } {
   const samples: Sample[] = [];
   let stopping = false;
   let n = 0;
   const tag = `${process.pid}-${Date.now()}`;
+  let into = table;
   const loop = (async () => {
     let next = performance.now();
     while (!stopping) {
@@ -130,9 +149,10 @@ export function startInserter(c: BenchClient, engine: BenchEngine, userIds: unkn
       const start = performance.now();
       let error: string | undefined;
       try {
-        await c.query(engine.insert, [userIds[n % userIds.length], n, `i-${tag}-${n}`]);
+        await c.query(engine.insert(into), [userIds[n % userIds.length], n, `i-${tag}-${n}`]);
       } catch (err) {
         error = (err as Error).message;
+        if (renamedTo !== undefined && engine.noSuchTable(error)) into = renamedTo;
       }
       samples.push({ start, end: performance.now(), ...(error !== undefined ? { error } : {}) });
       next += intervalMs;
