@@ -17,7 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkout, type Checkout } from '../support/checkout.js';
+import { checkout } from '../support/checkout.js';
 import { dbkit, json, type CliResult } from '../support/cli.js';
 import { adminExec, adminQuery, freshMysql, freshPglite, freshPostgres, type FreshDatabase } from '../support/databases.js';
 import { tempDirs } from '../support/tmp.js';
@@ -140,4 +140,58 @@ describe('a line break in a definition name never reaches a SQL file', () => {
       expect(row).toEqual({ title, c: comment });
     }
   }, 300_000);
+});
+
+describe('a system namespace is refused (exit 2 naming it), from the flag, the config file and a targets file; nothing is created', () => {
+  /** Every relation named dbkit* in the database (PostgreSQL: any schema of it; MariaDB: it and the system databases). */
+  const dbkitObjects = async (url: string): Promise<string[]> =>
+    (
+      await adminQuery<{ o: string }>(
+        url,
+        url.startsWith('mysql')
+          ? "SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME) AS o FROM information_schema.TABLES WHERE TABLE_NAME LIKE 'dbkit%' AND TABLE_SCHEMA IN ('mysql', 'information_schema', 'performance_schema', 'sys', DATABASE()) ORDER BY 1"
+          : "SELECT n.nspname || '.' || c.relname AS o FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname LIKE 'dbkit%' ORDER BY 1",
+      )
+    ).map((r) => r.o);
+
+  it.each([
+    ['postgres', ['information_schema', 'pg_catalog', 'pg_toast', 'pg_temp', 'pg_temp_3', 'pg_toast_temp_1', 'pg_mine']],
+    ['pglite', ['information_schema', 'pg_temp']],
+    ['mysql', ['mysql', 'information_schema', 'performance_schema', 'sys', 'MySQL']],
+  ] as const)('%s: --namespace %j', async (engine, names) => {
+    const db = await fresh(engine, 'sysns');
+    for (const ns of names) {
+      const r = await dbkit(['migrate', '--url', db.url, '--namespace', ns]);
+      expect(r.code, `${ns}: ${r.stderr}`).toBe(2);
+      expect(r.stderr, ns).toMatch(new RegExp(`^dbkit: --namespace ${ns}: .*(system|temporary|reserves|out-of-line|catalog).*; dbkit creates and changes its tables there, so it refuses: give a namespace of your own\\n$`));
+      expect(r.stdout).toBe('');
+    }
+    expect(await dbkitObjects(db.url)).toEqual([]);
+    // A namespace of its own still works.
+    const own = engine === 'mysql' ? db.name : 'app';
+    expect((await dbkit(['migrate', '--url', db.url, '--namespace', own, '--quiet'])).code).toBe(0);
+    expect((await dbkitObjects(db.url)).length).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('the config file\'s "namespace" and a targets file\'s target are named as the source', async () => {
+    const [pgDb, myDb] = [await fresh('postgres', 'sysns_cfg'), await fresh('mysql', 'sysns_cfg')];
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'dbkit.config.json'), JSON.stringify({ url: pgDb.url, namespace: 'information_schema' }));
+    const r = await dbkit(['migrate'], { cwd: dir, env: { DATABASE_URL: undefined } });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toBe(
+      `dbkit: "namespace" in ${path.join(dir, 'dbkit.config.json')} information_schema: information_schema is the SQL-standard catalog of PostgreSQL; dbkit creates and changes its tables there, so it refuses: give a namespace of your own\n`,
+    );
+
+    const targets = path.join(dir, 'targets.json');
+    fs.writeFileSync(targets, JSON.stringify({ targets: [{ name: 'app', url: pgDb.url }, { name: 'sys', url: myDb.url, namespace: 'mysql' }] }));
+    const t = await dbkit(['migrate', '--targets', targets, '--json']);
+    expect(t.code, t.stderr).toBe(2);
+    expect(json<{ error: { message: string } }>(t).error.message).toBe(
+      `targets file ${targets}, target sys: "namespace" mysql: mysql is a system database of MySQL/MariaDB (mysql, information_schema, performance_schema, sys); dbkit creates and changes its tables there, so it refuses: give a namespace of your own`,
+    );
+    // Refused before any target ran: the other target's database is untouched too.
+    expect(await dbkitObjects(pgDb.url)).toEqual([]);
+    expect(await dbkitObjects(myDb.url)).toEqual([]);
+  }, 180_000);
 });
