@@ -195,3 +195,40 @@ describe('a system namespace is refused (exit 2 naming it), from the flag, the c
     expect(await dbkitObjects(myDb.url)).toEqual([]);
   }, 180_000);
 });
+
+describe("a dbkit_checksums of 0.1.0's shape in a database dbkit never migrated is not dbkit's", () => {
+  /** The namespace's relations with kind, columns, types and comment, and the rows of dbkit_checksums. */
+  async function snapshot(url: string): Promise<string> {
+    const my = url.startsWith('mysql');
+    const catalog = await adminQuery(
+      url,
+      my
+        ? `SELECT t.TABLE_NAME AS t, t.TABLE_TYPE AS k, t.TABLE_COMMENT AS c, GROUP_CONCAT(CONCAT(col.COLUMN_NAME, ' ', col.COLUMN_TYPE) ORDER BY col.ORDINAL_POSITION) AS cols
+           FROM information_schema.TABLES t LEFT JOIN information_schema.COLUMNS col ON col.TABLE_SCHEMA = t.TABLE_SCHEMA AND col.TABLE_NAME = t.TABLE_NAME
+           WHERE t.TABLE_SCHEMA = DATABASE() GROUP BY t.TABLE_NAME, t.TABLE_TYPE, t.TABLE_COMMENT ORDER BY 1`
+        : `SELECT c.relname AS t, c.relkind::text AS k, obj_description(c.oid, 'pg_class') AS c,
+             string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ',' ORDER BY a.attnum) AS cols
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+           WHERE n.nspname = 'public' GROUP BY c.oid, c.relname, c.relkind ORDER BY 1`,
+    );
+    const rows = await adminQuery(url, 'SELECT * FROM dbkit_checksums ORDER BY 1');
+    return JSON.stringify({ catalog, rows });
+  }
+
+  it.each(['postgres', 'mysql'] as const)('%s: migrate, status and diff refuse it (exit 5) and change nothing', async (engine) => {
+    const db = await fresh(engine, 'foreign_sums');
+    await adminExec(
+      db.url,
+      "CREATE TABLE dbkit_checksums (name varchar(255) NOT NULL PRIMARY KEY, checksum varchar(64) NOT NULL); INSERT INTO dbkit_checksums VALUES ('invoice-2024', 'paid'), ('invoice-2025', 'open')",
+    );
+    const before = await snapshot(db.url);
+    for (const args of [['migrate'], ['migrate', '--dry-run'], ['status'], ['diff']]) {
+      const r = await dbkit([...args, '--url', db.url]);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(5);
+      expect(r.stderr, args.join(' ')).toMatch(
+        /^dbkit: refusing to use dbkit's bookkeeping: \S*dbkit_checksums is a table of dbkit's shape without dbkit's marker and without \S*dbkit_migrations beside it \(an older dbkit made it only together with dbkit_migrations\), so it is not dbkit's\. dbkit did not create it/,
+      );
+      expect(await snapshot(db.url), args.join(' ')).toBe(before);
+    }
+  }, 180_000);
+});
