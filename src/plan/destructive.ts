@@ -35,6 +35,9 @@ function columnWarnings(dialect: Dialect, table: string, from: Column, to: Colum
   }
   if (to.charset && to.charset !== from.charset) {
     out.push({ level: 'data-loss', message: `converts column ${name} to character set ${to.charset} (characters it cannot hold are lost)` });
+  } else if (from.charset && !to.charset) {
+    // Back to the variant's utf8mb4, which holds every character: but text stored in another encoding than the column's is converted wrongly.
+    out.push({ level: 'data-loss', message: `converts column ${name} from character set ${from.charset} to ${DEFAULT_TABLE_CHARSET} (its text is rewritten: text stored in another encoding than ${from.charset} is converted wrongly)` });
   }
   if (from.nullable && !to.nullable) {
     out.push({ level: 'may-fail', message: `makes column ${name} NOT NULL (fails if it holds NULLs)` });
@@ -70,6 +73,7 @@ function warningsOf(dialect: Dialect, o: Operation, before: Before): Array<Omit<
       return w ? [w] : [];
     }
     case 'convert_table_charset':
+      if (o.defaultOnly) return []; // the default of columns added later: no row is rewritten
       if (o.from.charset !== o.to.charset) {
         const [from, to] = [o.from.charset ?? DEFAULT_TABLE_CHARSET, o.to.charset ?? DEFAULT_TABLE_CHARSET];
         // utf8mb4 holds every character; any other set may not hold what is stored.
