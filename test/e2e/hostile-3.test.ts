@@ -142,6 +142,29 @@ describe('a line break in a definition name never reaches a SQL file', () => {
   }, 300_000);
 });
 
+describe('make names every problem in one run', () => {
+  it('an index on a missing column no longer hides a duplicate index name (PostgreSQL: per schema) nor a key MySQL cannot build', async () => {
+    const co = checkout(tmp());
+    co.edit(
+      'agents.ts',
+      "      indexes: [{ name: 'idx_sessions_user_id', columns: ['user_id'] }],",
+      "      indexes: [{ name: 'idx_sessions_user_id', columns: ['user_id'] }, { name: 'idx_sessions_nope', columns: ['nope'] }, { name: 'idx_runs_status', columns: ['title'] }],",
+    );
+    co.edit('agents.ts', "        { name: 'idx_messages_timestamp', columns: ['timestamp'] },\n", "        { name: 'idx_messages_timestamp', columns: ['timestamp'] },\n        { name: 'idx_messages_kind', columns: ['message_type', 'sender', 'content'] },\n");
+    const r = await co.run(['make', 'three', '--schema', 'agents']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('dbkit: make: the definition of agents in src/schema/ has 3 problems: fix them, then make again (nothing was written)');
+    expect(problemLines(r).sort()).toEqual(
+      [
+        'index idx_sessions_nope on table sessions names column nope, which the table does not have',
+        'on postgres the name idx_runs_status is taken 2 times (an index of table sessions, an index of table runs): index names are per schema there',
+        'index idx_messages_kind of table messages on mysql: column content is text, which is a key part only with a prefix length (the definition has none): leave it out of the key, or make it a varchar',
+      ].sort(),
+    );
+    expect(co.migrations('agents')).toHaveLength(7);
+  }, 120_000);
+});
+
 describe('a system namespace is refused (exit 2 naming it), from the flag, the config file and a targets file; nothing is created', () => {
   /** Every relation named dbkit* in the database (PostgreSQL: any schema of it; MariaDB: it and the system databases). */
   const dbkitObjects = async (url: string): Promise<string[]> =>

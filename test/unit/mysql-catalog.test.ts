@@ -427,26 +427,30 @@ describe('what a DBA adds, as each server documents it', () => {
     expect(diffColumns(t, expectedT).filter((c) => c.name === 'title')).toEqual([]);
   });
 
-  it('a table whose default alone drifted: its columns are compared with what the definition expects (utf8mb4, the server default collation), not with the table', () => {
-    const catalog = withCharsets('mariadb', 'utf8mb4_general_ci');
+  it.each([
+    ['mariadb', 'utf8mb4_general_ci'],
+    ['mysql', 'utf8mb4_0900_ai_ci'],
+  ] as const)('%s: a table whose default alone drifted: its columns are compared with what the definition expects (utf8mb4, the server default collation %s), not with the table', (flavor, utf8mb4) => {
+    const catalog = withCharsets(flavor, utf8mb4);
     const t = tableOf(
       catalogToSchema(
         {
           ...catalog,
-          tables: [{ TABLE_NAME: 't', TABLE_COMMENT: '', TABLE_COLLATION: 'latin1_swedish_ci', TABLE_CHARSET: 'latin1', COLLATION_IS_DEFAULT: 'Yes', SCHEMA_COLLATION: 'utf8mb4_general_ci', UTF8MB4_COLLATION: 'utf8mb4_general_ci' }],
+          tables: [{ TABLE_NAME: 't', TABLE_COMMENT: '', TABLE_COLLATION: 'latin1_swedish_ci', TABLE_CHARSET: 'latin1', COLLATION_IS_DEFAULT: 'Yes', SCHEMA_COLLATION: utf8mb4, UTF8MB4_COLLATION: utf8mb4 }],
         },
-        'mariadb',
+        flavor,
       ),
       't',
     );
     expect(t.charset).toBe('latin1');
-    // title: utf8mb4_general_ci (as expected); code: utf8mb4_bin; latin: latin1_swedish_ci, the table's own (it follows the table).
+    // title: the server's utf8mb4 default (as expected); code: utf8mb4_bin; latin: latin1_swedish_ci, the table's own (it follows the table).
     expect(t.columns.map((c) => [c.name, c.charset ?? null, c.collation ?? null])).toEqual([
       ['title', null, null],
       ['code', null, 'utf8mb4_bin'],
       ['latin', 'latin1', null],
       ['n', null, null],
-      ['doc', null, 'utf8mb4_bin'], // a LONGTEXT here (no json_valid CHECK in these rows)
+      // MariaDB: a LONGTEXT here (no json_valid CHECK in these rows); MySQL 8: JSON, no collation.
+      ['doc', null, flavor === 'mariadb' ? 'utf8mb4_bin' : null],
     ]);
   });
 
