@@ -35,9 +35,6 @@ function columnWarnings(dialect: Dialect, table: string, from: Column, to: Colum
   }
   if (to.charset && to.charset !== from.charset) {
     out.push({ level: 'data-loss', message: `converts column ${name} to character set ${to.charset} (characters it cannot hold are lost)` });
-  } else if (from.charset && !to.charset) {
-    // Back to the variant's utf8mb4, which holds every character: but text stored in another encoding than the column's is converted wrongly.
-    out.push({ level: 'data-loss', message: `converts column ${name} from character set ${from.charset} to ${DEFAULT_TABLE_CHARSET} (its text is rewritten: text stored in another encoding than ${from.charset} is converted wrongly)` });
   }
   if (from.nullable && !to.nullable) {
     out.push({ level: 'may-fail', message: `makes column ${name} NOT NULL (fails if it holds NULLs)` });

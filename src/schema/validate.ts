@@ -216,6 +216,14 @@ function variantProblems(variant: DbSchema, rules: VariantRules): string[] {
       if (bytes(i.name) > MAX_IDENTIFIER_BYTES) out.push(`index ${i.name} of table ${t.name} ${where}: the name is ${bytes(i.name)} bytes long (at most ${MAX_IDENTIFIER_BYTES})`);
     }
   }
+  // Names the variant makes from a table's and a column's (enum types <table>_<column>, triggers trg_<table>_<column>, functions set_<column>).
+  const made = [
+    ...variant.enums.map((e) => ['enum type', e.name] as const),
+    ...variant.triggers.flatMap((tr) => [['trigger', tr.name] as const, ...(tr.function ? [['function', tr.function] as const] : [])]),
+  ];
+  for (const [what, name] of new Map(made.map(([w, n]) => [n, [w, n] as const])).values()) {
+    if (bytes(name) > MAX_IDENTIFIER_BYTES) out.push(`${what} ${name} ${where}: the name is ${bytes(name)} bytes long (at most ${MAX_IDENTIFIER_BYTES}: shorten the table or column it is named after)`);
+  }
   if (rules.indexNames === 'table') {
     for (const t of variant.tables) {
       for (const name of duplicates(explicit(t).map((i) => i.name))) out.push(`table ${t.name} ${where}: two indexes are named ${name}`);

@@ -113,6 +113,10 @@ describe('a line break in a definition name never reaches a SQL file', () => {
       expect(text).toContain(expected[dialect].join(`;\n--> statement-breakpoint\n`));
     }
 
+    // check replays the files (PGlite) and lints them: what they hold is what was planned.
+    const check = await co.run(['check', '--schema', 'agents']);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+
     for (const engine of ['postgres', 'pglite', 'mysql'] as const) {
       const db = await fresh(engine, 'nl_text');
       const args = ['--url', db.url, '--schema', 'agents'];

@@ -159,6 +159,21 @@ describe('names of each variant', () => {
     expect(validateDefinition(renamed, [mysqlRules])).toEqual([]);
   });
 
+  it('names a variant makes from a table and a column (PostgreSQL enum types, updated_at triggers): too long is refused, naming what to shorten', () => {
+    const long = 'c'.repeat(50);
+    // messages_<50> (59 bytes) and set_<50>_at (57) fit; trg_messages_<50>_at is 66 bytes; a 55-byte enum column makes a 64-byte type name.
+    const def = changed(chat, 'messages', (t) =>
+      t.columns.push({ name: long, type: type.enum('a', 'b') }, { name: `${long}_at`, type: type.timestamp(), onUpdateNow: true }, { name: 'e'.repeat(55), type: type.enum('x') }),
+    );
+    expect(validateDefinition(def, [mysqlRules])).toEqual([]);
+    expect(validateDefinition(def, [postgresRules]).sort()).toEqual(
+      [
+        `enum type messages_${'e'.repeat(55)} on postgres: the name is 64 bytes long (at most 63: shorten the table or column it is named after)`,
+        `trigger trg_messages_${long}_at on postgres: the name is 66 bytes long (at most 63: shorten the table or column it is named after)`,
+      ].sort(),
+    );
+  });
+
   it('a physical index name too long on one variant only', () => {
     const long = 'idx_' + 'a'.repeat(50);
     const def = changed(chat, 'api_calls', (t) => t.indexes!.push({ name: long, columns: ['user_id'] }));
