@@ -137,7 +137,7 @@ function columnOnUpdate(extra: string): string | null {
   return m ? m[1]! : null;
 }
 
-function toColumn(row: ColumnRow, flavor: MysqlFlavor, json: Set<string>, tableCollation: string | null): Column {
+function toColumn(row: ColumnRow, flavor: MysqlFlavor, json: Set<string>, charset: { charset?: string; collation?: string }): Column {
   const extra = text(row.EXTRA);
   const isJson = json.has(`${text(row.TABLE_NAME)}\0${text(row.COLUMN_NAME)}`);
   return {
@@ -149,7 +149,7 @@ function toColumn(row: ColumnRow, flavor: MysqlFlavor, json: Set<string>, tableC
     onUpdate: columnOnUpdate(extra),
     comment: text(row.COLUMN_COMMENT) || null,
     // MariaDB's JSON is utf8mb4_bin LONGTEXT by definition: not drift.
-    ...(isJson ? {} : charsetAndCollation(row, tableCollation)),
+    ...(isJson ? {} : charset),
   };
 }
 
@@ -200,6 +200,26 @@ function toForeignKey(parts: ForeignKeyRow[]): ForeignKey {
   };
 }
 
+/**
+ * A column's character set and collation in the model's terms. Where the
+ * table itself is as the definition expects (or is not compared: the
+ * document run as written), relative to the table. Where the table's own
+ * drifted (`drift`: `ALTER TABLE t DEFAULT CHARACTER SET latin1`, or
+ * CONVERT TO), relative to what the definition expects of the table
+ * (utf8mb4, the server's default collation for it), never to the drifted
+ * table: a column still in utf8mb4 is as expected, and one in the table's
+ * own collation follows the table (it has the table's form, and the table's
+ * change covers it).
+ */
+function columnCharset(row: ColumnRow, table: TableRow | undefined, drift: { charset?: string; collation?: string } | undefined): { charset?: string; collation?: string } {
+  const live = table ? textOrNull(table.TABLE_COLLATION ?? null) : null;
+  if (!drift) return charsetAndCollation(row, live);
+  const collation = textOrNull(row.COLLATION_NAME);
+  if (collation !== null && live !== null && collation.toLowerCase() === live.toLowerCase()) return { ...drift };
+  const expected = table ? textOrNull(table.UTF8MB4_COLLATION ?? null) : null;
+  return charsetAndCollation(row, expected ?? live);
+}
+
 /** The physical model of a database from its catalog rows (pure). */
 export function catalogToSchema(catalog: MysqlCatalog, flavor: MysqlFlavor, database = ''): DbSchema {
   const tables = new Map<string, Table>();
@@ -210,12 +230,12 @@ export function catalogToSchema(catalog: MysqlCatalog, flavor: MysqlFlavor, data
     tables.set(name, { name, comment: comments.get(name) ?? null, columns: [], primaryKey: null, uniques: [], foreignKeys: [], indexes: [], ...charsets.get(name) });
   }
 
-  const collations = new Map(catalog.tables.map((r) => [text(r.TABLE_NAME), textOrNull(r.TABLE_COLLATION ?? null)]));
+  const tableRows = new Map(catalog.tables.map((r) => [text(r.TABLE_NAME), r]));
   const json = flavor === 'mariadb' ? jsonColumns(catalog.checks, catalog.columns) : new Set<string>();
   const columns = [...catalog.columns].sort((a, b) => num(a.ORDINAL_POSITION) - num(b.ORDINAL_POSITION));
   for (const row of columns) {
     const table = text(row.TABLE_NAME);
-    tables.get(table)?.columns.push(toColumn(row, flavor, json, collations.get(table) ?? null));
+    tables.get(table)?.columns.push(toColumn(row, flavor, json, columnCharset(row, tableRows.get(table), charsets.get(table))));
   }
   for (const [name, checks] of checksByTable(catalog.checks, json)) {
     const table = tables.get(name);

@@ -36,7 +36,21 @@ interface Context {
   migration: boolean;
   /** Tables created earlier in the same plan (empty: nothing to keep online). */
   created: Set<string>;
+  /** Live tables whose own default character set or collation is not the variant's (fix scripts). */
+  drifted: ReadonlySet<string>;
 }
+
+/** Types that have a character set. */
+const TEXT_TYPE = /^(var)?char\(|^(tiny|medium|long)?text$|^enum\(|^set\(/;
+
+/**
+ * A column as a MODIFY or ADD on `table` writes it: on a table whose own
+ * default is not the variant's, a text column of the variant's character set
+ * names it (`CHARACTER SET utf8mb4`, whose default collation is the
+ * variant's), or the server would give it the table's.
+ */
+const definedOn = (table: string, c: Column, ctx: Context): Column =>
+  ctx.drifted.has(table) && !c.charset && TEXT_TYPE.test(c.type) ? { ...c, charset: DEFAULT_TABLE_CHARSET } : c;
 
 /** Why an ALTER TABLE clause without an algorithm blocks writes to a table with rows, or null when it does not. */
 function blockingReason(o: Operation, table: string): string | null {
@@ -94,6 +108,10 @@ const charsetName = (name: string): string => {
 const convertTo = (to: TableCharset): string =>
   `CONVERT TO CHARACTER SET ${charsetName(to.charset ?? DEFAULT_TABLE_CHARSET)}${to.collation ? ` COLLATE ${charsetName(to.collation)}` : ''}`;
 
+/** `DEFAULT CHARACTER SET utf8mb4` (the server's default collation for it), or with a COLLATE: the table's default only. */
+const defaultCharset = (to: TableCharset): string =>
+  `DEFAULT CHARACTER SET ${charsetName(to.charset ?? DEFAULT_TABLE_CHARSET)}${to.collation ? ` COLLATE ${charsetName(to.collation)}` : ''}`;
+
 function piecesOf(o: Operation, ops: readonly Operation[], ctx: Context): Piece[] {
   switch (o.op) {
     case 'create_table':
@@ -103,7 +121,7 @@ function piecesOf(o: Operation, ops: readonly Operation[], ctx: Context): Piece[
     case 'rename_table':
       return [{ sql: `RENAME TABLE ${ident(o.from)} TO ${ident(o.to)}` }];
     case 'add_column':
-      return [clause(o.table, `ADD COLUMN ${columnDefinition(o.column)}`, addColumnAlgorithm(o.column))];
+      return [clause(o.table, `ADD COLUMN ${columnDefinition(definedOn(o.table, o.column, ctx))}`, addColumnAlgorithm(o.column))];
     case 'drop_column':
       return [clause(o.table, `DROP COLUMN ${ident(o.column.name)}`, 'instant')];
     case 'rename_column':
@@ -115,7 +133,7 @@ function piecesOf(o: Operation, ops: readonly Operation[], ctx: Context): Piece[
         const text = o.to.default === null ? `ALTER COLUMN ${col} DROP DEFAULT` : `ALTER COLUMN ${col} SET DEFAULT ${o.to.default}`;
         return [clause(o.table, text, change.algorithm)];
       }
-      return [clause(o.table, `MODIFY COLUMN ${columnDefinition(o.to)}`, change.algorithm)];
+      return [clause(o.table, `MODIFY COLUMN ${columnDefinition(definedOn(o.table, o.to, ctx))}`, change.algorithm)];
     }
     case 'set_primary_key':
       return [
@@ -149,6 +167,8 @@ function piecesOf(o: Operation, ops: readonly Operation[], ctx: Context): Piece[
     case 'set_table_comment':
       return [clause(o.table, `COMMENT = ${literal(o.to ?? '')}`, 'inplace')];
     case 'convert_table_charset':
+      // Only the default: no column is rewritten, and a fix script runs it as printed.
+      if (o.defaultOnly) return [{ sql: `ALTER TABLE ${ident(o.table)} ${defaultCharset(o.to)}` }];
       // A statement of its own: it rewrites the table (no ALGORITHM qualifies), and a fix script refuses it apart.
       // In a migration on a table with rows: a copy with writes blocked, like any clause that demands no algorithm.
       return [{ sql: `ALTER TABLE ${ident(o.table)} ${convertTo(o.to)}`, ...(ctx.migration && !ctx.created.has(o.table) ? { blocking: blockingReason(o, o.table)! } : {}) }];
@@ -188,7 +208,7 @@ const alterSql = (p: Pending): string =>
   `ALTER TABLE ${ident(p.table)} ${[...p.clauses, ...(p.algorithm ? [algorithmClause(p.algorithm)] : [])].join(', ')}`;
 
 export function renderMysql(ops: readonly Operation[], opts: RenderOptions): PlannedStatement[] {
-  const ctx: Context = { migration: opts.purpose === 'migration', created: new Set() };
+  const ctx: Context = { migration: opts.purpose === 'migration', created: new Set(), drifted: opts.driftedTables ?? new Set() };
   const out: PlannedStatement[] = [];
   let pending: Pending | null = null;
   const flush = () => {

@@ -2,6 +2,7 @@
 import type { ColumnDef } from '../../src/schema/definition.js';
 import { canonicalDefault, type VariantRules } from '../../src/schema/variant.js';
 import { mysqlIndexKey } from './index-key.js';
+import { mysqlNameProblem } from './names.js';
 import { literal } from './quote.js';
 
 const SCALARS: Record<string, string> = {
@@ -28,10 +29,12 @@ export const mysqlRules: VariantRules = {
     return { type: SCALARS[type.kind]! };
   },
   idColumn: () => ({ type: 'bigint', default: null, autoIncrement: true }),
-  defaultExpr: canonicalDefault,
+  // A string default in MySQL's own quoting: a backslash is an escape there (canonicalDefault doubles only quotes).
+  defaultExpr: (d) => (d.kind === 'string' ? literal(d.value) : canonicalDefault(d)),
   indexName: (_table, index) => index.name,
   indexNames: 'table',
   fkIndexes: () => 'implicit',
   onUpdateNow: 'column',
   indexKey: mysqlIndexKey,
+  nameProblem: mysqlNameProblem,
 };

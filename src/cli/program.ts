@@ -59,7 +59,7 @@ export function buildProgram(streams: Streams, result: ProgramResult): Command {
       onceOnly,
     )
     .option('--schema <name>', 'schema definition: agents or chat (default: agents on PostgreSQL, chat on MySQL)')
-    .option('--namespace <name>', 'PostgreSQL schema or MySQL database to use instead of the connection default')
+    .option('--namespace <name>', 'PostgreSQL schema or MySQL database to use instead of the connection default (not a system one: pg_catalog, mysql, ...)')
     .option('--config <file>', 'config file (default: dbkit.config.ts|js|json in the working directory)')
     .option('--lock-timeout <seconds>', "how long to wait for a lock: the migration or seed lock, another session's lock on dbkit's bookkeeping (default 60)", undefined)
     .option('--direct-url <url>', 'direct server URL for migrate, rollback and unlock when --url goes through a pooler such as PgBouncer (else DBKIT_DIRECT_URL, config directUrl)')

@@ -5,6 +5,7 @@ import type { Dialect } from '../schema/model.js';
 import { dotenvValue, envValue } from './env.js';
 import { findConfigFile, loadConfigFile, type SeedFileConfig } from './file.js';
 import { urlSecrets } from './mask.js';
+import { checkNamespace } from './namespace.js';
 import { applyLimits, DEFAULT_LIMITS, type MigrationLimits } from './online.js';
 import { registerUrl } from './secrets.js';
 import { DEFAULT_PGLITE_DIR, dialectOf, parseUrl, type Target } from './url.js';
@@ -113,9 +114,7 @@ export async function loadSettings(
     throw new UsageError(`unknown schema "${schemaName}": use one of ${schemaNames.join(', ')}`);
   }
   const namespace = opts.namespace ?? fileConfig.namespace ?? null;
-  if (namespace !== null && !/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/.test(namespace)) {
-    throw new UsageError(`--namespace must be a plain identifier, got "${namespace}"`);
-  }
+  if (namespace !== null) checkNamespace(namespace, dialect, opts.namespace !== undefined ? '--namespace' : `"namespace" in ${file}`);
   const lockTimeoutMs = parseSeconds(opts.lockTimeout ?? fileConfig.lockTimeout, 60) * 1000;
   const production = [envValue(env, 'DBKIT_ENV'), fileConfig.env].some((v) => v?.trim().toLowerCase() === 'production');
   const directUrl = opts.directUrl ?? envValue(env, 'DBKIT_DIRECT_URL', 'give the direct server URL, or unset it') ?? fileConfig.directUrl ?? null;

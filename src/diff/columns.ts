@@ -1,14 +1,21 @@
 /** Columns and the table comment: matched by name, compared attribute by attribute. */
-import type { Column, Table } from '../schema/model.js';
+import { DEFAULT_TABLE_CHARSET, type Column, type Table } from '../schema/model.js';
 import type { Change } from './changes.js';
 import { hasVersus, quote } from './describe.js';
+import { followsTable, tableDrifted } from './table-charset.js';
 
 const quoted = (value: string | null): string | null => (value === null ? null : quote(value));
 
 const nullability = (nullable: boolean): string => (nullable ? 'nullable' : 'NOT NULL');
 const autoIncrement = (on: boolean): string => (on ? 'auto-increment' : 'not auto-increment');
 
-function diffColumn(table: string, a: Column, e: Column): Change[] {
+/**
+ * `drifted`: the live table's own character set or collation is not the
+ * variant's; its columns are compared with what the definition expects (the
+ * model's normal form), and one that follows the table is the table's
+ * change (table-charset.ts), not one of its own.
+ */
+function diffColumn(table: string, a: Column, e: Column, drifted: { follows: boolean } | null): Change[] {
   const out: Change[] = [];
   const col = `${table}.${e.name}`;
   const base = { table, name: e.name };
@@ -58,7 +65,7 @@ function diffColumn(table: string, a: Column, e: Column): Change[] {
     });
   }
   const [ac, ec] = [a.collation ?? null, e.collation ?? null];
-  if (ac !== ec) {
+  if (ac !== ec && !drifted?.follows) {
     out.push({
       ...base,
       kind: 'column_collation',
@@ -68,13 +75,15 @@ function diffColumn(table: string, a: Column, e: Column): Change[] {
     });
   }
   const [as, es] = [a.charset ?? null, e.charset ?? null];
-  if (as !== es) {
+  if (as !== es && !drifted?.follows) {
+    // Beside a drifted table, "the table's" would name the wrong one: the definition's is said.
+    const theTables = (c: string | null) => (c !== null ? c : drifted ? `${DEFAULT_TABLE_CHARSET} (the definition's)` : "the table's");
     out.push({
       ...base,
       kind: 'column_charset',
       expected: es,
       actual: as,
-      message: `Column ${col} has ${as === null ? "the table's character set" : `character set ${as}`}, expected ${es === null ? "the table's" : es}.`,
+      message: `Column ${col} has ${as === null ? (drifted ? `character set ${DEFAULT_TABLE_CHARSET}` : "the table's character set") : `character set ${as}`}, expected ${theTables(es)}.`,
     });
   }
   if (a.comment !== e.comment) {
@@ -96,7 +105,7 @@ export function diffColumns(actual: Table, expected: Table): Change[] {
   const expectedNames = new Set(expected.columns.map((c) => c.name));
   for (const e of expected.columns) {
     const a = actualByName.get(e.name);
-    if (a) out.push(...diffColumn(table, a, e));
+    if (a) out.push(...diffColumn(table, a, e, tableDrifted(actual) ? { follows: followsTable(actual, a) } : null));
     else
       out.push({
         kind: 'column_missing',

@@ -11,6 +11,7 @@
  * - a view in the way of a statement is named in a comment before it.
  */
 import type { DialectPlan } from '../plan/types.js';
+import { commentLines } from '../sql-text.js';
 import type { ViewBlocker } from './views.js';
 
 export interface FixScriptOptions {
@@ -20,11 +21,8 @@ export interface FixScriptOptions {
   views?: ViewBlocker[];
 }
 
-const commented = (text: string): string =>
-  text
-    .split('\n')
-    .map((l) => `-- ${l}`)
-    .join('\n');
+/** Line by line, at every line break (PostgreSQL's lexer ends a comment at \r too): no part of it runs. */
+const commented = (text: string): string => commentLines(text).join('\n');
 
 /** The entries of the script in order; joined with blank lines they are the script. */
 export function fixScript(plan: DialectPlan, opts: FixScriptOptions): string[] {
@@ -32,8 +30,8 @@ export function fixScript(plan: DialectPlan, opts: FixScriptOptions): string[] {
   for (const v of opts.views ?? []) notes.set(v.statement, [...(notes.get(v.statement) ?? []), v.message]);
   const entry = (i: number): string => {
     const s = plan.statements[i]!;
-    const before = (notes.get(i) ?? []).map((m) => `-- ${m}`);
-    const body = s.disabled ? [`-- ${s.disabled}`, commented(`${s.sql};`)] : [`${s.sql};`];
+    const before = (notes.get(i) ?? []).map(commented);
+    const body = s.disabled ? [commented(s.disabled), commented(`${s.sql};`)] : [`${s.sql};`];
     return [...before, ...body].join('\n');
   };
   const indexes = plan.statements.map((_, i) => i);

@@ -19,7 +19,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../cli/errors.js';
 import { maskUrl, urlSecrets } from '../config/mask.js';
-import { parseUrl } from '../config/url.js';
+import { checkNamespace, PLAIN_NAMESPACE } from '../config/namespace.js';
+import { dialectOf, parseUrl } from '../config/url.js';
+import type { Dialect } from '../schema/model.js';
 import { registerText, registerUrl } from '../config/secrets.js';
 import { schemaNames } from '../schema/registry.js';
 
@@ -43,7 +45,6 @@ export interface TargetsFile {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const NAMESPACE = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
 const KEYS = ['name', 'url', 'urlEnv', 'schema', 'namespace', 'tags'] as const;
 const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"'<>,\]}]+/gi;
 
@@ -114,9 +115,10 @@ function target(raw: unknown, index: number, file: string): TargetSpec {
   const urlEnv = optionalString(raw, 'urlEnv', where);
   if ((url === null) === (urlEnv === null)) throw new UsageError(`${where}: give exactly one of "url" and "urlEnv"`);
   if (urlEnv !== null && !ENV_NAME.test(urlEnv)) throw new UsageError(`${where}: "urlEnv" must be the name of an environment variable, got "${urlEnv}"`);
+  let dialect: Dialect | null = null;
   if (url !== null) {
     try {
-      parseUrl(url);
+      dialect = dialectOf(parseUrl(url).engine);
     } catch (err) {
       throw new UsageError(`${where}: ${(err as Error).message}`); // an unknown scheme or an unparsable URL, masked
     }
@@ -124,7 +126,9 @@ function target(raw: unknown, index: number, file: string): TargetSpec {
   const schema = optionalString(raw, 'schema', where);
   if (schema !== null && !schemaNames.includes(schema)) throw new UsageError(`${where}: unknown schema "${schema}": use one of ${schemaNames.join(', ')}`);
   const namespace = optionalString(raw, 'namespace', where);
-  if (namespace !== null && !NAMESPACE.test(namespace)) throw new UsageError(`${where}: "namespace" must be a plain identifier, got "${namespace}"`);
+  if (namespace !== null && !PLAIN_NAMESPACE.test(namespace)) throw new UsageError(`${where}: "namespace" must be a plain identifier, got "${namespace}"`);
+  // A system namespace: refused before any target runs where the URL tells the engine (else by the target's own run).
+  if (namespace !== null && dialect !== null) checkNamespace(namespace, dialect, `${where}: "namespace"`);
   const tags = raw.tags ?? [];
   if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string' || !NAME.test(t))) {
     throw new UsageError(`${where}: "tags" must be a list of names (letters, digits, ".", "_", "-")`);

@@ -2,7 +2,10 @@
  * dbkit's bookkeeping tables are recognised by what they are, never by their
  * name alone: a base table with exactly dbkit's columns and types, and either
  * dbkit's marker as its comment or no comment at all (a table made before
- * the marker existed, which dbkit marks the next time it writes). A view, or
+ * the marker existed, which dbkit marks the next time it writes). An
+ * unmarked one is an older dbkit's only beside the tables it was made with
+ * (MADE_WITH): dbkit_checksums and Knex's lock table came with a
+ * dbkit_migrations of dbkit's shape, never alone. A view, or
  * a table of another shape, under a dbkit name is someone else's: every
  * command that would read or write the bookkeeping refuses it (exit 5), and
  * nothing is read from it or written to it. Pure: the catalog rows come from
@@ -18,6 +21,17 @@ export interface TableShape {
   /** Columns a table made by an older dbkit may lack (added by the next run that writes). */
   optional?: readonly string[];
 }
+
+/**
+ * The tables an older dbkit (before the marker) made each unmarked table
+ * with: Knex makes dbkit_migrations, then its lock table; dbkit 0.1.0 made
+ * dbkit_checksums on the same run. An unmarked table without them (a
+ * database dbkit never migrated) is someone else's, whatever its shape.
+ */
+export const MADE_WITH: Readonly<Record<string, readonly string[]>> = {
+  dbkit_checksums: ['dbkit_migrations'],
+  dbkit_migrations_lock: ['dbkit_migrations'],
+};
 
 /** An object found under a bookkeeping name, as the dialect read it from its catalog. */
 export interface FoundObject {
@@ -60,13 +74,22 @@ function problem(o: FoundObject, shape: TableShape, shown: string): string | nul
   return null;
 }
 
+/** Why an unmarked table of dbkit's shape is not an older dbkit's (the tables it was made with are not there), or null. */
+function alone(name: string, fine: ReadonlySet<string>, shown: (name: string) => string): string | null {
+  const missing = (MADE_WITH[name] ?? []).filter((n) => !fine.has(n));
+  if (!missing.length) return null;
+  return `${shown(name)} is a table of dbkit's shape without dbkit's marker and without ${missing.map(shown).join(' or ')} beside it (an older dbkit made it only together with ${missing.join(', ')}), so it is not dbkit's`;
+}
+
 /** Judge what the catalog holds under the bookkeeping names; `shown` qualifies a name for messages. */
 export function judgeBookkeeping(found: readonly FoundObject[], shapes: Record<string, TableShape>, shown: (name: string) => string): Verdict {
   const verdict: Verdict = { foreign: [], unmarked: [], present: [], lacking: new Map() };
+  const ours = found.filter((o) => shapes[o.name] && !problem(o, shapes[o.name]!, shown(o.name)));
+  const fine = new Set(ours.map((o) => o.name));
   for (const o of found) {
     const shape = shapes[o.name];
     if (!shape) continue;
-    const wrong = problem(o, shape, shown(o.name));
+    const wrong = problem(o, shape, shown(o.name)) ?? (o.comment ? null : alone(o.name, fine, shown));
     if (wrong) {
       verdict.foreign.push(wrong);
       continue;

@@ -13,14 +13,14 @@
  *   snapshot.json       the schema definition (SchemaDef) as of this migration
  */
 import type { Operation } from '../plan/operations.js';
+import { BREAKPOINT, commentLines } from '../sql-text.js';
 import type { Dialect } from '../schema/model.js';
 
 export const FORMAT_VERSION = 1;
 export const META_FILE = 'migration.json';
 export const SNAPSHOT_FILE = 'snapshot.json';
 export const SUM_FILE = 'dbkit.sum';
-/** The line between two statements of a SQL file (as drizzle-kit writes them). */
-export const BREAKPOINT = '--> statement-breakpoint';
+export { BREAKPOINT, commentLines };
 export const DIALECTS: readonly Dialect[] = ['postgres', 'mysql'];
 export type Direction = 'up' | 'down';
 
@@ -77,7 +77,10 @@ export interface MigrationMeta {
 /** A migration name: `<14-digit UTC timestamp>_<slug>`. */
 export const MIGRATION_NAME = /^(\d{14})_([a-z0-9][a-z0-9_]*)$/;
 
-/** The header comment of a SQL file: every line starts with `-- `. */
+/** A line already written as a comment (`-- ...`, a lint allowance): kept, unless it is not one line of comment. */
+const asComment = (line: string): string[] => (line.startsWith('--') ? commentLines(line.slice(2).replace(/^ /, '')) : commentLines(line));
+
+/** The header comment of a SQL file: every line starts with `-- `, whatever the texts it is made of hold. */
 export function sqlHeader(name: string, dialect: Dialect, direction: Direction, meta: DialectMeta, extra: string[] = []): string[] {
   const d = direction === 'up' ? meta.up : meta.down;
   const lines = [
@@ -92,13 +95,28 @@ export function sqlHeader(name: string, dialect: Dialect, direction: Direction, 
     ...(direction === 'down' && !meta.down.restoresData ? ['this down migration cannot restore the data its up removed (dbkit rollback needs --force)'] : []),
     ...extra,
   ];
-  return lines.map((l) => `-- ${l}`);
+  return lines.flatMap(commentLines);
 }
 
-/** A SQL file: the header, then each statement ended by `;`, breakpoint lines between them. */
+/**
+ * A SQL file: the header, then each statement ended by `;`, breakpoint
+ * lines between them. Header and statement comments are comment lines
+ * whatever they hold; and the file must read back (parseSqlFile) as exactly
+ * these statements, else it is not written: what migrate runs is what was
+ * planned.
+ */
 export function renderSqlFile(header: string[], statements: readonly string[], comments: readonly (readonly string[] | undefined)[] = []): string {
-  const body = statements.map((s, i) => `${(comments[i] ?? []).map((c) => `${c}\n`).join('')}${s};\n`).join(`${BREAKPOINT}\n`);
-  return `${header.join('\n')}\n${body}`;
+  const body = statements.map((s, i) => `${(comments[i] ?? []).flatMap(asComment).map((c) => `${c}\n`).join('')}${s};\n`).join(`${BREAKPOINT}\n`);
+  const text = `${header.flatMap(asComment).join('\n')}\n${body}`;
+  const read = parseSqlFile(text);
+  const differs = read.length !== statements.length ? 0 : read.findIndex((r, i) => r !== statements[i]!.trimEnd());
+  if (read.length !== statements.length || differs >= 0) {
+    throw new Error(
+      `statement ${differs >= 0 ? differs + 1 : Math.min(read.length, statements.length) + 1} would not read back from its SQL file as it was planned ` +
+        `(${statements.length} statement(s) planned, ${read.length} read): a line of it is a statement breakpoint, or it spans lines with \\r\\n`,
+    );
+  }
+  return text;
 }
 
 const isCommentOrBlank = (line: string): boolean => line.trim() === '' || line.trimStart().startsWith('--');

@@ -9,6 +9,7 @@
 import type { Change } from '../diff/changes.js';
 import { diff } from '../diff/differ.js';
 import { sameList } from '../diff/describe.js';
+import { followsTable, tableDrifted } from '../diff/table-charset.js';
 import type { Column, DbSchema, Index, Table, Trigger } from '../schema/model.js';
 import type { EnumUse, Operation, OperationOf } from './operations.js';
 import type { PlanPurpose } from './types.js';
@@ -117,11 +118,15 @@ export function deriveOperations(from: DbSchema, to: DbSchema, purpose: PlanPurp
         if (altered.has(key)) break;
         altered.add(key);
         const [a, e] = [tableOf(from, c.table), tableOf(to, c.table)];
+        // Back to the variant's, and no text column has the table's own character set and collation
+        // (only its default changed): the default alone is set back.
+        const defaultOnly = !tableDrifted(e) && !a.columns.some((col) => followsTable(a, col));
         ops.push({
           op: 'convert_table_charset',
           table: c.table,
           from: { charset: a.charset ?? null, collation: a.collation ?? null },
           to: { charset: e.charset ?? null, collation: e.collation ?? null },
+          ...(defaultOnly ? { defaultOnly: true as const } : {}),
         });
         break;
       }

@@ -62,6 +62,7 @@ export function describeOperation(o: Operation): string {
     case 'set_table_comment':
       return `set comment of table ${o.table}`;
     case 'convert_table_charset':
+      if (o.defaultOnly) return `set the default character set of table ${o.table} to ${o.to.charset ?? DEFAULT_TABLE_CHARSET}${o.to.collation ? ` collation ${o.to.collation}` : ''} (its columns keep theirs)`;
       return `convert table ${o.table} to character set ${o.to.charset ?? DEFAULT_TABLE_CHARSET}${o.to.collation ? ` collation ${o.to.collation}` : ''}`;
     case 'create_enum':
       return `create enum type ${o.enum.name} (${labels(o.enum.labels)})`;

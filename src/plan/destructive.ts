@@ -70,6 +70,7 @@ function warningsOf(dialect: Dialect, o: Operation, before: Before): Array<Omit<
       return w ? [w] : [];
     }
     case 'convert_table_charset':
+      if (o.defaultOnly) return []; // the default of columns added later: no row is rewritten
       if (o.from.charset !== o.to.charset) {
         const [from, to] = [o.from.charset ?? DEFAULT_TABLE_CHARSET, o.to.charset ?? DEFAULT_TABLE_CHARSET];
         // utf8mb4 holds every character; any other set may not hold what is stored.

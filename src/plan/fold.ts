@@ -161,7 +161,8 @@ function applyOne(s: DbSchema, o: Operation): void {
       delete t.collation;
       if (o.to.charset !== null) t.charset = o.to.charset;
       if (o.to.collation !== null) t.collation = o.to.collation;
-      // CONVERT TO gives every text column the table's character set and collation.
+      // CONVERT TO gives every text column the table's character set and collation; a default alone changes none.
+      if (o.defaultOnly) return;
       for (const c of t.columns) {
         delete c.charset;
         delete c.collation;

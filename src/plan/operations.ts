@@ -61,7 +61,19 @@ export type Operation =
   | { op: 'drop_check'; table: string; check: CheckConstraint }
   | { op: 'set_table_comment'; table: string; from: string | null; to: string | null }
   /** MySQL: the table's character set and collation, and every text column's with them (CONVERT TO). Only a fix script has it: a definition never sets one. */
-  | { op: 'convert_table_charset'; table: string; from: TableCharset; to: TableCharset }
+  | {
+      op: 'convert_table_charset';
+      table: string;
+      from: TableCharset;
+      to: TableCharset;
+      /**
+       * Only the table's default changes (`ALTER TABLE t DEFAULT CHARACTER
+       * SET ...`): none of its text columns has the table's own character
+       * set and collation, so none is rewritten and no row changes. Absent:
+       * CONVERT TO, which rewrites every text column.
+       */
+      defaultOnly?: true;
+    }
   /** PostgreSQL enum types (`CREATE TYPE ... AS ENUM`). */
   | { op: 'create_enum'; enum: EnumType }
   | { op: 'drop_enum'; enum: EnumType }

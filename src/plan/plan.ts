@@ -29,6 +29,7 @@ import type { DbSchema } from '../schema/model.js';
 import { normalize } from '../schema/normalize.js';
 import { classifyOperations } from './destructive.js';
 import { deriveOperations } from './derive.js';
+import { tableDrifted } from '../diff/table-charset.js';
 import { foldOperations } from './fold.js';
 import type { Operation } from './operations.js';
 import { orderOperations } from './order.js';
@@ -113,7 +114,8 @@ export function planChange(from: DbSchema, to: DbSchema, opts: PlanOptions): Dia
   if (opts.purpose === 'fix') operations = splitLossyTypeChanges(dialect, operations);
   const warnings = classifyOperations(dialect, operations);
   const disabled = opts.purpose === 'fix' ? disabledOperations(operations, warnings, derived.extraDrops) : undefined;
-  const statements = renderOperations(dialect, operations, { purpose: opts.purpose, ...(disabled ? { disabled } : {}) });
+  const drifted = new Set(renamed.tables.filter(tableDrifted).map((t) => t.name));
+  const statements = renderOperations(dialect, operations, { purpose: opts.purpose, ...(disabled ? { disabled } : {}), ...(drifted.size ? { driftedTables: drifted } : {}) });
   // A fix script runs `commitFirst` statements before its transaction, the rest in it.
   const reason = opts.purpose === 'fix' && dialect === 'postgres' ? null : nonTransactionalReason(dialect, operations, statements);
   return {

@@ -106,6 +106,13 @@ export interface RenderOptions {
   purpose: PlanPurpose;
   /** Operations whose statements are disabled (fix scripts), with the reason. */
   disabled?: ReadonlyMap<number, string>;
+  /**
+   * MySQL fix scripts: the live tables whose own default character set or
+   * collation is not the variant's, by name. A column a statement defines
+   * there (MODIFY, ADD) names its character set, or it would take the
+   * table's.
+   */
+  driftedTables?: ReadonlySet<string>;
 }
 
 /** A dropped and an added table or column that could be one renamed. */

@@ -6,7 +6,11 @@
  * on the server, or (a column defined twice) a migration of no statements
  * whose snapshot says something else.
  *
- * Checked on the definition: names (empty, defined twice, too long), types
+ * Checked on the definition: names (empty, defined twice, too long, holding
+ * a control or format character, a line break or a quote character: a
+ * name is written into SQL files and their comment headers, and must read
+ * back as written), comments and string defaults (no control character
+ * but the line feed and tab, no line that is a statement breakpoint), types
  * (a kind dbkit does not know, varchar lengths, enum labels), defaults (of
  * the column's type; none both engines refuse), ON UPDATE, foreign keys (the
  * table and its `id`, the column's kind, SET NULL on NOT NULL), indexes and
@@ -15,8 +19,13 @@
  * names, where the engine wants them unique (index names per table on MySQL,
  * per schema on PostgreSQL, where they share the namespace of tables) and
  * short enough not to be cut; keys the engine can build (`rules.indexKey`:
- * on MySQL no TEXT/BLOB/JSON part, at most 3072 bytes).
+ * on MySQL no TEXT/BLOB/JSON part, at most 3072 bytes); each name as the
+ * engine takes it (`rules.nameProblem`: MySQL refuses a trailing space and
+ * characters outside the BMP). The variants are checked even when the
+ * definition has problems (on a copy without what those problems name), so
+ * one run names every problem.
  */
+import { BREAKPOINT } from '../sql-text.js';
 import type { ColumnDef, LogicalType, SchemaDef, TableDef } from './definition.js';
 import { DEFAULT_TABLE_CHARSET, type DbSchema } from './model.js';
 import { resolveSchema } from './resolve.js';
@@ -46,9 +55,40 @@ function duplicates(names: readonly string[]): string[] {
   return [...twice];
 }
 
+/**
+ * Characters no name, label or comment may hold (a literal's line feed and
+ * tab aside): control and format characters, line and paragraph separators,
+ * private-use, surrogate and unassigned code points. A line break in a name
+ * ends the comment line of a SQL file's header that names it.
+ */
+const UNPRINTABLE = /[\p{C}\p{Zl}\p{Zp}]/u;
+const UNPRINTABLE_ALL = /[\p{C}\p{Zl}\p{Zp}]/gu;
+/** The identifier quote of each engine (PostgreSQL `"`, MySQL `` ` ``): a definition is built on both. */
+const QUOTES = /["`]/;
+
+const ESCAPED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** `text` with every character UNPRINTABLE matches spelled as an escape (`\n`, `\u{2028}`): a problem stays one line. */
+export const printable = (text: string): string =>
+  text.replace(UNPRINTABLE_ALL, (ch) => ESCAPED[ch] ?? `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}}`);
+const codePoint = (ch: string): string => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
 function nameProblems(what: string, name: unknown): string[] {
   if (typeof name !== 'string' || name.trim() === '') return [`${what} has no name`];
+  const bad = UNPRINTABLE.exec(name)?.[0];
+  if (bad !== undefined) return [`${what} ${JSON.stringify(name)}: a name may not hold a control or format character or a line break (${codePoint(bad)})`];
+  const quote = QUOTES.exec(name)?.[0];
+  if (quote !== undefined) return [`${what} ${name}: a name may not hold the quote character ${quote} (PostgreSQL quotes names with ", MySQL with \`)`];
+  if (name.trim() !== name) return [`${what} ${JSON.stringify(name)}: a name may not begin or end with a space`];
   if (bytes(name) > MAX_IDENTIFIER_BYTES) return [`${what} ${name}: the name is ${bytes(name)} bytes long (at most ${MAX_IDENTIFIER_BYTES}: PostgreSQL cuts longer names)`];
+  return [];
+}
+
+/** A comment or a string default: written as a quoted literal, which may span lines, but must read back as written. */
+function literalProblems(what: string, text: unknown): string[] {
+  if (typeof text !== 'string') return [];
+  const bad = [...text].find((ch) => ch !== '\n' && ch !== '\t' && UNPRINTABLE.test(ch));
+  if (bad !== undefined) return [`${what} holds a control or format character (${codePoint(bad)}): only line feeds (\\n) and tabs may break it`];
+  if (text.split('\n').some((line) => line.trim() === BREAKPOINT)) return [`${what} has a line "${BREAKPOINT}", which would split its statement in the SQL file`];
   return [];
 }
 
@@ -63,7 +103,9 @@ function typeProblems(col: string, type: LogicalType | undefined): string[] {
     const out: string[] = [];
     for (const label of duplicates(type.labels)) out.push(`column ${col}: enum label '${label}' is listed twice`);
     for (const label of type.labels) {
-      if (bytes(label) > MAX_IDENTIFIER_BYTES) out.push(`column ${col}: enum label '${label}' is longer than ${MAX_IDENTIFIER_BYTES} bytes (PostgreSQL's limit)`);
+      const bad = typeof label === 'string' ? UNPRINTABLE.exec(label)?.[0] : undefined;
+      if (bad !== undefined) out.push(`column ${col}: enum label ${JSON.stringify(label)} holds a control or format character or a line break (${codePoint(bad)})`);
+      else if (bytes(label) > MAX_IDENTIFIER_BYTES) out.push(`column ${col}: enum label '${label}' is longer than ${MAX_IDENTIFIER_BYTES} bytes (PostgreSQL's limit)`);
     }
     return out;
   }
@@ -78,6 +120,7 @@ function defaultProblems(col: string, c: ColumnDef): string[] {
   if (NO_LITERAL_DEFAULT.has(kind)) return [`column ${col}: a ${kind} column cannot have a literal default (MySQL 8 refuses one)`];
   if (d.kind === 'number' && !NUMERIC.has(kind)) return [`column ${col}: a number default on a ${kind} column`];
   if (d.kind === 'number' && !Number.isFinite(d.value)) return [`column ${col}: the default ${d.value} is not a number`];
+  if (d.kind === 'string' && literalProblems('', d.value).length) return literalProblems(`column ${col}: the default`, d.value);
   if (d.kind === 'string' && c.type.kind === 'enum' && !c.type.labels.includes(d.value)) return [`column ${col}: the default '${d.value}' is not one of its enum labels`];
   if (d.kind === 'string' && NUMERIC.has(kind) && !/^-?\d+$/.test(d.value)) return [`column ${col}: the default '${d.value}' of a ${kind} column is not a whole number`];
   return [];
@@ -107,7 +150,7 @@ function columnListProblems(what: string, table: TableDef, columns: unknown): st
 }
 
 function tableProblems(table: TableDef, tables: Map<string, TableDef>): string[] {
-  const out = nameProblems('a table', table.name);
+  const out = [...nameProblems('a table', table.name), ...literalProblems(`the comment of table ${table.name}`, table.comment)];
   const columns = Array.isArray(table.columns) ? table.columns : [];
   if (!columns.length) out.push(`table ${table.name} has no columns`);
   for (const name of duplicates(columns.map((c) => c.name))) out.push(`table ${table.name}: column ${name} is defined twice`);
@@ -115,7 +158,7 @@ function tableProblems(table: TableDef, tables: Map<string, TableDef>): string[]
   if (ids.length > 1) out.push(`table ${table.name} has ${ids.length} id columns (${ids.map((c) => c.name).join(', ')}): one is its key`);
   for (const c of columns) {
     const col = `${table.name}.${c.name}`;
-    out.push(...nameProblems(`a column of ${table.name}`, c.name), ...typeProblems(col, c.type), ...defaultProblems(col, c));
+    out.push(...nameProblems(`a column of ${table.name}`, c.name), ...typeProblems(col, c.type), ...defaultProblems(col, c), ...literalProblems(`the comment of column ${col}`, c.comment));
     if (c.onUpdateNow && c.type?.kind !== 'timestamp') out.push(`column ${col} is refreshed on update (onUpdateNow) but is not a timestamp`);
     out.push(...foreignKeyProblems(table, c, tables));
   }
@@ -173,6 +216,14 @@ function variantProblems(variant: DbSchema, rules: VariantRules): string[] {
       if (bytes(i.name) > MAX_IDENTIFIER_BYTES) out.push(`index ${i.name} of table ${t.name} ${where}: the name is ${bytes(i.name)} bytes long (at most ${MAX_IDENTIFIER_BYTES})`);
     }
   }
+  // Names the variant makes from a table's and a column's (enum types <table>_<column>, triggers trg_<table>_<column>, functions set_<column>).
+  const made = [
+    ...variant.enums.map((e) => ['enum type', e.name] as const),
+    ...variant.triggers.flatMap((tr) => [['trigger', tr.name] as const, ...(tr.function ? [['function', tr.function] as const] : [])]),
+  ];
+  for (const [what, name] of new Map(made.map(([w, n]) => [n, [w, n] as const])).values()) {
+    if (bytes(name) > MAX_IDENTIFIER_BYTES) out.push(`${what} ${name} ${where}: the name is ${bytes(name)} bytes long (at most ${MAX_IDENTIFIER_BYTES}: shorten the table or column it is named after)`);
+  }
   if (rules.indexNames === 'table') {
     for (const t of variant.tables) {
       for (const name of duplicates(explicit(t).map((i) => i.name))) out.push(`table ${t.name} ${where}: two indexes are named ${name}`);
@@ -194,15 +245,77 @@ function variantProblems(variant: DbSchema, rules: VariantRules): string[] {
   return out;
 }
 
-/** Every problem of `def`, one sentence each; [] when both variants can be built from it. */
+/** Names of a variant the engine takes other than as written (`rules.nameProblem`), each once. */
+function engineNameProblems(variant: DbSchema, rules: VariantRules): string[] {
+  const check = rules.nameProblem;
+  if (!check) return [];
+  const out: string[] = [];
+  const name = (what: string, n: string) => {
+    const problem = check(n);
+    if (problem) out.push(`${what} ${JSON.stringify(n)} on ${rules.dialect}: ${problem}`);
+  };
+  for (const t of variant.tables) {
+    name('table', t.name);
+    for (const c of t.columns) name(`a column of ${t.name}`, c.name);
+    for (const i of t.indexes.filter((x) => !x.implicit)) name(`an index of ${t.name}`, i.name);
+  }
+  for (const e of variant.enums) name('enum type', e.name);
+  for (const tr of variant.triggers) name('trigger', tr.name);
+  return out;
+}
+
+const isName = (n: unknown): n is string => typeof n === 'string' && nameProblems('', n).length === 0;
+/** The first of each name (without case), the others left out. */
+const firsts = <T>(items: readonly T[], nameOf: (item: T) => string): T[] => {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(key(nameOf(item))) && !!seen.add(key(nameOf(item))));
+};
+
+/**
+ * What the variants are resolved from when the definition has problems of
+ * its own: the definition less what those name (a table, column or index
+ * defined twice keeps its first; an unknown type, a bad name, a broken
+ * index or unique constraint is left out), so the variants add only what
+ * is theirs.
+ */
+function resolvable(def: SchemaDef): SchemaDef {
+  const tables = (Array.isArray(def.tables) ? def.tables : []).filter((t) => t && isName(t.name) && Array.isArray(t.columns));
+  return {
+    ...def,
+    tables: firsts(tables, (t) => t.name).map((t) => {
+      const columns = firsts(
+        t.columns.filter((c) => c && isName(c.name) && typeProblems('', c.type).length === 0),
+        (c) => c.name,
+      );
+      const have = new Set(columns.map((c) => key(c.name)));
+      const fine = (cols: unknown): cols is string[] => Array.isArray(cols) && cols.length > 0 && cols.every((c) => typeof c === 'string' && have.has(key(c)));
+      return {
+        ...t,
+        columns,
+        uniques: (t.uniques ?? []).filter(fine),
+        indexes: firsts((t.indexes ?? []).filter((i) => i && isName(i.name) && fine(i.columns)), (i) => i.name),
+      };
+    }),
+  };
+}
+
+/** Every problem of `def`, one line each (no line break in any); [] when both variants can be built from it. */
 export function validateDefinition(def: SchemaDef, variants: readonly VariantRules[]): string[] {
   const tables = Array.isArray(def.tables) ? def.tables : [];
   const out: string[] = [];
   for (const name of duplicates(tables.map((t) => t.name))) out.push(`table ${name} is defined twice`);
   const byName = new Map(tables.map((t) => [key(t.name), t]));
   for (const t of tables) out.push(...tableProblems(t, byName));
-  // The variants only once the definition itself is sound: resolving a broken one says nothing more.
-  if (out.length) return out;
-  for (const rules of variants) out.push(...variantProblems(resolveSchema(def, rules), rules));
-  return out;
+  // The variants too, so that one run names every problem: of a sound copy when the definition has problems of its own.
+  const sound = out.length ? resolvable(def) : def;
+  for (const rules of variants) {
+    let variant: DbSchema;
+    try {
+      variant = resolveSchema(sound, rules);
+    } catch {
+      continue; // what the definition's own problems already say
+    }
+    out.push(...variantProblems(variant, rules), ...engineNameProblems(variant, rules));
+  }
+  return [...new Set(out)].map(printable);
 }

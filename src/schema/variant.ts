@@ -27,6 +27,13 @@ export interface VariantRules {
   onUpdateNow: 'column' | 'trigger';
   /** What an index key may hold, where the engine limits it when the index is built (MySQL); absent: no limit checked. */
   indexKey?: IndexKeyRules;
+  /**
+   * Why the engine would take a name (of a table, column, index, enum type,
+   * trigger) other than as written, or null when it takes it as it is; the
+   * rules both engines share (no control character, no quote character) are
+   * src/schema/validate.ts's. Absent: none of its own.
+   */
+  nameProblem?(name: string): string | null;
 }
 
 /** An engine's limits on index keys (src/schema/validate.ts refuses a definition past them). */

@@ -65,6 +65,32 @@ describe('judging what holds the bookkeeping names', () => {
     expect(judgeBookkeeping([table('dbkit_checksums', checksums)], PG, shown).foreign).toEqual([]);
   });
 
+  it('an unmarked table is an older dbkit\'s only beside the tables it was made with: dbkit_checksums or the lock table without dbkit_migrations is foreign', () => {
+    const v010Checksums = table('dbkit_checksums', [['name', 'character varying(255)'], ['checksum', 'character varying(64)']], null);
+    const lock = table('dbkit_migrations_lock', [['index', 'integer'], ['is_locked', 'integer']], null);
+    const alone = judgeBookkeeping([v010Checksums, lock], PG, shown);
+    expect(alone.foreign).toEqual([
+      "public.dbkit_checksums is a table of dbkit's shape without dbkit's marker and without public.dbkit_migrations beside it (an older dbkit made it only together with dbkit_migrations), so it is not dbkit's",
+      "public.dbkit_migrations_lock is a table of dbkit's shape without dbkit's marker and without public.dbkit_migrations beside it (an older dbkit made it only together with dbkit_migrations), so it is not dbkit's",
+    ]);
+    expect(alone.present).toEqual([]);
+    // Beside a dbkit_migrations of dbkit's shape, marked or not (a 0.1.0 database): dbkit's.
+    for (const comment of [null, BOOKKEEPING_MARKER]) {
+      const v = judgeBookkeeping([table('dbkit_migrations', pgMigrations, comment), lock, v010Checksums], PG, shown);
+      expect(v.foreign).toEqual([]);
+      expect(v.present).toEqual(['dbkit_migrations', 'dbkit_migrations_lock', 'dbkit_checksums']);
+    }
+    // ...but not beside a dbkit_migrations that is not dbkit's.
+    const odd = judgeBookkeeping([table('dbkit_migrations', pgMigrations.slice(1), null), v010Checksums], PG, shown);
+    expect(odd.foreign).toHaveLength(2);
+    // A marked table stands on its own (dbkit wrote the marker); so does an unmarked dbkit_migrations (Knex's first table).
+    expect(judgeBookkeeping([table('dbkit_checksums', v010Checksums.columns)], PG, shown).foreign).toEqual([]);
+    expect(judgeBookkeeping([table('dbkit_migrations', pgMigrations, null)], PG, shown).foreign).toEqual([]);
+    // MySQL alike.
+    const my = judgeBookkeeping([table('dbkit_checksums', [['name', 'varchar(255)'], ['checksum', 'varchar(64)']], '')], MYSQL, shown);
+    expect(my.foreign).toHaveLength(1);
+  });
+
   it('the refusal is one line naming each object, what it is and what to do', () => {
     expect(refusal(['public.dbkit_migrations is a view, not a table'])).toBe(
       "refusing to use dbkit's bookkeeping: public.dbkit_migrations is a view, not a table. dbkit did not create it, so it reads and writes nothing there (nothing was changed): rename or move it, or give dbkit a namespace of its own (--namespace)",

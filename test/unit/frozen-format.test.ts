@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listMigrationDirs } from '../../src/migrate/folder.js';
-import { BREAKPOINT, formatJson, parseSqlFile, renderSqlFile } from '../../src/migrate/format.js';
+import { BREAKPOINT, formatJson, parseSqlFile, renderSqlFile, sqlHeader, type DialectMeta } from '../../src/migrate/format.js';
+import { commentLines } from '../../src/sql-text.js';
 import { loadMigrations } from '../../src/migrate/source.js';
 import { computeSum, parseSum, renderSum, sumProblem, verifySum } from '../../src/migrate/sum.js';
 import { repoRoot } from '../support/cli.js';
@@ -61,6 +62,44 @@ describe('SQL files', () => {
 
   it('comment lines in front of a statement are not part of it', () => {
     expect(parseSqlFile(`-- head\nUPDATE t SET a = 1;\n${BREAKPOINT}\n-- why\n\nUPDATE t SET b = 2;\n`)).toEqual(['UPDATE t SET a = 1', 'UPDATE t SET b = 2']);
+  });
+});
+
+describe('comment lines hold whatever text they are given (a name or a default with a line break)', () => {
+  const HOSTILE = 'add column sessions.x\nDROP TABLE gallery;\n-- text\rDROP TABLE runs;\u2028DROP TABLE users;\r\nSELECT 1;\u0085SELECT 2;\u2029SELECT 3;\vSELECT 4;\fSELECT 5;\u0000';
+  const meta = (warning: string): DialectMeta => {
+    const dir = { operations: [], statementOperations: [], warnings: [warning], dataLoss: [warning] };
+    return { transactional: false, up: dir, down: { ...dir, restoresData: false } };
+  };
+  /** What every engine and client may take as the end of a line (PostgreSQL's lexer: \n and \r). */
+  const LINES = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/;
+
+  it('sqlHeader: a hostile does:, warning and data-loss line gives comment lines only, each piece on a line of its own', () => {
+    for (const dialect of ['postgres', 'mysql'] as const) {
+      const header = sqlHeader('20260101000000_nl', dialect, 'down', meta(HOSTILE), [`does: ${HOSTILE}`]);
+      const lines = header.join('\n').split(LINES);
+      expect(lines.length).toBe(header.length);
+      for (const line of lines) expect(line).toMatch(/^-- /);
+      expect(lines).toContain('-- DROP TABLE gallery;');
+      expect(lines).toContain('-- DROP TABLE runs;');
+      expect(lines).toContain('-- DROP TABLE users;');
+      expect(lines).toContain('-- SELECT 5;\\u{0000}');
+      // Nothing of it reads as a statement.
+      expect(parseSqlFile(renderSqlFile(header, []))).toEqual([]);
+    }
+  });
+
+  it('commentLines: plain text is one line; each line break starts a new comment line', () => {
+    expect(commentLines('does: add column users.bio text')).toEqual(['-- does: add column users.bio text']);
+    expect(commentLines('a\r\nb\rc\u2028d')).toEqual(['-- a', '-- b', '-- c', '-- d']);
+  });
+
+  it('renderSqlFile: comments before a statement are made comment lines too; a file that would not read back as planned is not made', () => {
+    const text = renderSqlFile(['-- head'], ['SELECT 1'], [['-- dbkit-lint: allow DBK501 x\nDROP TABLE gallery']]);
+    expect(text).toBe('-- head\n-- dbkit-lint: allow DBK501 x\n-- DROP TABLE gallery\nSELECT 1;\n');
+    expect(parseSqlFile(text)).toEqual(['SELECT 1']);
+    expect(() => renderSqlFile(['-- head'], [`COMMENT ON TABLE "a" IS 'x\n${BREAKPOINT}\nDROP TABLE gallery; --'`])).toThrow(/statement 1 would not read back/);
+    expect(() => renderSqlFile(['-- head'], ["COMMENT ON TABLE \"a\" IS 'x\r\ny'"])).toThrow(/would not read back/);
   });
 });
 

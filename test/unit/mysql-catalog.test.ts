@@ -16,6 +16,8 @@ import {
   type MysqlFlavor,
   type StatisticsRow,
 } from '../../dialects/mysql/introspect.js';
+import { diffColumns } from '../../src/diff/columns.js';
+import { diffTableCharset, followsTable } from '../../src/diff/table-charset.js';
 import { mysqlRules } from '../../dialects/mysql/types.js';
 import { agents } from '../../src/schema/agents.js';
 import { chat } from '../../src/schema/chat.js';
@@ -414,10 +416,42 @@ describe('what a DBA adds, as each server documents it', () => {
     expect(tableOf(catalogToSchema(catalog, flavor), 't').checks).toBeUndefined();
   });
 
-  it('a table in another character set as a whole is not drift of its columns (a document run on a latin1 server)', () => {
+  it('a table in another character set as a whole is not drift of its columns: they follow the table (its form), and only the table is a change', () => {
     const catalog = withCharsets('mariadb', 'latin1_swedish_ci');
     catalog.columns = catalog.columns.map((c) => (String(c.COLUMN_NAME) === 'title' ? { ...c, CHARACTER_SET_NAME: 'latin1', COLLATION_NAME: 'latin1_swedish_ci' } : c));
-    expect(tableOf(catalogToSchema(catalog, 'mariadb'), 't').columns[0]).not.toHaveProperty('charset');
+    const t = tableOf(catalogToSchema(catalog, 'mariadb'), 't');
+    expect([t.charset, t.columns[0]!.name, t.columns[0]!.charset]).toEqual(['latin1', 'title', 'latin1']);
+    expect(followsTable(t, t.columns[0]!)).toBe(true);
+    const expectedT = { ...t, charset: undefined, columns: t.columns.map((c) => ({ ...c, charset: undefined, collation: undefined })) };
+    expect(diffTableCharset(t, expectedT).map((c) => c.kind)).toEqual(['table_charset']);
+    expect(diffColumns(t, expectedT).filter((c) => c.name === 'title')).toEqual([]);
+  });
+
+  it.each([
+    ['mariadb', 'utf8mb4_general_ci'],
+    ['mysql', 'utf8mb4_0900_ai_ci'],
+  ] as const)('%s: a table whose default alone drifted: its columns are compared with what the definition expects (utf8mb4, the server default collation %s), not with the table', (flavor, utf8mb4) => {
+    const catalog = withCharsets(flavor, utf8mb4);
+    const t = tableOf(
+      catalogToSchema(
+        {
+          ...catalog,
+          tables: [{ TABLE_NAME: 't', TABLE_COMMENT: '', TABLE_COLLATION: 'latin1_swedish_ci', TABLE_CHARSET: 'latin1', COLLATION_IS_DEFAULT: 'Yes', SCHEMA_COLLATION: utf8mb4, UTF8MB4_COLLATION: utf8mb4 }],
+        },
+        flavor,
+      ),
+      't',
+    );
+    expect(t.charset).toBe('latin1');
+    // title: the server's utf8mb4 default (as expected); code: utf8mb4_bin; latin: latin1_swedish_ci, the table's own (it follows the table).
+    expect(t.columns.map((c) => [c.name, c.charset ?? null, c.collation ?? null])).toEqual([
+      ['title', null, null],
+      ['code', null, 'utf8mb4_bin'],
+      ['latin', 'latin1', null],
+      ['n', null, null],
+      // MariaDB: a LONGTEXT here (no json_valid CHECK in these rows); MySQL 8: JSON, no collation.
+      ['doc', null, flavor === 'mariadb' ? 'utf8mb4_bin' : null],
+    ]);
   });
 
   it('MySQL 8: CHECKs with their table from TABLE_CONSTRAINTS, a json_valid CHECK of a native JSON column is a real one', () => {

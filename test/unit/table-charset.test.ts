@@ -66,8 +66,24 @@ describe('the catalog, as each server documents it', () => {
 });
 
 const expected = (): DbSchema => normalize(resolveSchema(chat, mysqlRules));
-/** The chat variant with `users` in latin1 and `conversations` in utf8mb4_bin, as introspection gives it. */
-function drifted(): DbSchema {
+const TEXT = /^(var)?char\(|text$|^enum\(/;
+/**
+ * The chat variant as introspection gives it after `ALTER TABLE users CONVERT TO CHARACTER SET latin1`
+ * and `ALTER TABLE conversations CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`: the tables
+ * and their text columns (compared with what the definition expects: utf8mb4, its default collation).
+ */
+function converted(): DbSchema {
+  const s = structuredClone(expected());
+  const users = s.tables.find((t) => t.name === 'users')!;
+  users.charset = 'latin1';
+  for (const c of users.columns) if (TEXT.test(c.type)) c.charset = 'latin1';
+  const conversations = s.tables.find((t) => t.name === 'conversations')!;
+  conversations.collation = 'utf8mb4_bin';
+  for (const c of conversations.columns) if (TEXT.test(c.type)) c.collation = 'utf8mb4_bin';
+  return normalize(s);
+}
+/** The same tables after `ALTER TABLE ... DEFAULT CHARACTER SET latin1` / `DEFAULT COLLATE utf8mb4_bin`: their columns kept the definition's. */
+function defaultChanged(): DbSchema {
   const s = structuredClone(expected());
   s.tables.find((t) => t.name === 'users')!.charset = 'latin1';
   s.tables.find((t) => t.name === 'conversations')!.collation = 'utf8mb4_bin';
@@ -80,16 +96,16 @@ describe('diff and its fix script', () => {
     expect(normalize({ ...expected(), tables: expected().tables.map((t) => ({ ...t, charset: 'UTF8MB4' })) })).toEqual(expected());
   });
 
-  it('each table that departs is one change, naming what it has and what is expected', () => {
-    expect(diff(drifted(), expected()).map((c) => [c.kind, c.table, c.expected, c.actual, c.message])).toEqual([
-      ['table_collation', 'conversations', null, 'utf8mb4_bin', 'Table conversations has collation utf8mb4_bin, expected the default of utf8mb4.'],
+  it('each converted table is one change, naming what it has and what is expected: its text columns follow it, and are not changes of their own', () => {
+    expect(diff(converted(), expected()).map((c) => [c.kind, c.table, c.expected, c.actual, c.message])).toEqual([
+      ['table_collation', 'conversations', null, 'utf8mb4_bin', 'Table conversations has collation utf8mb4_bin, expected the default of utf8mb4 (its text columns follow the table).'],
       ['table_charset', 'users', null, 'latin1', 'Table users has character set latin1, expected utf8mb4 (its text columns follow the table).'],
     ]);
     expect(diff(expected(), expected())).toEqual([]);
   });
 
-  it('the fix: CONVERT TO utf8mb4, refused (commented) where the character set changes, and it folds to the definition', () => {
-    const plan = planChange(drifted(), expected(), { purpose: 'fix' });
+  it('the fix of a converted table: CONVERT TO utf8mb4, refused (commented) where the character set changes, and it folds to the definition', () => {
+    const plan = planChange(converted(), expected(), { purpose: 'fix' });
     expect(plan.operations).toEqual([
       { op: 'convert_table_charset', table: 'conversations', from: { charset: null, collation: 'utf8mb4_bin' }, to: { charset: null, collation: null } },
       { op: 'convert_table_charset', table: 'users', from: { charset: 'latin1', collation: null }, to: { charset: null, collation: null } },
@@ -101,7 +117,48 @@ describe('diff and its fix script', () => {
         '-- ALTER TABLE `users` CONVERT TO CHARACTER SET utf8mb4;',
     ]);
     expect(plan.warnings.map((w) => w.level)).toEqual(['may-fail', 'data-loss']);
-    expect(normalize(foldOperations(drifted(), plan.operations))).toEqual(expected());
+    expect(normalize(foldOperations(converted(), plan.operations))).toEqual(expected());
+  });
+
+  it('a table whose default alone changed (its columns kept utf8mb4): one change each, no column change; the fix sets the default back, runnable as printed', () => {
+    expect(diff(defaultChanged(), expected()).map((c) => [c.kind, c.table, c.message])).toEqual([
+      ['table_collation', 'conversations', 'Table conversations has collation utf8mb4_bin, expected the default of utf8mb4 (its text columns are still utf8mb4: only the default for columns added later differs).'],
+      ['table_charset', 'users', 'Table users has character set latin1, expected utf8mb4 (its text columns are still utf8mb4: only the default for columns added later differs).'],
+    ]);
+    const plan = planChange(defaultChanged(), expected(), { purpose: 'fix' });
+    expect(plan.operations.map((o) => o.op === 'convert_table_charset' && [o.table, o.defaultOnly])).toEqual([
+      ['conversations', true],
+      ['users', true],
+    ]);
+    expect(fixScript(plan, { target: 'USE `app`' })).toEqual(['USE `app`;', 'ALTER TABLE `conversations` DEFAULT CHARACTER SET utf8mb4;', 'ALTER TABLE `users` DEFAULT CHARACTER SET utf8mb4;']);
+    expect(plan.warnings).toEqual([]);
+    expect(normalize(foldOperations(defaultChanged(), plan.operations))).toEqual(expected());
+  });
+
+  it('a column a fix script MODIFYs or ADDs on such a table names its character set (else it would take the latin1 default)', () => {
+    const live = defaultChanged();
+    const users = live.tables.find((t) => t.name === 'users')!;
+    users.columns.find((c) => c.name === 'nickname')!.comment = 'changed by hand';
+    users.columns = users.columns.filter((c) => c.name !== 'phone');
+    const plan = planChange(normalize(live), expected(), { purpose: 'fix' });
+    const sql = plan.statements.map((s) => s.sql);
+    expect(sql).toContain('ALTER TABLE `users` DEFAULT CHARACTER SET utf8mb4');
+    expect(sql.find((s) => s.includes('MODIFY COLUMN `nickname`'))).toContain("MODIFY COLUMN `nickname` varchar(100) CHARACTER SET utf8mb4 COMMENT 'User nickname'");
+    expect(sql.find((s) => s.includes('ADD COLUMN `phone`'))).toContain('ADD COLUMN `phone` varchar(20) CHARACTER SET utf8mb4 COMMENT');
+    // A table whose default is the variant's gets none named.
+    expect(planChange(normalize({ ...expected(), tables: expected().tables.map((t) => (t.name === 'users' ? { ...t, columns: t.columns.filter((c) => c.name !== 'phone') } : t)) }), expected(), { purpose: 'fix' }).statements[0]!.sql).not.toContain('CHARACTER SET');
+  });
+
+  it('a column in neither the table\'s nor the definition\'s character set is a change of its own, said against the definition; its MODIFY names utf8mb4 (which holds every character: run as printed)', () => {
+    const live = defaultChanged();
+    live.tables.find((t) => t.name === 'users')!.columns.find((c) => c.name === 'nickname')!.charset = 'cp1251';
+    const changes = diff(normalize(live), expected()).filter((c) => c.kind === 'column_charset');
+    expect(changes.map((c) => c.message)).toEqual(["Column users.nickname has character set cp1251, expected utf8mb4 (the definition's)."]);
+    const plan = planChange(normalize(live), expected(), { purpose: 'fix' });
+    const modify = plan.statements.find((s) => s.sql.includes('MODIFY COLUMN `nickname`'))!;
+    expect(modify.sql).toContain('`nickname` varchar(100) CHARACTER SET utf8mb4');
+    expect(modify.disabled).toBeUndefined();
+    expect(plan.statements.find((s) => s.sql.includes('DEFAULT CHARACTER SET'))!.disabled).toBeUndefined();
   });
 
   it('to a set that cannot hold everything, the message says characters are lost; CONVERT TO names the collation when one is asked for', () => {

@@ -159,6 +159,21 @@ describe('names of each variant', () => {
     expect(validateDefinition(renamed, [mysqlRules])).toEqual([]);
   });
 
+  it('names a variant makes from a table and a column (PostgreSQL enum types, updated_at triggers): too long is refused, naming what to shorten', () => {
+    const long = 'c'.repeat(50);
+    // messages_<50> (59 bytes) and set_<50>_at (57) fit; trg_messages_<50>_at is 66 bytes; a 55-byte enum column makes a 64-byte type name.
+    const def = changed(chat, 'messages', (t) =>
+      t.columns.push({ name: long, type: type.enum('a', 'b') }, { name: `${long}_at`, type: type.timestamp(), onUpdateNow: true }, { name: 'e'.repeat(55), type: type.enum('x') }),
+    );
+    expect(validateDefinition(def, [mysqlRules])).toEqual([]);
+    expect(validateDefinition(def, [postgresRules]).sort()).toEqual(
+      [
+        `enum type messages_${'e'.repeat(55)} on postgres: the name is 64 bytes long (at most 63: shorten the table or column it is named after)`,
+        `trigger trg_messages_${long}_at on postgres: the name is 66 bytes long (at most 63: shorten the table or column it is named after)`,
+      ].sort(),
+    );
+  });
+
   it('a physical index name too long on one variant only', () => {
     const long = 'idx_' + 'a'.repeat(50);
     const def = changed(chat, 'api_calls', (t) => t.indexes!.push({ name: long, columns: ['user_id'] }));
@@ -217,5 +232,87 @@ describe('keys MySQL/MariaDB cannot build (InnoDB)', () => {
     expect(bytes("enum('a','b,c','it''s')")).toBe(1);
     expect(bytes(`enum(${Array.from({ length: 256 }, (_, i) => `'l${i}'`).join(',')})`)).toBe(2);
     expect(['text', 'longtext', 'mediumtext', 'tinytext', 'blob', 'longblob', 'json'].map((t) => bytes(t))).toEqual([null, null, null, null, null, null, null]);
+  });
+});
+
+describe('names and texts that would not stay in their place in a SQL file', () => {
+  it('a control or format character, a line break or a quote in any name (table, column, index, enum label): refused, each named on one line', () => {
+    const def = changed(agents, 'sessions', (t) => {
+      t.columns.push({ name: 'x\nDROP TABLE gallery;\n--', type: type.text() }, { name: 'a"b', type: type.text() }, { name: 'tab\there', type: type.text() });
+      t.columns.push({ name: 'kind', type: type.enum('plain', 'odd\r\nDROP TABLE users;') });
+      t.indexes!.push({ name: 'idx_sessions_x\u2028DROP TABLE gallery', columns: ['title'] }, { name: 'idx_sessions_`title`', columns: ['title'] });
+    });
+    def.tables.push({ name: 'zero\u200bwidth', columns: [{ name: 'id', type: type.id() }] }, { name: ' padded', columns: [{ name: 'id', type: type.id() }] });
+    const problems = validate(def);
+    expect(problems.sort()).toEqual(
+      [
+        'a column of sessions "x\\nDROP TABLE gallery;\\n--": a name may not hold a control or format character or a line break (U+000A)',
+        'a column of sessions a"b: a name may not hold the quote character " (PostgreSQL quotes names with ", MySQL with `)',
+        'a column of sessions "tab\\there": a name may not hold a control or format character or a line break (U+0009)',
+        'column sessions.kind: enum label "odd\\r\\nDROP TABLE users;" holds a control or format character or a line break (U+000D)',
+        'an index of sessions "idx_sessions_x\\u{2028}DROP TABLE gallery": a name may not hold a control or format character or a line break (U+2028)',
+        'an index of sessions idx_sessions_`title`: a name may not hold the quote character ` (PostgreSQL quotes names with ", MySQL with `)',
+        'a table "zero\\u{200B}width": a name may not hold a control or format character or a line break (U+200B)',
+        'a table " padded": a name may not begin or end with a space',
+      ].sort(),
+    );
+    // One line each: nothing a problem quotes breaks it.
+    for (const p of problems) expect(p).not.toMatch(/[\p{C}\p{Zl}\p{Zp}]/u);
+  });
+
+  it('comments and string defaults may span lines (\\n), but hold no other control character and no breakpoint line', () => {
+    const fine = changed(agents, 'sessions', (t) => {
+      column(t, 'title').comment = 'two\n-- lines\nDROP TABLE gallery;';
+      column(t, 'title').default = { kind: 'string', value: 'untitled\n\tDROP TABLE gallery;\n--' };
+    });
+    expect(validate(fine)).toEqual([]);
+    const bad = changed(agents, 'sessions', (t) => {
+      column(t, 'title').comment = 'a\r\nb';
+      column(t, 'title').default = { kind: 'string', value: 'x\n--> statement-breakpoint\nDROP TABLE gallery; --' };
+      t.comment = 'nul\u0000';
+    });
+    expect(validate(bad).sort()).toEqual(
+      [
+        'the comment of column sessions.title holds a control or format character (U+000D): only line feeds (\\n) and tabs may break it',
+        'column sessions.title: the default has a line "--> statement-breakpoint", which would split its statement in the SQL file',
+        'the comment of table sessions holds a control or format character (U+0000): only line feeds (\\n) and tabs may break it',
+      ].sort(),
+    );
+  });
+
+  it('names MySQL takes otherwise: a trailing space, a character beyond U+FFFF (PostgreSQL takes both)', () => {
+    const def = changed(chat, 'users', (t) => t.columns.push({ name: 'emoji_\u{1F600}', type: type.text() }));
+    expect(validateDefinition(def, [postgresRules])).toEqual([]);
+    expect(validateDefinition(def, [mysqlRules])).toEqual(['a column of users "emoji_\u{1F600}" on mysql: MySQL allows only characters up to U+FFFF in names (it holds U+1F600)']);
+  });
+});
+
+describe('every problem in one run', () => {
+  it('an index on a missing column does not hide a duplicate index name of the variant (nor a key MySQL cannot build)', () => {
+    const def = changed(agents, 'sessions', (t) => {
+      t.indexes!.push({ name: 'idx_sessions_nope', columns: ['nope'] }, { name: 'idx_runs_status', columns: ['title'] });
+    });
+    const withText = changed(def, 'messages', (t) => t.indexes!.push({ name: 'idx_messages_kind', columns: ['message_type', 'sender', 'content'] }));
+    expect(validate(withText).sort()).toEqual(
+      [
+        'index idx_sessions_nope on table sessions names column nope, which the table does not have',
+        'on postgres the name idx_runs_status is taken 2 times (an index of table sessions, an index of table runs): index names are per schema there',
+        'index idx_messages_kind of table messages on mysql: column content is text, which is a key part only with a prefix length (the definition has none): leave it out of the key, or make it a varchar',
+      ].sort(),
+    );
+  });
+
+  it('what the definition says is wrong is said once (a column or an index defined twice is not also a collision of the variant)', () => {
+    const def = changed(agents, 'sessions', (t) => {
+      t.columns.push({ name: 'title', type: type.text() });
+      t.indexes!.push({ name: 'idx_sessions_user_id', columns: ['title'] }, { name: 'x'.repeat(64), columns: ['title'] });
+    });
+    expect(validate(def).sort()).toEqual(
+      [
+        'table sessions: column title is defined twice',
+        'table sessions: index idx_sessions_user_id is defined twice',
+        `an index of sessions ${'x'.repeat(64)}: the name is 64 bytes long (at most 63: PostgreSQL cuts longer names)`,
+      ].sort(),
+    );
   });
 });
