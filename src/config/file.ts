@@ -6,6 +6,7 @@ import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../cli/errors.js';
 import { jsonFault } from './json-error.js';
+import { readSeconds } from './seconds.js';
 import { registerText, registerUrl } from './secrets.js';
 
 export interface FileConfig {
@@ -181,7 +182,7 @@ export async function loadConfigFile(file: string): Promise<FileConfig> {
       throw new UsageError(`config file ${path.basename(file)}: "${key}" is empty: give it a value, or leave the key out`);
     }
     if (key === 'seed') checkSeed(path.basename(file), value as Record<string, unknown>);
-    if (key === 'lockTimeout' && (!Number.isFinite(value) || (value as number) < 0)) {
+    if (key === 'lockTimeout' && readSeconds(value as number) === null) {
       throw new UsageError(`config file ${path.basename(file)}: "lockTimeout" must be a number of seconds, 0 or more, got ${String(value)}`);
     }
   }
