@@ -144,7 +144,9 @@ function maskUrlToken(tok: string): string {
 export function maskUrls(text: string): string {
   return text.replace(URL_IN_TEXT, (tok) => {
     const masked = maskUrlToken(tok);
-    return masked.replace(/([?&](?:password|sslpassword)=)[^&\s]*/gi, `$1${MASK}`);
+    // A value masked already (a URL's display) keeps the punctuation after it (`...?password=****: why`);
+    // any other value is masked up to the next `&` or space, punctuation and all.
+    return masked.replace(/([?&](?:password|sslpassword)=)(?:\*\*\*\*(?=[:,;.)]*$)|[^&\s]*)/gi, `$1${MASK}`);
   });
 }
 
