@@ -164,7 +164,7 @@ function readError(err: unknown, file: string, text: string): string {
     return `${where ? `${other}line ${where.line}, column ${where.column + 1}: ` : ''}${withoutQuotes(first.text)}`;
   }
   const message = ((err as Error).message ?? String(err)).split('\n')[0]!;
-  return err instanceof SyntaxError ? `${withoutQuotes(message)} (${NOT_SHOWN})` : thrownError(err, file, message);
+  return err instanceof SyntaxError ? `${withoutQuotes(message)} (${NOT_SHOWN})` : thrownError(err, file, message, text);
 }
 
 /**
@@ -181,15 +181,25 @@ const QUOTES_A_NAME = /^(?:\S+) (is not defined|is not a function|is not a const
  * engine took from the file. The registered secrets of the file's text (its
  * URLs, `password: '...'`) are masked in any case, as in everything printed.
  */
-function thrownError(err: unknown, file: string, message: string): string {
+function thrownError(err: unknown, file: string, message: string, text: string): string {
   const kind = err instanceof Error && err.name && err.name !== 'Error' ? `${err.name}: ` : '';
   const stack = err instanceof Error ? (err.stack ?? '') : '';
   // A frame in the file, as an ES module (file:///...) or a CommonJS one (its path) names it.
   const at = file.endsWith('.ts') ? null : new RegExp(`(?:${esc(pathToFileURL(file).href)}|${esc(file)}):(\\d+):(\\d+)`).exec(stack);
   const where = at ? `line ${at[1]}, column ${at[2]}: ` : '';
   const named = QUOTES_A_NAME.exec(message);
-  const said = named ? `a name used in the file ${named[1]} (${NOT_SHOWN})` : withoutQuotes(message);
+  const said = named ? `a name used in the file ${named[1]} (${NOT_SHOWN})` : withoutLiterals(withoutQuotes(message), text);
   return `${where}${kind}${said}`;
+}
+
+/**
+ * `message` with each quoted value of the file's text that could be a secret
+ * (4 characters or more, no space: not a sentence) masked where it appears
+ * (`throw new Error(pw)` of `const pw = 'hunter22'`).
+ */
+function withoutLiterals(message: string, text: string): string {
+  const values = [...text.matchAll(/(['"`])((?:\\.|(?!\1)[^\\\n])*)\1/g)].map((m) => m[2]!).filter((v) => v.length >= 4 && !/\s/.test(v));
+  return values.sort((a, b) => b.length - a.length).reduce((out, v) => out.split(v).join('****'), message);
 }
 
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

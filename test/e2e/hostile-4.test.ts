@@ -76,6 +76,11 @@ describe('--config and the config file', () => {
     const bare = await bounded(['status', '--config', 'bare.js'], { cwd });
     expect(errorLine(bare)).toBe("dbkit: cannot read config file bare.js: line 1, column 1: ReferenceError: a name used in the file is not defined (the file's text is not shown, it may hold a password)");
     expect(errorLine(await bounded(['status', '--config', 'thrown.mjs'], { cwd }))).toBe('dbkit: cannot read config file thrown.mjs: line 2, column 7: cannot use ****');
+    // A quoted value under no password-like key: masked in the error all the same.
+    fs.writeFileSync(path.join(cwd, 'literal.js'), `const x = 'Hunter22x';\nthrow new Error('cannot use ' + x);\n`);
+    const literal = await bounded(['status', '--config', 'literal.js'], { cwd });
+    expect(errorLine(literal)).toBe('dbkit: cannot read config file literal.js: line 2, column 7: cannot use ****');
+    expect(literal.stdout + literal.stderr).not.toContain('Hunter22x');
   });
 
   it('a directory or a FIFO named dbkit.config.json: exit 2 saying what it is', async () => {
