@@ -8,6 +8,8 @@ import { ident as mysqlIdent } from '../../dialects/mysql/quote.js';
 import { ident as pgIdent } from '../../dialects/postgres/quote.js';
 import { maySkipTriggers, SKIP_TRIGGERS } from '../../dialects/postgres/replica.js';
 import { deleteByPathSql as pgDeleteByPath } from '../../dialects/postgres/seed-undo.js';
+import { mysqlForeignReferences } from '../../dialects/mysql/foreign-references.js';
+import { SqlError } from '../cli/errors.js';
 import type { Sql } from '../db/sql.js';
 import type { Dialect } from '../schema/model.js';
 import type { Hop } from './coverage.js';
@@ -40,6 +42,12 @@ interface UndoSql {
   compact?(qualified: string): string;
   /** Where a session may run a transaction with the foreign keys' triggers (checks and cascades) off: whether it may, and the statement. */
   withoutTriggers?: { may(sql: Sql): Promise<boolean>; statement: string };
+  /**
+   * Where --truncate empties the tables with the foreign keys' checks off
+   * (MySQL): the foreign keys of other tables that reference them, which it
+   * must refuse to leave dangling. (PostgreSQL's TRUNCATE refuses them itself.)
+   */
+  foreignReferences?(sql: Sql, namespace: string, tables: readonly string[]): Promise<string[]>;
 }
 
 const UNDO: Record<Dialect, UndoSql> = {
@@ -53,7 +61,7 @@ const UNDO: Record<Dialect, UndoSql> = {
     compact: (table) => `VACUUM (SKIP_LOCKED) ${table}`,
     withoutTriggers: { may: (sql) => maySkipTriggers((q) => sql.query<{ ok: boolean }>(q)), statement: SKIP_TRIGGERS },
   },
-  mysql: {},
+  mysql: { foreignReferences: mysqlForeignReferences },
 };
 
 const TAKING_BACK = "taking back the run's rows";
@@ -282,6 +290,13 @@ export class SeedTarget {
       await this.bounded(this.tables, 'all', doing, (q) => q.query(`TRUNCATE ${this.tables.map((t) => this.qualified(t)).join(', ')} RESTART IDENTITY`));
       emptied.push(...this.tables);
       return;
+    }
+    const outside = (await UNDO[this.dialect].foreignReferences?.(this.sql, this.namespace, this.tables)) ?? [];
+    if (outside.length) {
+      throw new SqlError(
+        `cannot truncate a table referenced in a foreign key constraint: ${outside.join('; ')}; --truncate empties only the schema's tables ` +
+          '(the rows of that table would point at ids the load hands out again): empty or drop them yourself, or seed with --append',
+      );
     }
     await this.sql.query('SET FOREIGN_KEY_CHECKS = 0');
     try {

@@ -13,7 +13,8 @@
  *   `pglite:MEMORY` a directory MEMORY, `pglite:/proc/x` gave Node's raw ENOENT;
  * - the PGlite lock file took any live Node.js process for its holder;
  * - `seed --truncate` blocked by another table's foreign key did not say
- *   which; a masked URL ran into the error after it (`?password=**** password ...`);
+ *   which (PostgreSQL), or emptied the referenced table anyway (MariaDB:
+ *   foreign-key checks off); a masked URL ran into the error after it (`?password=**** password ...`);
  * - `--lock-timeout 0x10`, `1e3` and the like were read as numbers.
  * (Seed's lock waits: test/e2e/seed-lock-waits.test.ts.)
  */
@@ -23,7 +24,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { acquireFileLock } from '../../dialects/pglite/file-lock.js';
 import { dbkit, dbkitKilledAfter, json, type CliOptions, type CliResult } from '../support/cli.js';
-import { adminQuery, freshPglite, freshPostgres, pgAdminUrl, type FreshDatabase } from '../support/databases.js';
+import { adminQuery, freshMysql, freshPglite, freshPostgres, pgAdminUrl, type FreshDatabase } from '../support/databases.js';
 import { tempDirs } from '../support/tmp.js';
 
 const tmp = tempDirs('dbkit-hostile4-');
@@ -219,6 +220,20 @@ describe('errors that say why', () => {
     expect(r.code, r.stderr).toBe(5);
     expect(errorLine(r)).toMatch(/^dbkit: seeding failed: cannot truncate a table referenced in a foreign key constraint; detail: Table "audit" references "users"\.; hint: .*\(SQLSTATE 0A000\); statement: TRUNCATE .*; nothing was written$/);
     expect(Number((await adminQuery<{ n: string }>(db.url, 'SELECT count(*) AS n FROM users'))[0]!.n)).toBe(3);
+  }, 120_000);
+
+  it('MariaDB: seed --truncate is refused the same way (it emptied users with foreign-key checks off, and the other table’s row pointed at a new user)', async () => {
+    const db = await freshMysql('h4_truncate_fk');
+    dbs.push(db);
+    expect((await dbkit(['migrate', '--url', db.url, '--quiet'])).code).toBe(0);
+    expect((await dbkit(['seed', '--url', db.url, '--users', '3', '--quiet'])).code).toBe(0);
+    await adminQuery(db.url, 'CREATE TABLE audit (id INT AUTO_INCREMENT PRIMARY KEY, user_id BIGINT, CONSTRAINT audit_user FOREIGN KEY (user_id) REFERENCES users (id))');
+    await adminQuery(db.url, 'INSERT INTO audit (user_id) SELECT MIN(id) FROM users');
+    const before = await adminQuery(db.url, 'SELECT u.username FROM audit a JOIN users u ON u.id = a.user_id');
+    const r = await bounded(['seed', '--url', db.url, '--users', '3', '--truncate', '--yes'], {}, 60_000);
+    expect(r.code, r.stderr).toBe(5);
+    expect(errorLine(r)).toMatch(/^dbkit: cannot truncate a table referenced in a foreign key constraint: audit references users \(foreign key audit_user\); --truncate empties only the schema's tables .*; nothing was written$/);
+    expect(await adminQuery(db.url, 'SELECT u.username FROM audit a JOIN users u ON u.id = a.user_id')).toEqual(before);
   }, 120_000);
 
   it("a connection error after a URL with ?password=: ': ' between the masked URL and the server's words", async () => {

@@ -12,6 +12,7 @@ import { driverLine, annotate } from '../../src/db/driver-errors.js';
 import { lockFileText, parseLockFile } from '../../dialects/pglite/file-lock.js';
 import { postgresLockHolderList } from '../../dialects/postgres/lock-wait.js';
 import { TABLES_IN_USE_SQL } from '../../dialects/mysql/lock-wait.js';
+import { FOREIGN_REFERENCES_SQL } from '../../dialects/mysql/foreign-references.js';
 
 describe('seconds', () => {
   it.each([
@@ -113,5 +114,13 @@ describe('who holds a lock, by what the waiting statement needed', () => {
 
   it('MySQL: the tables some session has in use or locked', () => {
     expect(TABLES_IN_USE_SQL('app`x')).toBe('SHOW OPEN TABLES FROM `app``x` WHERE In_use > 0');
+  });
+
+  it('MySQL: the foreign keys of other tables that reference the schema\'s (refused before --truncate)', () => {
+    expect(FOREIGN_REFERENCES_SQL(2)).toBe(`SELECT TABLE_NAME AS child, CONSTRAINT_NAME AS name, REFERENCED_TABLE_NAME AS parent, CONSTRAINT_SCHEMA AS db
+FROM information_schema.REFERENTIAL_CONSTRAINTS
+WHERE UNIQUE_CONSTRAINT_SCHEMA = ? AND REFERENCED_TABLE_NAME IN (?, ?)
+  AND NOT (CONSTRAINT_SCHEMA = ? AND TABLE_NAME IN (?, ?))
+ORDER BY CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME`);
   });
 });
