@@ -7,6 +7,7 @@
  * dbkit reports as exit 4 naming the statement's table.
  */
 import type mysql from 'mysql2/promise';
+import { ident } from './quote.js';
 
 /** Whole seconds, at least 1. */
 export const lockWaitSeconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
@@ -31,3 +32,18 @@ export const pooledLockWaits =
   (ms: number, next: AfterCreate): AfterCreate =>
   (conn, done) =>
     conn.query(lockWaitSql(ms), (err) => (err ? done(err, conn) : next(conn, done)));
+
+/**
+ * Tables of a database that some session has in use or locked (LOCK TABLES,
+ * a statement running on it): what a lock wait that ran out most likely
+ * waited for. The server names no holder (performance_schema's
+ * metadata_locks is off by default): only the tables.
+ */
+export const TABLES_IN_USE_SQL = (database: string): string => `SHOW OPEN TABLES FROM ${ident(database)} WHERE In_use > 0`;
+
+/** Of `tables`, those in use or locked by some session now (see TABLES_IN_USE_SQL). */
+export async function mysqlTablesInUse(sql: { query<T>(q: string): Promise<T[]> }, database: string, tables: readonly string[]): Promise<string[]> {
+  const rows = await sql.query<{ Table: string }>(TABLES_IN_USE_SQL(database));
+  const used = new Set(rows.map((r) => r.Table));
+  return tables.filter((t) => used.has(t));
+}

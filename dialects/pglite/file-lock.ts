@@ -1,12 +1,22 @@
 /**
  * PGlite is one process's database: a lock file beside its data directory
  * keeps a second dbkit process out while one has it open. The file holds the
- * holder's pid (as every dbkit version wrote it). A lock whose holder is gone
- * is taken over, and so is one whose pid now belongs to another process
- * (pids come back after a crash or a reboot, and in containers): on Linux the
- * process with that pid must have started before the lock file was written
- * (/proc/<pid>/stat against the file's time) and be a Node.js process running
- * dbkit (/proc/<pid>/cmdline); elsewhere a live pid counts as the holder.
+ * holder's pid first (as every dbkit version wrote it) and, on Linux, the
+ * holder's start time (clock ticks after boot, /proc/<pid>/stat field 22).
+ * A lock whose holder is gone is taken over, and so is one whose pid now
+ * belongs to another process (pids come back after a crash or a reboot, and
+ * in containers):
+ * - with a start time: the process with that pid is the holder only when
+ *   its start time is exactly the recorded one;
+ * - a file of an older dbkit (the pid alone): on Linux the process must have
+ *   started before the file was written (/proc/<pid>/stat against the
+ *   file's time) and be a Node.js process running dbkit (/proc/<pid>/cmdline);
+ *   elsewhere a live pid counts as the holder.
+ * Older dbkit versions read the file as `Number(text.trim())` and take over a
+ * lock whose text is not a number: so the start time is written in
+ * whitespace that trim() removes (after a newline, each digit d as the
+ * character U+2000 + d: EN QUAD for 0 ... THIN SPACE for 9), and an older
+ * dbkit still reads the pid alone and waits for a live holder.
  * Something else at the lock path (a directory) is an error saying so.
  */
 import fs from 'node:fs';
@@ -53,6 +63,33 @@ export function processStart(pid: number): number | null {
   return Number.isFinite(ticks) ? boot * 1000 + (ticks / USER_HZ) * 1000 : null;
 }
 
+/** A process's start time in clock ticks after boot (field 22 of /proc/<pid>/stat, exact), or null off Linux or when it is gone. */
+export function startTicks(pid: number): string | null {
+  const stat = readText(`/proc/${pid}/stat`);
+  if (!stat) return null;
+  // The command name (field 2) is in parentheses and may hold spaces: count from after its closing one.
+  const ticks = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  return ticks && /^\d+$/.test(ticks) ? ticks : null;
+}
+
+/** The first of ten whitespace characters standing for the digits 0-9 (U+2000 EN QUAD ... U+2009 THIN SPACE): all removed by trim(). */
+const DIGIT_ZERO = 0x2000;
+const encodeDigits = (digits: string): string => [...digits].map((d) => String.fromCharCode(DIGIT_ZERO + Number(d))).join('');
+const START = /\n([\u2000-\u2009]+)\s*$/;
+
+/** The text of a lock file: the pid, then (on Linux) its start time as whitespace an older dbkit's `Number(text.trim())` skips. */
+export function lockFileText(pid: number, start: string | null = startTicks(pid)): string {
+  return start ? `${pid}\n${encodeDigits(start)}` : String(pid);
+}
+
+/** A lock file's pid and, when recorded, its holder's start time (null in an older dbkit's file). */
+export function parseLockFile(text: string): { pid: number; start: string | null } | null {
+  const pid = Number(text.trim());
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  const m = START.exec(text);
+  return { pid, start: m ? [...m[1]!].map((c) => String(c.charCodeAt(0) - DIGIT_ZERO)).join('') : null };
+}
+
 /** Whether the process is a Node.js process running dbkit, by its command line; null when unreadable. */
 function runsDbkit(pid: number): boolean | null {
   const cmdline = readText(`/proc/${pid}/cmdline`);
@@ -66,11 +103,17 @@ function runsDbkit(pid: number): boolean | null {
 const CLOCK_SLACK_MS = 2_000;
 
 /**
- * Whether the lock file's pid is the dbkit process that wrote it: alive, not
- * started after the file was written, and running Node.js or dbkit.
+ * Whether the lock file's pid is the dbkit process that wrote it: alive and,
+ * with a recorded start time, started exactly then; in an older dbkit's file
+ * (no start time), not started after the file was written, and running
+ * Node.js or dbkit.
  */
-export function holdsLock(pid: number, writtenAt: number): boolean {
+export function holdsLock(pid: number, writtenAt: number, start: string | null = null): boolean {
   if (!alive(pid)) return false;
+  if (start !== null) {
+    const now = startTicks(pid);
+    return now === null || now === start;
+  }
   if (os.platform() !== 'linux') return true;
   const started = processStart(pid);
   if (started !== null && started > writtenAt + CLOCK_SLACK_MS) return false;
@@ -78,7 +121,7 @@ export function holdsLock(pid: number, writtenAt: number): boolean {
 }
 
 /** The lock path's state: free, held by a pid (with the file's time), or something else is there. */
-function inspect(file: string): { pid: number; writtenAt: number } | 'gone' | 'stale' {
+function inspect(file: string): { pid: number; start: string | null; writtenAt: number } | 'gone' | 'stale' {
   let stat: fs.Stats;
   try {
     stat = fs.lstatSync(file);
@@ -92,8 +135,8 @@ function inspect(file: string): { pid: number; writtenAt: number } | 'gone' | 's
   }
   const text = readText(file);
   if (text === null) return 'gone';
-  const pid = Number(text.trim());
-  return Number.isInteger(pid) && pid > 0 ? { pid, writtenAt: stat.mtimeMs } : 'stale';
+  const parsed = parseLockFile(text);
+  return parsed ? { ...parsed, writtenAt: stat.mtimeMs } : 'stale';
 }
 
 /**
@@ -103,7 +146,7 @@ function inspect(file: string): { pid: number; writtenAt: number } | 'gone' | 's
  */
 function tryTake(file: string): 'taken' | 'held' | 'again' {
   const mine = `${file}.${process.pid}`;
-  fs.writeFileSync(mine, String(process.pid));
+  fs.writeFileSync(mine, lockFileText(process.pid));
   try {
     fs.linkSync(mine, file);
     return 'taken';
@@ -115,7 +158,7 @@ function tryTake(file: string): 'taken' | 'held' | 'again' {
   const now = inspect(file);
   if (now === 'gone') return 'again'; // released meanwhile
   // Stale: its process is gone or is another one now, or it is ours from before a restart.
-  if (now !== 'stale' && now.pid !== process.pid && holdsLock(now.pid, now.writtenAt)) return 'held';
+  if (now !== 'stale' && now.pid !== process.pid && holdsLock(now.pid, now.writtenAt, now.start)) return 'held';
   fs.rmSync(file, { force: true });
   return 'again';
 }

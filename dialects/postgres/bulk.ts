@@ -7,6 +7,7 @@ import type { BulkWriter } from '../../src/seed/bulk-port.js';
 import type { EncodedRows, RowFormat } from '../../src/seed/pieces.js';
 import { BINARY_HEADER, BINARY_TRAILER } from './copy-binary.js';
 import { ident } from './quote.js';
+import { setLocalLockTimeout } from './lock-wait.js';
 import { maySkipTriggers, SKIP_TRIGGERS } from './replica.js';
 
 export const copySql = (namespace: string, table: string, columns: readonly string[], format: RowFormat, source = 'STDIN'): string =>
@@ -22,7 +23,8 @@ export const copyData = (data: EncodedRows): Buffer[] => (data.format === 'binar
  */
 export const NO_COMMIT_WAIT = 'SET LOCAL synchronous_commit = off';
 
-export async function postgresWriter(client: Client, namespace: string): Promise<BulkWriter> {
+/** `lockTimeoutMs`: how long a chunk's COPY waits for a lock another session holds on its table (SET LOCAL lock_timeout; --lock-timeout). */
+export async function postgresWriter(client: Client, namespace: string, lockTimeoutMs?: number): Promise<BulkWriter> {
   const skip = await maySkipTriggers(async (sql) => (await client.query<{ ok: boolean }>(sql)).rows);
   return {
     method: 'copy',
@@ -30,6 +32,7 @@ export async function postgresWriter(client: Client, namespace: string): Promise
     async begin() {
       await client.query('BEGIN');
       await client.query(NO_COMMIT_WAIT);
+      if (lockTimeoutMs !== undefined) await client.query(setLocalLockTimeout(lockTimeoutMs));
       if (skip) await client.query(SKIP_TRIGGERS);
     },
     async load(table, columns, data) {

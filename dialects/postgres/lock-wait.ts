@@ -11,17 +11,39 @@ import { ident } from './quote.js';
 /** lock_timeout 0 means "wait forever": --lock-timeout 0 is 1 ms, "do not wait". */
 export const setLocalLockTimeout = (ms: number): string => `SET LOCAL lock_timeout = '${Math.max(1, Math.round(ms))}ms'`;
 
-/** Sessions holding a lock on the tables that stops a reader or a writer, with what pg_stat_activity says of them. */
-const HOLDERS_SQL = (count: number) => `SELECT DISTINCT a.pid, c.relname AS rel, l.mode, a.application_name AS app, host(a.client_addr) AS addr,
+/**
+ * What a waiting statement needed, and so which modes held by others can
+ * have stopped it (PostgreSQL's table of conflicting lock modes):
+ * - `writer-or-reader`: dbkit's bookkeeping (default): any mode that stops a reader or a writer;
+ * - `read` (SELECT: ACCESS SHARE): only ACCESS EXCLUSIVE;
+ * - `write` (INSERT, COPY: ROW EXCLUSIVE): SHARE and stronger;
+ * - `delete` (DELETE: ROW EXCLUSIVE, and the rows' own locks, which sessions
+ *   holding ROW SHARE or ROW EXCLUSIVE on the table may hold): all but ACCESS SHARE;
+ * - `all` (TRUNCATE: ACCESS EXCLUSIVE): every mode.
+ */
+export type LockNeed = 'writer-or-reader' | 'read' | 'write' | 'delete' | 'all';
+
+const HARMLESS: Record<LockNeed, readonly string[]> = {
+  'writer-or-reader': ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock'],
+  read: ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock'],
+  write: ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock'],
+  delete: ['AccessShareLock'],
+  all: [],
+};
+
+/** Sessions holding a lock on the tables that can stop what was waiting, with what pg_stat_activity says of them. */
+const HOLDERS_SQL = (count: number, harmless: number) => `SELECT DISTINCT a.pid, c.relname AS rel, l.mode, a.application_name AS app, host(a.client_addr) AS addr,
   to_char(coalesce(a.xact_start, a.backend_start), 'YYYY-MM-DD HH24:MI:SS TZ') AS since
 FROM pg_catalog.pg_locks l
 JOIN pg_catalog.pg_class c ON c.oid = l.relation
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
 WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid()
-  AND l.mode NOT IN ('AccessShareLock', 'RowShareLock', 'RowExclusiveLock')
-  AND n.nspname = ? AND c.relname IN (${Array.from({ length: count }, () => '?').join(', ')})
+  ${harmless ? `AND l.mode NOT IN (${marks(harmless)})` : ''}
+  AND n.nspname = ? AND c.relname IN (${marks(count)})
 ORDER BY 1, 2 LIMIT 5`;
+
+const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 interface HolderRow {
   pid: number;
@@ -32,15 +54,27 @@ interface HolderRow {
   since: string | null;
 }
 
-/** `PostgreSQL session 4242 (psql from 10.0.0.7, since …; AccessExclusiveLock on dbkit_migrations)`, one per session. */
-export async function postgresLockHolders(sql: Sql, namespace: string, tables: readonly string[]): Promise<string[]> {
+/** A session holding a lock on one of the tables: the table, and `PostgreSQL session 4242 (psql from 10.0.0.7, since …; AccessExclusiveLock on dbkit_migrations)`. */
+export interface LockHolder {
+  table: string;
+  text: string;
+}
+
+/** Who holds a lock on the tables that can stop a statement needing `need` (at most 5 locks, by session). */
+export async function postgresLockHolderList(sql: Sql, namespace: string, tables: readonly string[], need: LockNeed = 'writer-or-reader'): Promise<LockHolder[]> {
   if (!tables.length) return [];
-  const rows = await sql.query<HolderRow>(HOLDERS_SQL(tables.length), [namespace, ...tables]);
+  const harmless = HARMLESS[need];
+  const rows = await sql.query<HolderRow>(HOLDERS_SQL(tables.length, harmless.length), [...harmless, namespace, ...tables]);
   return rows.map((r) => {
     const from = r.addr ? ` from ${r.addr}` : '';
     const since = r.since ? `, since ${r.since}` : '';
-    return `PostgreSQL session ${r.pid} (${r.app || 'no application name'}${from}${since}; ${r.mode} on ${r.rel})`;
+    return { table: r.rel, text: `PostgreSQL session ${r.pid} (${r.app || 'no application name'}${from}${since}; ${r.mode} on ${r.rel})` };
   });
+}
+
+/** `PostgreSQL session 4242 (psql from 10.0.0.7, since …; AccessExclusiveLock on dbkit_migrations)`, one per session. */
+export async function postgresLockHolders(sql: Sql, namespace: string, tables: readonly string[], need: LockNeed = 'writer-or-reader'): Promise<string[]> {
+  return (await postgresLockHolderList(sql, namespace, tables, need)).map((h) => h.text);
 }
 
 /** Take ROW EXCLUSIVE on the tables (released with the transaction): waits while another session holds a lock that stops writers. */

@@ -9,7 +9,7 @@ import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { diff } from '../diff/differ.js';
 import { renderSchemaDoc } from '../docs/document.js';
-import { checkDoc, checkOutDirectory, writeDoc, type CheckStatus, type WriteStatus } from '../docs/files.js';
+import { checkDoc, checkDocPaths, checkOutDirectory, writeDoc, type CheckStatus, type WriteStatus } from '../docs/files.js';
 import { DEFAULT_DOCS_DIR, definitionDoc, liveDoc, refreshCommand } from '../docs/sources.js';
 import type { SchemaDoc } from '../docs/types.js';
 import { schemaNames } from '../schema/registry.js';
@@ -102,6 +102,7 @@ export async function docsCommand(opts: DocsOptions, globals: GlobalOptions, io:
     return stale.length ? 1 : 0;
   }
 
+  checkDocPaths(dir, rendered);
   const results = rendered.map((r) => ({ ...r, status: writeDoc(dir, r) as WriteStatus }));
   if (io.json) {
     io.emitJson({ ...head, files: results.map((r) => ({ file: r.shown, ...summary(r.doc), status: r.status })), stale: [] });

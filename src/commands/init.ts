@@ -16,6 +16,7 @@ import { loadConfig, type GlobalOptions } from '../config/load.js';
 import { registerPassword, registerUrl, registerUser } from '../config/secrets.js';
 import { parseUrl } from '../config/url.js';
 import { pingDatabase } from '../db/connect.js';
+import { readRegularFile } from '../regular-file.js';
 import { schemaNames } from '../schema/registry.js';
 import { wholeNumber } from './shared.js';
 import {
@@ -187,11 +188,12 @@ export async function initCommand(opts: InitOptions, globals: GlobalOptions, io:
 
   const files: Record<string, FileState> = {};
   const envFile = path.join(cwd, ENV_FILE);
-  const existingEnv = fs.existsSync(envFile) ? fs.readFileSync(envFile, 'utf8') : null;
+  // A FIFO, socket or device in the way is refused (exit 2), never opened: it could block for ever.
+  const existingEnv = readRegularFile(envFile, ENV_FILE, ': init writes .env only as a regular file; remove it');
   const env = envWith(existingEnv, url);
   const other = findConfigFile(cwd);
   const configFile = path.join(cwd, CONFIG_FILE);
-  const existingConfig = fs.existsSync(configFile) ? fs.readFileSync(configFile, 'utf8') : null;
+  const existingConfig = readRegularFile(configFile, CONFIG_FILE, ': init writes it only as a regular file; remove it');
   const config = configContent({ ...defaultsFor('postgres'), schema }, existingConfig);
 
   // Ask (or refuse) for both before writing either: a refusal leaves everything as it was.

@@ -8,6 +8,8 @@ import type { GlobalOptions } from '../config/load.js';
 import { progressLine, renderSeed, type SeedReport } from '../render/seed.js';
 import { loadConnections, seedDatabase, startSeed, type SeedMode, type SeedRequest } from '../seed/seed.js';
 import { openSession } from '../db/connect.js';
+import { preflight } from '../db/preflight.js';
+import { seedLockWaitError } from '../seed/lock-wait.js';
 import { seedPlan } from '../seed/plan.js';
 import { configFor, wholeNumber, whereJson, withSession } from './shared.js';
 
@@ -75,8 +77,13 @@ export async function seedCommand(opts: SeedOptions, globals: GlobalOptions, io:
   // The generator and the extra connections start while the first connection opens.
   const prelude = startSeed(request);
   try {
-    return await withSession(config, io, (session) =>
-      withInterrupts('seed', async (signal) => {
+    return await withSession(config, io, async (session) => {
+      // The pre-flight (privileges: MySQL's EXPLAIN INSERT waits for a table's metadata lock): a lock wait that runs out names the table.
+      await preflight(session, opts.truncate ? 'seed-truncate' : 'seed').catch(async (err: unknown) => {
+        const at = { sql: session.sql, dialect: config.dialect, namespace: session.namespace, lockTimeoutMs: config.lockTimeoutMs };
+        throw await seedLockWaitError(at, err, { tables: plan.tables.map((t) => t.name), need: 'write', doing: 'checking the privileges seed needs; nothing was written' });
+      });
+      return withInterrupts('seed', async (signal) => {
         const started = performance.now();
         const outcome = await seedDatabase(session, {
           ...request,
@@ -103,9 +110,8 @@ export async function seedCommand(opts: SeedOptions, globals: GlobalOptions, io:
         if (io.json) io.emitJson(report);
         else io.out(renderSeed(report, io.color));
         return 0;
-      }),
-      opts.truncate ? 'seed-truncate' : 'seed',
-    );
+      });
+    });
   } finally {
     await prelude.dispose();
   }

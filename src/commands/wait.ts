@@ -8,6 +8,7 @@ import { ConnectError, UsageError } from '../cli/errors.js';
 import { withInterrupts } from '../cli/interrupt.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
+import { readSeconds, SECONDS_FORMAT } from '../config/seconds.js';
 import { pingDatabase } from '../db/connect.js';
 import { renderWait } from '../render/wait.js';
 import { configFor } from './shared.js';
@@ -29,8 +30,8 @@ const codeOf = (err: unknown): string | undefined => ((err as { cause?: { code?:
 
 function timeoutSeconds(value: string | undefined): number {
   if (value === undefined) return DEFAULT_WAIT_S;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--timeout must be a number of seconds, got "${value}"`);
+  const n = readSeconds(value);
+  if (n === null) throw new UsageError(`--timeout must be a number of seconds (${SECONDS_FORMAT}), got "${value}"`);
   return n;
 }
 

@@ -6,10 +6,10 @@
  * of other tools' conventions keep theirs (NO_COLOR and FORCE_COLOR, where
  * empty means unset; PGHOST, PGPORT and PGPASSWORD, read by the driver).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { UsageError } from '../cli/errors.js';
+import { readRegularFile } from '../regular-file.js';
 
 /** `name`'s value; undefined when it is not set; a usage error when it is set but empty or blank. */
 export function envValue(env: NodeJS.ProcessEnv, name: string, hint = 'give it a value or unset it'): string | undefined {
@@ -21,9 +21,9 @@ export function envValue(env: NodeJS.ProcessEnv, name: string, hint = 'give it a
 
 /** `DATABASE_URL` of the directory's `.env`: undefined when there is no file or no such line; a usage error naming the line when it is empty. */
 export function dotenvValue(cwd: string, name: string, hint: string): string | undefined {
-  const file = path.join(cwd, '.env');
-  if (!fs.existsSync(file)) return undefined;
-  const text = fs.readFileSync(file, 'utf8');
+  // A FIFO, socket or device named .env is refused (exit 2), never opened: it could block for ever.
+  const text = readRegularFile(path.join(cwd, '.env'), '.env', ': dbkit reads .env only as a regular file; remove it, or pass --url');
+  if (text === null) return undefined;
   const value = dotenv.parse(text)[name];
   if (value === undefined) return undefined;
   if (value.trim() !== '') return value;

@@ -5,7 +5,9 @@ import path from 'node:path';
 import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../cli/errors.js';
+import { checkRegularFile } from '../regular-file.js';
 import { jsonFault } from './json-error.js';
+import { readSeconds } from './seconds.js';
 import { registerText, registerUrl } from './secrets.js';
 
 export interface FileConfig {
@@ -36,6 +38,8 @@ export interface SeedFileConfig {
 }
 
 const NAMES = ['dbkit.config.ts', 'dbkit.config.js', 'dbkit.config.mjs', 'dbkit.config.json'];
+/** A config file is one of these, by its name's ending: anything else is never read, let alone run as code. */
+export const CONFIG_EXTENSIONS = ['.ts', '.js', '.mjs', '.json'];
 const KEYS: Record<keyof FileConfig, 'string' | 'number' | 'object'> = {
   url: 'string',
   schema: 'string',
@@ -71,15 +75,24 @@ function checkSeed(name: string, seed: Record<string, unknown>): void {
   }
 }
 
+/**
+ * The config file: --config's (its name must end in a config extension: a
+ * file of another kind, `db_password`, was imported as JavaScript and its
+ * text came back in the error), else the first of NAMES in the working
+ * directory. A directory, FIFO, socket or device there is a usage error
+ * naming it, never opened (a FIFO would block for ever).
+ */
 export function findConfigFile(cwd: string, explicit?: string): string | null {
   if (explicit) {
     const file = path.resolve(cwd, explicit);
-    if (!fs.existsSync(file)) throw new UsageError(`config file not found: ${explicit}`);
+    if (!CONFIG_EXTENSIONS.includes(path.extname(file))) {
+      throw new UsageError(`--config ${explicit}: a config file's name ends in ${CONFIG_EXTENSIONS.join(', ')} (dbkit.config.ts); it was not read`);
+    }
+    if (!checkRegularFile(file, `--config ${explicit}`, ': a config file must be a regular file')) throw new UsageError(`config file not found: ${explicit}`);
     return file;
   }
   for (const name of NAMES) {
-    const file = path.join(cwd, name);
-    if (fs.existsSync(file)) return file;
+    if (checkRegularFile(path.join(cwd, name), name, ': a config file must be a regular file; remove or rename it')) return path.join(cwd, name);
   }
   return null;
 }
@@ -151,8 +164,45 @@ function readError(err: unknown, file: string, text: string): string {
     return `${where ? `${other}line ${where.line}, column ${where.column + 1}: ` : ''}${withoutQuotes(first.text)}`;
   }
   const message = ((err as Error).message ?? String(err)).split('\n')[0]!;
-  return err instanceof SyntaxError ? `${withoutQuotes(message)} (${NOT_SHOWN})` : message;
+  return err instanceof SyntaxError ? `${withoutQuotes(message)} (${NOT_SHOWN})` : thrownError(err, file, message, text);
 }
+
+/**
+ * The engine's messages that quote the file: `hunter2 is not defined` (a
+ * password pasted on a line of its own), `x is not a function`, `Cannot read
+ * properties of undefined (reading 'x')`: the name is not shown.
+ */
+const QUOTES_A_NAME = /^(?:\S+) (is not defined|is not a function|is not a constructor|is not iterable)\b/;
+
+/**
+ * An error the config's code threw while it ran: its kind, where (line and
+ * column of a .js or .mjs file; a .ts file runs compiled, so its lines are
+ * not the file's), and its message without the names or quoted text the
+ * engine took from the file. The registered secrets of the file's text (its
+ * URLs, `password: '...'`) are masked in any case, as in everything printed.
+ */
+function thrownError(err: unknown, file: string, message: string, text: string): string {
+  const kind = err instanceof Error && err.name && err.name !== 'Error' ? `${err.name}: ` : '';
+  const stack = err instanceof Error ? (err.stack ?? '') : '';
+  // A frame in the file, as an ES module (file:///...) or a CommonJS one (its path) names it.
+  const at = file.endsWith('.ts') ? null : new RegExp(`(?:${esc(pathToFileURL(file).href)}|${esc(file)}):(\\d+):(\\d+)`).exec(stack);
+  const where = at ? `line ${at[1]}, column ${at[2]}: ` : '';
+  const named = QUOTES_A_NAME.exec(message);
+  const said = named ? `a name used in the file ${named[1]} (${NOT_SHOWN})` : withoutLiterals(withoutQuotes(message), text);
+  return `${where}${kind}${said}`;
+}
+
+/**
+ * `message` with each quoted value of the file's text that could be a secret
+ * (4 characters or more, no space: not a sentence) masked where it appears
+ * (`throw new Error(pw)` of `const pw = 'hunter22'`).
+ */
+function withoutLiterals(message: string, text: string): string {
+  const values = [...text.matchAll(/(['"`])((?:\\.|(?!\1)[^\\\n])*)\1/g)].map((m) => m[2]!).filter((v) => v.length >= 4 && !/\s/.test(v));
+  return values.sort((a, b) => b.length - a.length).reduce((out, v) => out.split(v).join('****'), message);
+}
+
+const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 export async function loadConfigFile(file: string): Promise<FileConfig> {
   let raw: unknown;
@@ -163,9 +213,9 @@ export async function loadConfigFile(file: string): Promise<FileConfig> {
     registerText(text);
     raw = file.endsWith('.json') ? JSON.parse(text) : await importModule(file);
   } catch (err) {
-    // Node's JSON and syntax errors quote the file around the fault: not kept as the cause, which --verbose prints.
-    const quotes = err instanceof SyntaxError || Array.isArray((err as { errors?: unknown }).errors);
-    throw new UsageError(`cannot read config file ${path.basename(file)}: ${readError(err, file, text)}`, quotes ? undefined : { cause: err });
+    // Node's JSON and syntax errors quote the file around the fault, and an error its code throws may name
+    // what it read there (`hunter2 is not defined`): never kept as the cause, which --verbose prints.
+    throw new UsageError(`cannot read config file ${path.basename(file)}: ${readError(err, file, text)}`);
   }
   if (typeof raw !== 'object' || raw === null) {
     throw new UsageError(`config file ${path.basename(file)} must export an object`);
@@ -181,7 +231,7 @@ export async function loadConfigFile(file: string): Promise<FileConfig> {
       throw new UsageError(`config file ${path.basename(file)}: "${key}" is empty: give it a value, or leave the key out`);
     }
     if (key === 'seed') checkSeed(path.basename(file), value as Record<string, unknown>);
-    if (key === 'lockTimeout' && (!Number.isFinite(value) || (value as number) < 0)) {
+    if (key === 'lockTimeout' && readSeconds(value as number) === null) {
       throw new UsageError(`config file ${path.basename(file)}: "lockTimeout" must be a number of seconds, 0 or more, got ${String(value)}`);
     }
   }

@@ -7,6 +7,7 @@ import { findConfigFile, loadConfigFile, type SeedFileConfig } from './file.js';
 import { urlSecrets } from './mask.js';
 import { checkNamespace } from './namespace.js';
 import { applyLimits, DEFAULT_LIMITS, type MigrationLimits } from './online.js';
+import { readSeconds, SECONDS_FORMAT } from './seconds.js';
 import { registerUrl } from './secrets.js';
 import { DEFAULT_PGLITE_DIR, dialectOf, parseUrl, type Target } from './url.js';
 
@@ -33,8 +34,8 @@ export interface Config extends Settings {
 
 function parseSeconds(value: string | number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--lock-timeout must be a number of seconds, got "${value}"`);
+  const n = readSeconds(value);
+  if (n === null) throw new UsageError(`--lock-timeout must be a number of seconds (${SECONDS_FORMAT}), got "${value}"`);
   return n;
 }
 
@@ -46,8 +47,9 @@ export function configSecrets(opts: GlobalOptions, env: NodeJS.ProcessEnv = proc
 /** The Galera lease's time to live: DBKIT_LEASE_TTL seconds (default 30, at least 3). */
 function leaseTtl(value: string | undefined): number {
   if (value === undefined) return 30_000;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 3) throw new UsageError(`DBKIT_LEASE_TTL must be a number of seconds, at least 3, got "${value}"`);
+  const n = readSeconds(value);
+  if (n === null) throw new UsageError(`DBKIT_LEASE_TTL must be a number of seconds (${SECONDS_FORMAT}), got "${value}"`);
+  if (n < 3) throw new UsageError(`DBKIT_LEASE_TTL must be a number of seconds, at least 3, got "${value}"`);
   return Math.round(n * 1000);
 }
 

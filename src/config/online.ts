@@ -18,6 +18,7 @@
  *                                                    run through pt-online-schema-change
  */
 import { UsageError } from '../cli/errors.js';
+import { readSeconds } from './seconds.js';
 
 export type OnlineMethod = 'pt-osc' | 'none';
 export const ONLINE_METHODS: readonly OnlineMethod[] = ['pt-osc', 'none'];
@@ -53,8 +54,8 @@ function nonEmpty<T extends string | number>(name: string, v: T): T {
 }
 
 function seconds(name: string, v: string | number, zero: boolean): number {
-  const n = Number(nonEmpty(name, v));
-  if (!Number.isFinite(n) || n < 0 || (!zero && n === 0)) {
+  const n = readSeconds(nonEmpty(name, v));
+  if (n === null || (!zero && n === 0)) {
     throw new UsageError(`${name} must be a number of seconds${zero ? ' (0: no bound)' : ' more than 0'}, got "${v}"`);
   }
   return Math.round(n * 1000);

@@ -46,7 +46,10 @@ function fromEnv(secrets: SecretSet, env: NodeJS.ProcessEnv): void {
 function fromDotenv(secrets: SecretSet, cwd: string): void {
   let text: string;
   try {
-    text = fs.readFileSync(path.join(cwd, '.env'), 'utf8');
+    // Only a regular file: a FIFO would block the start for ever (env.ts refuses one when .env is read for a URL).
+    const file = path.join(cwd, '.env');
+    if (!fs.statSync(file).isFile()) return;
+    text = fs.readFileSync(file, 'utf8');
   } catch {
     return; // none, or not readable: nothing of it can be printed either
   }

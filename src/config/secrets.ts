@@ -70,6 +70,9 @@ export const PUBLIC_WORDS = [
   ...['users', 'sessions', 'runs', 'messages', 'files', 'settings', 'gallery', 'conversations', 'api_calls'],
 ];
 
+/** A key whose value is a secret: `password`, `DB_PASS`, `pwd`, `secret`, `apiToken`. */
+const SECRET_KEY = /pass|pwd|secret|token/i;
+
 /** A database URL in free text (up to a space, quote or angle bracket). */
 const URL_IN_TEXT = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s"'<>`]+/g;
 const DB_URL = /^(postgres|postgresql|mysql|mariadb):\/\//i;
@@ -144,7 +147,9 @@ function maskUrlToken(tok: string): string {
 export function maskUrls(text: string): string {
   return text.replace(URL_IN_TEXT, (tok) => {
     const masked = maskUrlToken(tok);
-    return masked.replace(/([?&](?:password|sslpassword)=)[^&\s]*/gi, `$1${MASK}`);
+    // A value masked already (a URL's display) keeps the punctuation after it (`...?password=****: why`);
+    // any other value is masked up to the next `&` or space, punctuation and all.
+    return masked.replace(/([?&](?:password|sslpassword)=)(?:\*\*\*\*(?=[:,;.)]*$)|[^&\s]*)/gi, `$1${MASK}`);
   });
 }
 
@@ -220,8 +225,15 @@ export class SecretSet {
     this.scrubber = null;
   }
 
-  /** The secrets in a file's text (`.env`, a config file): its quoted and `KEY=value` database URLs and passwords. */
+  /**
+   * The secrets in a file's text (`.env`, a config file): its quoted and
+   * `KEY=value` database URLs and passwords, and a config's quoted values of
+   * keys that name a password (`password: 'x'`, `const dbPass = "x"`).
+   */
   addText(text: string): void {
+    for (const m of text.matchAll(/([A-Za-z_$][\w$]*)(['"]?)[ \t]*[:=][ \t]*(['"`])((?:\\.|(?!\3)[^\\\n])*)\3/g)) {
+      if (SECRET_KEY.test(m[1]!)) this.addPassword(m[4]!.replace(/\\(.)/g, '$1'));
+    }
     for (const m of text.matchAll(/(['"`])((?:\\.|(?!\1)[^\\\n])*)\1/g)) {
       const value = m[2]!.replace(/\\(.)/g, '$1');
       if (value.includes('://')) this.addUrl(value);

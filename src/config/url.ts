@@ -109,15 +109,28 @@ export function parseServerUrl(url: string, from?: string): ServerUrl {
   };
 }
 
+/**
+ * `pglite:<dir>` (a path, absolute or from the working directory) or
+ * `pglite:memory` (any casing: MEMORY is no directory name anyone means;
+ * `pglite:./MEMORY` is one). Refused (exit 2): a blank or space-padded
+ * directory (`pglite: ` made a directory named " "), and `pglite://...`,
+ * which reads as a host and made ./tmp/x of `pglite://tmp/x`.
+ */
+function pgliteTarget(url: string, cwd: string): Target {
+  const rest = url.slice('pglite:'.length);
+  if (rest.startsWith('//')) {
+    throw new UsageError(`"${url}": a pglite URL takes a path, not //: write pglite:/tmp/x for an absolute directory or pglite:./tmp/x for one under the working directory`);
+  }
+  if (rest.trim() === '') throw new UsageError(`"${url}": a pglite URL needs a directory or "memory" after "pglite:" (pglite:./.dbkit/pglite, pglite:memory)`);
+  if (rest.trim() !== rest) throw new UsageError(`"${url}": the directory of a pglite URL begins or ends with a space (a quoting mistake?): remove it`);
+  if (rest.toLowerCase() === 'memory') return { engine: 'pglite', url, display: url, pgliteDir: null };
+  return { engine: 'pglite', url, display: url, pgliteDir: path.resolve(cwd, rest) };
+}
+
 /** The URL a command uses: `from` names where it came from, for messages (`--url`, `DATABASE_URL`, ...). */
 export function parseUrl(url: string, cwd = process.cwd(), from?: string): Target {
   if (url.trim() === '') throw new UsageError(`${from ?? 'the database URL'} is empty: give a database URL (${USE})`);
-  if (url.startsWith('pglite:')) {
-    const rest = url.slice('pglite:'.length).replace(/^\/\//, '');
-    if (rest === 'memory') return { engine: 'pglite', url, display: url, pgliteDir: null };
-    if (!rest) throw new UsageError(`pglite URL needs a directory or "memory": ${url}`);
-    return { engine: 'pglite', url, display: url, pgliteDir: path.resolve(cwd, rest) };
-  }
+  if (url.startsWith('pglite:')) return pgliteTarget(url, cwd);
   const s = parseServerUrl(url, from);
   // Checked now, not at the first connection: a bad sslmode is a usage error.
   if (s.engine === 'postgres') pgTls(s.params);

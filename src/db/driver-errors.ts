@@ -20,6 +20,9 @@ interface DriverFields {
   sqlMessage?: string;
   sqlState?: string;
   severity?: string;
+  /** PostgreSQL's DETAIL and HINT (node-postgres and PGlite keep them beside the message). */
+  detail?: string;
+  hint?: string;
   [STATEMENT]?: string;
 }
 
@@ -62,11 +65,21 @@ export function firstLine(sql: string): string {
   return line.length > 100 ? `${line.slice(0, 99)}…` : line;
 }
 
-/** The server's message and its code: `canceling statement due to statement timeout (SQLSTATE 57014)`. */
+const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/**
+ * The server's message, its DETAIL and HINT where it gave them (PostgreSQL:
+ * which table references which, what to do), and its code:
+ * `canceling statement due to statement timeout (SQLSTATE 57014)`,
+ * `cannot truncate a table referenced in a foreign key constraint; detail: Table "x" references "users".; hint: ... (SQLSTATE 0A000)`.
+ */
 export function serverMessage(err: unknown): string {
   const e = (err ?? {}) as DriverFields;
-  if (e.sqlMessage) return `${e.sqlMessage.replace(/\s+/g, ' ').trim()}${e.code ? ` (${e.code})` : ''}`;
-  const text = (e.message ?? String(err)).replace(/\s+/g, ' ').trim();
+  if (e.sqlMessage) return `${oneLine(e.sqlMessage)}${e.code ? ` (${e.code})` : ''}`;
+  let text = oneLine(e.message ?? String(err));
+  for (const [what, value] of [['detail', e.detail], ['hint', e.hint]] as const) {
+    if (typeof value === 'string' && value.trim() && !text.includes(oneLine(value))) text += `; ${what}: ${oneLine(value)}`;
+  }
   const state = sqlStateOf(err);
   return state && !text.includes(state) ? `${text} (SQLSTATE ${state})` : text;
 }

@@ -11,7 +11,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { ConnectError, LockError } from '../cli/errors.js';
 import type { Config } from '../config/load.js';
 import type { Releasable } from '../migrate/held-lock.js';
-import { acquireFileLock, fileLockHolder } from '../../dialects/pglite/file-lock.js';
+import { acquireFileLock, fileLockHolder, LockPathError } from '../../dialects/pglite/file-lock.js';
 import { loadKnexModules, pgliteKnex } from '../../dialects/pglite/knex-client.js';
 import { compilePglite, DataDirError, openPglite } from '../../dialects/pglite/open.js';
 import { makeDirectories } from '../dirs.js';
@@ -61,6 +61,31 @@ function ignoreEmbeddedDir(dir: string): void {
   if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '*\n');
 }
 
+/** Why a directory or file cannot be made where the embedded database is to be: by errno, in words. */
+const CANNOT_MAKE: Record<string, string> = {
+  ENOENT: 'the file system there takes no new files or directories',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+};
+
+/**
+ * The embedded database's directory (and its lock file beside it) cannot
+ * be made there: one line saying where and why (`pglite:/proc/x` gave
+ * Node's raw `ENOENT ... '/proc/x.lock.4177'`). Exit 3.
+ */
+function placeError(config: Config, dir: string, err: unknown): ConnectError {
+  const e = err as NodeJS.ErrnoException;
+  if (!e.code || e instanceof LockPathError) return openError(config, err);
+  const why = CANNOT_MAKE[e.code] ? `${CANNOT_MAKE[e.code]} (${e.code})` : describe(err);
+  return new ConnectError(
+    `cannot open the embedded database ${config.target.display}: its directory ${dir} and lock file cannot be made in ${path.dirname(dir)}: ${why}; give a directory dbkit can create and write in`,
+    { cause: err },
+  );
+}
+
 /** PGlite is one process's database: take its lock file before opening it. */
 async function lockEmbedded(config: Config): Promise<Releasable | null> {
   const dir = config.target.pgliteDir;
@@ -72,7 +97,7 @@ async function lockEmbedded(config: Config): Promise<Releasable | null> {
     lock = await acquireFileLock(`${dir}.lock`, config.lockTimeoutMs);
   } catch (err) {
     // Not a directory dbkit can create and write in (a file in the way, a read-only place, no permission).
-    throw openError(config, err);
+    throw placeError(config, dir, err);
   }
   if (!lock) {
     const pid = fileLockHolder(`${dir}.lock`);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { OutputError, UsageError } from '../cli/errors.js';
 import { makeDirectories } from '../dirs.js';
+import { notRegular, statOrNull } from '../regular-file.js';
 
 export type WriteStatus = 'created' | 'updated' | 'unchanged';
 export type CheckStatus = 'fresh' | 'stale' | 'missing';
@@ -51,20 +52,49 @@ export function checkOutDirectory(dir: string, shown: string): void {
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fsError(err, 'use the directory');
     }
     if (stat && !stat.isDirectory()) {
-      throw new UsageError(`--out ${shown}: ${at === path.resolve(dir) ? 'it' : at} is a file, not a directory; give a directory for the documents`);
+      throw new UsageError(`--out ${shown}: ${at === path.resolve(dir) ? 'it' : at} is ${notRegular(stat) ?? 'a file'}, not a directory; give a directory for the documents`);
     }
     if (stat || path.dirname(at) === at) return;
   }
 }
 
+/**
+ * A document as it is on disk, or null when there is none. Something other
+ * than a regular file at its path (a FIFO, which would block the read or the
+ * write for ever; a socket, a device, a directory) is a usage error (exit 2)
+ * naming it, found before anything is written, and never opened.
+ */
 const read = (file: string): string | null => {
+  let stat: fs.Stats | null;
+  try {
+    stat = statOrNull(file);
+  } catch (err) {
+    throw fsError(err, 'read the document');
+  }
+  if (!stat) return null;
+  const kind = notRegular(stat);
+  if (kind) throw new UsageError(`--out: ${file} is ${kind}, not a regular file: dbkit writes a document only as a regular file; remove it or give another --out`);
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw fsError(err, 'read the document');
   }
 };
+
+/** Before writing any: every document's path holds a regular file or nothing (see read()). */
+export function checkDocPaths(dir: string, docs: readonly Rendered[]): void {
+  for (const doc of docs) {
+    const file = path.join(dir, doc.file);
+    let kind: string | null = null;
+    try {
+      const stat = statOrNull(file);
+      kind = stat && notRegular(stat);
+    } catch {
+      // unreadable: writeDoc says why
+    }
+    if (kind) read(file); // throws, naming it
+  }
+}
 
 export function checkDoc(dir: string, doc: Rendered): CheckStatus {
   const now = read(path.join(dir, doc.file));

@@ -10,7 +10,7 @@ import type { TargetSpec } from './targets.js';
 export function databaseKey(url: string, namespace: string | null): string | null {
   if (url.startsWith('pglite:')) {
     const rest = url.slice('pglite:'.length).replace(/^\/\//, '');
-    return rest === 'memory' ? null : `pglite|${path.resolve(rest)}|${namespace ?? ''}`;
+    return rest.toLowerCase() === 'memory' ? null : `pglite|${path.resolve(rest)}|${namespace ?? ''}`;
   }
   const scheme = /^([a-z0-9+.-]+):\/\//i.exec(url)?.[1]?.toLowerCase() ?? '';
   const engine = scheme.startsWith('postgres') ? 'postgres' : 'mysql';

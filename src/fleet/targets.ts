@@ -15,9 +15,9 @@
  *       schema: agents
  *       namespace: t2
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../cli/errors.js';
+import { readRegularFile } from '../regular-file.js';
 import { maskUrl, urlSecrets } from '../config/mask.js';
 import { checkNamespace, PLAIN_NAMESPACE } from '../config/namespace.js';
 import { dialectOf, parseUrl } from '../config/url.js';
@@ -153,13 +153,16 @@ export function validateTargets(doc: unknown, file: string): TargetSpec[] {
 
 /** Read, parse and validate a targets file. */
 export async function loadTargetsFile(file: string, cwd = process.cwd()): Promise<TargetsFile> {
-  let text: string;
+  let text: string | null;
   try {
-    text = fs.readFileSync(path.resolve(cwd, file), 'utf8');
+    // A FIFO, socket or device is refused (exit 2), never opened: it could block for ever.
+    text = readRegularFile(path.resolve(cwd, file), `targets file ${file}`, ': give a JSON or YAML file');
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read targets file ${file}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(err))}`);
+    throw new UsageError(`cannot read targets file ${file}: ${code ?? String(err)}`);
   }
+  if (text === null) throw new UsageError(`cannot read targets file ${file}: no such file`);
   // Before anything could print it: the file's text, then each URL in it (src/config/secrets.ts).
   registerText(text);
   const secrets = textSecrets(text);

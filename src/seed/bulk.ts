@@ -7,13 +7,18 @@ import { SqlError } from '../cli/errors.js';
 import type { Sql } from '../db/sql.js';
 import type { BulkWriter } from './bulk-port.js';
 
-/** The writer for an open session's engine. */
-export async function openWriter(sql: Sql, namespace: string, debug: (t: string) => void): Promise<BulkWriter> {
+/**
+ * The writer for an open session's engine. `lockTimeoutMs` bounds each
+ * chunk's wait for another session's lock on a table (PostgreSQL: SET LOCAL
+ * lock_timeout in its transaction; MySQL sessions are bounded when opened;
+ * PGlite has no other session).
+ */
+export async function openWriter(sql: Sql, namespace: string, debug: (t: string) => void, lockTimeoutMs?: number): Promise<BulkWriter> {
   const native = sql.native;
   if (!native) throw new SqlError('this connection cannot bulk-load (no driver handle)');
   switch (native.engine) {
     case 'postgres':
-      return (await import('../../dialects/postgres/bulk.js')).postgresWriter(native.client, namespace);
+      return (await import('../../dialects/postgres/bulk.js')).postgresWriter(native.client, namespace, lockTimeoutMs);
     case 'mysql':
       return (await import('../../dialects/mysql/bulk.js')).mysqlWriter(native.conn, namespace, debug);
     case 'pglite':

@@ -6,12 +6,14 @@
  * the database is in.
  */
 import { availableParallelism } from 'node:os';
-import { DbkitError, InterruptedError, SqlError, UsageError } from '../cli/errors.js';
+import { DbkitError, ExitCode, InterruptedError, SqlError, UsageError } from '../cli/errors.js';
+import { driverExitCode, driverLine, isServerError } from '../db/driver-errors.js';
 import type { Session } from '../db/connect.js';
 import type { Dialect } from '../schema/model.js';
 import { generators } from '../../seeds/index.js';
 import { Ledger } from './ledger.js';
 import { acquireSeedLock } from './lock.js';
+import { seedLockWaitError } from './lock-wait.js';
 import type { SeedPlan } from './plan.js';
 import { takeBack, type UndoContext } from './undo.js';
 import { openWriter } from './bulk.js';
@@ -121,7 +123,7 @@ export async function seedDatabase(session: Session, req: SeedRequest): Promise<
   const generator = generators[req.schema];
   if (!generator) throw new UsageError(`no seed generator for schema ${req.schema}`);
   const counts = seedCounts(generator, req.counts);
-  const target = new SeedTarget(session.sql, req.dialect, session.namespace, req.plan.tables.map((t) => t.name));
+  const target = new SeedTarget(session.sql, req.dialect, session.namespace, req.plan.tables.map((t) => t.name), session.config.lockTimeoutMs);
 
   // The other connections get ready while the tables are checked; so does the generator (a refused run stops it unused).
   const prelude = req.prelude ?? startSeed(req);
@@ -194,7 +196,7 @@ async function seedLocked(
     const idBase = append && req.dialect === 'mysql' ? await target.maxIds() : {};
     undo.ordinals = { first: firstOrdinal + 1, last: firstOrdinal + req.users };
     const sessions = [session, ...(await extraReady)];
-    const writers = await Promise.all(sessions.map((s) => openWriter(s.sql, s.namespace, req.debug)));
+    const writers = await Promise.all(sessions.map((s) => openWriter(s.sql, s.namespace, req.debug, s.config.lockTimeoutMs)));
     if (req.mode === 'truncate' && filled.length) {
       await target.truncate(emptied);
       req.debug(`seed: emptied ${tables.join(', ')} (${since()})`);
@@ -223,20 +225,29 @@ async function seedLocked(
       foreignKeys: skipChecks ? 'checked after load' : 'checked per row',
       skipped: req.plan.skipped,
     };
-  } catch (err) {
+  } catch (caught) {
     // A refusal before anything was changed is said as it is.
-    if (err instanceof UsageError && ledger.empty && !emptied.length) throw err;
+    if (caught instanceof UsageError && ledger.empty && !emptied.length) throw caught;
+    // A lock wait that ran out (--lock-timeout): exit 4 naming the table and who holds it, asked before the take-back.
+    const err = await seedLockWaitError(target.place(), caught, { tables, need: 'read', doing: 'seeding' });
     const state = await takeBack(target, undo, async () => {
       const fresh = await req.openSession();
-      return { target: new SeedTarget(fresh.sql, req.dialect, fresh.namespace, tables), close: () => fresh.close() };
+      return { target: new SeedTarget(fresh.sql, req.dialect, fresh.namespace, tables, fresh.config.lockTimeoutMs), close: () => fresh.close() };
     });
     throw failure(err, state);
   }
 }
 
-/** The error to throw: the original (with its exit code, interrupts included) or exit 5, with the state appended. */
+/**
+ * The error to throw: the original (with its exit code, interrupts included)
+ * or, for a server's error, the code of the README's table (read-only 6,
+ * privilege 7; else 5) and the server's words (its DETAIL and HINT too), with
+ * the state appended.
+ */
 function failure(err: unknown, state: string): Error {
-  const why = err instanceof Error ? err.message : String(err);
-  if (err instanceof DbkitError) return Object.assign(err, { message: `${why}; ${state}` });
-  return new SqlError(`seeding failed: ${why}; ${state}`, { cause: err });
+  if (err instanceof DbkitError) return Object.assign(err, { message: `${err.message}; ${state}` });
+  const why = isServerError(err) ? driverLine(err) : err instanceof Error ? err.message : String(err);
+  const code = driverExitCode(err) ?? ExitCode.sql;
+  const message = `seeding failed: ${why}; ${state}`;
+  return code === ExitCode.sql ? new SqlError(message, { cause: err }) : new DbkitError(message, code, { cause: err });
 }

@@ -15,6 +15,16 @@ import type { BulkWriter, TableStream } from './bulk-port.js';
 import { generateChunks, type Chunk, type GenerateSpec } from './generate.js';
 import type { IdsByTable, Ledger } from './ledger.js';
 import type { IdValue } from './types.js';
+import { tagLockWait } from './lock-wait.js';
+
+/** `fn` loading `table`: a lock wait that runs out says so (see lock-wait.ts). */
+async function loading<T>(table: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw tagLockWait(err, [table], 'write', `loading ${table}`);
+  }
+}
 
 export interface SeedRun extends GenerateSpec {
   signal?: AbortSignal;
@@ -181,9 +191,9 @@ async function seedByTable(run: SeedRun, writers: readonly BulkWriter[], chunks:
       collect(owned, chunk.owned);
       collect(shared, chunk.shared);
       for (const [i, t] of chunk.tables.entries()) {
-        if (!streams.has(t.name)) streams.set(t.name, await writers[i]!.openTableStream!(t.name, t.columns));
+        if (!streams.has(t.name)) streams.set(t.name, await loading(t.name, () => writers[i]!.openTableStream!(t.name, t.columns)));
       }
-      await Promise.all(chunk.tables.filter((t) => t.data.rows).map((t) => streams.get(t.name)!.push(t.data.pieces)));
+      await Promise.all(chunk.tables.filter((t) => t.data.rows).map((t) => loading(t.name, () => streams.get(t.name)!.push(t.data.pieces))));
       chunk.release?.();
       add(totals, chunk);
       users += chunk.userIds.length;
@@ -191,7 +201,7 @@ async function seedByTable(run: SeedRun, writers: readonly BulkWriter[], chunks:
     }
     interrupted(run.signal);
     // Every table's statement must have gone through before any commits: all of the run, or none of it.
-    await Promise.all([...streams].map(([name, stream]) => stream.finish(totals.tables[name] ?? 0)));
+    await Promise.all([...streams].map(([name, stream]) => loading(name, () => stream.finish(totals.tables[name] ?? 0))));
     // Then parents first, one after another: a COMMIT that fails leaves no child row without its parent.
     for (const [name, stream] of streams) {
       run.ledger.record({
@@ -217,7 +227,7 @@ async function seedByChunk(run: SeedRun, writers: readonly BulkWriter[], chunks:
   const pool = new LoaderPool(writers, async (writer, chunk) => {
     await writer.begin();
     try {
-      for (const t of chunk.tables) if (t.data.rows) await writer.load(t.name, t.columns, t.data);
+      for (const t of chunk.tables) if (t.data.rows) await loading(t.name, () => writer.load(t.name, t.columns, t.data));
       run.ledger.record({ users: chunk.userIds, owned: chunk.owned, shared: chunk.shared });
       await writer.commit();
     } catch (err) {

@@ -8,9 +8,12 @@ import { ident as mysqlIdent } from '../../dialects/mysql/quote.js';
 import { ident as pgIdent } from '../../dialects/postgres/quote.js';
 import { maySkipTriggers, SKIP_TRIGGERS } from '../../dialects/postgres/replica.js';
 import { deleteByPathSql as pgDeleteByPath } from '../../dialects/postgres/seed-undo.js';
+import { mysqlForeignReferences } from '../../dialects/mysql/foreign-references.js';
+import { SqlError } from '../cli/errors.js';
 import type { Sql } from '../db/sql.js';
 import type { Dialect } from '../schema/model.js';
 import type { Hop } from './coverage.js';
+import { boundStatement, tagLockWait, withBoundedWaits, type LockNeed, type WaitPlace } from './lock-wait.js';
 
 /** What taking a run back needs of each dialect. */
 interface UndoSql {
@@ -39,19 +42,29 @@ interface UndoSql {
   compact?(qualified: string): string;
   /** Where a session may run a transaction with the foreign keys' triggers (checks and cascades) off: whether it may, and the statement. */
   withoutTriggers?: { may(sql: Sql): Promise<boolean>; statement: string };
+  /**
+   * Where --truncate empties the tables with the foreign keys' checks off
+   * (MySQL): the foreign keys of other tables that reference them, which it
+   * must refuse to leave dangling. (PostgreSQL's TRUNCATE refuses them itself.)
+   */
+  foreignReferences?(sql: Sql, namespace: string, tables: readonly string[]): Promise<string[]>;
 }
 
 const UNDO: Record<Dialect, UndoSql> = {
   postgres: {
     deleteByPath: pgDeleteByPath,
-    // A role that does not own a table gets a warning and no statistics for it, not an error.
-    refreshStatistics: (tables) => `ANALYZE ${tables.join(', ')}`,
-    // Likewise: a warning, not an error, for a table the role does not own.
-    compact: (table) => `VACUUM ${table}`,
+    // A role that does not own a table gets a warning and no statistics for it, not an error;
+    // a table another session holds a lock on is skipped, not waited for.
+    refreshStatistics: (tables) => `ANALYZE (SKIP_LOCKED) ${tables.join(', ')}`,
+    // Likewise: a warning, not an error, for a table the role does not own. Outside a transaction, so
+    // no SET LOCAL lock_timeout: a table another session holds a lock on is skipped instead of waited for.
+    compact: (table) => `VACUUM (SKIP_LOCKED) ${table}`,
     withoutTriggers: { may: (sql) => maySkipTriggers((q) => sql.query<{ ok: boolean }>(q)), statement: SKIP_TRIGGERS },
   },
-  mysql: {},
+  mysql: { foreignReferences: mysqlForeignReferences },
 };
+
+const TAKING_BACK = "taking back the run's rows";
 
 /** A single-column foreign key to a parent's `id`. */
 export interface ForeignKeyRef {
@@ -59,6 +72,9 @@ export interface ForeignKeyRef {
   column: string;
   parent: string;
 }
+
+/** dbkit's default --lock-timeout. */
+const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 
 export class SeedTarget {
   private readonly ident: (name: string) => string;
@@ -68,8 +84,32 @@ export class SeedTarget {
     readonly dialect: Dialect,
     readonly namespace: string,
     readonly tables: readonly string[],
+    /** How long any statement waits for another session's lock (--lock-timeout; see lock-wait.ts). */
+    readonly lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS,
   ) {
     this.ident = dialect === 'mysql' ? mysqlIdent : pgIdent;
+  }
+
+  /** Where this target's statements run, for lock-wait.ts. */
+  place(sql: Sql = this.sql): WaitPlace {
+    return { sql, dialect: this.dialect, namespace: this.namespace, lockTimeoutMs: this.lockTimeoutMs };
+  }
+
+  /** Set while withoutTriggers' transaction is open on this session (its lock waits bounded already). */
+  private inTransaction = false;
+
+  /**
+   * `fn` with its lock waits bounded by --lock-timeout (see lock-wait.ts), on
+   * this session or another of the run's; inside withoutTriggers' transaction,
+   * in that transaction.
+   */
+  private async bounded<T>(tables: readonly string[], need: LockNeed, doing: string, fn: (sql: Sql) => Promise<T>, on: Sql = this.sql): Promise<T> {
+    if (!this.inTransaction || on !== this.sql) return withBoundedWaits(this.place(on), tables, need, doing, fn);
+    try {
+      return await fn(on);
+    } catch (err) {
+      throw tagLockWait(err, tables, need, doing);
+    }
   }
 
   qualified(table: string): string {
@@ -92,7 +132,9 @@ export class SeedTarget {
   /** Tables that hold at least one row. */
   async filledTables(): Promise<string[]> {
     const parts = this.tables.map((t, i) => `SELECT ${i} AS i, EXISTS (SELECT 1 FROM ${this.qualified(t)}) AS filled`);
-    const rows = await this.sql.query<{ i: number | string; filled: boolean | number | string }>(parts.join(' UNION ALL '));
+    const rows = await this.bounded(this.tables, 'read', 'checking which tables hold rows', (sql) =>
+      sql.query<{ i: number | string; filled: boolean | number | string }>(parts.join(' UNION ALL ')),
+    );
     return rows.filter((r) => r.filled === true || Number(r.filled) === 1).map((r) => this.tables[Number(r.i)]!);
   }
 
@@ -102,7 +144,7 @@ export class SeedTarget {
    * load with per-row checks suspended, before committing.
    */
   async brokenForeignKeys(keys: readonly ForeignKeyRef[], pool: readonly Sql[] = [this.sql]): Promise<string[]> {
-    // One query per connection of the pool, the keys dealt out among them, all at once.
+    // One query per connection of the pool, the keys dealt out among them, all at once (each waiting for a lock at most --lock-timeout).
     const groups = pool.map((sql, g) => ({ sql, keys: keys.map((k, i) => ({ k, i })).filter(({ i }) => i % pool.length === g) }));
     const found = await Promise.all(groups.filter((g) => g.keys.length).map((g) => this.broken(g.sql, g.keys)));
     return found.flat().sort((a, b) => a.i - b.i).map(({ k }) => `${k.table}.${k.column} -> ${k.parent}`);
@@ -117,11 +159,21 @@ export class SeedTarget {
         `(SELECT 1 FROM ${this.qualified(k.parent)} p WHERE p.${id} = ${col})) AS broken`
       );
     });
-    // Right after a bulk load the planner has no statistics and may pick a nested loop over
-    // seq scans (minutes on a big table); a hash anti-join is what this check wants.
-    if (this.dialect === 'postgres') await sql.query('SET enable_nestloop = off');
-    const rows = await sql.query<{ i: number | string; broken: boolean | number | string }>(parts.join(' UNION ALL '));
-    if (this.dialect === 'postgres') await sql.query('RESET enable_nestloop');
+    const tables = [...new Set(keys.flatMap(({ k }) => [k.table, k.parent]))];
+    const rows = await this.bounded(
+      tables,
+      'read',
+      'checking the foreign keys of the rows loaded',
+      async (q) => {
+        // Right after a bulk load the planner has no statistics and may pick a nested loop over
+        // seq scans (minutes on a big table); a hash anti-join is what this check wants.
+        if (this.dialect === 'postgres') await q.query('SET enable_nestloop = off');
+        const found = await q.query<{ i: number | string; broken: boolean | number | string }>(parts.join(' UNION ALL '));
+        if (this.dialect === 'postgres') await q.query('RESET enable_nestloop');
+        return found;
+      },
+      sql,
+    );
     return rows.filter((r) => r.broken === true || Number(r.broken) === 1).map((r) => keys.find(({ i }) => i === Number(r.i))!);
   }
 
@@ -129,7 +181,8 @@ export class SeedTarget {
   async deleteRows(table: string, ids: readonly unknown[]): Promise<void> {
     for (let i = 0; i < ids.length; i += 1000) {
       const batch = ids.slice(i, i + 1000);
-      await this.sql.query(`DELETE FROM ${this.qualified(table)} WHERE ${this.ident('id')} IN (${batch.map(() => '?').join(', ')})`, batch);
+      const sql = `DELETE FROM ${this.qualified(table)} WHERE ${this.ident('id')} IN (${batch.map(() => '?').join(', ')})`;
+      await this.bounded([table], 'delete', TAKING_BACK, (q) => q.query(sql, batch));
     }
   }
 
@@ -142,7 +195,7 @@ export class SeedTarget {
   async deleteByPath(table: string, path: readonly Hop[], users: readonly unknown[]): Promise<void> {
     const sql = UNDO[this.dialect].deleteByPath;
     if (!users.length || !sql) return;
-    await this.sql.query(sql(this.namespace, table, path, users.length), users);
+    await this.bounded([table], 'delete', TAKING_BACK, (q) => q.query(sql(this.namespace, table, path, users.length), users));
   }
 
   /** Where the engine wants it, fresh planner statistics for these tables (a failure is only reported). */
@@ -175,7 +228,16 @@ export class SeedTarget {
     await this.sql.query('BEGIN');
     try {
       await this.sql.query(off.statement);
-      if (await work()) {
+      const bound = boundStatement(this.dialect, this.lockTimeoutMs);
+      if (bound) await this.sql.query(bound);
+      this.inTransaction = true;
+      let done: boolean;
+      try {
+        done = await work();
+      } finally {
+        this.inTransaction = false;
+      }
+      if (done) {
         await this.sql.query('COMMIT');
         return true;
       }
@@ -192,9 +254,8 @@ export class SeedTarget {
     let n = 0;
     for (let i = 0; i < ids.length; i += 1000) {
       const batch = ids.slice(i, i + 1000);
-      const [row] = await this.sql.query<{ n: number | string }>(
-        `SELECT count(*) AS n FROM ${this.qualified(table)} WHERE ${this.ident('id')} IN (${batch.map(() => '?').join(', ')})`,
-        batch,
+      const [row] = await this.bounded([table], 'read', "counting the run's rows left", (q) =>
+        q.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${this.qualified(table)} WHERE ${this.ident('id')} IN (${batch.map(() => '?').join(', ')})`, batch),
       );
       n += Number(row?.n ?? 0);
     }
@@ -202,14 +263,18 @@ export class SeedTarget {
   }
 
   async count(table: string): Promise<number> {
-    const [row] = await this.sql.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${this.qualified(table)}`);
+    const [row] = await this.bounded([table], 'read', `counting the rows of ${table}`, (q) =>
+      q.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${this.qualified(table)}`),
+    );
     return Number(row?.n ?? 0);
   }
 
   /** MySQL: the highest id of each table (0 when empty), so explicit ids continue after it. */
   async maxIds(): Promise<Record<string, number>> {
     const parts = this.tables.map((t, i) => `SELECT ${i} AS i, COALESCE(MAX(${this.ident('id')}), 0) AS m FROM ${this.qualified(t)}`);
-    const rows = await this.sql.query<{ i: number | string; m: number | string }>(parts.join(' UNION ALL '));
+    const rows = await this.bounded(this.tables, 'read', 'reading where the ids continue', (q) =>
+      q.query<{ i: number | string; m: number | string }>(parts.join(' UNION ALL ')),
+    );
     return Object.fromEntries(rows.map((r) => [this.tables[Number(r.i)]!, Number(r.m)]));
   }
 
@@ -220,15 +285,23 @@ export class SeedTarget {
    * added to `emptied` as it goes (a failure may leave some emptied).
    */
   async truncate(emptied: string[] = []): Promise<void> {
+    const doing = '--truncate emptying the tables';
     if (this.dialect === 'postgres') {
-      await this.sql.query(`TRUNCATE ${this.tables.map((t) => this.qualified(t)).join(', ')} RESTART IDENTITY`);
+      await this.bounded(this.tables, 'all', doing, (q) => q.query(`TRUNCATE ${this.tables.map((t) => this.qualified(t)).join(', ')} RESTART IDENTITY`));
       emptied.push(...this.tables);
       return;
+    }
+    const outside = (await UNDO[this.dialect].foreignReferences?.(this.sql, this.namespace, this.tables)) ?? [];
+    if (outside.length) {
+      throw new SqlError(
+        `cannot truncate a table referenced in a foreign key constraint: ${outside.join('; ')}; --truncate empties only the schema's tables ` +
+          '(the rows of that table would point at ids the load hands out again): empty or drop them yourself, or seed with --append',
+      );
     }
     await this.sql.query('SET FOREIGN_KEY_CHECKS = 0');
     try {
       for (const t of [...this.tables].reverse()) {
-        await this.sql.query(`TRUNCATE TABLE ${this.qualified(t)}`);
+        await this.bounded([t], 'all', doing, (q) => q.query(`TRUNCATE TABLE ${this.qualified(t)}`));
         emptied.push(t);
       }
     } finally {

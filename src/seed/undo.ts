@@ -26,6 +26,8 @@ import type { Ledger } from './ledger.js';
 import type { SeedPlan } from './plan.js';
 import type { SeedTarget } from './target.js';
 import { USERS } from './coverage.js';
+import { isLockWait } from '../db/driver-errors.js';
+import { seedLockWaitError } from './lock-wait.js';
 
 /** Users whose rows one DELETE takes back, per table (rows per statement: this times the table's rows per user). */
 export const USERS_PER_STATEMENT = 500;
@@ -82,6 +84,8 @@ async function deleteRecorded(target: SeedTarget, cx: UndoContext): Promise<void
         return broken.length === 0;
       })
       .catch((err: unknown) => {
+        // A lock another session holds stops the deletes with the triggers on just as well: not tried again.
+        if (isLockWait(err)) throw err;
         cx.debug?.(`seed: taking back with the foreign keys' triggers off failed (${(err as Error).message}); again with them on`);
         return false;
       });
@@ -116,7 +120,10 @@ export async function takeBack(target: SeedTarget, cx: UndoContext, reopen: () =
       await deleteRecorded(on, cx);
       return await describeAfter(on, cx);
     } catch (err) {
-      undoError ??= err;
+      // A lock wait that ran out (--lock-timeout) names the table and its holder, and is not tried
+      // again on a new session (that is for a session that broke): the lock is still held.
+      undoError ??= await seedLockWaitError(on.place(), err, { tables: on.tables, need: 'delete', doing: "taking back the run's rows" });
+      if (isLockWait(err)) break;
     } finally {
       await close().catch(() => undefined);
     }

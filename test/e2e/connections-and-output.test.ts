@@ -1,7 +1,7 @@
 /**
  * Issue 11, through the real binary, each case one that failed before it:
  * output failures (a full disk, a closed pipe), `init` in a read-only
- * directory, `wait --timeout 1e9`, an empty DATABASE_URL, MySQL and
+ * directory, `wait --timeout 1000000000`, an empty DATABASE_URL, MySQL and
  * PostgreSQL over an IPv6 literal, sslmode (prefer against a server without
  * TLS connects; require says why it cannot, with no Node warning; a real TLS
  * session through a TLS front), and a `.ts` config that imports a sibling.
@@ -90,8 +90,8 @@ describe('small cases', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   }, 30_000);
 
-  it('wait --timeout 1e9 waits as long as asked: no timer overflow, no immediate exit 3', async () => {
-    const r = await dbkit(['wait', '--url', pg.url, '--timeout', '1e9']);
+  it('wait --timeout 1000000000 waits as long as asked: no timer overflow, no immediate exit 3', async () => {
+    const r = await dbkit(['wait', '--url', pg.url, '--timeout', '1000000000']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/Warning|overflow/i);
     expect(r.stdout).toMatch(/accepting connections/);

@@ -124,7 +124,7 @@ describe('PostgreSQL: a role that may not switch triggers off (it owns the table
     const r = await dbkitSignalled(['seed', ...on, '--append', '--users', '4000', '--seed', '2', '--verbose'], 'SIGINT', /seed: rows of \d+ users committed/, 120_000);
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).not.toMatch(/SET LOCAL session_replication_role/);
-    expect(r.stderr).toMatch(/sql: VACUUM "public"\."gallery"\n(.*\n)*sql: DELETE FROM "public"\."runs"/);
+    expect(r.stderr).toMatch(/sql: VACUUM \(SKIP_LOCKED\) "public"\."gallery"\n(.*\n)*sql: DELETE FROM "public"\."runs"/);
     expect(r.stderr).toMatch(/seed: took back the run's rows \(\d+ ms\)/);
     expect(r.stderr).toMatch(/\ndbkit: seed interrupted by SIGINT; the rows it had written were deleted\n/);
     expect(await dump(db.url)).toBe(before);
