@@ -11,7 +11,7 @@ import type { StatementReader } from './lint/reader.js';
 import type { DdlEmitter } from './schema/ddl.js';
 import type { DbSchema, Dialect } from './schema/model.js';
 import { readSnapshot } from './migrate/folder.js';
-import { migrationsRoot } from './paths.js';
+import { migrationsRoot } from './shared/paths.js';
 import type { SchemaDef } from './schema/definition.js';
 import { schemas } from './schema/registry.js';
 import { resolveSchema } from './schema/resolve.js';

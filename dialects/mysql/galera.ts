@@ -10,7 +10,7 @@
  *   Refused (exit 2, a configuration to change); TOI is required.
  */
 import type mysql from 'mysql2/promise';
-import { ConnectError, UsageError } from '../../src/cli/errors.js';
+import { ConnectError, UsageError } from '../../src/shared/errors.js';
 
 export interface GaleraState {
   /** wsrep_local_state_comment: Synced, Joining, Donor/Desynced, Joined, Initialized… */

@@ -21,7 +21,7 @@
 import os from 'node:os';
 import type { Knex } from 'knex';
 import type mysql from 'mysql2/promise';
-import { LockError } from '../../src/cli/errors.js';
+import { LockError } from '../../src/shared/errors.js';
 import { newOwner, type HeldLock } from '../../src/migrate/held-lock.js';
 import { BOOKKEEPING_MARKER } from '../../src/migrate/bookkeeping-shape.js';
 import { ident, literal } from './quote.js';

@@ -17,7 +17,7 @@
  *   privilege beyond SELECT on it, while KEY_COLUMN_USAGE still lists their
  *   columns: a constraint listed there and not in TABLE_CONSTRAINTS is hidden.
  */
-import type { MissingPrivilege } from '../../src/cli/errors.js';
+import type { MissingPrivilege } from '../../src/shared/errors.js';
 import type { PrivilegeProbe, TableAccess, TablePrivilege } from '../../src/db/privileges.js';
 import type { Sql } from '../../src/db/sql.js';
 import { holds, parseGrants, type Grants } from './grants.js';

@@ -23,7 +23,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { scrub } from '../../src/config/secrets.js';
+import { scrub } from '../../src/shared/secrets.js';
 import { ident } from './quote.js';
 
 export const PT_OSC = 'pt-online-schema-change';

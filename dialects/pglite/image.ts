@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { packageRoot } from '../../src/paths.js';
+import { packageRoot } from '../../src/shared/paths.js';
 
 export const IMAGE_FORMAT = 1;
 export const imageDir = path.join(packageRoot, 'dist', 'pglite');

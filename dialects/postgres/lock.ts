@@ -18,7 +18,7 @@
 import os from 'node:os';
 import type { Knex } from 'knex';
 import pg from 'pg';
-import { LockError } from '../../src/cli/errors.js';
+import { LockError } from '../../src/shared/errors.js';
 import { CONNECT_TIMEOUT_MS } from '../../src/db/sql.js';
 import { pgConnection } from '../../src/config/url.js';
 import { newOwner, type HeldLock } from '../../src/migrate/held-lock.js';

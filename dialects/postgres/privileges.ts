@@ -4,7 +4,7 @@
  * role can read pg_catalog, so existence is never hidden; has_*_privilege
  * and pg_has_role answer for inherited roles and PUBLIC as the server will.
  */
-import type { MissingPrivilege } from '../../src/cli/errors.js';
+import type { MissingPrivilege } from '../../src/shared/errors.js';
 import type { PrivilegeProbe, TableAccess, TablePrivilege } from '../../src/db/privileges.js';
 import type { Sql } from '../../src/db/sql.js';
 

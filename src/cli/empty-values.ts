@@ -8,7 +8,7 @@
  * quoted: it is empty, and a list's other items are left out.
  */
 import type { Command } from 'commander';
-import { UsageError } from './errors.js';
+import { UsageError } from '../shared/errors.js';
 
 const blank = (v: unknown): boolean => typeof v === 'string' && v.trim() === '';
 

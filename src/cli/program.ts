@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import type { GlobalOptions } from '../config/load.js';
 import { emptyValueError } from './empty-values.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../shared/errors.js';
 import { examplesText } from './examples.js';
 import { invocation } from './invocation.js';
 import { createIo, type Io, type IoOptions, type Streams } from './io.js';

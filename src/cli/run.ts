@@ -6,10 +6,10 @@
  * quietly, for a closed pipe) instead of a crash.
  */
 import { CommanderError } from 'commander';
-import { scrubDeep, withSecrets, type SecretSet } from '../config/secrets.js';
+import { scrubDeep, withSecrets, type SecretSet } from '../shared/secrets.js';
 import { registerStartupSecrets } from '../config/secret-sources.js';
 import { driverExitCode, driverLine } from '../db/driver-errors.js';
-import { DbkitError, ExitCode } from './errors.js';
+import { DbkitError, ExitCode } from '../shared/errors.js';
 import { installWriter, processStreams, writeText, type OutputFailure, type Streams, type Writer } from './io.js';
 import { buildProgram, type ProgramResult } from './program.js';
 

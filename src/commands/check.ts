@@ -9,7 +9,7 @@
  * each finding is a failure. Exit 0, or 1 with one line per failure.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import type { Io } from '../cli/io.js';
 import { loadConfig, type GlobalOptions } from '../config/load.js';
 import { definitionProblems } from '../migrate/compose.js';

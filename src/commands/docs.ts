@@ -4,7 +4,7 @@
  * by side), or from a live database with --url (marked where it differs).
  */
 import path from 'node:path';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { diff } from '../diff/differ.js';

@@ -3,7 +3,7 @@
  * in its sum file, after a merge that added migrations was resolved or a
  * change to a migration was reviewed. No database connection.
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { sumProblem, writeSum } from '../migrate/sum.js';

@@ -7,16 +7,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConnectError, UsageError } from '../cli/errors.js';
+import { ConnectError, UsageError } from '../shared/errors.js';
 import { invocation } from '../cli/invocation.js';
 import type { Io } from '../cli/io.js';
 import { envValue } from '../config/env.js';
 import { findConfigFile } from '../config/file.js';
 import { loadConfig, type GlobalOptions } from '../config/load.js';
-import { registerPassword, registerUrl, registerUser } from '../config/secrets.js';
+import { registerPassword, registerUrl, registerUser } from '../shared/secrets.js';
 import { parseUrl } from '../config/url.js';
 import { pingDatabase } from '../db/connect.js';
-import { readRegularFile } from '../regular-file.js';
+import { readRegularFile } from '../shared/regular-file.js';
 import { schemaNames } from '../schema/registry.js';
 import { wholeNumber } from './shared.js';
 import {

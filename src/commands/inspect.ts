@@ -11,7 +11,7 @@
  * PrivilegeError, except check-indexes, whose findings do not depend on
  * constraints on MySQL (InnoDB indexes every foreign key itself).
  */
-import { ConnectError, PrivilegeError, type MissingPrivilege } from '../cli/errors.js';
+import { ConnectError, PrivilegeError, type MissingPrivilege } from '../shared/errors.js';
 import type { Io } from '../cli/io.js';
 import type { Session } from '../db/connect.js';
 import { ident as mysqlIdent } from '../../dialects/mysql/quote.js';

@@ -4,7 +4,7 @@
  * No database. One line per finding, `--json` for pipelines; exit 1 while
  * findings remain, 0 when clean. `dbkit check` runs it too.
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { findingLine } from '../lint/engine.js';

@@ -12,7 +12,7 @@
  * (docs/online-changes.md). No database.
  */
 import path from 'node:path';
-import { UsageError, UsageErrors } from '../cli/errors.js';
+import { UsageError, UsageErrors } from '../shared/errors.js';
 import type { Io } from '../cli/io.js';
 import { loadSettings, type GlobalOptions } from '../config/load.js';
 import {
@@ -35,7 +35,7 @@ import { DIALECTS, sqlFileName } from '../migrate/format.js';
 import { acquireFolderLock } from '../migrate/folder-lock.js';
 import { verifySum, writeSum } from '../migrate/sum.js';
 import { findingLine } from '../lint/engine.js';
-import { migrationsRoot } from '../paths.js';
+import { migrationsRoot } from '../shared/paths.js';
 import { noRenames, PlanError, type Renames } from '../plan/plan.js';
 import { describeOperation } from '../plan/describe.js';
 import { isDeepStrictEqual } from 'node:util';

@@ -4,7 +4,7 @@ import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { applyLimits, type LimitInputs } from '../config/online.js';
 import type { FleetFlags } from '../fleet/command.js';
-import { ExitCode } from '../cli/errors.js';
+import { ExitCode } from '../shared/errors.js';
 import type { DataCheckEntry, DataReport } from '../migrate/data-check/preflight.js';
 import { migrate } from '../migrate/runner.js';
 import { renderDataChecks, renderPlan, renderRun } from '../render/migrations.js';

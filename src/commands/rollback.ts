@@ -1,6 +1,6 @@
 /** dbkit rollback [--steps N | --all] [--dry-run] [--force] [--statement-timeout S] [--ddl-lock-timeout S] [--ddl-lock-attempts N] [--online pt-osc|none] */
 import { withInterrupts } from '../cli/interrupt.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { applyLimits, type LimitInputs } from '../config/online.js';

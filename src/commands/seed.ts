@@ -1,6 +1,6 @@
 /** dbkit seed [--users N] [--seed S] [--truncate | --append] [--force] */
 import crypto from 'node:crypto';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import { withInterrupts } from '../cli/interrupt.js';
 import type { Io } from '../cli/io.js';
 import { SEED_USERS_MAX } from '../config/file.js';

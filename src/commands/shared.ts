@@ -1,8 +1,8 @@
 /** Option parsing and connection handling shared by the commands. */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import type { Io } from '../cli/io.js';
 import { loadConfig, type Config, type GlobalOptions } from '../config/load.js';
-import { urlSecrets } from '../config/mask.js';
+import { urlSecrets } from '../shared/mask.js';
 import { connect, openSession, type Connection, type Session } from '../db/connect.js';
 import { preflight, privilegeAtConnect, type Check } from '../db/preflight.js';
 

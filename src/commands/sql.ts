@@ -1,5 +1,5 @@
 /** dbkit sql [--dialect postgres|mysql]: the full DDL of a variant, offline. */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { dialects, expectedVariant } from '../dialects.js';

@@ -10,7 +10,7 @@
  * (a killed run's lease, instead of waiting for it to expire); elsewhere it
  * names the live session holding dbkit's lock and clears Knex's row without it.
  */
-import { LockError } from '../cli/errors.js';
+import { LockError } from '../shared/errors.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import type { Connection } from '../db/connect.js';

@@ -4,7 +4,7 @@
  * together. Exit 0 when it does, 3 when the timeout passes first. A wrong
  * password or a missing database fails at once: waiting would not fix them.
  */
-import { ConnectError, UsageError } from '../cli/errors.js';
+import { ConnectError, UsageError } from '../shared/errors.js';
 import { withInterrupts } from '../cli/interrupt.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';

@@ -8,8 +8,8 @@
  */
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { UsageError } from '../cli/errors.js';
-import { readRegularFile } from '../regular-file.js';
+import { UsageError } from '../shared/errors.js';
+import { readRegularFile } from '../shared/regular-file.js';
 
 /** `name`'s value; undefined when it is not set; a usage error when it is set but empty or blank. */
 export function envValue(env: NodeJS.ProcessEnv, name: string, hint = 'give it a value or unset it'): string | undefined {

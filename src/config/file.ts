@@ -4,11 +4,11 @@ import path from 'node:path';
 // A namespace import: the ES module bundle's banner declares `createRequire` itself.
 import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from '../cli/errors.js';
-import { checkRegularFile } from '../regular-file.js';
+import { UsageError } from '../shared/errors.js';
+import { checkRegularFile } from '../shared/regular-file.js';
 import { jsonFault } from './json-error.js';
 import { readSeconds } from './seconds.js';
-import { registerText, registerUrl } from './secrets.js';
+import { registerText, registerUrl } from '../shared/secrets.js';
 
 export interface FileConfig {
   url?: string;

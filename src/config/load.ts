@@ -1,14 +1,14 @@
 /** Flags + environment + .env + config file -> one validated configuration. */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import { defaultSchemaFor, schemaNames } from '../schema/registry.js';
 import type { Dialect } from '../schema/model.js';
 import { dotenvValue, envValue } from './env.js';
 import { findConfigFile, loadConfigFile, type SeedFileConfig } from './file.js';
-import { urlSecrets } from './mask.js';
+import { urlSecrets } from '../shared/mask.js';
 import { checkNamespace } from './namespace.js';
 import { applyLimits, DEFAULT_LIMITS, type MigrationLimits } from './online.js';
 import { readSeconds, SECONDS_FORMAT } from './seconds.js';
-import { registerUrl } from './secrets.js';
+import { registerUrl } from '../shared/secrets.js';
 import { DEFAULT_PGLITE_DIR, dialectOf, parseUrl, type Target } from './url.js';
 
 export interface GlobalOptions {

@@ -7,7 +7,7 @@
  */
 import { mysqlSystemNamespace } from '../../dialects/mysql/names.js';
 import { postgresSystemNamespace } from '../../dialects/postgres/names.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import type { Dialect } from '../schema/model.js';
 
 export const PLAIN_NAMESPACE = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;

@@ -17,7 +17,7 @@
  *   --online pt-osc|none    online             none  MySQL: statements marked blocking (table copies)
  *                                                    run through pt-online-schema-change
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import { readSeconds } from './seconds.js';
 
 export type OnlineMethod = 'pt-osc' | 'none';

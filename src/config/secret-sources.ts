@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SecretSet } from './secrets.js';
+import type { SecretSet } from '../shared/secrets.js';
 
 const URL_FLAGS = new Set(['--url', '--direct-url']);
 const PASSWORD_FLAGS = new Set(['--password']);

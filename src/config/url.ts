@@ -6,9 +6,9 @@
  * host is the one after the last `@`; the drivers get explicit options.
  */
 import path from 'node:path';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import { pgTls, mysqlTls, tlsDecision, type TlsPlan } from './tls.js';
-import { displayOf, parseQuery, percentDecode, splitServerUrl, splitUserinfo, type UrlParts } from './url-parts.js';
+import { displayOf, parseQuery, percentDecode, splitServerUrl, splitUserinfo, type UrlParts } from '../shared/url-parts.js';
 
 export type Engine = 'postgres' | 'mysql' | 'pglite';
 

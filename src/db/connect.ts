@@ -6,7 +6,7 @@
  * the password masked.
  */
 import type { Knex } from 'knex';
-import { ConnectError, UsageError } from '../cli/errors.js';
+import { ConnectError, UsageError } from '../shared/errors.js';
 import type { Config } from '../config/load.js';
 import { mysqlConnection, pgConnection } from '../config/url.js';
 import { driverSql, knexSql, type ClosableSql, type Sql } from './sql.js';

@@ -9,7 +9,7 @@
  * knexQueryError() takes the statement back off, recording it beside the
  * error instead; driverSql and PGlite record it the same way (annotate()).
  */
-import { ExitCode } from '../cli/errors.js';
+import { ExitCode } from '../shared/errors.js';
 
 const STATEMENT = 'dbkitStatement';
 

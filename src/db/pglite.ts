@@ -8,13 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { PGlite } from '@electric-sql/pglite';
-import { ConnectError, LockError } from '../cli/errors.js';
+import { ConnectError, LockError } from '../shared/errors.js';
 import type { Config } from '../config/load.js';
 import type { Releasable } from '../migrate/held-lock.js';
 import { acquireFileLock, fileLockHolder, LockPathError } from '../../dialects/pglite/file-lock.js';
 import { loadKnexModules, pgliteKnex } from '../../dialects/pglite/knex-client.js';
 import { compilePglite, DataDirError, openPglite } from '../../dialects/pglite/open.js';
-import { makeDirectories } from '../dirs.js';
+import { makeDirectories } from '../shared/dirs.js';
 import { annotate } from './driver-errors.js';
 import { numbered, type Sql } from './sql.js';
 

@@ -10,7 +10,7 @@
  * to report from what the role can see and say what it could not read.
  * The embedded PGlite database has one user and is never read-only: no checks.
  */
-import { PrivilegeError, ReadOnlyError, type MissingPrivilege } from '../cli/errors.js';
+import { PrivilegeError, ReadOnlyError, type MissingPrivilege } from '../shared/errors.js';
 import { listMigrationFiles, CHECKSUM_TABLE, MIGRATION_TABLE } from '../migrate/source.js';
 import { readApplied, type AppliedRow } from '../migrate/state.js';
 import { trustBookkeeping } from '../migrate/trust.js';

@@ -7,7 +7,7 @@
  * guess: where a dialect cannot tell, it reports nothing missing and the
  * statement itself will say.
  */
-import type { MissingPrivilege } from '../cli/errors.js';
+import type { MissingPrivilege } from '../shared/errors.js';
 
 export type TablePrivilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'TRUNCATE';
 

@@ -8,7 +8,7 @@
  * on a pooled server connection (changing it for its next client) and the
  * migrations would run with whatever search_path their connection has.
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import type { Config } from '../config/load.js';
 
 /** The refusal, one line: the problem and the fix. */

@@ -11,7 +11,7 @@
  * - a view in the way of a statement is named in a comment before it.
  */
 import type { DialectPlan } from '../plan/types.js';
-import { commentLines } from '../sql-text.js';
+import { commentLines } from '../shared/sql-text.js';
 import type { ViewBlocker } from './views.js';
 
 export interface FixScriptOptions {

@@ -4,9 +4,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { OutputError, UsageError } from '../cli/errors.js';
-import { makeDirectories } from '../dirs.js';
-import { notRegular, statOrNull } from '../regular-file.js';
+import { OutputError, UsageError } from '../shared/errors.js';
+import { makeDirectories } from '../shared/dirs.js';
+import { notRegular, statOrNull } from '../shared/regular-file.js';
 
 export type WriteStatus = 'created' | 'updated' | 'unchanged';
 export type CheckStatus = 'fresh' | 'stale' | 'missing';

@@ -7,12 +7,12 @@
  * 2 when the file or the flags are wrong (nothing ran) or every target
  * failed the same way, 130 when interrupted.
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import { withInterrupts } from '../cli/interrupt.js';
 import type { Io } from '../cli/io.js';
 import { findConfigFile, loadConfigFile } from '../config/file.js';
 import type { GlobalOptions } from '../config/load.js';
-import { urlSecrets } from '../config/mask.js';
+import { urlSecrets } from '../shared/mask.js';
 import { fleetJson, nameWidth, renderProgress, renderSummary, renderTargetLine, type FleetReport } from '../render/fleet.js';
 import { isFailure, type FleetCommandName, type TargetOutcome } from './outcome.js';
 import { runPool, type OnError, type StoppedBy } from './runner.js';

@@ -4,7 +4,7 @@
  * target, or a tag that no target has, is a usage error: a typo must not
  * turn a canary rollout into an everything-at-once one.
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import type { TargetSpec } from './targets.js';
 
 /** The names picked by `selectors`, in file order. */

@@ -8,10 +8,10 @@
  * target's failure with the exit code a single run would have had.
  */
 import { Writable } from 'node:stream';
-import { ExitCode } from '../cli/errors.js';
+import { ExitCode } from '../shared/errors.js';
 import { createIo, type Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
-import { urlSecrets } from '../config/mask.js';
+import { urlSecrets } from '../shared/mask.js';
 import { parseUrl } from '../config/url.js';
 import { defaultSchemaFor } from '../schema/registry.js';
 import { statusOf, WHERE_FIELDS, type AppliedMigration, type FleetCommandName, type TargetOutcome, type TargetStatus } from './outcome.js';

@@ -16,13 +16,13 @@
  *       namespace: t2
  */
 import path from 'node:path';
-import { UsageError } from '../cli/errors.js';
-import { readRegularFile } from '../regular-file.js';
-import { maskUrl, urlSecrets } from '../config/mask.js';
+import { UsageError } from '../shared/errors.js';
+import { readRegularFile } from '../shared/regular-file.js';
+import { maskUrl, urlSecrets } from '../shared/mask.js';
 import { checkNamespace, PLAIN_NAMESPACE } from '../config/namespace.js';
 import { dialectOf, parseUrl } from '../config/url.js';
 import type { Dialect } from '../schema/model.js';
-import { registerText, registerUrl } from '../config/secrets.js';
+import { registerText, registerUrl } from '../shared/secrets.js';
 import { schemaNames } from '../schema/registry.js';
 
 export interface TargetSpec {
@@ -163,7 +163,7 @@ export async function loadTargetsFile(file: string, cwd = process.cwd()): Promis
     throw new UsageError(`cannot read targets file ${file}: ${code ?? String(err)}`);
   }
   if (text === null) throw new UsageError(`cannot read targets file ${file}: no such file`);
-  // Before anything could print it: the file's text, then each URL in it (src/config/secrets.ts).
+  // Before anything could print it: the file's text, then each URL in it (src/shared/secrets.ts).
   registerText(text);
   const secrets = textSecrets(text);
   const targets = validateTargets(await parseTargetsText(text, file), file);

@@ -3,7 +3,7 @@
  * `.env` line that holds it, and the config file. The password lives only in
  * `.env` (keep it out of version control); the config file names the schema.
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import { schemaNames, defaultSchemaFor } from '../schema/registry.js';
 
 export type InitEngine = 'postgres' | 'mysql' | 'pglite';

@@ -12,7 +12,7 @@
  * check, so it cannot be adopted.
  */
 import type { Knex } from 'knex';
-import { DbkitError, ExitCode, UsageError } from '../cli/errors.js';
+import { DbkitError, ExitCode, UsageError } from '../shared/errors.js';
 import type { Connection, Session } from '../db/connect.js';
 import { dialects } from '../dialects.js';
 import { diff } from '../diff/differ.js';

@@ -12,7 +12,7 @@
  * - PGlite: one process holds the database (its lock file): nobody else can lock.
  */
 import type { Knex } from 'knex';
-import { LockError } from '../cli/errors.js';
+import { LockError } from '../shared/errors.js';
 import type { Connection, Session } from '../db/connect.js';
 import { isLockWait, serverMessage } from '../db/driver-errors.js';
 import type { Sql } from '../db/sql.js';

@@ -7,8 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../cli/errors.js';
-import { schemaSourceRoot } from '../paths.js';
+import { UsageError } from '../shared/errors.js';
+import { schemaSourceRoot } from '../shared/paths.js';
 import type { SchemaDef } from '../schema/definition.js';
 
 export async function loadSourceDefinitions(dir = schemaSourceRoot()): Promise<Record<string, SchemaDef>> {

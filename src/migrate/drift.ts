@@ -5,7 +5,7 @@
  * new checksum recorded, a missing one is forgotten (its bookkeeping rows
  * deleted). Nothing of the schema itself changes.
  */
-import { DbkitError, ExitCode, UsageError } from '../cli/errors.js';
+import { DbkitError, ExitCode, UsageError } from '../shared/errors.js';
 import type { Connection } from '../db/connect.js';
 import { boundedWrite } from './bounded.js';
 import { CHECKSUM_TABLE, MIGRATION_TABLE, type LoadedMigration } from './source.js';

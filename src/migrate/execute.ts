@@ -26,7 +26,7 @@
  * build: retries.ts; the catalog decision: decide-at.ts; the context: context.ts.
  */
 import type { Knex } from 'knex';
-import { SqlError } from '../cli/errors.js';
+import { SqlError } from '../shared/errors.js';
 import { lockRetryPauseMs } from '../config/online.js';
 import { execSql, withConnectionOf, type Exec } from './statements.js';
 import { markStep, recordApplied, recordReverted } from './bookkeeping.js';

@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LockError } from '../cli/errors.js';
+import { LockError } from '../shared/errors.js';
 import { shown } from './folder.js';
 import type { Releasable } from './held-lock.js';
 

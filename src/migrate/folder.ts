@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../cli/errors.js';
-import { migrationsRoot } from '../paths.js';
+import { UsageError } from '../shared/errors.js';
+import { migrationsRoot } from '../shared/paths.js';
 import type { SchemaDef } from '../schema/definition.js';
 import type { Dialect } from '../schema/model.js';
 import {

@@ -13,7 +13,7 @@
  *   snapshot.json       the schema definition (SchemaDef) as of this migration
  */
 import type { Operation } from '../plan/operations.js';
-import { BREAKPOINT, commentLines } from '../sql-text.js';
+import { BREAKPOINT, commentLines } from '../shared/sql-text.js';
 import type { Dialect } from '../schema/model.js';
 
 export const FORMAT_VERSION = 1;

@@ -12,7 +12,7 @@ import { dialects } from '../dialects.js';
 import { lintFiles } from '../lint/engine.js';
 import type { StatementReader } from '../lint/reader.js';
 import type { KnownTable, LintFile, LintResult } from '../lint/types.js';
-import { migrationsRoot } from '../paths.js';
+import { migrationsRoot } from '../shared/paths.js';
 import type { SchemaDef } from '../schema/definition.js';
 import type { DbSchema, Dialect } from '../schema/model.js';
 import { resolveSchema } from '../schema/resolve.js';

@@ -4,7 +4,7 @@
  * (safe behind PgBouncer); MySQL/MariaDB: GET_LOCK; Galera: a lease row;
  * PGlite: the lock file taken when the database was opened.
  */
-import { LockError } from '../cli/errors.js';
+import { LockError } from '../shared/errors.js';
 import type { Connection } from '../db/connect.js';
 import { lockTablesSql } from '../../dialects/postgres/lock-wait.js';
 import { boundedWrite } from './bounded.js';

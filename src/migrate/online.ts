@@ -11,7 +11,7 @@
  * the run stops, naming them (someone else's tool run, or one of unknown
  * origin: dbkit drops nothing it cannot prove it made).
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import type { OnlineMethod } from '../config/online.js';
 import { mysqlConnection } from '../config/url.js';
 import type { Connection } from '../db/connect.js';

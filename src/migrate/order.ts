@@ -6,7 +6,7 @@
  * refuses it (exit 1, naming both), unless --allow-out-of-order, which
  * applies it and records that it was applied out of order. Pure.
  */
-import { DbkitError, ExitCode } from '../cli/errors.js';
+import { DbkitError, ExitCode } from '../shared/errors.js';
 import type { MigrationEntry } from './state.js';
 
 export interface OutOfOrder {

@@ -10,7 +10,7 @@
  * found the name free, so what that statement (or one before it) creates
  * and now exists is dbkit's. Pure but for the catalog read in runner.ts.
  */
-import { DbkitError, ExitCode } from '../cli/errors.js';
+import { DbkitError, ExitCode } from '../shared/errors.js';
 import type { Operation } from '../plan/operations.js';
 import type { Dialect } from '../schema/model.js';
 import type { LoadedMigration } from './source.js';

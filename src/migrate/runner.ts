@@ -12,7 +12,7 @@
  * (execute.ts). Where a failed run stopped is read from the catalog (stopped.ts).
  */
 import type { Knex } from 'knex';
-import { DbkitError, LockError, SqlError, UsageError } from '../cli/errors.js';
+import { DbkitError, LockError, SqlError, UsageError } from '../shared/errors.js';
 import type { Connection, Session } from '../db/connect.js';
 import { foldOperations } from '../plan/fold.js';
 import { emptySchema, type DbSchema } from '../schema/model.js';

@@ -16,7 +16,7 @@
  * (exit 4) saying how to end them. Nothing is cancelled by dbkit itself.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LockError } from '../cli/errors.js';
+import { LockError } from '../shared/errors.js';
 import type { Engine } from '../config/url.js';
 import type { Session } from '../db/connect.js';
 import type { Direction } from './format.js';

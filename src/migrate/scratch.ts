@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/load.js';
-import { ReadOnlyError } from '../cli/errors.js';
+import { ReadOnlyError } from '../shared/errors.js';
 import { connect, openSession, type Connection, type Session } from '../db/connect.js';
 import { privilegeError, privilegeProbe } from '../db/preflight.js';
 import { dialects } from '../dialects.js';

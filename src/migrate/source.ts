@@ -10,7 +10,7 @@
  * every database 0.1.0 migrated shows them applied and unchanged.
  */
 import { createHash } from 'node:crypto';
-import { migrationsRoot } from '../paths.js';
+import { migrationsRoot } from '../shared/paths.js';
 import type { Dialect } from '../schema/model.js';
 import { listMigrationDirs, readMigration, type MigrationDir } from './folder.js';
 import type { DialectMeta } from './format.js';

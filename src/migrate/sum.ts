@@ -11,8 +11,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../cli/errors.js';
-import { migrationsRoot } from '../paths.js';
+import { UsageError } from '../shared/errors.js';
+import { migrationsRoot } from '../shared/paths.js';
 import { listMigrationDirs, schemaDir, shown, type MigrationDir } from './folder.js';
 import { SUM_FILE } from './format.js';
 

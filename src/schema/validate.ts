@@ -25,7 +25,7 @@
  * definition has problems (on a copy without what those problems name), so
  * one run names every problem.
  */
-import { BREAKPOINT } from '../sql-text.js';
+import { BREAKPOINT } from '../shared/sql-text.js';
 import type { ColumnDef, LogicalType, SchemaDef, TableDef } from './definition.js';
 import { DEFAULT_TABLE_CHARSET, type DbSchema } from './model.js';
 import { resolveSchema } from './resolve.js';

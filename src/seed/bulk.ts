@@ -3,7 +3,7 @@
  * the port (src/seed/bulk-port.ts) from dialects/<engine>/bulk.ts, loaded
  * only by `seed`.
  */
-import { SqlError } from '../cli/errors.js';
+import { SqlError } from '../shared/errors.js';
 import type { Sql } from '../db/sql.js';
 import type { BulkWriter } from './bulk-port.js';
 

@@ -17,7 +17,7 @@
  * the bulk load, the set-based foreign-key check after it and the take-back
  * of a failed run all go through here.
  */
-import { LockError } from '../cli/errors.js';
+import { LockError } from '../shared/errors.js';
 import { isLockWait, serverMessage } from '../db/driver-errors.js';
 import type { Sql } from '../db/sql.js';
 import type { Dialect } from '../schema/model.js';

@@ -14,7 +14,7 @@
  * The server drops the first two when the process dies: a killed seed never
  * leaves a stale lock.
  */
-import { LockError } from '../cli/errors.js';
+import { LockError } from '../shared/errors.js';
 import type { Engine, Target } from '../config/url.js';
 import type { Releasable } from '../migrate/held-lock.js';
 

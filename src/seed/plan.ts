@@ -25,7 +25,7 @@
  *   keys is broken at a nullable one, loaded NULL.
  * Plain data: it crosses to the generating thread.
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import { dialects, expectedVariant, runtimeDefinition } from '../dialects.js';
 import type { SchemaDef } from '../schema/definition.js';
 import type { DbSchema, Dialect, Table } from '../schema/model.js';

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../shared/errors.js';
 import { listMigrationDirs, shown } from '../migrate/folder.js';
 import { checkMeta, META_FILE } from '../migrate/format.js';
 import type { Operation } from '../plan/operations.js';

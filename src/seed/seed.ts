@@ -6,7 +6,7 @@
  * the database is in.
  */
 import { availableParallelism } from 'node:os';
-import { DbkitError, ExitCode, InterruptedError, SqlError, UsageError } from '../cli/errors.js';
+import { DbkitError, ExitCode, InterruptedError, SqlError, UsageError } from '../shared/errors.js';
 import { driverExitCode, driverLine, isServerError } from '../db/driver-errors.js';
 import type { Session } from '../db/connect.js';
 import type { Dialect } from '../schema/model.js';

@@ -9,7 +9,7 @@ import { ident as pgIdent } from '../../dialects/postgres/quote.js';
 import { maySkipTriggers, SKIP_TRIGGERS } from '../../dialects/postgres/replica.js';
 import { deleteByPathSql as pgDeleteByPath } from '../../dialects/postgres/seed-undo.js';
 import { mysqlForeignReferences } from '../../dialects/mysql/foreign-references.js';
-import { SqlError } from '../cli/errors.js';
+import { SqlError } from '../shared/errors.js';
 import type { Sql } from '../db/sql.js';
 import type { Dialect } from '../schema/model.js';
 import type { Hop } from './coverage.js';

@@ -28,7 +28,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { percentDecode } from '../../src/config/url-parts.js';
+import { percentDecode } from '../../src/shared/url-parts.js';
 import { bin, dbkitInProcess } from '../support/cli.js';
 import { mysqlFixture, NEUTRAL, pgFixture, type Fixture } from '../support/password-roles.js';
 import { generatePassword, ISSUE_PASSWORDS, pieces, printedForms, prng, rawAmbiguous, rawDecodes, urlWith } from '../support/passwords.js';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { checkGaleraNode, type GaleraState } from '../../dialects/mysql/galera.js';
 import { createLeaseTable, describeLease, renewLease } from '../../dialects/mysql/lease.js';
 import { describeHolder, lockApplicationName } from '../../dialects/postgres/lock.js';
-import { ExitCode } from '../../src/cli/errors.js';
+import { ExitCode } from '../../src/shared/errors.js';
 import { migrationConfig } from '../../src/commands/shared.js';
 import { newOwner } from '../../src/migrate/held-lock.js';
 import { loadConfig } from '../../src/config/load.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { maskText, maskUrl } from '../../src/config/mask.js';
+import { maskText, maskUrl } from '../../src/shared/mask.js';
 import { parseUrl } from '../../src/config/url.js';
 import { tempDirs } from '../support/tmp.js';
 

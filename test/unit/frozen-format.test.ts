@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listMigrationDirs } from '../../src/migrate/folder.js';
 import { BREAKPOINT, formatJson, parseSqlFile, renderSqlFile, sqlHeader, type DialectMeta } from '../../src/migrate/format.js';
-import { commentLines } from '../../src/sql-text.js';
+import { commentLines } from '../../src/shared/sql-text.js';
 import { loadMigrations } from '../../src/migrate/source.js';
 import { computeSum, parseSum, renderSum, sumProblem, verifySum } from '../../src/migrate/sum.js';
 import { repoRoot } from '../support/cli.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { holds, matchesPattern, parseGrants } from '../../dialects/mysql/grants.js';
 import { accountName } from '../../dialects/mysql/privileges.js';
 import { ROLE_SQL, tablesSql } from '../../dialects/postgres/privileges.js';
-import { ExitCode, PrivilegeError, ReadOnlyError } from '../../src/cli/errors.js';
+import { ExitCode, PrivilegeError, ReadOnlyError } from '../../src/shared/errors.js';
 import { describeMissing, privilegeError } from '../../src/db/preflight.js';
 
 const MARIADB_SELECT_ONLY = [

@@ -1,11 +1,11 @@
 /**
- * The secret scrubber (src/config/secrets.ts) and the URL splitter it relies
+ * The secret scrubber (src/shared/secrets.ts) and the URL splitter it relies
  * on: whole-token replacement that leaves other words alone, credential
  * contexts for short and common passwords, user names never printed.
  */
 import { describe, expect, it } from 'vitest';
-import { PUBLIC_WORDS, SecretSet, scrubDeep, withSecrets, currentSecrets, registerUrl } from '../../src/config/secrets.js';
-import { percentDecode, splitServerUrl } from '../../src/config/url-parts.js';
+import { PUBLIC_WORDS, SecretSet, scrubDeep, withSecrets, currentSecrets, registerUrl } from '../../src/shared/secrets.js';
+import { percentDecode, splitServerUrl } from '../../src/shared/url-parts.js';
 import { parseServerUrl, pgConnection, mysqlConnection } from '../../src/config/url.js';
 import { schemas } from '../../src/schema/registry.js';
 

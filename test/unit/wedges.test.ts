@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alterProgress, fromProcessRow, mysqlWorkProbe, RUNNING_WORK as MYSQL_RUNNING_WORK } from '../../dialects/mysql/running-work.js';
 import { indexProgress, postgresWorkProbe, RUNNING_WORK as PG_RUNNING_WORK } from '../../dialects/postgres/running-work.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/shared/errors.js';
 import { expectedVariant } from '../../src/dialects.js';
 import { adoptionGaps, adoptVerdict, pickAdopted } from '../../src/migrate/adopt.js';
 import { acceptedDrift } from '../../src/migrate/drift.js';

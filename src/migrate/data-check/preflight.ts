@@ -12,7 +12,7 @@
  * PostgreSQL), instead of up front.
  */
 import type { Knex } from 'knex';
-import { DataCheckError, LockError, PrivilegeError, SqlError } from '../../cli/errors.js';
+import { DataCheckError, LockError, PrivilegeError, SqlError } from '../../shared/errors.js';
 import type { Connection, Session } from '../../db/connect.js';
 import { numbered } from '../../db/sql.js';
 import type { DbSchema } from '../../schema/model.js';

@@ -1,5 +1,5 @@
 /**
- * Masking helpers on top of the run's secrets (src/config/secrets.ts), for
+ * Masking helpers on top of the run's secrets (src/shared/secrets.ts), for
  * code that holds a URL or a list of passwords rather than the run's set.
  */
 import { maskUrls, SecretSet } from './secrets.js';
@@ -32,7 +32,7 @@ export function urlSecrets(url: string): string[] {
   return [...out];
 }
 
-/** `text` with the URLs and the given passwords masked, by the rules of src/config/secrets.ts. */
+/** `text` with the URLs and the given passwords masked, by the rules of src/shared/secrets.ts. */
 export function maskText(text: string, secrets: string[]): string {
   const set = new SecretSet();
   for (const s of secrets) set.addPassword(s);

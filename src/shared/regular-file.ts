@@ -7,7 +7,7 @@
  * regular file. Each caller says what it was looking for (exit 2).
  */
 import fs from 'node:fs';
-import { UsageError } from './cli/errors.js';
+import { UsageError } from './errors.js';
 
 /** What is at a path, in words: `a directory`, `a FIFO (named pipe)`, ...; null when it is a regular file. */
 export function notRegular(stat: fs.Stats): string | null {
