@@ -17,7 +17,7 @@ export async function inProcessDiff(url: string, cwd: string): Promise<Record<Ph
   const { loadConfig } = await import('../src/config/load.js');
   const { openSession } = await import('../src/db/connect.js');
   const { dialects, expectedVariant } = await import('../src/dialects.js');
-  const { loadState } = await import('../src/migrate/runner.js');
+  const { loadState } = await import('../src/migrate/apply/runner.js');
   const { normalize } = await import('../src/schema/normalize.js');
   const { diff } = await import('../src/diff/differ.js');
   const { diffJson } = await import('../src/render/diff.js');

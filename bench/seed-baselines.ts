@@ -17,7 +17,7 @@ import { loadDataSql } from '../dialects/mysql/load-data.js';
 import { mysqlConnection } from '../src/config/url.js';
 import { parseLines, type Cell } from '../src/seed/encode.js';
 import { generateChunks } from '../src/seed/generate.js';
-import type { RowFormat } from '../src/seed/pieces.js';
+import type { RowFormat } from '../src/rows/pieces.js';
 import { seedPlan } from '../src/seed/plan.js';
 import { seedCounts } from '../src/seed/seed.js';
 import type { Dialect } from '../src/schema/model.js';

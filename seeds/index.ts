@@ -1,5 +1,5 @@
 /** The fake-data generator of each schema. */
-import type { SeedGenerator } from '../src/seed/types.js';
+import type { SeedGenerator } from '../src/fake/types.js';
 import { agentsGenerator } from './agents/index.js';
 import { chatGenerator } from './chat/index.js';
 

@@ -1,6 +1,6 @@
 /** Names, handles and addresses for seeded users: unique by the user's ordinal. */
-import type { Pools } from '../src/seed/pools.js';
-import type { Rng } from '../src/seed/random.js';
+import type { Pools } from '../src/fake/pools.js';
+import type { Rng } from '../src/fake/random.js';
 
 export interface Person {
   first: string;

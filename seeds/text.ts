@@ -3,8 +3,8 @@
  * platform for, and how an assistant answers. Slots are filled from the
  * faker pools, so the text reads like real use without a faker call per row.
  */
-import type { Pools } from '../src/seed/pools.js';
-import type { Rng } from '../src/seed/random.js';
+import type { Pools } from '../src/fake/pools.js';
+import type { Rng } from '../src/fake/random.js';
 
 type Fill = (r: Rng, p: Pools) => string;
 

@@ -1,5 +1,5 @@
 /** Whole-second times (both engines store them exactly) and the spans generators use. */
-import type { Rng } from '../src/seed/random.js';
+import type { Rng } from '../src/fake/random.js';
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;

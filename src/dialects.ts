@@ -10,7 +10,7 @@ import type { Sql } from './db/sql.js';
 import type { StatementReader } from './lint/reader.js';
 import type { DdlEmitter } from './schema/ddl.js';
 import type { DbSchema, Dialect } from './schema/model.js';
-import { readSnapshot } from './migrate/folder.js';
+import { readSnapshot } from './migrate/folder/folder.js';
 import { migrationsRoot } from './shared/paths.js';
 import type { SchemaDef } from './schema/definition.js';
 import { schemas } from './schema/registry.js';

@@ -3,9 +3,9 @@
  * information_schema.COLUMNS spells them (integer display widths dropped:
  * MariaDB says int(11), MySQL 8 says int), the catalog query that reads
  * whatever holds their names, and the marker comment
- * (src/migrate/bookkeeping-shape.ts). dbkit_lease is the migration lock on Galera (lease.ts).
+ * (src/port/bookkeeping.ts). dbkit_lease is the migration lock on Galera (lease.ts).
  */
-import type { TableShape } from '../../src/migrate/bookkeeping-shape.js';
+import type { TableShape } from '../../src/port/bookkeeping.js';
 import { LEASE_TABLE } from './lease.js';
 import { ident, literal } from './quote.js';
 
@@ -14,7 +14,7 @@ export const BOOKKEEPING_SHAPES: Record<string, TableShape> = {
   dbkit_migrations_lock: { columns: { index: 'int unsigned', is_locked: 'int' } },
   dbkit_checksums: {
     columns: { name: 'varchar(255)', checksum: 'varchar(64)', step: 'int', direction: 'varchar(4)', owner: 'varchar(255)', batch: 'int', applied_as: 'varchar(16)' },
-    // applied_as: added only by a run that applies a migration out of order or adopts one (src/migrate/bookkeeping.ts).
+    // applied_as: added only by a run that applies a migration out of order or adopts one (src/migrate/apply/bookkeeping.ts).
     optional: ['step', 'direction', 'owner', 'batch', 'applied_as'],
   },
   [LEASE_TABLE]: {

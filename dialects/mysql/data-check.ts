@@ -1,6 +1,6 @@
 /**
  * MySQL's and MariaDB's SQL for the live pre-flight's counts
- * (src/migrate/data-check/): one query per probe, identifiers quoted, values
+ * (src/migrate/apply/data-check/): one query per probe, identifiers quoted, values
  * bound (`?`), the count as `n` (a window over the matching rows, so that the
  * same query brings up to 5 sample rows, `k0`, `k1`, ...). The counts run in
  * one read-only transaction WITH CONSISTENT SNAPSHOT; each query bounds its
@@ -8,8 +8,8 @@
  * spelt per server: MySQL 8 `SELECT /*+ SET_VAR(lock_wait_timeout = N) * /`,
  * MariaDB `SET STATEMENT lock_wait_timeout = N FOR SELECT`.
  */
-import type { Condition, Probe, ProbeDialect, ProbeQuery, ProbeSql, SampleColumn } from '../../src/migrate/data-check/types.js';
-import { SAMPLE_READ_CHARS, SAMPLES } from '../../src/migrate/data-check/types.js';
+import type { Condition, Probe, ProbeDialect, ProbeQuery, ProbeSql, SampleColumn } from '../../src/port/data-check.js';
+import { SAMPLE_READ_CHARS, SAMPLES } from '../../src/port/data-check.js';
 import type { MysqlFlavor } from './catalog-rows.js';
 import { ident } from './quote.js';
 

@@ -12,7 +12,7 @@
  * MariaDB's bare `NULL` default, RESTRICT vs NO ACTION) are left to the
  * normalizer.
  */
-import type { Sql } from '../../src/db/sql.js';
+import type { Sql } from '../../src/port/sql.js';
 import type { Column, DbSchema, FkAction, ForeignKey, Index, Table } from '../../src/schema/model.js';
 import type { CheckRow, ColumnRow, ForeignKeyRow, MysqlCatalog, MysqlFlavor, StatisticsRow, TableRow, TriggerRow, ViewRow } from './catalog-rows.js';
 import { num, text, textOrNull, type Value } from './catalog-values.js';

@@ -22,8 +22,8 @@ import os from 'node:os';
 import type { Knex } from 'knex';
 import type mysql from 'mysql2/promise';
 import { LockError } from '../../src/shared/errors.js';
-import { newOwner, type HeldLock } from '../../src/migrate/held-lock.js';
-import { BOOKKEEPING_MARKER } from '../../src/migrate/bookkeeping-shape.js';
+import { newOwner, type HeldLock } from '../../src/port/lock.js';
+import { BOOKKEEPING_MARKER } from '../../src/port/bookkeeping.js';
 import { ident, literal } from './quote.js';
 
 export const LEASE_TABLE = 'dbkit_lease';

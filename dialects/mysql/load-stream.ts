@@ -8,8 +8,8 @@
  * statements into the same table cost about half as much again.
  */
 import type { Connection } from 'mysql2/promise';
-import type { TableStream } from '../../src/seed/bulk-port.js';
-import { PieceQueue } from '../../src/seed/piece-queue.js';
+import type { TableStream } from '../../src/port/bulk.js';
+import { PieceQueue } from '../../src/rows/piece-queue.js';
 import { failOnWarnings, loadDataSql } from './load-data.js';
 
 const ABORT_WAIT_MS = 10_000;

@@ -9,7 +9,7 @@
  */
 import type mysql from 'mysql2/promise';
 import { mysqlConnection } from '../../src/config/url.js';
-import { newOwner, type HeldLock } from '../../src/migrate/held-lock.js';
+import { newOwner, type HeldLock } from '../../src/port/lock.js';
 import { checkGaleraNode, readGalera, type GaleraState } from './galera.js';
 import { acquireLease, forceClearLease, leaseHolder, describeLease, DEFAULT_LEASE_TTL_MS } from './lease.js';
 import { openMysqlConnection } from './session.js';

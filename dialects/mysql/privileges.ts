@@ -18,8 +18,8 @@
  *   columns: a constraint listed there and not in TABLE_CONSTRAINTS is hidden.
  */
 import type { MissingPrivilege } from '../../src/shared/errors.js';
-import type { PrivilegeProbe, TableAccess, TablePrivilege } from '../../src/db/privileges.js';
-import type { Sql } from '../../src/db/sql.js';
+import type { PrivilegeProbe, TableAccess, TablePrivilege } from '../../src/port/privileges.js';
+import type { Sql } from '../../src/port/sql.js';
 import { holds, parseGrants, type Grants } from './grants.js';
 import { ident } from './quote.js';
 

@@ -1,5 +1,5 @@
 /**
- * pt-online-schema-change still at work on the server (src/migrate/running-work.ts):
+ * pt-online-schema-change still at work on the server (src/migrate/apply/running-work.ts):
  * a `dbkit migrate --online pt-osc` that is killed does not stop the tool
  * it started, which goes on copying rows into `_<table>_new` (or someone
  * else runs it on the same table). A re-run must not drop the tool's table
@@ -13,8 +13,8 @@
  * they are gone. Information_schema.PROCESSLIST shows a role without PROCESS
  * its own connections: the tool started by dbkit runs as the same user.
  */
-import type { Sql } from '../../src/db/sql.js';
-import type { ToolProbe, ToolWork } from '../../src/migrate/work-probe.js';
+import type { Sql } from '../../src/port/sql.js';
+import type { ToolProbe, ToolWork } from '../../src/port/work-probe.js';
 import { leftoverNames, parseAlter, PT_OSC } from './pt-osc.js';
 
 /** The database's other connections: the tool's are picked by what they run. */

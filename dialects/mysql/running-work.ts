@@ -1,5 +1,5 @@
 /**
- * MySQL/MariaDB's side of the running-work probe (src/migrate/running-work.ts):
+ * MySQL/MariaDB's side of the running-work probe (src/migrate/apply/running-work.ts):
  * the other connections of this database that run a statement, from
  * information_schema.PROCESSLIST (a role without PROCESS sees its own
  * connections: those of dbkit's runs under the same user). MariaDB adds the
@@ -7,8 +7,8 @@
  * columns, hence SELECT * (MySQL 8 keeps information_schema.PROCESSLIST,
  * deprecated in favour of performance_schema.processlist, with the same columns).
  */
-import type { Sql } from '../../src/db/sql.js';
-import type { ServerStatement, WorkProbe } from '../../src/migrate/work-probe.js';
+import type { Sql } from '../../src/port/sql.js';
+import type { ServerStatement, WorkProbe } from '../../src/port/work-probe.js';
 import { ptOscProbe } from './pt-osc-work.js';
 
 export const RUNNING_WORK = `SELECT * FROM information_schema.PROCESSLIST

@@ -1,6 +1,6 @@
 /**
  * MySQL's and MariaDB's bounds on a migration's statements
- * (src/migrate/limits.ts), session settings reset after the migration:
+ * (src/migrate/apply/limits.ts), session settings reset after the migration:
  * `lock_wait_timeout`, whole seconds (at least 1), how long a statement
  * waits for its table's metadata lock, and so how long every query queued
  * behind it waits (the server's default is a year); `max_statement_time`
@@ -8,7 +8,7 @@
  * covers SELECT only, so the setting is skipped there). ER_LOCK_WAIT_TIMEOUT
  * means the statement did nothing: it is tried again.
  */
-import type { EngineBounds } from '../../src/migrate/bounds.js';
+import type { EngineBounds } from '../../src/port/bounds.js';
 
 /** Whole seconds, at least 1 (MySQL's lower bound). */
 const lockSeconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));

@@ -1,6 +1,6 @@
 /** Bulk load on PGlite: `COPY ... FROM '/dev/blob'`, PGlite's in-process fast path. */
 import type { PGlite } from '@electric-sql/pglite';
-import type { BulkWriter } from '../../src/seed/bulk-port.js';
+import type { BulkWriter } from '../../src/port/bulk.js';
 import { copyData, copySql } from '../postgres/bulk.js';
 import { maySkipTriggers, SKIP_TRIGGERS } from '../postgres/replica.js';
 

@@ -21,7 +21,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import type { Releasable } from '../../src/migrate/held-lock.js';
+import type { Releasable } from '../../src/port/lock.js';
 
 /** Not a lock file dbkit can use: something else is at its path. */
 export class LockPathError extends Error {}

@@ -1,9 +1,9 @@
 /**
  * dbkit's bookkeeping tables on PostgreSQL (and PGlite): their shapes as the
  * catalog spells them (format_type), the catalog query that reads whatever
- * holds their names, and the marker comment (src/migrate/bookkeeping-shape.ts).
+ * holds their names, and the marker comment (src/port/bookkeeping.ts).
  */
-import type { TableShape } from '../../src/migrate/bookkeeping-shape.js';
+import type { TableShape } from '../../src/port/bookkeeping.js';
 import { ident, literal } from './quote.js';
 
 /** Knex's two tables (as Knex creates them) and dbkit_checksums (progress columns added by dbkit after 0.1.0). */
@@ -22,7 +22,7 @@ export const BOOKKEEPING_SHAPES: Record<string, TableShape> = {
       batch: 'integer',
       applied_as: 'character varying(16)',
     },
-    // applied_as: added only by a run that applies a migration out of order or adopts one (src/migrate/bookkeeping.ts).
+    // applied_as: added only by a run that applies a migration out of order or adopts one (src/migrate/apply/bookkeeping.ts).
     optional: ['step', 'direction', 'owner', 'batch', 'applied_as'],
   },
 };

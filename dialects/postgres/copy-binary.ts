@@ -11,8 +11,8 @@
  * extension) + tuples + TRAILER. https://www.postgresql.org/docs/current/sql-copy.html
  */
 import type { LogicalType } from '../../src/schema/definition.js';
-import type { ByteSink, Utf8Buffer } from '../../src/seed/pieces.js';
-import { Uuid } from '../../src/seed/uuid.js';
+import type { ByteSink, Utf8Buffer } from '../../src/rows/pieces.js';
+import { Uuid } from '../../src/rows/uuid.js';
 
 /** `PGCOPY\n\377\r\n\0`, flags 0, header extension length 0. */
 export const BINARY_HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);

@@ -1,14 +1,14 @@
 /**
  * PostgreSQL's (and PGlite's) SQL for the live pre-flight's counts
- * (src/migrate/data-check/): one query per probe, identifiers quoted, values
+ * (src/migrate/apply/data-check/): one query per probe, identifiers quoted, values
  * bound ($1, $2, ...), the count as `n` (a window over the matching rows, so
  * that the same query brings up to 5 sample rows, `k0`, `k1`, ...). The
  * counts run in one read-only REPEATABLE READ transaction (one snapshot)
  * with lock_timeout set: a count never writes and never queues behind a
  * lock for longer than --lock-timeout.
  */
-import type { Condition, Probe, ProbeDialect, ProbeQuery, ProbeSql, SampleColumn } from '../../src/migrate/data-check/types.js';
-import { SAMPLE_READ_CHARS, SAMPLES } from '../../src/migrate/data-check/types.js';
+import type { Condition, Probe, ProbeDialect, ProbeQuery, ProbeSql, SampleColumn } from '../../src/port/data-check.js';
+import { SAMPLE_READ_CHARS, SAMPLES } from '../../src/port/data-check.js';
 import { ident } from './quote.js';
 
 /** pg_input_is_valid (is a text a valid input of a type) came with PostgreSQL 16. */

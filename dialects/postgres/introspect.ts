@@ -9,7 +9,7 @@
  * varying(50)`, `now()`, `'running'::character varying`), which the
  * normalizer turns into canonical form.
  */
-import type { Sql } from '../../src/db/sql.js';
+import type { Sql } from '../../src/port/sql.js';
 import type { Column, DbSchema, EnumType, FkAction, ForeignKey, Index, Table, Trigger } from '../../src/schema/model.js';
 
 /** dbkit's own bookkeeping tables are not part of any schema. */

@@ -5,7 +5,7 @@
  * hands to others), and when a lock is not granted in time (SQLSTATE 55P03)
  * names who holds one on those tables.
  */
-import type { Sql } from '../../src/db/sql.js';
+import type { Sql } from '../../src/port/sql.js';
 import { ident } from './quote.js';
 
 /** lock_timeout 0 means "wait forever": --lock-timeout 0 is 1 ms, "do not wait". */

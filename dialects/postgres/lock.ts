@@ -19,9 +19,9 @@ import os from 'node:os';
 import type { Knex } from 'knex';
 import pg from 'pg';
 import { LockError } from '../../src/shared/errors.js';
-import { CONNECT_TIMEOUT_MS } from '../../src/db/sql.js';
+import { CONNECT_TIMEOUT_MS } from '../../src/config/url.js';
 import { pgConnection } from '../../src/config/url.js';
-import { newOwner, type HeldLock } from '../../src/migrate/held-lock.js';
+import { newOwner, type HeldLock } from '../../src/port/lock.js';
 import { probePooler, type PoolerProbe } from './pooler.js';
 
 /** Lock key space of dbkit (two-int advisory lock form: class, hashtext(namespace)). */

@@ -5,8 +5,8 @@
  * and pg_has_role answer for inherited roles and PUBLIC as the server will.
  */
 import type { MissingPrivilege } from '../../src/shared/errors.js';
-import type { PrivilegeProbe, TableAccess, TablePrivilege } from '../../src/db/privileges.js';
-import type { Sql } from '../../src/db/sql.js';
+import type { PrivilegeProbe, TableAccess, TablePrivilege } from '../../src/port/privileges.js';
+import type { Sql } from '../../src/port/sql.js';
 
 export const READ_ONLY_SQL = `SELECT pg_is_in_recovery() AS recovery,
        current_setting('default_transaction_read_only') AS default_read_only,

@@ -1,13 +1,13 @@
 /**
- * PostgreSQL's side of the running-work probe (src/migrate/running-work.ts):
+ * PostgreSQL's side of the running-work probe (src/migrate/apply/running-work.ts):
  * the other sessions of this database that run a statement or hold a
  * transaction open, from pg_stat_activity, with the progress of an index
  * being built from pg_stat_progress_create_index. Only sessions that can be
  * dbkit's: a query behind dbkit's comment, or a session named `dbkit`
  * (its default application_name; older versions sent statements untagged).
  */
-import type { Sql } from '../../src/db/sql.js';
-import type { ServerStatement, WorkProbe } from '../../src/migrate/work-probe.js';
+import type { Sql } from '../../src/port/sql.js';
+import type { ServerStatement, WorkProbe } from '../../src/port/work-probe.js';
 
 export const RUNNING_WORK = `SELECT a.pid AS id, a.state AS state, a.query AS query,
   floor(extract(epoch FROM now() - coalesce(a.query_start, a.xact_start, a.backend_start)))::int AS seconds,

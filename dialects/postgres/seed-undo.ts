@@ -1,11 +1,11 @@
 /**
  * Taking back a seed on PostgreSQL (and PGlite): the rows of a table that
  * belong to some of the run's users, found by joining up the table's path
- * of foreign keys to users (src/seed/coverage.ts), one statement per batch
+ * of foreign keys to users (src/rows/coverage.ts), one statement per batch
  * of users. The planner joins through the indexes of the path, or hashes a
  * side that has none: never a scan per row.
  */
-import type { Hop } from '../../src/seed/coverage.js';
+import type { Hop } from '../../src/rows/coverage.js';
 import { ident } from './quote.js';
 
 /** `DELETE FROM t AS t0 USING p1 AS t1, ... WHERE t0.c = t1.id AND ... AND tN.user_id IN (?, ...)`: `users` placeholders. */

@@ -1,11 +1,11 @@
 /**
- * PostgreSQL's bounds on a migration's statements (src/migrate/limits.ts):
+ * PostgreSQL's bounds on a migration's statements (src/migrate/apply/limits.ts):
  * `lock_timeout` (how long a statement queues for its table's lock, and so
  * how long every query queued behind it waits) and `statement_timeout`.
  * In a transaction they are SET LOCAL (gone at its end); statement by
  * statement, session settings, reset after.
  */
-import type { EngineBounds } from '../../src/migrate/bounds.js';
+import type { EngineBounds } from '../../src/port/bounds.js';
 
 const scope = (inTransaction: boolean): string => (inTransaction ? 'SET LOCAL' : 'SET');
 

@@ -6,7 +6,7 @@
  * and files < completion < gallery entry.
  */
 import crypto from 'node:crypto';
-import type { Id, Scope, SeedGenerator, UserScope } from '../../src/seed/types.js';
+import type { Id, Scope, SeedGenerator, UserScope } from '../../src/fake/types.js';
 import { person } from '../people.js';
 import { ASSISTANT_REPLIES, fill, TASKS, USER_FOLLOW_UPS } from '../text.js';
 import { after, between, DAY } from '../time.js';

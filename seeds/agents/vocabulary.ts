@@ -1,6 +1,6 @@
 /** Closed vocabularies of the agents data: models, tools, file kinds, settings, tags. */
-import type { Pools } from '../../src/seed/pools.js';
-import type { Rng } from '../../src/seed/random.js';
+import type { Pools } from '../../src/fake/pools.js';
+import type { Rng } from '../../src/fake/random.js';
 
 export const MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-3-5-sonnet', 'qwen-max', 'qwen-plus', 'deepseek-chat', 'llama-3.1-70b-instruct'];
 

@@ -5,7 +5,7 @@
  * per assistant message (sometimes after a failed attempt), with
  * total_tokens = request_tokens + response_tokens.
  */
-import type { Id, SeedGenerator, UserScope } from '../../src/seed/types.js';
+import type { Id, SeedGenerator, UserScope } from '../../src/fake/types.js';
 import { ipv4, ipv6, person } from '../people.js';
 import { ASSISTANT_REPLIES, fill, TASKS, USER_FOLLOW_UPS } from '../text.js';
 import { after, between, DAY } from '../time.js';

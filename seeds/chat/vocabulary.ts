@@ -1,6 +1,6 @@
 /** Closed vocabularies of the chat data: models, endpoints, prompts, media. */
-import type { Pools } from '../../src/seed/pools.js';
-import type { Rng } from '../../src/seed/random.js';
+import type { Pools } from '../../src/fake/pools.js';
+import type { Rng } from '../../src/fake/random.js';
 
 export interface Model {
   name: string;

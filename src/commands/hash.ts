@@ -6,7 +6,7 @@
 import { UsageError } from '../shared/errors.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
-import { sumProblem, writeSum } from '../migrate/sum.js';
+import { sumProblem, writeSum } from '../migrate/folder/sum.js';
 import { schemaNames } from '../schema/registry.js';
 
 export async function hashCommand(globals: GlobalOptions, io: Io): Promise<number> {

@@ -17,7 +17,7 @@ import type { Session } from '../db/connect.js';
 import { ident as mysqlIdent } from '../../dialects/mysql/quote.js';
 import { describeMissing, hiddenTables, privilegeError, readBookkeeping } from '../db/preflight.js';
 import { dialects, expectedVariant } from '../dialects.js';
-import { listMigrationFiles } from '../migrate/source.js';
+import { listMigrationFiles } from '../migrate/folder/source.js';
 import type { DbSchema } from '../schema/model.js';
 import { normalize } from '../schema/normalize.js';
 

@@ -8,7 +8,7 @@ import { UsageError } from '../shared/errors.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { findingLine } from '../lint/engine.js';
-import { lintMigrations, type SchemaLint } from '../migrate/lint-input.js';
+import { lintMigrations, type SchemaLint } from '../migrate/verify/lint-input.js';
 import type { Dialect } from '../schema/model.js';
 import { schemaNames, schemas } from '../schema/registry.js';
 

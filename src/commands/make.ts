@@ -28,12 +28,12 @@ import {
   parseRename,
   plan,
   type Plans,
-} from '../migrate/compose.js';
-import { loadSourceDefinitions, snapshotOf } from '../migrate/definition-source.js';
-import { listMigrationDirs, migrationFiles, readSnapshot, schemaDir, shown, writeMigration, type NewMigration } from '../migrate/folder.js';
-import { DIALECTS, sqlFileName } from '../migrate/format.js';
-import { acquireFolderLock } from '../migrate/folder-lock.js';
-import { verifySum, writeSum } from '../migrate/sum.js';
+} from '../migrate/author/compose.js';
+import { loadSourceDefinitions, snapshotOf } from '../migrate/author/definition-source.js';
+import { listMigrationDirs, migrationFiles, readSnapshot, schemaDir, shown, writeMigration, type NewMigration } from '../migrate/folder/folder.js';
+import { DIALECTS, sqlFileName } from '../migrate/folder/format.js';
+import { acquireFolderLock } from '../migrate/author/folder-lock.js';
+import { verifySum, writeSum } from '../migrate/folder/sum.js';
 import { findingLine } from '../lint/engine.js';
 import { migrationsRoot } from '../shared/paths.js';
 import { noRenames, PlanError, type Renames } from '../plan/plan.js';
@@ -172,7 +172,7 @@ async function makeLocked(schema: string, slug: string, root: string, opts: Make
     made = composeMigration(migrationName, plans, def);
   }
   // What the author accepted above is written into the migration for lint; anything else lint finds is said here.
-  const linted = await (await import('../migrate/allowances.js')).withAllowances(made, schema, snapshot);
+  const linted = await (await import('../migrate/author/allowances.js')).withAllowances(made, schema, snapshot);
   made = linted.migration;
   const lintLines = linted.unexplained.map((f) => `lint: ${findingLine(f)} (dbkit lint and dbkit check will report it: see docs/lint.md)`);
 

@@ -5,8 +5,8 @@ import type { GlobalOptions } from '../config/load.js';
 import { applyLimits, type LimitInputs } from '../config/online.js';
 import type { FleetFlags } from '../fleet/command.js';
 import { ExitCode } from '../shared/errors.js';
-import type { DataCheckEntry, DataReport } from '../migrate/data-check/preflight.js';
-import { migrate } from '../migrate/runner.js';
+import type { DataCheckEntry, DataReport } from '../migrate/apply/data-check/preflight.js';
+import { migrate } from '../migrate/apply/runner.js';
 import { renderDataChecks, renderPlan, renderRun } from '../render/migrations.js';
 import { configFor, whereJson, withConnection } from './shared.js';
 

@@ -4,7 +4,7 @@ import { UsageError } from '../shared/errors.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { applyLimits, type LimitInputs } from '../config/online.js';
-import { loadState, rollback, rollbackPlan } from '../migrate/runner.js';
+import { loadState, rollback, rollbackPlan } from '../migrate/apply/runner.js';
 import { renderPlan, renderRun } from '../render/migrations.js';
 import { configFor, positiveInt, whereJson, withConnection } from './shared.js';
 

@@ -2,7 +2,7 @@
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import type { FleetFlags } from '../fleet/command.js';
-import { loadState } from '../migrate/runner.js';
+import { loadState } from '../migrate/apply/runner.js';
 import { renderStatus, summarize } from '../render/migrations.js';
 import { configFor, whereJson, withSession } from './shared.js';
 

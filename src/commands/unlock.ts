@@ -14,10 +14,10 @@ import { LockError } from '../shared/errors.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import type { Connection } from '../db/connect.js';
-import { boundedRead, boundedWrite } from '../migrate/bounded.js';
-import { acquireMigrationLock } from '../migrate/lock.js';
-import { quoted } from '../migrate/state.js';
-import { trustBookkeeping } from '../migrate/trust.js';
+import { boundedRead, boundedWrite } from '../migrate/apply/bounded.js';
+import { acquireMigrationLock } from '../migrate/apply/lock.js';
+import { quoted } from '../migrate/apply/state.js';
+import { trustBookkeeping } from '../migrate/apply/trust.js';
 import { configFor, whereJson, withConnection } from './shared.js';
 
 const LOCK_TABLE = 'dbkit_migrations_lock';

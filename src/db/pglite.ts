@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import type { PGlite } from '@electric-sql/pglite';
 import { ConnectError, LockError } from '../shared/errors.js';
 import type { Config } from '../config/load.js';
-import type { Releasable } from '../migrate/held-lock.js';
+import type { Releasable } from '../port/lock.js';
 import { acquireFileLock, fileLockHolder, LockPathError } from '../../dialects/pglite/file-lock.js';
 import { loadKnexModules, pgliteKnex } from '../../dialects/pglite/knex-client.js';
 import { compilePglite, DataDirError, openPglite } from '../../dialects/pglite/open.js';

@@ -11,12 +11,12 @@
  * The embedded PGlite database has one user and is never read-only: no checks.
  */
 import { PrivilegeError, ReadOnlyError, type MissingPrivilege } from '../shared/errors.js';
-import { listMigrationFiles, CHECKSUM_TABLE, MIGRATION_TABLE } from '../migrate/source.js';
-import { readApplied, type AppliedRow } from '../migrate/state.js';
-import { trustBookkeeping } from '../migrate/trust.js';
+import { listMigrationFiles, CHECKSUM_TABLE, MIGRATION_TABLE } from '../migrate/folder/source.js';
+import { readApplied, type AppliedRow } from '../migrate/apply/state.js';
+import { trustBookkeeping } from '../migrate/apply/trust.js';
 import { schemas } from '../schema/registry.js';
 import type { Session } from './connect.js';
-import type { PrivilegeProbe, TablePrivilege } from './privileges.js';
+import type { PrivilegeProbe, TablePrivilege } from '../port/privileges.js';
 
 /** What a command is about to do, and so what it needs. */
 export type Check =

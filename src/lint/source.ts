@@ -1,7 +1,7 @@
 /**
  * A migration's SQL file as lint reads it: the statements exactly as the
  * runner counts them (split at breakpoint lines; a part with nothing but
- * comments is no statement: src/migrate/format.ts parseSqlFile, which a unit
+ * comments is no statement: src/migrate/folder/format.ts parseSqlFile, which a unit
  * test keeps this equal to), each with the comment lines just before it,
  * where allowances are written:
  *

@@ -16,7 +16,7 @@
  * adds empty (nullable, no default: every row holds NULL), or one the plan
  * dropped and adds again over the same columns (a changed ON DELETE).
  * `dbkit migrate` counts the rows behind each of these on the live database
- * before it runs anything (src/migrate/data-check/).
+ * before it runs anything (src/migrate/apply/data-check/).
  */
 import { DEFAULT_TABLE_CHARSET, type Column, type Dialect, type ForeignKey } from '../schema/model.js';
 import type { Operation } from './operations.js';

@@ -1,8 +1,8 @@
 /** Renderers of migrate / rollback / status results (pure). */
 import { Chalk } from 'chalk';
-import type { DataReport } from '../migrate/data-check/preflight.js';
-import type { RunResult } from '../migrate/runner.js';
-import type { MigrationEntry } from '../migrate/state.js';
+import type { DataReport } from '../migrate/apply/data-check/preflight.js';
+import type { RunResult } from '../migrate/apply/runner.js';
+import type { MigrationEntry } from '../migrate/apply/state.js';
 
 const painter = (color: boolean) => new Chalk({ level: color ? 1 : 0 });
 

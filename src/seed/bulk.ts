@@ -1,11 +1,11 @@
 /**
  * The seeder's bulk writer for a session: the engine's implementation of
- * the port (src/seed/bulk-port.ts) from dialects/<engine>/bulk.ts, loaded
+ * the port (src/port/bulk.ts) from dialects/<engine>/bulk.ts, loaded
  * only by `seed`.
  */
 import { SqlError } from '../shared/errors.js';
 import type { Sql } from '../db/sql.js';
-import type { BulkWriter } from './bulk-port.js';
+import type { BulkWriter } from '../port/bulk.js';
 
 /**
  * The writer for an open session's engine. `lockTimeoutMs` bounds each

@@ -8,9 +8,9 @@
 import { binaryCell, writeTuple } from '../../dialects/postgres/copy-binary.js';
 import type { LogicalType, SchemaDef } from '../schema/definition.js';
 import type { Dialect } from '../schema/model.js';
-import { ByteBuffer, type Alloc, type EncodedRows, type RowFormat } from './pieces.js';
+import { ByteBuffer, type Alloc, type EncodedRows, type RowFormat } from '../rows/pieces.js';
 import { textCell, writeTextRow } from './text-cells.js';
-import type { Row, SeedTable } from './types.js';
+import type { Row, SeedTable } from '../fake/types.js';
 
 /** The format a dialect's bulk loader reads fastest: binary COPY on PostgreSQL (and PGlite), LOAD DATA text on MySQL. */
 export const bulkFormat = (dialect: Dialect): RowFormat => (dialect === 'postgres' ? 'binary' : 'text');

@@ -6,8 +6,8 @@
  */
 import type { LogicalType } from '../schema/definition.js';
 import type { Adapt, PlannedColumn } from './plan-types.js';
-import type { Pools } from './pools.js';
-import type { Rng } from './random.js';
+import type { Pools } from '../fake/pools.js';
+import type { Rng } from '../fake/random.js';
 
 /** A column's value for one row; `tag` is unique to the row (for unique columns). */
 export type Filler = (r: Rng, tag: string, tagNumber: number) => unknown;

@@ -13,8 +13,8 @@ import type { TableRows } from './encode.js';
 import { adapterFor, fillerFor, type Adapter, type Filler } from './fill.js';
 import type { IdsByTable } from './ledger.js';
 import type { PlannedTable, SeedPlan } from './plan.js';
-import { Rng } from './random.js';
-import type { GeneratorContext, Id, IdValue, Row, Scope } from './types.js';
+import { Rng } from '../fake/random.js';
+import type { GeneratorContext, Id, IdValue, Row, Scope } from '../fake/types.js';
 
 /** Generic rows of a table no generator knows: per user (around this many), and rows no user owns (this many). */
 export const GENERIC_PER_USER = 2;

@@ -9,12 +9,12 @@ import { generators } from '../../seeds/index.js';
 import { bulkFormat, rowsOfTypes } from './encode.js';
 import { SchemaFollower } from './follow.js';
 import { hashPassword } from './password.js';
-import type { Alloc, EncodedRows, RowFormat } from './pieces.js';
-import { buildPools, loadFaker } from './pools.js';
-import { Rng } from './random.js';
+import type { Alloc, EncodedRows, RowFormat } from '../rows/pieces.js';
+import { buildPools, loadFaker } from '../fake/pools.js';
+import { Rng } from '../fake/random.js';
 import type { IdsByTable } from './ledger.js';
 import type { SeedPlan } from './plan.js';
-import type { Counts, GeneratorContext, Id, IdValue, Scope } from './types.js';
+import type { Counts, GeneratorContext, Id, IdValue, Scope } from '../fake/types.js';
 
 /** Users generated (and loaded) at a time, at most. */
 export const CHUNK_USERS = 50;

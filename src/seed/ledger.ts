@@ -1,13 +1,13 @@
 /**
  * What a seed run may have committed, by key: the ids of the users whose
  * rows went into a transaction that was sent its COMMIT (their rows go with
- * them: see src/seed/coverage.ts), and the ids of the rows that do not go
+ * them: see src/rows/coverage.ts), and the ids of the rows that do not go
  * with a user (rows no user owns, and rows of tables that do not cascade
  * from users). A failed run takes back exactly these (src/seed/undo.ts);
  * rows of a transaction that rolled back are never recorded, so a run never
  * deletes a key it did not write.
  */
-import type { IdValue } from './types.js';
+import type { IdValue } from '../fake/types.js';
 
 /** Ids per table. */
 export type IdsByTable = Record<string, IdValue[]>;

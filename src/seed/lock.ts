@@ -16,7 +16,7 @@
  */
 import { LockError } from '../shared/errors.js';
 import type { Engine, Target } from '../config/url.js';
-import type { Releasable } from '../migrate/held-lock.js';
+import type { Releasable } from '../port/lock.js';
 
 export interface EngineLockRequest {
   /** The URL to open the lock's own connection with. */

@@ -4,7 +4,7 @@
  */
 import type { LogicalType } from '../schema/definition.js';
 import type { Dialect } from '../schema/model.js';
-import type { Hop } from './coverage.js';
+import type { Hop } from '../rows/coverage.js';
 import type { ForeignKeyRef } from './target.js';
 
 /** How a generator's value is made to fit what its column became since the generator was written. */
@@ -54,7 +54,7 @@ export interface PlannedTable {
   generic?: 'user' | 'shared';
   /** Its rows in users' trees do not cascade from their user: a failed run deletes them by id. */
   record: boolean;
-  /** Its rows belong to a user by the schema: the path of NOT NULL cascading foreign keys up to users (src/seed/coverage.ts). */
+  /** Its rows belong to a user by the schema: the path of NOT NULL cascading foreign keys up to users (src/rows/coverage.ts). */
   path?: Hop[];
   /** Some column filled here references another table: the rows wait until the user's other rows exist. */
   defer: boolean;

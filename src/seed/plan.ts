@@ -31,12 +31,12 @@ import type { SchemaDef } from '../schema/definition.js';
 import type { DbSchema, Dialect, Table } from '../schema/model.js';
 import { resolveSchema } from '../schema/resolve.js';
 import { generators } from '../../seeds/index.js';
-import { pathsToUsers, USERS } from './coverage.js';
+import { pathsToUsers, USERS } from '../rows/coverage.js';
 import { adaptation, columnsOf, hasIdKey } from './plan-columns.js';
 import { loadOrder } from './plan-order.js';
 import type { PlannedColumn, PlannedTable, SeedPlan } from './plan-types.js';
 import { identityNames, namesSince, type NameMap } from './renames.js';
-import type { SeedGenerator, SeedTable } from './types.js';
+import type { SeedGenerator, SeedTable } from '../fake/types.js';
 
 export type { Adapt, PlannedColumn, PlannedTable, SeedPlan } from './plan-types.js';
 

@@ -10,10 +10,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../shared/errors.js';
-import { listMigrationDirs, shown } from '../migrate/folder.js';
-import { checkMeta, META_FILE } from '../migrate/format.js';
+import { listMigrationDirs, shown } from '../migrate/folder/folder.js';
+import { checkMeta, META_FILE } from '../migrate/folder/format.js';
 import type { Operation } from '../plan/operations.js';
-import type { SeedTable } from './types.js';
+import type { SeedTable } from '../fake/types.js';
 
 /** Generator names -> current names (null: dropped since). */
 export interface NameMap {

@@ -20,7 +20,7 @@ import { openWriter } from './bulk.js';
 import type { Chunk, GenerateSpec } from './generate.js';
 import { chunkSource, seedRows, workerFile, type SeedTotals } from './seeder.js';
 import { SeedTarget, type ForeignKeyRef } from './target.js';
-import type { Counts, SeedGenerator } from './types.js';
+import type { Counts, SeedGenerator } from '../fake/types.js';
 
 export type SeedMode = 'fresh' | 'truncate' | 'append';
 

@@ -11,10 +11,10 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { BulkWriter, TableStream } from './bulk-port.js';
+import type { BulkWriter, TableStream } from '../port/bulk.js';
 import { generateChunks, type Chunk, type GenerateSpec } from './generate.js';
 import type { IdsByTable, Ledger } from './ledger.js';
-import type { IdValue } from './types.js';
+import type { IdValue } from '../fake/types.js';
 import { tagLockWait } from './lock-wait.js';
 
 /** `fn` loading `table`: a lock wait that runs out says so (see lock-wait.ts). */

@@ -12,7 +12,7 @@ import { mysqlForeignReferences } from '../../dialects/mysql/foreign-references.
 import { SqlError } from '../shared/errors.js';
 import type { Sql } from '../db/sql.js';
 import type { Dialect } from '../schema/model.js';
-import type { Hop } from './coverage.js';
+import type { Hop } from '../rows/coverage.js';
 import { boundStatement, tagLockWait, withBoundedWaits, type LockNeed, type WaitPlace } from './lock-wait.js';
 
 /** What taking a run back needs of each dialect. */

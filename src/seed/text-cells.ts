@@ -7,7 +7,7 @@
  */
 import type { LogicalType } from '../schema/definition.js';
 import type { Dialect } from '../schema/model.js';
-import type { ByteSink, Utf8Buffer } from './pieces.js';
+import type { ByteSink, Utf8Buffer } from '../rows/pieces.js';
 
 export type TextCellWriter = (out: ByteSink, v: unknown) => void;
 

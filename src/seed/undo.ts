@@ -2,7 +2,7 @@
  * Taking back a failed or interrupted seed run, and saying truthfully what
  * state it left. Only the run's rows are deleted (never a whole table):
  * children before parents, table by table in reverse load order. On
- * PostgreSQL and PGlite the rows of a user's tree (src/seed/coverage.ts) are
+ * PostgreSQL and PGlite the rows of a user's tree (src/rows/coverage.ts) are
  * found by joining up the table's path of foreign keys to a batch of the
  * run's users (users ids are in the ledger), so no delete relies on a
  * cascade: a cascade through a column without an index (agents
@@ -25,7 +25,7 @@
 import type { Ledger } from './ledger.js';
 import type { SeedPlan } from './plan.js';
 import type { SeedTarget } from './target.js';
-import { USERS } from './coverage.js';
+import { USERS } from '../rows/coverage.js';
 import { isLockWait } from '../db/driver-errors.js';
 import { seedLockWaitError } from './lock-wait.js';
 

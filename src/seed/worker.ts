@@ -7,7 +7,7 @@
  * and flat however many users are seeded.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { PIECE_SIZE } from './pieces.js';
+import { PIECE_SIZE } from '../rows/pieces.js';
 import { generateChunks, type GenerateSpec } from './generate.js';
 
 /** Chunks generated ahead of the loaders: one keeps them busy (the server is the slower side), more only holds memory. */

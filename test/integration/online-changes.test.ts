@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPtOsc } from '../../dialects/mysql/pt-osc.js';
-import { parseSqlFile } from '../../src/migrate/format.js';
+import { parseSqlFile } from '../../src/migrate/folder/format.js';
 import { startDbkit, type CliResult } from '../support/cli.js';
 import { checkout, CHANGES, type Checkout } from '../support/checkout.js';
 import { adminExec, adminQuery, freshMysql, freshPostgres, openAdmin, type FreshDatabase } from '../support/databases.js';

@@ -25,7 +25,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootId, processStart } from '../../src/migrate/folder-lock.js';
+import { bootId, processStart } from '../../src/migrate/author/folder-lock.js';
 import { checkout, CHANGES, type Checkout } from '../support/checkout.js';
 import { json, startDbkit, type CliResult } from '../support/cli.js';
 import { adminExec, adminQuery, freshMysql, freshPglite, freshPostgres, openAdmin, type FreshDatabase } from '../support/databases.js';

@@ -8,7 +8,7 @@ import { BOOKKEEPING_SHAPES as MYSQL, columnType, markSql as mysqlMark } from '.
 import { lockWaitSql } from '../../dialects/mysql/lock-wait.js';
 import { BOOKKEEPING_SHAPES as PG, markSql as pgMark } from '../../dialects/postgres/bookkeeping.js';
 import { lockTablesSql, setLocalLockTimeout } from '../../dialects/postgres/lock-wait.js';
-import { BOOKKEEPING_MARKER, groupObjects, judgeBookkeeping, refusal, type FoundObject } from '../../src/migrate/bookkeeping-shape.js';
+import { BOOKKEEPING_MARKER, groupObjects, judgeBookkeeping, refusal, type FoundObject } from '../../src/port/bookkeeping.js';
 
 const shown = (n: string) => `public.${n}`;
 const table = (name: string, columns: [string, string][], comment: string | null = BOOKKEEPING_MARKER, kind = 'table'): FoundObject => ({ name, kind, comment, columns });

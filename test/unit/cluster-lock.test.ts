@@ -11,7 +11,7 @@ import { createLeaseTable, describeLease, renewLease } from '../../dialects/mysq
 import { describeHolder, lockApplicationName } from '../../dialects/postgres/lock.js';
 import { ExitCode } from '../../src/shared/errors.js';
 import { migrationConfig } from '../../src/commands/shared.js';
-import { newOwner } from '../../src/migrate/held-lock.js';
+import { newOwner } from '../../src/port/lock.js';
 import { loadConfig } from '../../src/config/load.js';
 import { poolerRefusal } from '../../src/db/topology.js';
 import { tempDirs } from '../support/tmp.js';

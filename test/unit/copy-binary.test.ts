@@ -5,9 +5,9 @@ import { copyData } from '../../dialects/postgres/bulk.js';
 import type { LogicalType } from '../../src/schema/definition.js';
 import { agents } from '../../src/schema/agents.js';
 import { bulkFormat, tableRows } from '../../src/seed/encode.js';
-import { ByteBuffer, PIECE_SIZE } from '../../src/seed/pieces.js';
-import { Rng } from '../../src/seed/random.js';
-import { Uuid } from '../../src/seed/uuid.js';
+import { ByteBuffer, PIECE_SIZE } from '../../src/rows/pieces.js';
+import { Rng } from '../../src/fake/random.js';
+import { Uuid } from '../../src/rows/uuid.js';
 import { generators } from '../../seeds/index.js';
 
 const fixed = (v: unknown) => binaryCell({ kind: 'bigint' })(new ByteBuffer('binary'), v);

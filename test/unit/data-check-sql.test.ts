@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { mysqlProbes, INTEGER_TEXT } from '../../dialects/mysql/data-check.js';
 import { postgresProbes } from '../../dialects/postgres/data-check.js';
-import type { Condition, Probe, SampleColumn } from '../../src/migrate/data-check/types.js';
+import type { Condition, Probe, SampleColumn } from '../../src/port/data-check.js';
 
 const probe = (table: string, condition: Condition, samples: SampleColumn[] = [{ column: 'id', show: 'key' }]): Probe => ({
   migration: 'm',

@@ -1,15 +1,15 @@
 /**
- * The live pre-flight's pure part (src/migrate/data-check/): which probes a
+ * The live pre-flight's pure part (src/migrate/apply/data-check/): which probes a
  * run's pending migrations ask for, on which live names, and what each type
  * change asks of its values. The migrations are the planner's own
  * operations between two versions of the definitions.
  */
 import { describe, expect, it } from 'vitest';
 import { dialects } from '../../src/dialects.js';
-import { typeChecks } from '../../src/migrate/data-check/column-types.js';
-import { probeRun, probesBefore, type LiveCatalog, type PendingMigration } from '../../src/migrate/data-check/derive.js';
-import { probeResult, type DataCheckEntry, type DataReport } from '../../src/migrate/data-check/preflight.js';
-import { SAMPLE_CHARS, shownValue, type Probe } from '../../src/migrate/data-check/types.js';
+import { typeChecks } from '../../src/migrate/apply/data-check/column-types.js';
+import { probeRun, probesBefore, type LiveCatalog, type PendingMigration } from '../../src/migrate/apply/data-check/derive.js';
+import { probeResult, type DataCheckEntry, type DataReport } from '../../src/migrate/apply/data-check/preflight.js';
+import { SAMPLE_CHARS, shownValue, type Probe } from '../../src/port/data-check.js';
 import { renderDataChecks } from '../../src/render/migrations.js';
 import { planChange, type Renames } from '../../src/plan/plan.js';
 import { foldOperations } from '../../src/plan/fold.js';

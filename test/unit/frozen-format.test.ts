@@ -7,11 +7,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listMigrationDirs } from '../../src/migrate/folder.js';
-import { BREAKPOINT, formatJson, parseSqlFile, renderSqlFile, sqlHeader, type DialectMeta } from '../../src/migrate/format.js';
+import { listMigrationDirs } from '../../src/migrate/folder/folder.js';
+import { BREAKPOINT, formatJson, parseSqlFile, renderSqlFile, sqlHeader, type DialectMeta } from '../../src/migrate/folder/format.js';
 import { commentLines } from '../../src/shared/sql-text.js';
-import { loadMigrations } from '../../src/migrate/source.js';
-import { computeSum, parseSum, renderSum, sumProblem, verifySum } from '../../src/migrate/sum.js';
+import { loadMigrations } from '../../src/migrate/folder/source.js';
+import { computeSum, parseSum, renderSum, sumProblem, verifySum } from '../../src/migrate/folder/sum.js';
 import { repoRoot } from '../support/cli.js';
 import { tempDirs } from '../support/tmp.js';
 

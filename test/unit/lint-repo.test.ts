@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitStatements } from '../../src/lint/source.js';
-import { lintInputs, lintMigrations } from '../../src/migrate/lint-input.js';
-import { parseSqlFile } from '../../src/migrate/format.js';
+import { lintInputs, lintMigrations } from '../../src/migrate/verify/lint-input.js';
+import { parseSqlFile } from '../../src/migrate/folder/format.js';
 import { schemas } from '../../src/schema/registry.js';
 import { repoRoot } from '../support/cli.js';
 

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LintFile } from '../../src/lint/types.js';
-import { lintInputs } from '../../src/migrate/lint-input.js';
+import { lintInputs } from '../../src/migrate/verify/lint-input.js';
 import { repoRoot } from '../support/cli.js';
 import { lint } from '../support/lint.js';
 

@@ -6,11 +6,11 @@
  * on purpose (none today).
  */
 import { describe, expect, it } from 'vitest';
-import { withAllowances } from '../../src/migrate/allowances.js';
-import { blockingChanges, composeMigration, plan } from '../../src/migrate/compose.js';
-import { migrationFiles } from '../../src/migrate/folder.js';
-import { DIALECTS, sqlFileName } from '../../src/migrate/format.js';
-import { lintReaders, migrationLintFiles } from '../../src/migrate/lint-input.js';
+import { withAllowances } from '../../src/migrate/author/allowances.js';
+import { blockingChanges, composeMigration, plan } from '../../src/migrate/author/compose.js';
+import { migrationFiles } from '../../src/migrate/folder/folder.js';
+import { DIALECTS, sqlFileName } from '../../src/migrate/folder/format.js';
+import { lintReaders, migrationLintFiles } from '../../src/migrate/verify/lint-input.js';
 import { lintFiles, findingLine } from '../../src/lint/engine.js';
 import { noRenames } from '../../src/plan/plan.js';
 import { chat } from '../../src/schema/chat.js';

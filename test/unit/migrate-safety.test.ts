@@ -7,9 +7,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectedVariant } from '../../src/dialects.js';
-import { decide } from '../../src/migrate/recovery.js';
-import { findConflicts } from '../../src/migrate/ownership.js';
-import { loadMigrations } from '../../src/migrate/source.js';
+import { decide } from '../../src/migrate/apply/recovery.js';
+import { findConflicts } from '../../src/migrate/apply/ownership.js';
+import { loadMigrations } from '../../src/migrate/folder/source.js';
 import { foldOperations } from '../../src/plan/fold.js';
 import type { Operation } from '../../src/plan/operations.js';
 import { emptySchema, type DbSchema } from '../../src/schema/model.js';
@@ -109,7 +109,7 @@ describe('recovery: did the statement take effect?', () => {
 
 describe('statement groups (resumed from their start)', () => {
   it('consecutive statements sharing an operation belong together', async () => {
-    const { statementGroups } = await import('../../src/migrate/execute.js');
+    const { statementGroups } = await import('../../src/migrate/apply/execute.js');
     // MySQL: drop a foreign key whose name the engine chose (SET, PREPARE, EXECUTE, DEALLOCATE), then a column.
     expect(statementGroups([[0], [0], [0], [0], [1]], 5)).toEqual([
       { start: 0, end: 4 },

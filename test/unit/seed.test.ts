@@ -5,12 +5,12 @@ import { insertBatches, insertSql } from '../../dialects/mysql/bulk.js';
 import { loadDataSql } from '../../dialects/mysql/load-data.js';
 import { progressLine, num } from '../../src/render/seed.js';
 import { agents } from '../../src/schema/agents.js';
-import { ByteBuffer, PIECE_SIZE } from '../../src/seed/pieces.js';
+import { ByteBuffer, PIECE_SIZE } from '../../src/rows/pieces.js';
 import { parseLines, tableRows } from '../../src/seed/encode.js';
 import { escapeText, pgTextArray, textCell, utcDateTime, writeTextRow } from '../../src/seed/text-cells.js';
 import { chunkSize, CHUNK_USERS, generateChunks, seedPassword, type GenerateSpec } from '../../src/seed/generate.js';
 import { hashPassword, verifyPassword } from '../../src/seed/password.js';
-import { Rng } from '../../src/seed/random.js';
+import { Rng } from '../../src/fake/random.js';
 import { seedCounts } from '../../src/seed/seed.js';
 import { seedPlan } from '../../src/seed/plan.js';
 import { generators } from '../../seeds/index.js';
@@ -222,7 +222,7 @@ describe('progress and numbers', () => {
 describe('taking back a failed run: what leaves with its user, and the ledger', () => {
   it('finds the tables whose rows cascade from users through NOT NULL foreign keys, in the expected model', async () => {
     const { expectedVariant } = await import('../../src/dialects.js');
-    const { cascadingFromUsers } = await import('../../src/seed/coverage.js');
+    const { cascadingFromUsers } = await import('../../src/rows/coverage.js');
     // settings.user_id is nullable (global settings): its rows are taken back by key.
     for (const dialect of ['postgres', 'mysql'] as const) {
       expect([...cascadingFromUsers(expectedVariant('agents', dialect))].sort()).toEqual(['files', 'gallery', 'messages', 'runs', 'sessions', 'users']);
@@ -236,7 +236,7 @@ describe('taking back a failed run: what leaves with its user, and the ledger', 
 
   it('finds the shortest path up to users for each such table: what a take-back joins through, never gallery.run_id', async () => {
     const { expectedVariant } = await import('../../src/dialects.js');
-    const { pathsToUsers } = await import('../../src/seed/coverage.js');
+    const { pathsToUsers } = await import('../../src/rows/coverage.js');
     const hop = (column: string, parent: string) => ({ column, parent, parentColumn: 'id' });
     const paths = pathsToUsers(expectedVariant('agents', 'postgres'));
     expect(Object.fromEntries(paths)).toEqual({

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mysqlIndexKey } from '../../dialects/mysql/index-key.js';
 import { mysqlRules } from '../../dialects/mysql/types.js';
 import { postgresRules } from '../../dialects/postgres/types.js';
-import { definitionProblems } from '../../src/migrate/compose.js';
+import { definitionProblems } from '../../src/migrate/author/compose.js';
 import { agents } from '../../src/schema/agents.js';
 import { chat } from '../../src/schema/chat.js';
 import { t as type, type ColumnDef, type SchemaDef, type TableDef } from '../../src/schema/definition.js';

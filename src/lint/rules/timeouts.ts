@@ -1,7 +1,7 @@
 /**
  * DBK601: a PostgreSQL migration that turns off the bounds dbkit puts on its
  * waits. dbkit sets lock_timeout itself for every migration statement
- * (src/migrate/execute.ts; 3 s, retried), so a migration needs no SET of its
+ * (src/migrate/apply/execute.ts; 3 s, retried), so a migration needs no SET of its
  * own (what squawk's require-timeout-settings asks for is done at run time);
  * but `SET lock_timeout = 0`, `RESET lock_timeout` or the same for
  * statement_timeout in a migration lifts the bound for what follows.

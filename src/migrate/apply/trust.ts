@@ -1,0 +1,67 @@
+/**
+ * Reading what holds the bookkeeping names in the live catalog and judging it
+ * (bookkeeping-shape.ts): trustBookkeeping() runs before dbkit reads or
+ * writes its bookkeeping (status, diff's pending note, migrate, rollback,
+ * unlock, --accept-changed) and refuses, with ForeignObjectError (exit 5), a
+ * view or a table of another shape under a dbkit name; the refusal comes
+ * before anything is read from it or written to it.
+ */
+import type { Session } from '../../db/connect.js';
+import { judgeBookkeeping, groupObjects, refusal, type FoundObject, type TableShape, type Verdict } from '../../port/bookkeeping.js';
+import { ForeignObjectError } from './ownership.js';
+
+interface Dialect {
+  shapes: Record<string, TableShape>;
+  sql(count: number): string;
+  kindOf(kind: string): string;
+  columnType(type: string): string;
+  markSql(namespace: string, table: string, marker: string): string;
+}
+
+/** The engine's shapes and catalog SQL (PGlite: PostgreSQL's). */
+export async function bookkeepingDialect(session: Session): Promise<Dialect> {
+  if (session.config.dialect === 'postgres') {
+    const d = await import('../../../dialects/postgres/bookkeeping.js');
+    return { shapes: d.BOOKKEEPING_SHAPES, sql: d.bookkeepingObjectsSql, kindOf: d.kindOf, columnType: (t) => t, markSql: d.markSql };
+  }
+  const d = await import('../../../dialects/mysql/bookkeeping.js');
+  return { shapes: d.BOOKKEEPING_SHAPES, sql: d.bookkeepingObjectsSql, kindOf: d.kindOf, columnType: d.columnType, markSql: d.markSql };
+}
+
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
+
+/** What the catalog holds under the bookkeeping names now (nothing when the namespace does not exist). */
+export async function readBookkeepingObjects(session: Session, d: Dialect): Promise<FoundObject[]> {
+  if (!session.namespaceExists) return [];
+  const names = Object.keys(d.shapes);
+  const rows = await session.sql.query<Record<string, unknown>>(d.sql(names.length), [session.namespace, ...names]);
+  return groupObjects(
+    rows.map((r) => {
+      const type = text(r.type);
+      return { name: text(r.name)!, kind: d.kindOf(text(r.kind)!), comment: text(r.comment), col: text(r.col), type: type === null ? null : d.columnType(type) };
+    }),
+  );
+}
+
+const shown = (session: Session) => (name: string) => `${session.namespace}.${name}`;
+
+/** The live verdict, read now; throws ForeignObjectError when an object under a dbkit name is not dbkit's. */
+export async function judgeLive(session: Session): Promise<Verdict & { dialect: Dialect }> {
+  const d = await bookkeepingDialect(session);
+  const verdict = judgeBookkeeping(await readBookkeepingObjects(session, d), d.shapes, shown(session));
+  if (verdict.foreign.length) throw new ForeignObjectError(refusal(verdict.foreign));
+  return { ...verdict, dialect: d };
+}
+
+const trusted = new WeakMap<Session, Promise<unknown>>();
+
+/** judgeLive once per session: what it found stays dbkit's for the session (dbkit only adds to it). */
+export async function trustBookkeeping(session: Session): Promise<void> {
+  let p = trusted.get(session);
+  if (!p) {
+    p = judgeLive(session);
+    trusted.set(session, p);
+    p.catch(() => trusted.delete(session));
+  }
+  await p;
+}
