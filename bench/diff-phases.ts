@@ -16,7 +16,8 @@ export const PHASES: Array<[Phase, string]> = [
 export async function inProcessDiff(url: string, cwd: string): Promise<Record<Phase, number>> {
   const { loadConfig } = await import('../src/config/load.js');
   const { openSession } = await import('../src/db/connect.js');
-  const { dialects, expectedVariant } = await import('../src/dialects.js');
+  const { dialectFor } = await import('../src/engines/index.js');
+  const { expectedVariant } = await import('../src/migrate/folder/snapshots.js');
   const { loadState } = await import('../src/migrate/apply/runner.js');
   const { normalize } = await import('../src/schema/normalize.js');
   const { diff } = await import('../src/diff/differ.js');
@@ -33,12 +34,12 @@ export async function inProcessDiff(url: string, cwd: string): Promise<Record<Ph
   const conn = await openSession(config);
   lap('connect');
   try {
-    const raw = await dialects.postgres.introspect(conn.sql, conn.namespace);
+    const raw = await dialectFor('postgres').introspect(conn.sql, conn.namespace);
     lap('introspect');
     await loadState(conn);
     lap('loadState');
-    const actual = normalize(raw);
-    const expected = normalize(expectedVariant('agents', 'postgres'));
+    const actual = normalize(raw, dialectFor('postgres').normalizer);
+    const expected = normalize(expectedVariant('agents', 'postgres'), dialectFor('postgres').normalizer);
     lap('normalize');
     const changes = diff(actual, expected);
     lap('diff');

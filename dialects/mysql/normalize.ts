@@ -12,63 +12,15 @@
  * ZEROFILL columns keep their width too (it changes how values print).
  */
 import type { Column, FkAction } from '../../src/schema/model.js';
-import { canonicalNow, canonicalNumber } from '../../src/schema/normal-form.js';
+import type { DialectNormalizer } from '../../src/schema/normalize.js';
+import { canonicalNow, canonicalNumber, parseQuotedString, parseStringList } from '../../src/schema/normal-form.js';
+
+/** The canonical forms' string literals and label lists (src/schema/normal-form.ts), by their MySQL names. */
+export { parseQuotedString as parseMysqlString, parseStringList as parseMysqlStringList };
 import { literal } from './quote.js';
 
 const INTEGER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'bigint']);
 const NUMERIC_TYPES = new Set([...INTEGER_TYPES, 'decimal', 'float', 'double']);
-
-/** MySQL's backslash escapes inside string literals (everything else stands for itself). */
-const ESCAPES: Record<string, string> = { '0': '\0', b: '\b', n: '\n', r: '\r', t: '\t', Z: '\x1a', '%': '\\%', _: '\\_' };
-
-/**
- * Read the string literal starting at `text[start]` (a `'`). Returns its value
- * and the index after the closing quote, or null when there is none.
- */
-function readLiteral(text: string, start: number): { value: string; end: number } | null {
-  let value = '';
-  for (let i = start + 1; i < text.length; i++) {
-    const ch = text[i]!;
-    if (ch === '\\' && i + 1 < text.length) {
-      const next = text[++i]!;
-      value += ESCAPES[next] ?? next;
-    } else if (ch === "'" && text[i + 1] === "'") {
-      value += "'";
-      i++;
-    } else if (ch === "'") {
-      return { value, end: i + 1 };
-    } else {
-      value += ch;
-    }
-  }
-  return null;
-}
-
-/** The value of a whole single-quoted MySQL literal, or null when `text` is not exactly one. */
-export function parseMysqlString(text: string): string | null {
-  const t = text.trim();
-  if (!t.startsWith("'")) return null;
-  const lit = readLiteral(t, 0);
-  return lit && lit.end === t.length ? lit.value : null;
-}
-
-/** The labels of `'a', 'b''c'` (the inside of ENUM(...) / SET(...)), or null. */
-export function parseMysqlStringList(body: string): string[] | null {
-  const labels: string[] = [];
-  let i = 0;
-  for (;;) {
-    while (body[i] === ' ') i++;
-    if (body[i] !== "'") return null;
-    const lit = readLiteral(body, i);
-    if (!lit) return null;
-    labels.push(lit.value);
-    i = lit.end;
-    while (body[i] === ' ') i++;
-    if (i === body.length) return labels;
-    if (body[i] !== ',') return null;
-    i++;
-  }
-}
 
 /** Integer display widths mean nothing, except `tinyint(1)` (the BOOLEAN convention) and ZEROFILL. */
 function stripDisplayWidth(type: string): string {
@@ -87,7 +39,7 @@ export function normalizeMysqlType(type: string): string {
   const trimmed = type.trim();
   const list = /^(enum|set)\s*\((.*)\)$/is.exec(trimmed);
   if (list) {
-    const labels = parseMysqlStringList(list[2]!);
+    const labels = parseStringList(list[2]!);
     if (labels) return `${list[1]!.toLowerCase()}(${labels.map(literal).join(',')})`;
   }
   let t = trimmed.toLowerCase().replace(/\s+/g, ' ').replace(/\s*\(\s*/g, '(').replace(/\s*,\s*/g, ',').replace(/\s*\)/g, ')');
@@ -111,7 +63,7 @@ export function normalizeMysqlDefault(expr: string | null, type: string): string
   if (/^null$/i.test(text)) return null;
   const now = canonicalNow(text, NOW_NAMES, true);
   if (now) return now;
-  const value = parseMysqlString(text);
+  const value = parseQuotedString(text);
   if (value !== null) {
     const number = NUMERIC_TYPES.has(baseType(type)) ? canonicalNumber(value) : null;
     return number ?? literal(value);
@@ -136,3 +88,10 @@ export function normalizeMysqlColumn(column: Column): Column {
 
 /** InnoDB treats RESTRICT and NO ACTION alike (checks are never deferred). */
 export const normalizeMysqlFkAction = (action: FkAction): FkAction => (action === 'RESTRICT' ? 'NO ACTION' : action);
+
+/** MySQL's and MariaDB's normalizer, as src/schema/normalize.ts takes it. */
+export const mysqlNormalizer: DialectNormalizer = {
+  column: normalizeMysqlColumn,
+  fkAction: normalizeMysqlFkAction,
+  predicate: (where) => (where === null ? null : where.trim()),
+};

@@ -5,6 +5,7 @@
  * `'running'::character varying` -> `'running'`, `'-1'::integer` -> `-1`.
  */
 import type { Column, FkAction } from '../../src/schema/model.js';
+import type { DialectNormalizer } from '../../src/schema/normalize.js';
 import { canonicalNow, canonicalNumber, stripOuterParens } from '../../src/schema/normal-form.js';
 import { literal } from './quote.js';
 
@@ -111,3 +112,10 @@ export function isBuiltinPostgresType(type: string): boolean {
   const base = type.replace(/(\[\])+$/, '').replace(/\(\s*\d+(?:\s*,\s*\d+)?\s*\)/, '');
   return BUILTIN_TYPES.has(base);
 }
+
+/** PostgreSQL's normalizer, as src/schema/normalize.ts takes it. */
+export const postgresNormalizer: DialectNormalizer = {
+  column: normalizePostgresColumn,
+  fkAction: normalizePostgresFkAction,
+  predicate: normalizePostgresPredicate,
+};

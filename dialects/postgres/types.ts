@@ -1,6 +1,7 @@
 /** Type mapping of the PostgreSQL variant (docs/schema/variants.md). */
 import type { ColumnDef, IndexDef, SchemaDef, TableDef } from '../../src/schema/definition.js';
 import { canonicalDefault, type VariantRules } from '../../src/schema/variant.js';
+import type { TextTypes } from '../../src/plan/type-change.js';
 
 /** PostgreSQL enum types are named `<table>_<column>`. */
 export const enumTypeName = (table: string, column: string): string => `${table}_${column}`;
@@ -42,4 +43,10 @@ export const postgresRules: VariantRules = {
   indexNames: 'schema',
   fkIndexes: (schema) => (schema.native === 'mysql' ? 'explicit' : 'none'),
   onUpdateNow: 'trigger',
+};
+
+/** What PostgreSQL's text types hold (src/plan/type-change.ts): `text` is unbounded, and only an unbounded type holds whatever a value prints as. */
+export const postgresTextTypes: TextTypes = {
+  capacity: (base) => (base === 'text' ? Infinity : null),
+  holdsAnyPrintFrom: Infinity,
 };

@@ -2,7 +2,7 @@
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import type { FleetFlags } from '../fleet/command.js';
-import { dialects } from '../dialects.js';
+import { SQL_DIALECTS as dialects } from '../engines/index.js';
 import { diff } from '../diff/differ.js';
 import { diffJson, renderDiffHuman } from '../render/diff.js';
 import { inspect } from './inspect.js';
@@ -18,8 +18,8 @@ export interface DiffOptions extends FleetFlags {
 async function loadFixing() {
   const [{ planChange }, { fixScript, refusedCount }, { viewBlockers }] = await Promise.all([
     import('../plan/plan.js'),
-    import('../diff/fix.js'),
-    import('../diff/views.js'),
+    import('../plan/fix-script.js'),
+    import('../plan/view-blockers.js'),
   ]);
   return { planChange, fixScript, refusedCount, viewBlockers };
 }
@@ -33,11 +33,13 @@ export async function diffCommand(opts: DiffOptions, globals: GlobalOptions, io:
     // The fix is planned for --sql, or to name the views that stand in its way (loaded only then).
     const needed = changes.length > 0 && (opts.sql || !!actual.views?.length);
     const fixing = needed ? await loadFixing() : null;
-    const plan = fixing ? fixing.planChange(actual, expected, { purpose: 'fix' }) : null;
-    const views = fixing && plan ? fixing.viewBlockers(plan, actual) : [];
+    const sqlDialect = dialects[config.dialect];
+    const planner = fixing ? await sqlDialect.planner() : null;
+    const plan = fixing && planner ? fixing.planChange(actual, expected, { purpose: 'fix', dialect: planner }) : null;
+    const views = fixing && plan && planner ? fixing.viewBlockers(plan, actual, planner.views) : [];
     const result = { dialect: config.dialect, schema: config.schemaName, changes, views };
     // The script names tables unqualified: it starts by making the namespace the target.
-    const target = dialects[config.dialect].ddl.targetNamespace(conn.namespace);
+    const target = sqlDialect.ddl.targetNamespace(conn.namespace);
     const fix = opts.sql && fixing && plan ? fixing.fixScript(plan, { target, views }) : null;
     if (io.json) {
       io.emitJson({ ...whereJson(conn), ...diffJson(result), pendingMigrations, ...(unread.length ? { unread } : {}), ...(opts.sql ? { sql: fix ?? [] } : {}) });
@@ -48,7 +50,7 @@ export async function diffCommand(opts: DiffOptions, globals: GlobalOptions, io:
         `-- dbkit diff --sql: ${config.schemaName} on ${config.target.display}, namespace ${conn.namespace}\n` +
           `-- review before running. Statements that lose data, and drops of what a DBA may have added, are\n` +
           `-- commented out, each with the reason (${refused} here); uncomment any of them to run it.\n` +
-          (config.dialect === 'postgres' ? '-- PostgreSQL: one transaction (labels added to enum types go first, outside it).\n' : '') +
+          (sqlDialect.scriptsInTransaction ? '-- PostgreSQL: one transaction (labels added to enum types go first, outside it).\n' : '') +
           '\n' +
           (fix ? `${fix.join('\n\n')}\n` : '-- nothing to change\n'),
       );

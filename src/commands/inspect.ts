@@ -16,7 +16,8 @@ import type { Io } from '../cli/io.js';
 import type { Session } from '../db/connect.js';
 import { ident as mysqlIdent } from '../../dialects/mysql/quote.js';
 import { describeMissing, hiddenTables, privilegeError, readBookkeeping } from '../db/preflight.js';
-import { dialects, expectedVariant } from '../dialects.js';
+import { expectedVariant } from '../migrate/folder/snapshots.js';
+import { SQL_DIALECTS as dialects } from '../engines/index.js';
 import { listMigrationFiles } from '../migrate/folder/source.js';
 import type { DbSchema } from '../schema/model.js';
 import { normalize } from '../schema/normalize.js';
@@ -48,7 +49,7 @@ export async function inspect(conn: Session, io: Io, options: InspectOptions = {
     }),
     readBookkeeping(conn),
   ]);
-  const expected = normalize(expectedVariant(schemaName, dialect, options.at));
+  const expected = normalize(expectedVariant(schemaName, dialect, options.at), dialects[dialect].normalizer);
   const unread: MissingPrivilege[] = [];
 
   const hidden = await hiddenTables(conn, expected.tables.map((t) => t.name), new Set(raw.tables.map((t) => t.name)));
@@ -78,5 +79,5 @@ export async function inspect(conn: Session, io: Io, options: InspectOptions = {
     io.warn(`${bookkeeping.who} lacks ${describeMissing(bookkeeping.missing)}: whether migrations are pending here is unknown`);
     unread.push(...bookkeeping.missing);
   }
-  return { actual: normalize(raw), expected, pendingMigrations, unread };
+  return { actual: normalize(raw, dialects[dialect].normalizer), expected, pendingMigrations, unread };
 }

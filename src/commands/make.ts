@@ -27,6 +27,7 @@ import {
   mergeRenames,
   parseRename,
   plan,
+  planners,
   type Plans,
 } from '../migrate/author/compose.js';
 import { loadSourceDefinitions, snapshotOf } from '../migrate/author/definition-source.js';
@@ -135,9 +136,10 @@ async function makeLocked(schema: string, slug: string, root: string, opts: Make
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
+    const by = await planners();
     const plansFor = (r: Renames) => {
       try {
-        return plan(snapshot, def, r);
+        return plan(snapshot, def, r, by);
       } catch (err) {
         if (err instanceof PlanError) throw new UsageError(`make: ${err.message}`);
         throw err;

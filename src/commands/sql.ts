@@ -2,7 +2,8 @@
 import { UsageError } from '../shared/errors.js';
 import type { Io } from '../cli/io.js';
 import type { GlobalOptions } from '../config/load.js';
-import { dialects, expectedVariant } from '../dialects.js';
+import { expectedVariant } from '../migrate/folder/snapshots.js';
+import { SQL_DIALECTS as dialects } from '../engines/index.js';
 import { renderScript, variantSteps } from '../schema/ddl.js';
 import type { Dialect } from '../schema/model.js';
 import { loadSettings } from '../config/load.js';

@@ -117,7 +117,7 @@ export const CHANGE_KINDS: readonly ChangeKind[] = [
   'enum_labels',
 ];
 
-/** A view in the way of a statement of the fix (src/diff/views.ts). */
+/** A view in the way of a statement of the fix (src/plan/view-blockers.ts). */
 export interface ViewBlocker {
   view: string;
   table: string;

@@ -1,7 +1,7 @@
 /** Columns and the table comment: matched by name, compared attribute by attribute. */
 import { DEFAULT_TABLE_CHARSET, type Column, type Table } from '../schema/model.js';
 import type { Change } from './changes.js';
-import { hasVersus, quote } from './describe.js';
+import { hasVersus, quote } from '../schema/describe.js';
 import { followsTable, tableDrifted } from './table-charset.js';
 
 const quoted = (value: string | null): string | null => (value === null ? null : quote(value));

@@ -5,7 +5,7 @@
  */
 import type { ForeignKey, PrimaryKey, Table } from '../schema/model.js';
 import type { Change } from './changes.js';
-import { cols, dbName, fkLabel, hasVersus, PRIMARY_KEY_LABEL, sameList, uniqueLabel } from './describe.js';
+import { cols, dbName, fkLabel, hasVersus, PRIMARY_KEY_LABEL, sameList, uniqueLabel } from '../schema/describe.js';
 import { pairUp } from './pair.js';
 
 export function diffPrimaryKey(actual: Table, expected: Table): Change[] {

@@ -8,11 +8,11 @@ import { CHANGE_KINDS, type Change } from './changes.js';
 import { diffChecks } from './checks.js';
 import { diffColumns, diffTableComment } from './columns.js';
 import { diffForeignKeys, diffPrimaryKey, diffUniques } from './constraints.js';
-import { byString } from './describe.js';
+import { byString } from '../schema/describe.js';
 import { diffIndexes } from './indexes.js';
 import { diffEnums, diffTriggers } from './objects.js';
 import { diffTableCharset } from './table-charset.js';
-import { schemaTables, schemaTriggers } from './scope.js';
+import { schemaTables, schemaTriggers } from '../schema/scope.js';
 
 function diffTable(actual: Table, expected: Table): Change[] {
   return [

@@ -3,10 +3,10 @@
  * uniqueness, method, partial predicate); MySQL's implicit foreign-key index
  * by columns (see indexes/match.ts).
  */
-import { pairIndexes } from '../indexes/match.js';
+import { pairIndexes } from '../schema/index-match.js';
 import type { Index, Table } from '../schema/model.js';
 import type { Change } from './changes.js';
-import { cols, indexShape, sameList } from './describe.js';
+import { cols, indexShape, sameList } from '../schema/describe.js';
 
 /** The differences of two definitions of one index, as message fragments. */
 function indexDifferences(a: Index, e: Index): string[] {

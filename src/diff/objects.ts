@@ -1,7 +1,7 @@
 /** Objects beside the tables: PostgreSQL enum types, and triggers (the ones a variant relies on, and any other on its tables). */
 import type { EnumType, Trigger } from '../schema/model.js';
 import type { Change } from './changes.js';
-import { quote, sameList } from './describe.js';
+import { quote, sameList } from '../schema/describe.js';
 
 const labelList = (labels: string[]): string => `(${labels.map(quote).join(', ')})`;
 

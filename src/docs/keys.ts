@@ -1,6 +1,6 @@
 /** The indexes table and the constraint, trigger and advisory lists of a table section. */
-import { cols, fkLabel, PRIMARY_KEY_LABEL, uniqueLabel } from '../diff/describe.js';
-import { ownIndexes } from '../indexes/match.js';
+import { cols, fkLabel, PRIMARY_KEY_LABEL, uniqueLabel } from '../schema/describe.js';
+import { ownIndexes } from '../schema/index-match.js';
 import type { ForeignKey, Index, Table } from '../schema/model.js';
 import { code, table, text } from './markdown.js';
 import type { Marks } from './marks.js';

@@ -23,7 +23,7 @@ export interface Marks {
   schemaLevel(): Change[];
   column(table: string, name: string): boolean;
   index(table: string, name: string): boolean;
-  /** `label`: `PRIMARY KEY`, `UNIQUE (a, b)`, `FOREIGN KEY (a) REFERENCES t (id)` (src/diff/describe.ts). */
+  /** `label`: `PRIMARY KEY`, `UNIQUE (a, b)`, `FOREIGN KEY (a) REFERENCES t (id)` (src/schema/describe.ts). */
   constraint(table: string, label: string): boolean;
 }
 

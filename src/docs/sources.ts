@@ -6,7 +6,8 @@
  * Pure: the live side is handed in already introspected and normalized.
  */
 import type { Change } from '../diff/changes.js';
-import { expectedVariant } from '../dialects.js';
+import { dialectFor } from '../engines/index.js';
+import { expectedVariant } from '../migrate/folder/snapshots.js';
 import { checkIndexes } from '../indexes/check.js';
 import type { DbSchema, Dialect } from '../schema/model.js';
 import { normalize } from '../schema/normalize.js';
@@ -19,7 +20,7 @@ const OTHER: Record<Dialect, Dialect> = { postgres: 'mysql', mysql: 'postgres' }
 const advisoriesOf = (actual: DbSchema, expected: DbSchema) => checkIndexes(actual, expected).advisories;
 
 function variantOf(schemaName: string, dialect: Dialect, label = DIALECT_LABELS[dialect]): DocVariant {
-  const schema = normalize(expectedVariant(schemaName, dialect));
+  const schema = normalize(expectedVariant(schemaName, dialect), dialectFor(dialect).normalizer);
   return { label, dialect, schema, advisories: advisoriesOf(schema, schema) };
 }
 

@@ -4,12 +4,12 @@
  * tables of the schema (unindexed foreign keys, duplicate, redundant and
  * invalid indexes).
  */
-import { byString, sameList } from '../diff/describe.js';
-import { schemaTables } from '../diff/scope.js';
+import { byString, sameList } from '../schema/describe.js';
+import { schemaTables } from '../schema/scope.js';
 import type { DbSchema, Table } from '../schema/model.js';
 import { duplicateIndexes } from './duplicate.js';
 import { invalidIndexes } from './invalid.js';
-import { pairIndexes, type IndexPair } from './match.js';
+import { pairIndexes, type IndexPair } from '../schema/index-match.js';
 import { redundantIndexes } from './redundant.js';
 import {
   ADVISORY_KINDS,

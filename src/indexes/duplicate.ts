@@ -6,9 +6,9 @@
  * definition's is the one `check-indexes` expects), and never a unique one:
  * a hand-made unique index beside the definition's plain one gets no advice.
  */
-import { byString, cols, sameList } from '../diff/describe.js';
+import { byString, cols, sameList } from '../schema/describe.js';
 import type { Index, Table } from '../schema/model.js';
-import { ownIndexes } from './match.js';
+import { ownIndexes } from '../schema/index-match.js';
 import type { Advisory } from './types.js';
 
 const sameDefinition = (a: Index, b: Index): boolean =>

@@ -1,7 +1,7 @@
 /** Indexes the database marks invalid (PostgreSQL `indisvalid`, after a failed CREATE INDEX CONCURRENTLY). */
-import { cols } from '../diff/describe.js';
+import { cols } from '../schema/describe.js';
 import type { Table } from '../schema/model.js';
-import { ownIndexes } from './match.js';
+import { ownIndexes } from '../schema/index-match.js';
 import type { Advisory } from './types.js';
 
 export function invalidIndexes(table: Table): Advisory[] {

@@ -5,9 +5,9 @@
  * enforces something the longer one does not; nor is the definition's own
  * index for the sake of one the definition does not have.
  */
-import { byString, cols } from '../diff/describe.js';
+import { byString, cols } from '../schema/describe.js';
 import type { Index, Table } from '../schema/model.js';
-import { leadsWith, ownIndexes } from './match.js';
+import { leadsWith, ownIndexes } from '../schema/index-match.js';
 import type { Advisory } from './types.js';
 
 interface Longer {

@@ -3,9 +3,9 @@
  * delete or key update in the referenced table scans the referencing one.
  * The primary key, unique constraints and full, valid indexes all count.
  */
-import { cols } from '../diff/describe.js';
+import { cols } from '../schema/describe.js';
 import type { ForeignKey, Table } from '../schema/model.js';
-import { keyColumns } from './match.js';
+import { keyColumns } from '../schema/index-match.js';
 import type { Advisory } from './types.js';
 
 /** The first `n` columns of `indexColumns` are the columns of `fk`, in any order. */

@@ -8,7 +8,7 @@
  */
 import type { Change } from '../diff/changes.js';
 import { diff } from '../diff/differ.js';
-import { sameList } from '../diff/describe.js';
+import { sameList } from '../schema/describe.js';
 import { followsTable, tableDrifted } from '../diff/table-charset.js';
 import type { Column, DbSchema, Index, Table, Trigger } from '../schema/model.js';
 import type { EnumUse, Operation, OperationOf } from './operations.js';

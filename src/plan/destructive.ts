@@ -18,17 +18,17 @@
  * `dbkit migrate` counts the rows behind each of these on the live database
  * before it runs anything (src/migrate/apply/data-check/).
  */
-import { DEFAULT_TABLE_CHARSET, type Column, type Dialect, type ForeignKey } from '../schema/model.js';
+import { DEFAULT_TABLE_CHARSET, type Column, type ForeignKey } from '../schema/model.js';
 import type { Operation } from './operations.js';
 import { typeChangeRisk } from './type-change.js';
-import type { PlanWarning } from './types.js';
+import type { DestructiveRules, PlanWarning } from './types.js';
 
 const cols = (columns: string[]): string => `(${columns.join(', ')})`;
 
-function columnWarnings(dialect: Dialect, table: string, from: Column, to: Column): Array<Omit<PlanWarning, 'operation'>> {
+function columnWarnings(d: DestructiveRules, table: string, from: Column, to: Column): Array<Omit<PlanWarning, 'operation'>> {
   const out: Array<Omit<PlanWarning, 'operation'>> = [];
   const name = `${table}.${to.name}`;
-  const risk = typeChangeRisk(dialect, from.type, to.type);
+  const risk = typeChangeRisk(d.textTypes, from.type, to.type);
   if (risk) {
     const verb = risk.narrowing ? 'narrows' : 'changes';
     out.push({ level: risk.level, message: `${verb} column ${name} from ${from.type} to ${to.type} (${risk.why})` });
@@ -42,10 +42,9 @@ function columnWarnings(dialect: Dialect, table: string, from: Column, to: Colum
   return out;
 }
 
-function addColumnWarning(dialect: Dialect, table: string, c: Column): Omit<PlanWarning, 'operation'> | null {
+function addColumnWarning(d: DestructiveRules, table: string, c: Column): Omit<PlanWarning, 'operation'> | null {
   if (c.nullable || c.default !== null || c.autoIncrement) return null;
-  const effect =
-    dialect === 'mysql' ? "existing rows get the type's implicit default, such as '' or 0" : 'fails if the table has rows';
+  const effect = d.notNullWithoutDefault;
   return { level: 'may-fail', message: `adds NOT NULL column ${table}.${c.name} without a default to an existing table (${effect})` };
 }
 
@@ -56,7 +55,7 @@ interface Before {
   orphanFree(table: string, fk: ForeignKey): boolean;
 }
 
-function warningsOf(dialect: Dialect, o: Operation, before: Before): Array<Omit<PlanWarning, 'operation'>> {
+function warningsOf(d: DestructiveRules, o: Operation, before: Before): Array<Omit<PlanWarning, 'operation'>> {
   const existed = (t: string) => before.existed(t);
   switch (o.op) {
     case 'drop_table':
@@ -64,9 +63,9 @@ function warningsOf(dialect: Dialect, o: Operation, before: Before): Array<Omit<
     case 'drop_column':
       return [{ level: 'data-loss', message: `drops column ${o.table}.${o.column.name} (its values are lost)` }];
     case 'alter_column':
-      return columnWarnings(dialect, o.table, o.from, o.to);
+      return columnWarnings(d, o.table, o.from, o.to);
     case 'add_column': {
-      const w = existed(o.table) ? addColumnWarning(dialect, o.table, o.column) : null;
+      const w = existed(o.table) ? addColumnWarning(d, o.table, o.column) : null;
       return w ? [w] : [];
     }
     case 'convert_table_charset':
@@ -116,7 +115,7 @@ function warningsOf(dialect: Dialect, o: Operation, before: Before): Array<Omit<
 }
 
 /** The warnings of a plan's operations, in operation order. */
-export function classifyOperations(dialect: Dialect, ops: readonly Operation[]): PlanWarning[] {
+export function classifyOperations(d: DestructiveRules, ops: readonly Operation[]): PlanWarning[] {
   const created = new Set<string>();
   /** `table.column` of columns the plan added holding NULL in every row. */
   const empty = new Set<string>();
@@ -129,7 +128,7 @@ export function classifyOperations(dialect: Dialect, ops: readonly Operation[]):
   };
   const out: PlanWarning[] = [];
   ops.forEach((o, operation) => {
-    for (const w of warningsOf(dialect, o, before)) out.push({ ...w, operation });
+    for (const w of warningsOf(d, o, before)) out.push({ ...w, operation });
     if (o.op === 'create_table') created.add(o.table.name);
     if (o.op === 'rename_table' && created.has(o.from)) created.add(o.to);
     if (o.op === 'add_column' && o.column.nullable && o.column.default === null && !o.column.autoIncrement) empty.add(`${o.table}.${o.column.name}`);

@@ -12,15 +12,13 @@
  *   renameCandidates(from, to, renames?) -> RenameCandidate[]
  *       dropped + added tables / columns that could be one renamed, with the
  *       `--rename` flag that settles each.
- *   renderOperations(dialect, ops, { purpose, disabled? }) -> PlannedStatement[]
- *       the SQL of operations already in order (e.g. stored ones).
  *   inverseRenames(renames) -> Renames      for a down migration.
  *   describeOperation(op) -> string         one line for people (`add column users.bio text`).
  *
  * Steps: declared renames first (renames.ts); the rest from the differences
  * of the renamed model and the target (derive.ts, the differ of `dbkit
  * diff`); ordered by dependency (order.ts); classified (destructive.ts);
- * rendered per dialect (render.ts -> dialects/<d>/plan-sql.ts).
+ * rendered by the dialect (PlanDialect.render: dialects/<d>/plan-sql.ts).
  *
  * Invariant (tested): normalize(foldOperations(from, plan.operations))
  * equals normalize(to).
@@ -34,13 +32,11 @@ import { foldOperations } from './fold.js';
 import type { Operation } from './operations.js';
 import { orderOperations } from './order.js';
 import { renameOperations } from './renames.js';
-import { nonTransactionalReason, renderOperations } from './render.js';
 import { typeChangeRisk } from './type-change.js';
-import { PlanError, type DialectPlan, type PlanOptions, type PlanWarning } from './types.js';
+import { PlanError, type DialectPlan, type PlanDialect, type PlanOptions, type PlanWarning } from './types.js';
 
 export { describeOperation } from './describe.js';
 export { inverseRenames, renameCandidates } from './renames.js';
-export { renderOperations } from './render.js';
 export * from './types.js';
 
 /**
@@ -48,10 +44,10 @@ export * from './types.js';
  * commented) on its own, so that the column's other changes still apply:
  * those first, then the type.
  */
-function splitLossyTypeChanges(dialect: DbSchema['dialect'], ops: Operation[]): Operation[] {
+function splitLossyTypeChanges(d: PlanDialect, ops: Operation[]): Operation[] {
   return ops.flatMap((o): Operation[] => {
     if (o.op !== 'alter_column' || o.from.type === o.to.type) return [o];
-    if (typeChangeRisk(dialect, o.from.type, o.to.type)?.level !== 'data-loss') return [o];
+    if (typeChangeRisk(d.textTypes, o.from.type, o.to.type)?.level !== 'data-loss') return [o];
     const middle = { ...o.to, type: o.from.type };
     if (JSON.stringify(middle) === JSON.stringify(o.from)) return [o];
     return [
@@ -104,20 +100,22 @@ function describeKeeper(o: Operation): string {
 
 export function planChange(from: DbSchema, to: DbSchema, opts: PlanOptions): DialectPlan {
   if (from.dialect !== to.dialect) throw new PlanError(`cannot plan from a ${from.dialect} model to a ${to.dialect} one`);
+  const d = opts.dialect;
+  if (d.name !== to.dialect) throw new PlanError(`cannot plan ${to.dialect} models with the ${d.name} dialect`);
   const dialect = to.dialect;
-  const start = normalize(from);
-  const target = normalize(to);
+  const start = normalize(from, d.normalizer);
+  const target = normalize(to, d.normalizer);
   const renames = renameOperations(start, target, opts.renames);
-  const renamed = normalize(foldOperations(start, renames));
+  const renamed = normalize(foldOperations(start, renames), d.normalizer);
   const derived = deriveOperations(renamed, target, opts.purpose);
   let operations = orderOperations([...renames, ...derived.ops]);
-  if (opts.purpose === 'fix') operations = splitLossyTypeChanges(dialect, operations);
-  const warnings = classifyOperations(dialect, operations);
+  if (opts.purpose === 'fix') operations = splitLossyTypeChanges(d, operations);
+  const warnings = classifyOperations(d, operations);
   const disabled = opts.purpose === 'fix' ? disabledOperations(operations, warnings, derived.extraDrops) : undefined;
   const drifted = new Set(renamed.tables.filter(tableDrifted).map((t) => t.name));
-  const statements = renderOperations(dialect, operations, { purpose: opts.purpose, ...(disabled ? { disabled } : {}), ...(drifted.size ? { driftedTables: drifted } : {}) });
+  const statements = d.render(operations, { purpose: opts.purpose, ...(disabled ? { disabled } : {}), ...(drifted.size ? { driftedTables: drifted } : {}) });
   // A fix script runs `commitFirst` statements before its transaction, the rest in it.
-  const reason = opts.purpose === 'fix' && dialect === 'postgres' ? null : nonTransactionalReason(dialect, operations, statements);
+  const reason = opts.purpose === 'fix' && d.fixInTransaction ? null : d.nonTransactionalReason(operations, statements);
   return {
     dialect,
     operations,

@@ -10,8 +10,15 @@
  * - a conversion between families (text -> jsonb, varchar -> integer):
  *   `may-fail`: values that do not convert make the statement fail.
  */
-import type { Dialect } from '../schema/model.js';
-import { parseMysqlStringList } from '../../dialects/mysql/normalize.js';
+import { parseStringList as parseMysqlStringList } from '../schema/normal-form.js';
+
+/** What a dialect's text types hold (its SqlDialect's `textTypes`): the part of type-change risk that differs between engines. */
+export interface TextTypes {
+  /** The most characters a text type other than varchar/char holds (PostgreSQL text: Infinity; MySQL TEXT by its bytes over utf8mb4's 4), or null when `base` is none. */
+  capacity(base: string): number | null;
+  /** A bounded string type at least this long holds whatever a value prints as (MySQL: TEXT's 16,383; Infinity where only an unbounded one does). */
+  holdsAnyPrintFrom: number;
+}
 
 export interface TypeRisk {
   level: 'data-loss' | 'may-fail';
@@ -41,12 +48,9 @@ function parse(type: string): Parsed {
 const INT_BYTES: Record<string, number> = { tinyint: 1, smallint: 2, mediumint: 3, int: 4, integer: 4, bigint: 8 };
 
 /** The most characters a string type holds (MySQL TEXT types by bytes over utf8mb4's 4 a character), or null. */
-function stringCapacity(p: Parsed, dialect: Dialect): number | null {
+function stringCapacity(p: Parsed, types: TextTypes): number | null {
   if (p.base === 'varchar' || p.base === 'char' || p.base === 'character') return p.args[0] ?? (p.base === 'varchar' ? Infinity : 1);
-  if (dialect === 'postgres' && p.base === 'text') return Infinity;
-  const textBytes: Record<string, number> = { tinytext: 255, text: 65_535, mediumtext: 16_777_215, longtext: 4_294_967_295 };
-  if (dialect === 'mysql' && p.base in textBytes) return Math.floor(textBytes[p.base]! / 4);
-  return null;
+  return types.capacity(p.base);
 }
 
 const isDecimal = (p: Parsed): boolean => p.base === 'numeric' || p.base === 'decimal';
@@ -78,24 +82,24 @@ function labelRisk(f: string[], t: string[]): TypeRisk | null {
 }
 
 /** The risk of changing a column from type `from` to type `to`, or null when every value converts unchanged. */
-export function typeChangeRisk(dialect: Dialect, from: string, to: string): TypeRisk | null {
+export function typeChangeRisk(types: TextTypes, from: string, to: string): TypeRisk | null {
   if (from === to) return null;
   const f = parse(from);
   const t = parse(to);
   if (f.labels && t.labels) return f.base === t.base ? labelRisk(f.labels, t.labels) : mayFail(CONVERT);
   if (f.labels) {
-    const cap = stringCapacity(t, dialect);
+    const cap = stringCapacity(t, types);
     if (cap === null) return mayFail(CONVERT);
     const longest = Math.max(0, ...f.labels.map((l) => l.length));
     return longest <= cap ? null : narrow(`labels longer than ${cap} characters do not fit`);
   }
   if (t.labels) return mayFail(`values other than the labels ${t.labels.map((l) => `'${l}'`).join(', ')} do not fit`);
 
-  const [fs, ts] = [stringCapacity(f, dialect), stringCapacity(t, dialect)];
+  const [fs, ts] = [stringCapacity(f, types), stringCapacity(t, types)];
   if (fs !== null && ts !== null) return stringRisk(fs, ts);
   if (ts !== null) {
     // Anything prints as text; a bounded one may be too short for what it prints.
-    return ts === Infinity || (dialect === 'mysql' && ts >= 16_383) ? null : mayFail(`printed values longer than ${ts} characters do not fit`);
+    return ts === Infinity || ts >= types.holdsAnyPrintFrom ? null : mayFail(`printed values longer than ${ts} characters do not fit`);
   }
   if (f.base in INT_BYTES && t.base in INT_BYTES) return integerRisk(f, t);
   if (f.base in INT_BYTES && (isDecimal(t) || isFloat(t))) {

@@ -4,6 +4,8 @@
  * planner itself (no import cycles).
  */
 import type { Dialect } from '../schema/model.js';
+import type { DialectNormalizer } from '../schema/normalize.js';
+import type { TextTypes } from './type-change.js';
 import type { Operation } from './operations.js';
 
 /** Renames declared by the user (`--rename`, `renamedFrom`): never guessed. */
@@ -91,6 +93,8 @@ export interface BlockingStatement {
 export type PlanPurpose = 'migration' | 'fix';
 
 export interface PlanOptions {
+  /** The dialect both models are of: its spellings, risks and SQL (its SqlDialect's `planner()`). */
+  dialect: PlanDialect;
   renames?: Renames;
   /**
    * `migration` (dbkit make): production-safe SQL for a database of any size
@@ -128,3 +132,38 @@ export interface RenameCandidate {
 
 /** A plan that cannot be made: a declared rename that does not fit the models. Exit 2 at the command. */
 export class PlanError extends Error {}
+
+/** What the destructive-change checker asks a dialect (destructive.ts). */
+export interface DestructiveRules {
+  readonly textTypes: TextTypes;
+  /** What a NOT NULL column added without a default does to the rows a table has (MySQL: an implicit default; PostgreSQL: fails). */
+  readonly notNullWithoutDefault: string;
+}
+
+/** How views stand in the way of a fix on a dialect (view-blockers.ts). */
+export interface ViewRules {
+  /** A view that uses a renamed column or table breaks (MySQL); PostgreSQL follows the rename. */
+  readonly renamesBreakViews: boolean;
+  /** A column's character set is part of what a view depends on (MySQL). */
+  readonly charsetMatters: boolean;
+  /** What the statement does while such a view exists. */
+  readonly effect: string;
+}
+
+/**
+ * What the planner asks of a dialect: its spellings, its risks, and the SQL
+ * of operations. Each dialect's SqlDialect hands one out (`planner()`,
+ * loaded on first use: dialects/<d>/planner.ts); the planner never asks
+ * which dialect it is on.
+ */
+export interface PlanDialect extends DestructiveRules {
+  readonly name: Dialect;
+  readonly normalizer: DialectNormalizer;
+  readonly views: ViewRules;
+  /** A fix script runs in one transaction (PostgreSQL; MySQL commits each DDL statement). */
+  readonly fixInTransaction: boolean;
+  /** The statements of `ops` (already in order). */
+  render(ops: readonly Operation[], opts: RenderOptions): PlannedStatement[];
+  /** Why these statements cannot run in one transaction, or null when they can. */
+  nonTransactionalReason(ops: readonly Operation[], statements: readonly PlannedStatement[]): string | null;
+}

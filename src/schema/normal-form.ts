@@ -59,3 +59,54 @@ export function stripOuterParens(text: string): string {
   return out;
 }
 
+/** MySQL's backslash escapes inside string literals (everything else stands for itself). */
+const ESCAPES: Record<string, string> = { '0': '\0', b: '\b', n: '\n', r: '\r', t: '\t', Z: '\x1a', '%': '\\%', _: '\\_' };
+
+/**
+ * Read the string literal starting at `text[start]` (a `'`). Returns its value
+ * and the index after the closing quote, or null when there is none.
+ */
+function readLiteral(text: string, start: number): { value: string; end: number } | null {
+  let value = '';
+  for (let i = start + 1; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '\\' && i + 1 < text.length) {
+      const next = text[++i]!;
+      value += ESCAPES[next] ?? next;
+    } else if (ch === "'" && text[i + 1] === "'") {
+      value += "'";
+      i++;
+    } else if (ch === "'") {
+      return { value, end: i + 1 };
+    } else {
+      value += ch;
+    }
+  }
+  return null;
+}
+
+/** The value of a whole single-quoted literal (MySQL's escapes, as the canonical forms write enum labels), or null when `text` is not exactly one. */
+export function parseQuotedString(text: string): string | null {
+  const t = text.trim();
+  if (!t.startsWith("'")) return null;
+  const lit = readLiteral(t, 0);
+  return lit && lit.end === t.length ? lit.value : null;
+}
+
+/** The labels of `'a', 'b''c'` (the inside of ENUM(...) / SET(...)), or null. */
+export function parseStringList(body: string): string[] | null {
+  const labels: string[] = [];
+  let i = 0;
+  for (;;) {
+    while (body[i] === ' ') i++;
+    if (body[i] !== "'") return null;
+    const lit = readLiteral(body, i);
+    if (!lit) return null;
+    labels.push(lit.value);
+    i = lit.end;
+    while (body[i] === ' ') i++;
+    if (i === body.length) return labels;
+    if (body[i] !== ',') return null;
+    i++;
+  }
+}

@@ -4,8 +4,9 @@
  * that spellings the engine considers equivalent compare equal.
  *
  * Canonical forms are the ones resolve.ts writes (dialects/<d>/types.ts,
- * variant.ts): per-dialect type and default spellings come from
- * dialects/<d>/normalize.ts; what every dialect shares lives here:
+ * variant.ts): per-dialect type and default spellings come from the
+ * dialect's normalizer (dialects/<d>/normalize.ts), which the caller hands
+ * in; what every dialect shares lives here:
  * - empty comments are no comment;
  * - index methods are lower case; `valid: true` and `implicit: false` are
  *   dropped (absent means valid / not implicit);
@@ -20,20 +21,10 @@
  * Names are kept: constraints the design leaves unnamed (`name: null`) are
  * matched by structure in the differ, not here.
  */
-import {
-  normalizeMysqlColumn,
-  normalizeMysqlFkAction,
-} from '../../dialects/mysql/normalize.js';
-import {
-  normalizePostgresColumn,
-  normalizePostgresFkAction,
-  normalizePostgresPredicate,
-} from '../../dialects/postgres/normalize.js';
 import type {
   CheckConstraint,
   Column,
   DbSchema,
-  Dialect,
   EnumType,
   FkAction,
   ForeignKey,
@@ -47,25 +38,12 @@ import type {
 import { DEFAULT_TABLE_CHARSET } from './model.js';
 import { stripOuterParens } from './normal-form.js';
 
-/** What differs between dialects. */
-interface DialectNormalizer {
+/** What differs between dialects: each dialect's normalizer (dialects/<d>/normalize.ts), handed in by the caller. */
+export interface DialectNormalizer {
   column(column: Column): Column;
   fkAction(action: FkAction): FkAction;
   predicate(where: string | null): string | null;
 }
-
-const DIALECTS: Record<Dialect, DialectNormalizer> = {
-  postgres: {
-    column: normalizePostgresColumn,
-    fkAction: normalizePostgresFkAction,
-    predicate: normalizePostgresPredicate,
-  },
-  mysql: {
-    column: normalizeMysqlColumn,
-    fkAction: normalizeMysqlFkAction,
-    predicate: (where) => (where === null ? null : where.trim()),
-  },
-};
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const columnsKey = (columns: string[]): string => columns.join('\u0000');
@@ -171,8 +149,8 @@ function normalizeViews(views: ViewUse[]): ViewUse[] {
   return [...seen.values()].sort((a, b) => byString(viewKey(a), viewKey(b)));
 }
 
-export function normalize(schema: DbSchema): DbSchema {
-  const d = DIALECTS[schema.dialect];
+/** The normal form of `schema`, with the spellings of its dialect's normalizer `d` (the SqlDialect's `normalizer`). */
+export function normalize(schema: DbSchema, d: DialectNormalizer): DbSchema {
   const out: DbSchema = {
     dialect: schema.dialect,
     tables: schema.tables.map((t) => normalizeTable(t, d)).sort((a, b) => byString(a.name, b.name)),

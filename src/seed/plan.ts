@@ -26,7 +26,8 @@
  * Plain data: it crosses to the generating thread.
  */
 import { UsageError } from '../shared/errors.js';
-import { dialects, expectedVariant, runtimeDefinition } from '../dialects.js';
+import { expectedVariant, runtimeDefinition } from '../migrate/folder/snapshots.js';
+import { SQL_DIALECTS as dialects } from '../engines/index.js';
 import type { SchemaDef } from '../schema/definition.js';
 import type { DbSchema, Dialect, Table } from '../schema/model.js';
 import { resolveSchema } from '../schema/resolve.js';

@@ -8,9 +8,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectedVariant } from '../../src/dialects.js';
+import { expectedVariant } from '../../src/migrate/folder/snapshots.js';
 import { schemas } from '../../src/schema/registry.js';
-import { normalize } from '../../src/schema/normalize.js';
+import { normal } from '../support/normal.js';
 import { repoRoot } from '../support/cli.js';
 import { chromiumPath, mermaidBlocks, renderMermaid, type RenderedDiagram } from '../support/chromium.js';
 
@@ -41,7 +41,7 @@ describe('docs: the ER diagrams in headless Chromium', () => {
     for (const schema of names) {
       const d = rendered[schema]!;
       expect(d, schema).toBeDefined();
-      const variant = normalize(expectedVariant(schema, schemas[schema]!.native));
+      const variant = normal(expectedVariant(schema, schemas[schema]!.native));
       expect(variant.tables).toHaveLength(TABLE_COUNTS[schema]!);
 
       // Every table, by the title drawn in its box, with every column.

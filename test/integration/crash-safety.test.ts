@@ -8,9 +8,9 @@
  * same run() the binary calls), without a process start each.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectedVariant } from '../../src/dialects.js';
+import { expectedVariant } from '../../src/migrate/folder/snapshots.js';
 import { diff } from '../../src/diff/differ.js';
-import { normalize } from '../../src/schema/normalize.js';
+import { normal } from '../support/normal.js';
 import type { Dialect } from '../../src/schema/model.js';
 import { introspected } from '../support/catalog.js';
 import { dbkit, dbkitInProcess, dbkitKilledAfter, json } from '../support/cli.js';
@@ -32,7 +32,7 @@ async function expectComplete(engine: Dialect, url: string) {
   const r = await dbkitInProcess(['migrate', '--url', url, '--lock-timeout', '10']);
   expect(r.code, r.stderr).toBe(0);
   expect((await dbkitInProcess(['status', '--check', '--url', url])).code).toBe(0);
-  expect(diff(await introspected(engine, url), normalize(expectedVariant(schemaOf(engine), engine)))).toEqual([]);
+  expect(diff(await introspected(engine, url), normal(expectedVariant(schemaOf(engine), engine)))).toEqual([]);
 }
 
 describe.each(['postgres', 'mysql'] as const)('%s', (engine) => {

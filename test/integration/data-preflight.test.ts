@@ -26,11 +26,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlProbeDialect } from '../../dialects/mysql/data-check.js';
 import { postgresProbeDialect } from '../../dialects/postgres/data-check.js';
-import { dialects } from '../../src/dialects.js';
+import { SQL_DIALECTS as dialects } from '../../src/engines/index.js';
 import { probeResult, type DataCheckEntry } from '../../src/migrate/apply/data-check/preflight.js';
 import type { Condition, Probe, ProbeDialect, SampleColumn } from '../../src/port/data-check.js';
 import { numbered } from '../../src/db/sql.js';
-import { normalize } from '../../src/schema/normalize.js';
+import { normal } from '../support/normal.js';
 import { json, type CliResult } from '../support/cli.js';
 import { checkout, type Checkout } from '../support/checkout.js';
 import { freshMysql, freshPglite, freshPostgres, openAdmin, type AdminConnection, type FreshDatabase } from '../support/databases.js';
@@ -120,7 +120,7 @@ async function prepare(engine: Engine, url: string, namespace: string, statement
     for (const s of statements) await admin.query(s);
     const dialect = engine === 'mysql' ? 'mysql' : 'postgres';
     const sql = { query: <T>(text: string, params: readonly unknown[] = []) => admin.query(dialect === 'postgres' ? numbered(text) : text, [...params]) as Promise<T[]> };
-    const catalog = normalize(await dialects[dialect].introspect(sql, namespace));
+    const catalog = normal(await dialects[dialect].introspect(sql, namespace));
     const parts: string[] = [];
     for (const t of [...TABLES, ...BOOKKEEPING]) {
       const rows = await admin.query(`SELECT * FROM ${t} ORDER BY 1`);

@@ -13,7 +13,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { SQL_MODE } from '../../dialects/mysql/session.js';
 import { mysqlRules } from '../../dialects/mysql/types.js';
-import { noRenames, planChange } from '../../src/plan/plan.js';
+import { noRenames } from '../../src/plan/plan.js';
 import { agents } from '../../src/schema/agents.js';
 import { t, type SchemaDef } from '../../src/schema/definition.js';
 import { emptySchema } from '../../src/schema/model.js';
@@ -21,6 +21,7 @@ import { resolveSchema } from '../../src/schema/resolve.js';
 import { validateDefinition } from '../../src/schema/validate.js';
 import { adminExec, adminQuery, freshMysql, type FreshDatabase } from '../support/databases.js';
 import { column, evolve, table } from '../support/evolutions.js';
+import { planChange } from '../support/planners.js';
 
 const made: FreshDatabase[] = [];
 afterAll(async () => {

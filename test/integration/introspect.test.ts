@@ -21,7 +21,7 @@ import { chat } from '../../src/schema/chat.js';
 import { variantSteps } from '../../src/schema/ddl.js';
 import type { SchemaDef } from '../../src/schema/definition.js';
 import type { DbSchema, Table } from '../../src/schema/model.js';
-import { normalize } from '../../src/schema/normalize.js';
+import { normal } from '../support/normal.js';
 import { resolveSchema } from '../../src/schema/resolve.js';
 import type { VariantRules } from '../../src/schema/variant.js';
 import { freshMysql, freshPostgres, runMysqlClient, runPsql, type FreshDatabase } from '../support/databases.js';
@@ -67,7 +67,7 @@ function structure(schema: DbSchema): DbSchema {
   };
 }
 
-const expectedOf = (def: SchemaDef, rules: VariantRules): DbSchema => normalize(resolveSchema(def, rules));
+const expectedOf = (def: SchemaDef, rules: VariantRules): DbSchema => normal(resolveSchema(def, rules));
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -107,7 +107,7 @@ describe('the agents document on PostgreSQL', () => {
     await runPsql(db.url, AGENTS_SQL);
     const k = open('postgres', db.url);
     const { schema } = await introspectCounting('postgres', k, 'public');
-    const actual = normalize(schema);
+    const actual = normal(schema);
     expect(structure(actual)).toEqual(structure(expectedOf(agents, postgresRules)));
 
     // The engine's names for the constraints the document leaves unnamed.
@@ -130,7 +130,7 @@ describe('the agents document on PostgreSQL', () => {
     for (const statement of statements(AGENTS_SQL)) await k.raw(statement);
     const { schema, queries } = await introspectCounting('postgres', k, 'public');
     expect(queries).toBe(7);
-    expect(structure(normalize(schema))).toEqual(structure(expectedOf(agents, postgresRules)));
+    expect(structure(normal(schema))).toEqual(structure(expectedOf(agents, postgresRules)));
   });
 });
 
@@ -140,7 +140,7 @@ describe('the chat document on MariaDB', () => {
     await runMysqlClient(db.url, CHAT_SQL);
     const k = open('mysql', db.url);
     const { schema } = await introspectCounting('mysql', k, db.name);
-    const actual = normalize(schema);
+    const actual = normal(schema);
     const expected = expectedOf(chat, mysqlRules);
     expect(structure(actual)).toEqual(structure(expected));
 
@@ -167,8 +167,8 @@ describe("dbkit's DDL reads back as the variant it was emitted from", () => {
     const ddl = variantSteps(expected, postgresDdl).flatMap((s) => s.up);
     await runPsql(db.url, ['CREATE SCHEMA chat_ns', 'SET search_path TO chat_ns', ...ddl].map((s) => `${s};\n`).join(''));
     const k = open('postgres', db.url); // search_path stays "$user", public
-    const actual = normalize((await introspectCounting('postgres', k, 'chat_ns')).schema);
-    expect(structure(actual)).toEqual(structure(normalize(expected)));
+    const actual = normal((await introspectCounting('postgres', k, 'chat_ns')).schema);
+    expect(structure(actual)).toEqual(structure(normal(expected)));
     expect(actual.enums.map((e) => e.name)).toEqual(['messages_content_type', 'messages_role']);
     expect(actual.triggers).toEqual([
       { name: 'trg_conversations_updated_at', table: 'conversations', timing: 'BEFORE UPDATE', function: 'set_updated_at' },
@@ -183,8 +183,8 @@ describe("dbkit's DDL reads back as the variant it was emitted from", () => {
     const expected = resolveSchema(agents, mysqlRules);
     const k = open('mysql', db.url);
     for (const statement of variantSteps(expected, mysqlDdl).flatMap((s) => s.up)) await k.raw(statement);
-    const actual = normalize((await introspectCounting('mysql', k, db.name)).schema);
-    expect(structure(actual)).toEqual(structure(normalize(expected)));
+    const actual = normal((await introspectCounting('mysql', k, db.name)).schema);
+    expect(structure(actual)).toEqual(structure(normal(expected)));
     const gallery = actual.tables.find((t) => t.name === 'gallery')!;
     expect(gallery.columns.find((c) => c.name === 'tags')!.type).toBe('json');
     expect(gallery.indexes.map((i) => i.name)).toEqual(['idx_gallery_user_id', 'run_id']);
@@ -231,7 +231,7 @@ describe('introspection cost and scope', () => {
     await k.raw('CREATE UNIQUE INDEX t_lower ON t (lower(email))');
     await k.raw('CREATE INDEX t_gin ON t USING gin (data)');
     await k.raw('CREATE INDEX t_ts ON t ("timestamp" DESC)');
-    const t = normalize(await introspectPostgres(knexSql(k, 'postgres'), 'public')).tables[0]!;
+    const t = normal(await introspectPostgres(knexSql(k, 'postgres'), 'public')).tables[0]!;
     expect(t.columns.map((c) => [c.name, c.type, c.default, c.autoIncrement])).toEqual([
       ['id', 'integer', null, true],
       ['big', 'bigint', null, true],
@@ -261,7 +261,7 @@ describe('what a DBA adds: collations, CHECK constraints, triggers, views', () =
     await k.raw('CREATE VIEW v_titles AS SELECT id, title FROM t');
     await k.raw('CREATE SCHEMA reports');
     await k.raw('CREATE VIEW reports.v_n AS SELECT n FROM public.t');
-    const s = normalize(await introspectPostgres(knexSql(k, 'postgres'), 'public'));
+    const s = normal(await introspectPostgres(knexSql(k, 'postgres'), 'public'));
     const t = s.tables[0]!;
     expect(t.columns.map((c) => [c.name, c.collation ?? null])).toEqual([
       ['id', null],
@@ -289,7 +289,7 @@ describe('what a DBA adds: collations, CHECK constraints, triggers, views', () =
     );
     await k.raw('CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW SET NEW.n = NEW.n + 1');
     await k.raw('CREATE VIEW v_titles AS SELECT id, title FROM t');
-    const s = normalize(await introspectMysql(knexSql(k, 'mysql'), db.name));
+    const s = normal(await introspectMysql(knexSql(k, 'mysql'), db.name));
     const t = s.tables[0]!;
     expect(t.columns.map((c) => [c.name, c.type, c.charset ?? null, c.collation ?? null])).toEqual([
       ['id', 'int', null, null],

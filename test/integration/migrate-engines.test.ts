@@ -4,9 +4,9 @@
  */
 import os from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectedVariant } from '../../src/dialects.js';
+import { expectedVariant } from '../../src/migrate/folder/snapshots.js';
 import { diff } from '../../src/diff/differ.js';
-import { normalize } from '../../src/schema/normalize.js';
+import { normal } from '../support/normal.js';
 import type { Dialect } from '../../src/schema/model.js';
 import { introspected, knexFor, leftovers } from '../support/catalog.js';
 import { dbkit, json } from '../support/cli.js';
@@ -39,7 +39,7 @@ describe.each(cases)('%s: %s variant', (engine, schema, count) => {
     expect(up.stderr).not.toMatch(/error|warning/i);
     expect(up.code).toBe(0);
     expect(json<{ migrations: unknown[] }>(up).migrations).toHaveLength(count);
-    expect(diff(await introspected(engine, url), normalize(expectedVariant(schema, engine)))).toEqual([]);
+    expect(diff(await introspected(engine, url), normal(expectedVariant(schema, engine)))).toEqual([]);
     expect((await dbkit(['status', '--check', ...args])).code).toBe(0);
 
     const down = await dbkit(['rollback', '--all', '--yes', ...args, '--json']);
@@ -49,7 +49,7 @@ describe.each(cases)('%s: %s variant', (engine, schema, count) => {
     expect((await dbkit(['status', '--check', ...args])).code).toBe(1);
 
     expect((await dbkit(['migrate', ...args])).code).toBe(0);
-    expect(diff(await introspected(engine, url), normalize(expectedVariant(schema, engine)))).toEqual([]);
+    expect(diff(await introspected(engine, url), normal(expectedVariant(schema, engine)))).toEqual([]);
   }, 120_000);
 });
 

@@ -6,9 +6,9 @@
  * is free at once, and a plain re-run completes the schema.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectedVariant } from '../../src/dialects.js';
+import { expectedVariant } from '../../src/migrate/folder/snapshots.js';
 import { diff } from '../../src/diff/differ.js';
-import { normalize } from '../../src/schema/normalize.js';
+import { normal } from '../support/normal.js';
 import { introspected } from '../support/catalog.js';
 import { dbkit, dbkitSignalled } from '../support/cli.js';
 import { adminQuery, freshMysql, freshPostgres, openAdmin, type FreshDatabase } from '../support/databases.js';
@@ -69,6 +69,6 @@ describe.each([
     const rerun = await dbkit(['migrate', ...url, '--lock-timeout', '10']);
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stdout).toContain('applied 6 migration(s)');
-    expect(diff(await introspected(engine, db.url), normalize(expectedVariant('agents', engine)))).toEqual([]);
+    expect(diff(await introspected(engine, db.url), normal(expectedVariant('agents', engine)))).toEqual([]);
   }, 60_000);
 });

@@ -65,7 +65,7 @@ describe('dbkit sets its own sql_mode on every MySQL session', () => {
 
       const r = await dbkit(['seed', '--url', url, '--users', '3', '--seed', '1']);
       expect(r.code, r.stdout + r.stderr).toBe(5);
-      expect(r.stderr).toMatch(/^dbkit: seeding failed: Data too long for column 'nickname' at row \d+; nothing was written\n$/);
+      expect(r.stderr).toMatch(/^dbkit: seeding failed: Data too long for column 'nickname' at row \d+ \(ER_DATA_TOO_LONG\); nothing was written\n$/);
       expect(await adminQuery(url, 'SELECT count(*) AS n FROM users')).toEqual([{ n: 0 }]);
     } finally {
       await adminExec(server.url, 'SET GLOBAL local_infile = 1');

@@ -7,17 +7,18 @@
  * bring it back to the base.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { dialects } from '../../src/dialects.js';
+import { SQL_DIALECTS as dialects } from '../../src/engines/index.js';
 import { diff } from '../../src/diff/differ.js';
-import { inverseRenames, planChange, type DialectPlan } from '../../src/plan/plan.js';
+import { inverseRenames, type DialectPlan } from '../../src/plan/plan.js';
 import { variantSteps } from '../../src/schema/ddl.js';
 import type { DbSchema, Dialect } from '../../src/schema/model.js';
-import { normalize } from '../../src/schema/normalize.js';
+import { normal } from '../support/normal.js';
 import { resolveSchema } from '../../src/schema/resolve.js';
 import { knexSql, numbered } from '../../src/db/sql.js';
 import { knexFor } from '../support/catalog.js';
 import { freshMysql, freshPostgres, openAdmin, type AdminConnection, type Row } from '../support/databases.js';
 import { EVOLUTIONS, evolve } from '../support/evolutions.js';
+import { planChange } from '../support/planners.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -60,12 +61,12 @@ async function run(db: AdminConnection, plan: DialectPlan): Promise<void> {
 async function live(engine: Engine, url: string, db: AdminConnection): Promise<DbSchema> {
   if (engine === 'pglite') {
     const sql = { query: <T>(text: string, params: readonly unknown[] = []) => db.query(numbered(text), [...params]) as Promise<T[]> };
-    return normalize(await dialects.postgres.introspect(sql, 'public'));
+    return normal(await dialects.postgres.introspect(sql, 'public'));
   }
   const k = knexFor(dialectOf(engine), url);
   try {
     const ns = engine === 'postgres' ? 'public' : ((await k.raw('SELECT DATABASE() AS db'))[0] as { db: string }[])[0]!.db;
-    return normalize(await dialects[dialectOf(engine)].introspect(knexSql(k, dialectOf(engine)), ns));
+    return normal(await dialects[dialectOf(engine)].introspect(knexSql(k, dialectOf(engine)), ns));
   } finally {
     await k.destroy();
   }
@@ -84,10 +85,10 @@ describe.each(cases)('%s on %s', (_name, engine, e) => {
       for (const step of variantSteps(before, bundle.ddl)) for (const sql of step.up) await db.query(sql);
       const up = planChange(before, after, { renames: e.renames, purpose: 'migration' });
       await run(db, up);
-      expect(diff(await live(engine, url, db), normalize(after))).toEqual([]);
+      expect(diff(await live(engine, url, db), normal(after))).toEqual([]);
       const down = planChange(after, before, { renames: e.renames && inverseRenames(e.renames), purpose: 'migration' });
       await run(db, down);
-      expect(diff(await live(engine, url, db), normalize(before))).toEqual([]);
+      expect(diff(await live(engine, url, db), normal(before))).toEqual([]);
     } finally {
       await db.close();
     }

@@ -10,7 +10,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { openSession, type Session } from '../../src/db/connect.js';
-import { dialects } from '../../src/dialects.js';
+import { SQL_DIALECTS as dialects } from '../../src/engines/index.js';
 import { variantSteps } from '../../src/schema/ddl.js';
 import type { SchemaDef } from '../../src/schema/definition.js';
 import type { Dialect } from '../../src/schema/model.js';

@@ -4,9 +4,9 @@
  * builds the same schema as `dbkit migrate`.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectedVariant } from '../../src/dialects.js';
+import { expectedVariant } from '../../src/migrate/folder/snapshots.js';
 import { diff } from '../../src/diff/differ.js';
-import { normalize } from '../../src/schema/normalize.js';
+import { normal } from '../support/normal.js';
 import { introspected } from '../support/catalog.js';
 import { dbkit } from '../support/cli.js';
 import { freshMysql, freshPostgres, runMysqlClient, runPsql } from '../support/databases.js';
@@ -35,7 +35,7 @@ describe.each([
     expect(r.code, r.stderr).toBe(0);
 
     const fromClient = await introspected(engine, viaClient.url);
-    expect(diff(fromClient, normalize(expectedVariant(schema, engine)))).toEqual([]);
+    expect(diff(fromClient, normal(expectedVariant(schema, engine)))).toEqual([]);
     expect(fromClient).toEqual(await introspected(engine, viaMigrate.url));
   }, 120_000);
 });

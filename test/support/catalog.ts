@@ -1,8 +1,8 @@
 /** Read live catalogs in tests: dbkit's introspection, and what is left in a namespace. */
 import knexFactory, { type Knex } from 'knex';
 import { knexSql } from '../../src/db/sql.js';
-import { dialects } from '../../src/dialects.js';
-import { normalize } from '../../src/schema/normalize.js';
+import { SQL_DIALECTS as dialects } from '../../src/engines/index.js';
+import { normal } from './normal.js';
 import type { Dialect } from '../../src/schema/model.js';
 
 export function knexFor(engine: Dialect, url: string): Knex {
@@ -46,7 +46,7 @@ export async function introspected(engine: Dialect, url: string) {
   try {
     const ns =
       engine === 'postgres' ? 'public' : ((await k.raw('SELECT DATABASE() AS db'))[0] as { db: string }[])[0]!.db;
-    return normalize(await dialects[engine].introspect(knexSql(k, engine), ns));
+    return normal(await dialects[engine].introspect(knexSql(k, engine), ns));
   } finally {
     await k.destroy();
   }

@@ -1,9 +1,10 @@
 /** Plans of the evolutions (test/support/evolutions.ts), for the planner's unit tests. */
-import { dialects } from '../../src/dialects.js';
-import { planChange, type DialectPlan, type PlanPurpose } from '../../src/plan/plan.js';
+import { SQL_DIALECTS as dialects } from '../../src/engines/index.js';
+import { type DialectPlan, type PlanPurpose } from '../../src/plan/plan.js';
 import type { Dialect } from '../../src/schema/model.js';
 import { resolveSchema } from '../../src/schema/resolve.js';
 import { EVOLUTIONS, evolve } from './evolutions.js';
+import { planChange } from './planners.js';
 
 /** The plan of evolution `name` on `dialect` (from the base definition to the changed one, or back with `reverse`). */
 export function planOf(name: string, dialect: Dialect, purpose: PlanPurpose = 'migration', reverse = false): DialectPlan {

@@ -1,5 +1,5 @@
 /** The four expected variants, and small lookups the unit tests share. */
-import { expectedVariant } from '../../src/dialects.js';
+import { expectedVariant } from '../../src/migrate/folder/snapshots.js';
 import type { DbSchema, Table } from '../../src/schema/model.js';
 
 export const VARIANTS = {

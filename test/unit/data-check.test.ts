@@ -5,23 +5,24 @@
  * operations between two versions of the definitions.
  */
 import { describe, expect, it } from 'vitest';
-import { dialects } from '../../src/dialects.js';
+import { SQL_DIALECTS as dialects } from '../../src/engines/index.js';
 import { typeChecks } from '../../src/migrate/apply/data-check/column-types.js';
 import { probeRun, probesBefore, type LiveCatalog, type PendingMigration } from '../../src/migrate/apply/data-check/derive.js';
 import { probeResult, type DataCheckEntry, type DataReport } from '../../src/migrate/apply/data-check/preflight.js';
 import { SAMPLE_CHARS, shownValue, type Probe } from '../../src/port/data-check.js';
 import { renderDataChecks } from '../../src/render/migrations.js';
-import { planChange, type Renames } from '../../src/plan/plan.js';
+import { type Renames } from '../../src/plan/plan.js';
 import { foldOperations } from '../../src/plan/fold.js';
 import { agents } from '../../src/schema/agents.js';
 import { chat } from '../../src/schema/chat.js';
 import { num, setNull, t, type SchemaDef } from '../../src/schema/definition.js';
 import type { DbSchema, Dialect } from '../../src/schema/model.js';
-import { normalize } from '../../src/schema/normalize.js';
+import { normal } from '../support/normal.js';
 import { resolveSchema } from '../../src/schema/resolve.js';
 import { column, evolve, renameTable, table } from '../support/evolutions.js';
+import { planChange } from '../support/planners.js';
 
-const variant = (s: SchemaDef, d: Dialect): DbSchema => normalize(resolveSchema(s, dialects[d].rules));
+const variant = (s: SchemaDef, d: Dialect): DbSchema => normal(resolveSchema(s, dialects[d].rules));
 
 /** Migrations from `base` through each definition in turn, as `dbkit make` would plan them. */
 function run(dialect: Dialect, base: SchemaDef, steps: Array<{ name: string; to?: SchemaDef; renames?: Renames; sql?: string[] }>): PendingMigration[] {
@@ -29,7 +30,7 @@ function run(dialect: Dialect, base: SchemaDef, steps: Array<{ name: string; to?
   return steps.map((s) => {
     const ops = s.to ? planChange(before, variant(s.to, dialect), { renames: s.renames, purpose: 'migration' }).operations : [];
     const m: PendingMigration = { name: s.name, handWritten: !s.to, operations: ops, statements: s.sql ?? [], before };
-    before = normalize(foldOperations(before, ops));
+    before = normal(foldOperations(before, ops));
     return m;
   });
 }

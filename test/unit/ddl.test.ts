@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mysqlDdl } from '../../dialects/mysql/ddl.js';
 import { postgresDdl } from '../../dialects/postgres/ddl.js';
-import { expectedVariant } from '../../src/dialects.js';
+import { expectedVariant } from '../../src/migrate/folder/snapshots.js';
 import { variantSteps } from '../../src/schema/ddl.js';
 
 const step = (schema: string, dialect: 'postgres' | 'mysql', id: string) => {

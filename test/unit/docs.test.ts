@@ -9,9 +9,9 @@ import { renderSchemaDoc } from '../../src/docs/document.js';
 import { code, table, text } from '../../src/docs/markdown.js';
 import { erDiagram, relationship, typeWord, word } from '../../src/docs/mermaid.js';
 import { definitionDoc, liveDoc, refreshCommand } from '../../src/docs/sources.js';
-import { expectedVariant } from '../../src/dialects.js';
+import { expectedVariant } from '../../src/migrate/folder/snapshots.js';
 import type { Table } from '../../src/schema/model.js';
-import { normalize } from '../../src/schema/normalize.js';
+import { normal } from '../support/normal.js';
 import { tableOf } from '../support/variants.js';
 
 /** One attribute line of the oldest erDiagram grammar GitHub/GitLab may use: `type name [PK, FK, UK] ["comment"]`. */
@@ -88,7 +88,7 @@ describe('docs: Mermaid words', () => {
   it('every line of both schemas\' diagrams, in all four variants, fits the strict grammar', () => {
     for (const schema of ['agents', 'chat']) {
       for (const dialect of ['postgres', 'mysql'] as const) {
-        const v = normalize(expectedVariant(schema, dialect));
+        const v = normal(expectedVariant(schema, dialect));
         const lines = erDiagram(v.tables, { comments: true }).split('\n');
         expect(lines[0]).toBe('erDiagram');
         const relationships = lines.filter((l) => RELATIONSHIP.test(l));
@@ -104,7 +104,7 @@ describe('docs: Mermaid words', () => {
   });
 
   it('marks keys, and says which columns a composite unique key has', () => {
-    const v = normalize(expectedVariant('agents', 'postgres'));
+    const v = normal(expectedVariant('agents', 'postgres'));
     const lines = erDiagram([tableOf(v, 'settings'), tableOf(v, 'users')], { comments: true }).split('\n');
     expect(lines).toContain('    uuid id PK');
     expect(lines).toContain('    uuid user_id FK, UK "UNIQUE (user_id, key)"');
@@ -113,7 +113,7 @@ describe('docs: Mermaid words', () => {
   });
 
   it('comments lose double quotes and line breaks', () => {
-    const v = normalize(expectedVariant('chat', 'mysql'));
+    const v = normal(expectedVariant('chat', 'mysql'));
     const users = structuredClone(tableOf(v, 'users'));
     users.columns[1]!.comment = 'the "login"\nname';
     expect(erDiagram([users], { comments: true })).toContain(`    varchar_50 username UK "the 'login' name"`);
@@ -199,7 +199,7 @@ describe('docs: definition documents', () => {
 
 describe('docs: a live database beside the definition', () => {
   it('marks each difference where it is, lists them per table, and draws the live schema', () => {
-    const expected = normalize(expectedVariant('agents', 'postgres'));
+    const expected = normal(expectedVariant('agents', 'postgres'));
     const actual = structuredClone(expected);
     tableOf(actual, 'sessions').columns.find((c) => c.name === 'title')!.type = 'varchar(300)';
     const runs = tableOf(actual, 'runs');
@@ -216,10 +216,10 @@ describe('docs: a live database beside the definition', () => {
       indexes: [],
     });
     actual.tables.push({ ...structuredClone(tableOf(actual, 'notes')), name: 'dbkit_migrations' });
-    const changes = diff(normalize(actual), expected);
+    const changes = diff(normal(actual), expected);
     expect(changes).toHaveLength(5);
     const md = renderSchemaDoc(
-      liveDoc({ schemaName: 'agents', dialect: 'postgres', where: 'postgres://app:****@db/app, namespace `public`', actual: normalize(actual), changes, command: 'dbkit docs --url x' }),
+      liveDoc({ schemaName: 'agents', dialect: 'postgres', where: 'postgres://app:****@db/app, namespace `public`', actual: normal(actual), changes, command: 'dbkit docs --url x' }),
     );
     expect(md).toContain('It differs from the definition in 5 places, marked ⚠.');
     expect(md).toContain('⚠ 5 differences (`dbkit diff`), marked ⚠ where they are: [gallery](#gallery) (1), [notes](#notes) (1), [runs](#runs) (1), [sessions](#sessions) (1) and [users](#users) (1).');
@@ -242,7 +242,7 @@ describe('docs: a live database beside the definition', () => {
   });
 
   it('says so when the database matches', () => {
-    const expected = normalize(expectedVariant('chat', 'mysql'));
+    const expected = normal(expectedVariant('chat', 'mysql'));
     const md = renderSchemaDoc(liveDoc({ schemaName: 'chat', dialect: 'mysql', where: 'x', actual: expected, changes: [], command: 'c' }));
     expect(md).toContain('It matches the definition.');
     expect(md).toContain('None: the database matches the definition (`dbkit diff` is clean).');

@@ -1,6 +1,6 @@
-/** The fix script's text (src/diff/fix.ts): transaction, commented statements, view notes. */
+/** The fix script's text (src/plan/fix-script.ts): transaction, commented statements, view notes. */
 import { describe, expect, it } from 'vitest';
-import { fixScript } from '../../src/diff/fix.js';
+import { fixScript } from '../../src/plan/fix-script.js';
 import type { DialectPlan } from '../../src/plan/types.js';
 
 const plan = (dialect: 'postgres' | 'mysql', statements: DialectPlan['statements']): DialectPlan => ({

@@ -176,7 +176,7 @@ describe('formatJson', () => {
 
 describe('runtimeDefinition', () => {
   it('reads the snapshot of the checkout DBKIT_ROOT names, per checkout, in one process', async () => {
-    const { runtimeDefinition } = await import('../../src/dialects.js');
+    const { runtimeDefinition } = await import('../../src/migrate/folder/snapshots.js');
     const root = tmp();
     fs.cpSync(path.join(repoRoot, 'migrations'), path.join(root, 'migrations'), { recursive: true });
     const dirs = listMigrationDirs('chat', path.join(root, 'migrations'));

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { withAllowances } from '../../src/migrate/author/allowances.js';
-import { blockingChanges, composeMigration, plan } from '../../src/migrate/author/compose.js';
+import { blockingChanges, composeMigration } from '../../src/migrate/author/compose.js';
 import { migrationFiles } from '../../src/migrate/folder/folder.js';
 import { DIALECTS, sqlFileName } from '../../src/migrate/folder/format.js';
 import { lintReaders, migrationLintFiles } from '../../src/migrate/verify/lint-input.js';
@@ -16,6 +16,7 @@ import { noRenames } from '../../src/plan/plan.js';
 import { chat } from '../../src/schema/chat.js';
 import { t } from '../../src/schema/definition.js';
 import { column, EVOLUTIONS, evolve, table } from '../support/evolutions.js';
+import { plan } from '../support/planners.js';
 
 describe('make writes the lint allowances of what it was told to accept', () => {
   for (const e of EVOLUTIONS) {

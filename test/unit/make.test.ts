@@ -1,10 +1,11 @@
 /** dbkit make's pure parts: the name, declared renames, the composed migration. */
 import { describe, expect, it } from 'vitest';
 import { MAX_NAME, migrationSlug, timestamp } from '../../src/commands/make.js';
-import { composeMigration, declaredRenames, gatedWarnings, isEmpty, parseRename, plan } from '../../src/migrate/author/compose.js';
+import { composeMigration, declaredRenames, gatedWarnings, isEmpty, parseRename } from '../../src/migrate/author/compose.js';
 import { noRenames } from '../../src/plan/plan.js';
 import { agents } from '../../src/schema/agents.js';
 import type { SchemaDef } from '../../src/schema/definition.js';
+import { plan } from '../support/planners.js';
 
 const copy = (s: SchemaDef): SchemaDef => structuredClone(s);
 

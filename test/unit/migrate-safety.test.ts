@@ -6,14 +6,14 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectedVariant } from '../../src/dialects.js';
-import { decide } from '../../src/migrate/apply/recovery.js';
+import { expectedVariant } from '../../src/migrate/folder/snapshots.js';
 import { findConflicts } from '../../src/migrate/apply/ownership.js';
 import { loadMigrations } from '../../src/migrate/folder/source.js';
 import { foldOperations } from '../../src/plan/fold.js';
 import type { Operation } from '../../src/plan/operations.js';
 import { emptySchema, type DbSchema } from '../../src/schema/model.js';
 import { repoRoot } from '../support/cli.js';
+import { decide } from '../support/planners.js';
 
 const root = path.join(repoRoot, 'migrations');
 

@@ -22,11 +22,11 @@ import { mysqlRules } from '../../dialects/mysql/types.js';
 import { agents } from '../../src/schema/agents.js';
 import { chat } from '../../src/schema/chat.js';
 import type { Table } from '../../src/schema/model.js';
-import { normalize } from '../../src/schema/normalize.js';
+import { normal } from '../support/normal.js';
 import { resolveSchema } from '../../src/schema/resolve.js';
 import { tableOf, withoutConstraintNames } from '../support/variants.js';
 
-const expectedMysql = (def: typeof chat, table: string): Table => tableOf(normalize(resolveSchema(def, mysqlRules)), table);
+const expectedMysql = (def: typeof chat, table: string): Table => tableOf(normal(resolveSchema(def, mysqlRules)), table);
 
 type Col = [name: string, columnDefault: string | null, nullable: 'YES' | 'NO', dataType: string, columnType: string, extra: string, comment: string];
 
@@ -159,13 +159,13 @@ describe('chat users: MySQL 8 and MariaDB catalogs', () => {
   });
 
   it('normalize to the same model', () => {
-    expect(normalize(mariadb)).toEqual(normalize(mysql8));
+    expect(normal(mariadb)).toEqual(normal(mysql8));
   });
 
   it('which is the expected variant, constraint names aside', () => {
     const expected = expectedMysql(chat, 'users');
-    expect(withoutConstraintNames(tableOf(normalize(mysql8), 'users'))).toEqual(withoutConstraintNames(expected));
-    expect(withoutConstraintNames(tableOf(normalize(mariadb), 'users'))).toEqual(withoutConstraintNames(expected));
+    expect(withoutConstraintNames(tableOf(normal(mysql8), 'users'))).toEqual(withoutConstraintNames(expected));
+    expect(withoutConstraintNames(tableOf(normal(mariadb), 'users'))).toEqual(withoutConstraintNames(expected));
   });
 });
 
@@ -254,12 +254,12 @@ describe('agents runs on MySQL: literal defaults, JSON, foreign-key rules', () =
 
   it('RESTRICT (MariaDB) and NO ACTION (MySQL 8) normalize alike', () => {
     expect(tableOf(mariadb, 'runs').foreignKeys[0]!.onUpdate).toBe('RESTRICT');
-    expect(normalize(mariadb)).toEqual(normalize(mysql8));
+    expect(normal(mariadb)).toEqual(normal(mysql8));
   });
 
   it('equal the expected variant, constraint names aside', () => {
     const expected = expectedMysql(agents, 'runs');
-    expect(withoutConstraintNames(tableOf(normalize(mysql8), 'runs'))).toEqual(withoutConstraintNames(expected));
+    expect(withoutConstraintNames(tableOf(normal(mysql8), 'runs'))).toEqual(withoutConstraintNames(expected));
   });
 });
 
@@ -278,7 +278,7 @@ describe('catalogToSchema details', () => {
         ['message_id', 'message_id', 1],
       ]),
     };
-    const t = tableOf(normalize(catalogToSchema(catalog, 'mariadb')), 'api_calls');
+    const t = tableOf(normal(catalogToSchema(catalog, 'mariadb')), 'api_calls');
     const implicit = expectedMysql(chat, 'api_calls').indexes.filter((i) => i.implicit);
     expect(t.indexes).toEqual(implicit.map(({ implicit: _i, ...i }) => i));
   });
@@ -300,7 +300,7 @@ describe('catalogToSchema details', () => {
     const cols = tableOf(catalogToSchema(catalog, 'mysql'), 't').columns;
     expect(cols.map((c) => c.default)).toEqual(["'it''s'", 'uuid()', '-1.50', "'text'", 'CURRENT_TIMESTAMP', "'NULL'", "b'1'"]);
     expect(cols[4]!.onUpdate).toBe('CURRENT_TIMESTAMP');
-    expect(normalize(catalogToSchema(catalog, 'mysql')).tables[0]!.columns.map((c) => c.default)).toEqual([
+    expect(normal(catalogToSchema(catalog, 'mysql')).tables[0]!.columns.map((c) => c.default)).toEqual([
       "'it''s'",
       'uuid()',
       '-1.5',
@@ -405,7 +405,7 @@ describe('what a DBA adds, as each server documents it', () => {
       ...withCharsets(flavor, tableCollation),
       checks: flavor === 'mariadb' ? [{ TABLE_NAME: 't', CONSTRAINT_NAME: 'doc', CHECK_CLAUSE: 'json_valid(`doc`)' }] : [],
     };
-    const cols = tableOf(normalize(catalogToSchema(catalog, flavor)), 't').columns;
+    const cols = tableOf(normal(catalogToSchema(catalog, flavor)), 't').columns;
     expect(cols.map((c) => [c.name, c.type, c.charset ?? null, c.collation ?? null])).toEqual([
       ['title', 'varchar(50)', null, null],
       ['code', 'varchar(10)', null, 'utf8mb4_bin'],
@@ -462,7 +462,7 @@ describe('what a DBA adds, as each server documents it', () => {
         { TABLE_NAME: 't', CONSTRAINT_NAME: 'doc_valid', CHECK_CLAUSE: 'json_valid(`doc`)' },
       ],
     };
-    expect(tableOf(normalize(catalogToSchema(catalog, 'mysql')), 't').checks).toEqual([
+    expect(tableOf(normal(catalogToSchema(catalog, 'mysql')), 't').checks).toEqual([
       { name: 'doc_valid', expression: 'json_valid(`doc`)' },
       { name: 't_chk_1', expression: "`title` <> _utf8mb4\\'\\'" },
     ]);

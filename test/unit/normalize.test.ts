@@ -17,7 +17,7 @@ import { agents } from '../../src/schema/agents.js';
 import { chat } from '../../src/schema/chat.js';
 import type { DbSchema, ForeignKey } from '../../src/schema/model.js';
 import { canonicalNow, canonicalNumber, stripOuterParens } from '../../src/schema/normal-form.js';
-import { normalize } from '../../src/schema/normalize.js';
+import { normal } from '../support/normal.js';
 import { resolveSchema } from '../../src/schema/resolve.js';
 import { tableOf, withoutConstraintNames } from '../support/variants.js';
 
@@ -121,7 +121,7 @@ describe('PostgreSQL spellings', () => {
       enums: [],
       triggers: [],
     };
-    expect(normalize(schema).tables[0]!.foreignKeys[0]).toMatchObject({ onDelete: 'RESTRICT', onUpdate: 'NO ACTION' });
+    expect(normal(schema).tables[0]!.foreignKeys[0]).toMatchObject({ onDelete: 'RESTRICT', onUpdate: 'NO ACTION' });
   });
 
   it('catalog helpers: trigger timing from tgtype, index key names unquoted', () => {
@@ -161,12 +161,12 @@ describe('PostgreSQL spellings', () => {
       enums: [],
       triggers: [],
     };
-    const expected = tableOf(normalize(resolveSchema(agents, postgresRules)), 'users');
-    expect(withoutConstraintNames(normalize(catalog).tables[0]!)).toEqual(withoutConstraintNames(expected));
+    const expected = tableOf(normal(resolveSchema(agents, postgresRules)), 'users');
+    expect(withoutConstraintNames(normal(catalog).tables[0]!)).toEqual(withoutConstraintNames(expected));
   });
 
   it('chat on PostgreSQL: enum defaults with their casts, smallint, comments', () => {
-    const expected = tableOf(normalize(resolveSchema(chat, postgresRules)), 'messages');
+    const expected = tableOf(normal(resolveSchema(chat, postgresRules)), 'messages');
     const catalogColumns = expected.columns.map((c) => ({
       ...c,
       type: c.type === 'timestamptz' ? 'timestamp with time zone' : c.type,
@@ -179,7 +179,7 @@ describe('PostgreSQL spellings', () => {
       enums: [],
       triggers: [],
     };
-    expect(normalize(actual).tables[0]).toEqual(expected);
+    expect(normal(actual).tables[0]).toEqual(expected);
   });
 });
 
@@ -258,18 +258,18 @@ describe('normalize', () => {
 
   it.each(variants)('%s on %s: the expected variant is already in canonical spelling', (_n, def, _d, rules) => {
     const expected = resolveSchema(def, rules);
-    const normal = normalize(expected);
+    const normalForm = normal(expected);
     for (const table of expected.tables) {
-      expect(tableOf(normal, table.name).columns).toEqual(table.columns);
+      expect(tableOf(normalForm, table.name).columns).toEqual(table.columns);
     }
-    expect(normal.enums).toEqual([...expected.enums].sort((a, b) => a.name.localeCompare(b.name)));
+    expect(normalForm.enums).toEqual([...expected.enums].sort((a, b) => a.name.localeCompare(b.name)));
   });
 
   it.each(variants)('%s on %s: normalize is idempotent and does not touch its input', (_n, def, _d, rules) => {
     const expected = resolveSchema(def, rules);
     const before = structuredClone(expected);
-    const once = normalize(expected);
-    expect(normalize(once)).toEqual(once);
+    const once = normal(expected);
+    expect(normal(once)).toEqual(once);
     expect(expected).toEqual(before);
   });
 
@@ -309,7 +309,7 @@ describe('normalize', () => {
         { name: 't1', table: 'b', timing: 'BEFORE UPDATE', function: 'f' },
       ],
     };
-    const n = normalize(schema);
+    const n = normal(schema);
     expect(n.tables.map((t) => t.name)).toEqual(['a', 'b']);
     const b = n.tables[1]!;
     expect(b.comment).toBeNull();
@@ -356,7 +356,7 @@ describe('normalize', () => {
       enums: [],
       triggers: [],
     };
-    expect(normalize(schema).tables[0]!.columns.map((c) => c.default)).toEqual([null, null]);
+    expect(normal(schema).tables[0]!.columns.map((c) => c.default)).toEqual([null, null]);
   });
 });
 
@@ -364,7 +364,7 @@ describe('what only a live database has', () => {
   const base = (): DbSchema => structuredClone(resolveSchema(agents, postgresRules));
 
   it('a definition has none of it: its normal form carries no collation, charset, checks or views', () => {
-    const n = normalize(base());
+    const n = normal(base());
     expect(JSON.stringify(n)).not.toMatch(/"(collation|charset|checks|views)"/);
   });
 
@@ -376,7 +376,7 @@ describe('what only a live database has', () => {
       { name: 'a_named', expression: " (email <> '') " },
     ];
     tableOf(s, 'sessions').checks = [];
-    const n = normalize(s);
+    const n = normal(s);
     expect(tableOf(n, 'users').checks).toEqual([
       { name: 'a_named', expression: "email <> ''" },
       { name: 'b_positive', expression: 'n > 0' },
@@ -394,7 +394,7 @@ describe('what only a live database has', () => {
       { view: 'v1', table: 'users', column: 'username' },
       { view: 'v2', table: 'users', column: 'email' },
     ];
-    const n = normalize(s);
+    const n = normal(s);
     expect(tableOf(n, 'users').columns.find((c) => c.name === 'username')).toMatchObject({ collation: 'C', charset: 'latin1' });
     expect(n.views).toEqual([
       { view: 'v1', table: 'users', column: 'username' },

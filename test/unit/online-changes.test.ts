@@ -11,12 +11,13 @@ import { mysqlBounds } from '../../dialects/mysql/timeouts.js';
 import { fromToolRow, LIVE_CONNECTIONS, ptOscProbe, toolTable } from '../../dialects/mysql/pt-osc-work.js';
 import { postgresBounds } from '../../dialects/postgres/timeouts.js';
 import { applyLimits, DEFAULT_LIMITS, lockRetryPauseMs } from '../../src/config/online.js';
-import { blockingChanges, composeMigration, plan } from '../../src/migrate/author/compose.js';
+import { blockingChanges, composeMigration } from '../../src/migrate/author/compose.js';
 import { checkMeta } from '../../src/migrate/folder/format.js';
 import { explainLimit, onlineLockBoundMs, onlineWait } from '../../src/migrate/apply/limits.js';
 import { noRenames } from '../../src/plan/plan.js';
 import { chat } from '../../src/schema/chat.js';
 import { t } from '../../src/schema/definition.js';
+import { plan } from '../support/planners.js';
 
 describe('the bounds of migrate and rollback', () => {
   it('defaults: 60 s a statement, 0.5 s for a lock, 10 attempts, no online runner', () => {

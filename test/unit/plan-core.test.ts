@@ -1,15 +1,15 @@
 /** The planner's core: renames, candidates, order, warnings, what a fix script refuses. */
 import { describe, expect, it } from 'vitest';
 import { dependencyOrder } from '../../src/plan/order.js';
-import { inverseRenames, planChange, PlanError, renameCandidates } from '../../src/plan/plan.js';
-import { typeChangeRisk } from '../../src/plan/type-change.js';
-import { dialects } from '../../src/dialects.js';
+import { inverseRenames, PlanError, renameCandidates } from '../../src/plan/plan.js';
+import { SQL_DIALECTS as dialects } from '../../src/engines/index.js';
 import { resolveSchema } from '../../src/schema/resolve.js';
 import { agents } from '../../src/schema/agents.js';
 import { num, t } from '../../src/schema/definition.js';
 import { column, evolve, table } from '../support/evolutions.js';
 import { planOf } from '../support/plans.js';
 import { tableOf, VARIANTS } from '../support/variants.js';
+import { planChange, typeChangeRisk } from '../support/planners.js';
 
 const pgOf = (s: typeof agents) => resolveSchema(s, dialects.postgres.rules);
 

@@ -4,14 +4,15 @@
  * plan, folded over the model they start from, give the target model.
  */
 import { describe, expect, it } from 'vitest';
-import { dialects } from '../../src/dialects.js';
+import { SQL_DIALECTS as dialects } from '../../src/engines/index.js';
 import { foldOperations } from '../../src/plan/fold.js';
-import { inverseRenames, planChange, type PlanPurpose } from '../../src/plan/plan.js';
+import { inverseRenames, type PlanPurpose } from '../../src/plan/plan.js';
 import type { Dialect } from '../../src/schema/model.js';
-import { normalize } from '../../src/schema/normalize.js';
+import { normal } from '../support/normal.js';
 import type { DbSchema } from '../../src/schema/model.js';
 import { resolveSchema } from '../../src/schema/resolve.js';
 import { EVOLUTIONS, evolve } from '../support/evolutions.js';
+import { planChange } from '../support/planners.js';
 
 /**
  * The normal form with each table's columns by name: PostgreSQL appends an
@@ -19,7 +20,7 @@ import { EVOLUTIONS, evolve } from '../support/evolutions.js';
  * and no comparison looks at column positions.
  */
 const comparable = (s: DbSchema): DbSchema => {
-  const n = normalize(s);
+  const n = normal(s);
   for (const t of n.tables) t.columns.sort((a, b) => (a.name < b.name ? -1 : 1));
   return n;
 };
@@ -34,9 +35,9 @@ describe.each(cases)('%s on %s', (_name, dialect: Dialect, e) => {
   it.each(['migration', 'fix'] as PlanPurpose[])('%s: up and down fold to their targets', (purpose) => {
     const up = planChange(before, after, { renames: e.renames, purpose });
     expect(up.operations.length).toBeGreaterThan(0);
-    expect(comparable(foldOperations(normalize(before), up.operations))).toEqual(comparable(after));
+    expect(comparable(foldOperations(normal(before), up.operations))).toEqual(comparable(after));
     const down = planChange(after, before, { renames: e.renames && inverseRenames(e.renames), purpose });
-    expect(comparable(foldOperations(normalize(after), down.operations))).toEqual(comparable(before));
+    expect(comparable(foldOperations(normal(after), down.operations))).toEqual(comparable(before));
     // Plain JSON, as frozen migrations store them.
     expect(JSON.parse(JSON.stringify(up.operations))).toEqual(up.operations);
     for (const s of [...up.statements, ...down.statements]) {

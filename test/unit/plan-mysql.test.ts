@@ -7,10 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { columnChange } from '../../dialects/mysql/plan-online.js';
-import { planChange } from '../../src/plan/plan.js';
 import type { Column } from '../../src/schema/model.js';
 import { planOf, sqlOf } from '../support/plans.js';
 import { tableOf, VARIANTS } from '../support/variants.js';
+import { planChange } from '../support/planners.js';
 
 const my = (name: string) => sqlOf(planOf(name, 'mysql'));
 const col = (type: string, more: Partial<Column> = {}): Column => ({

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { defaultName } from '../../dialects/postgres/plan-names.js';
 import { usingClause } from '../../dialects/postgres/plan-columns.js';
 import { addColumnRewrites, notNullCheckName, typeChangeKeepsRows } from '../../dialects/postgres/plan-online.js';
-import { planChange } from '../../src/plan/plan.js';
 import type { Column, DbSchema } from '../../src/schema/model.js';
 import { planOf, sqlOf } from '../support/plans.js';
 import { tableOf, VARIANTS } from '../support/variants.js';
+import { planChange } from '../support/planners.js';
 
 const pg = (name: string) => planOf(name, 'postgres');
 

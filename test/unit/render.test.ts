@@ -162,8 +162,7 @@ describe('check-indexes renderers', () => {
 
 describe('diff renderers: what a DBA adds, and the views in the way of the fix', () => {
   it('name collations, CHECKs, triggers and the views a fix statement would fail on', async () => {
-    const { planChange } = await import('../../src/plan/plan.js');
-    const { viewBlockers } = await import('../../src/diff/views.js');
+    const { planChange, viewBlockers } = await import('../support/planners.js');
     const expected = resolveSchema(agents, postgresRules);
     const actual: DbSchema = structuredClone(expected);
     const sessions = actual.tables.find((t) => t.name === 'sessions')!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectedVariant } from '../../src/dialects.js';
+import { expectedVariant } from '../../src/migrate/folder/snapshots.js';
 
 const col = (schema: string, dialect: 'postgres' | 'mysql', table: string, column: string) => {
   const t = expectedVariant(schema, dialect).tables.find((x) => x.name === table)!;

@@ -221,7 +221,7 @@ describe('progress and numbers', () => {
 
 describe('taking back a failed run: what leaves with its user, and the ledger', () => {
   it('finds the tables whose rows cascade from users through NOT NULL foreign keys, in the expected model', async () => {
-    const { expectedVariant } = await import('../../src/dialects.js');
+    const { expectedVariant } = await import('../../src/migrate/folder/snapshots.js');
     const { cascadingFromUsers } = await import('../../src/rows/coverage.js');
     // settings.user_id is nullable (global settings): its rows are taken back by key.
     for (const dialect of ['postgres', 'mysql'] as const) {
@@ -235,7 +235,7 @@ describe('taking back a failed run: what leaves with its user, and the ledger', 
   });
 
   it('finds the shortest path up to users for each such table: what a take-back joins through, never gallery.run_id', async () => {
-    const { expectedVariant } = await import('../../src/dialects.js');
+    const { expectedVariant } = await import('../../src/migrate/folder/snapshots.js');
     const { pathsToUsers } = await import('../../src/rows/coverage.js');
     const hop = (column: string, parent: string) => ({ column, parent, parentColumn: 'id' });
     const paths = pathsToUsers(expectedVariant('agents', 'postgres'));

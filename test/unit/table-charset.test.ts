@@ -9,13 +9,13 @@ import { catalogToSchema, type MysqlCatalog, type TableRow } from '../../dialect
 import { mysqlRules } from '../../dialects/mysql/types.js';
 import { tableCharsets } from '../../dialects/mysql/table-charset.js';
 import { diff } from '../../src/diff/differ.js';
-import { fixScript } from '../../src/diff/fix.js';
+import { fixScript } from '../../src/plan/fix-script.js';
 import { foldOperations } from '../../src/plan/fold.js';
-import { planChange } from '../../src/plan/plan.js';
 import { chat } from '../../src/schema/chat.js';
 import type { DbSchema } from '../../src/schema/model.js';
-import { normalize } from '../../src/schema/normalize.js';
+import { normal } from '../support/normal.js';
 import { resolveSchema } from '../../src/schema/resolve.js';
+import { planChange } from '../support/planners.js';
 
 const row = (name: string, collation: string, extra: Partial<TableRow> = {}): TableRow => ({
   TABLE_NAME: name,
@@ -65,7 +65,7 @@ describe('the catalog, as each server documents it', () => {
   });
 });
 
-const expected = (): DbSchema => normalize(resolveSchema(chat, mysqlRules));
+const expected = (): DbSchema => normal(resolveSchema(chat, mysqlRules));
 const TEXT = /^(var)?char\(|text$|^enum\(/;
 /**
  * The chat variant as introspection gives it after `ALTER TABLE users CONVERT TO CHARACTER SET latin1`
@@ -80,20 +80,20 @@ function converted(): DbSchema {
   const conversations = s.tables.find((t) => t.name === 'conversations')!;
   conversations.collation = 'utf8mb4_bin';
   for (const c of conversations.columns) if (TEXT.test(c.type)) c.collation = 'utf8mb4_bin';
-  return normalize(s);
+  return normal(s);
 }
 /** The same tables after `ALTER TABLE ... DEFAULT CHARACTER SET latin1` / `DEFAULT COLLATE utf8mb4_bin`: their columns kept the definition's. */
 function defaultChanged(): DbSchema {
   const s = structuredClone(expected());
   s.tables.find((t) => t.name === 'users')!.charset = 'latin1';
   s.tables.find((t) => t.name === 'conversations')!.collation = 'utf8mb4_bin';
-  return normalize(s);
+  return normal(s);
 }
 
 describe('diff and its fix script', () => {
   it('a definition has neither (utf8mb4 is its normal form): the snapshot and every definition stay as they were', () => {
     expect(expected().tables.every((t) => !('charset' in t) && !('collation' in t))).toBe(true);
-    expect(normalize({ ...expected(), tables: expected().tables.map((t) => ({ ...t, charset: 'UTF8MB4' })) })).toEqual(expected());
+    expect(normal({ ...expected(), tables: expected().tables.map((t) => ({ ...t, charset: 'UTF8MB4' })) })).toEqual(expected());
   });
 
   it('each converted table is one change, naming what it has and what is expected: its text columns follow it, and are not changes of their own', () => {
@@ -117,7 +117,7 @@ describe('diff and its fix script', () => {
         '-- ALTER TABLE `users` CONVERT TO CHARACTER SET utf8mb4;',
     ]);
     expect(plan.warnings.map((w) => w.level)).toEqual(['may-fail', 'data-loss']);
-    expect(normalize(foldOperations(converted(), plan.operations))).toEqual(expected());
+    expect(normal(foldOperations(converted(), plan.operations))).toEqual(expected());
   });
 
   it('a table whose default alone changed (its columns kept utf8mb4): one change each, no column change; the fix sets the default back, runnable as printed', () => {
@@ -132,7 +132,7 @@ describe('diff and its fix script', () => {
     ]);
     expect(fixScript(plan, { target: 'USE `app`' })).toEqual(['USE `app`;', 'ALTER TABLE `conversations` DEFAULT CHARACTER SET utf8mb4;', 'ALTER TABLE `users` DEFAULT CHARACTER SET utf8mb4;']);
     expect(plan.warnings).toEqual([]);
-    expect(normalize(foldOperations(defaultChanged(), plan.operations))).toEqual(expected());
+    expect(normal(foldOperations(defaultChanged(), plan.operations))).toEqual(expected());
   });
 
   it('a column a fix script MODIFYs or ADDs on such a table names its character set (else it would take the latin1 default)', () => {
@@ -140,21 +140,21 @@ describe('diff and its fix script', () => {
     const users = live.tables.find((t) => t.name === 'users')!;
     users.columns.find((c) => c.name === 'nickname')!.comment = 'changed by hand';
     users.columns = users.columns.filter((c) => c.name !== 'phone');
-    const plan = planChange(normalize(live), expected(), { purpose: 'fix' });
+    const plan = planChange(normal(live), expected(), { purpose: 'fix' });
     const sql = plan.statements.map((s) => s.sql);
     expect(sql).toContain('ALTER TABLE `users` DEFAULT CHARACTER SET utf8mb4');
     expect(sql.find((s) => s.includes('MODIFY COLUMN `nickname`'))).toContain("MODIFY COLUMN `nickname` varchar(100) CHARACTER SET utf8mb4 COMMENT 'User nickname'");
     expect(sql.find((s) => s.includes('ADD COLUMN `phone`'))).toContain('ADD COLUMN `phone` varchar(20) CHARACTER SET utf8mb4 COMMENT');
     // A table whose default is the variant's gets none named.
-    expect(planChange(normalize({ ...expected(), tables: expected().tables.map((t) => (t.name === 'users' ? { ...t, columns: t.columns.filter((c) => c.name !== 'phone') } : t)) }), expected(), { purpose: 'fix' }).statements[0]!.sql).not.toContain('CHARACTER SET');
+    expect(planChange(normal({ ...expected(), tables: expected().tables.map((t) => (t.name === 'users' ? { ...t, columns: t.columns.filter((c) => c.name !== 'phone') } : t)) }), expected(), { purpose: 'fix' }).statements[0]!.sql).not.toContain('CHARACTER SET');
   });
 
   it('a column in neither the table\'s nor the definition\'s character set is a change of its own, said against the definition; its MODIFY names utf8mb4 (which holds every character: run as printed)', () => {
     const live = defaultChanged();
     live.tables.find((t) => t.name === 'users')!.columns.find((c) => c.name === 'nickname')!.charset = 'cp1251';
-    const changes = diff(normalize(live), expected()).filter((c) => c.kind === 'column_charset');
+    const changes = diff(normal(live), expected()).filter((c) => c.kind === 'column_charset');
     expect(changes.map((c) => c.message)).toEqual(["Column users.nickname has character set cp1251, expected utf8mb4 (the definition's)."]);
-    const plan = planChange(normalize(live), expected(), { purpose: 'fix' });
+    const plan = planChange(normal(live), expected(), { purpose: 'fix' });
     const modify = plan.statements.find((s) => s.sql.includes('MODIFY COLUMN `nickname`'))!;
     expect(modify.sql).toContain('`nickname` varchar(100) CHARACTER SET utf8mb4');
     expect(modify.disabled).toBeUndefined();

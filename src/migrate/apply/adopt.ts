@@ -14,11 +14,11 @@
 import type { Knex } from 'knex';
 import { DbkitError, ExitCode, UsageError } from '../../shared/errors.js';
 import type { Connection, Session } from '../../db/connect.js';
-import { dialects } from '../../dialects.js';
+import { SQL_DIALECTS as dialects } from '../../engines/index.js';
 import { diff } from '../../diff/differ.js';
 import { foldOperations } from '../../plan/fold.js';
 import type { DbSchema } from '../../schema/model.js';
-import { normalize } from '../../schema/normalize.js';
+import { normalize, type DialectNormalizer } from '../../schema/normalize.js';
 import { recordApplied } from './bookkeeping.js';
 import { existingNames } from './catalog.js';
 import type { HeldLock } from '../../port/lock.js';
@@ -54,7 +54,7 @@ export function pickAdopted(entries: readonly MigrationEntry[], names: readonly 
 }
 
 /** What of a migration's effect the live schema lacks or has otherwise (empty: all of it is there). */
-export function adoptionGaps(m: LoadedMigration, before: DbSchema, live: DbSchema, liveNames: ReadonlySet<string>): string[] {
+export function adoptionGaps(m: LoadedMigration, before: DbSchema, live: DbSchema, liveNames: ReadonlySet<string>, n: DialectNormalizer): string[] {
   const ops = m.meta.up.operations;
   let after: DbSchema;
   try {
@@ -70,7 +70,7 @@ export function adoptionGaps(m: LoadedMigration, before: DbSchema, live: DbSchem
       if (there !== (o.op === 'create_function')) gaps.push(`function ${o.name}() is ${there ? 'there' : 'missing'}`);
       continue;
     }
-    for (const c of diff(normalize(footprint(live, o)), normalize(footprint(after, o)))) if (!gaps.includes(c.message)) gaps.push(c.message);
+    for (const c of diff(normalize(footprint(live, o), n), normalize(footprint(after, o), n))) if (!gaps.includes(c.message)) gaps.push(c.message);
   }
   return gaps;
 }
@@ -84,10 +84,10 @@ export function adoptionGaps(m: LoadedMigration, before: DbSchema, live: DbSchem
  */
 export type AdoptVerdict = { kind: 'adopt' } | { kind: 'run' } | { kind: 'refuse'; gaps: string[] };
 
-export function adoptVerdict(m: LoadedMigration, before: DbSchema, live: DbSchema, liveNames: ReadonlySet<string>): AdoptVerdict {
-  const gaps = adoptionGaps(m, before, live, liveNames);
+export function adoptVerdict(m: LoadedMigration, before: DbSchema, live: DbSchema, liveNames: ReadonlySet<string>, n: DialectNormalizer): AdoptVerdict {
+  const gaps = adoptionGaps(m, before, live, liveNames, n);
   if (!gaps.length) return { kind: 'adopt' };
-  return decide(before, m.meta.up.operations, live).kind === 'run' ? { kind: 'run' } : { kind: 'refuse', gaps };
+  return decide(before, m.meta.up.operations, live, n).kind === 'run' ? { kind: 'run' } : { kind: 'refuse', gaps };
 }
 
 /** The refusal of migrations whose effect is neither in the database nor absent (exit 1). */
@@ -132,11 +132,12 @@ export async function verifyAdoptable(
         `nothing was recorded. Run it (dbkit migrate) or remove it from the folder`,
     );
   }
-  const live = await dialects[conn.config.dialect].introspect(conn.sql, conn.namespace);
+  const dialect = dialects[conn.config.dialect];
+  const live = await dialect.introspect(conn.sql, conn.namespace);
   const liveNames = await existingNames(conn);
   const failing: { m: LoadedMigration; gaps: string[] }[] = [];
   for (const m of picked) {
-    const v = adoptVerdict(m, modelBefore(m.name), live, liveNames);
+    const v = adoptVerdict(m, modelBefore(m.name), live, liveNames, dialect.normalizer);
     if (v.kind === 'refuse') {
       // The pending migrations before it have not run yet: the catalog cannot show the model before it now.
       if (pendingBefore(m.name).length) out.atTurn.push(m.name);
@@ -150,8 +151,9 @@ export async function verifyAdoptable(
 /** At its turn (the migrations before it applied), what --adopt does with `m`: read on the migration's own connection (`sql`). Throws AdoptError when refused. */
 export async function adoptAtTurn(session: Session, sql: Sql, m: LoadedMigration, before: DbSchema): Promise<'adopt' | 'run'> {
   const here: Session = { ...session, sql, namespaceExists: true };
-  const live = await dialects[session.config.dialect].introspect(sql, session.namespace);
-  const v = adoptVerdict(m, before, live, await existingNames(here));
+  const dialect = dialects[session.config.dialect];
+  const live = await dialect.introspect(sql, session.namespace);
+  const v = adoptVerdict(m, before, live, await existingNames(here), dialect.normalizer);
   if (v.kind === 'refuse') throw adoptRefusal(session.namespace, [{ m, gaps: v.gaps }]);
   return v.kind;
 }
@@ -180,9 +182,10 @@ export async function adoptHint(err: unknown, conn: Session, state: { migrations
   const pending = state.migrations.filter((m) => m.meta.up.operations.length && state.entries.some((e) => e.name === m.name && e.state === 'pending'));
   if (!(err instanceof DbkitError) || !missing.length || !pending.length) return err;
   try {
-    const live = await dialects[conn.config.dialect].introspect(conn.sql, conn.namespace);
+    const dialect = dialects[conn.config.dialect];
+    const live = await dialect.introspect(conn.sql, conn.namespace);
     const liveNames = await existingNames(conn);
-    const there = pending.filter((m) => !adoptionGaps(m, modelBefore(m.name), live, liveNames).length).map((m) => m.name);
+    const there = pending.filter((m) => !adoptionGaps(m, modelBefore(m.name), live, liveNames, dialect.normalizer).length).map((m) => m.name);
     if (!there.length) return err;
     const flags = [...missing.map((n) => `--accept-changed ${n}`), ...there.map((n) => `--adopt ${n}`)].join(' ');
     err.message +=

@@ -1,6 +1,6 @@
 /** Whether statements of a migration took effect, from its operations and the live catalog (recovery.ts decides). */
 import type { Sql } from '../../db/sql.js';
-import { dialects } from '../../dialects.js';
+import { SQL_DIALECTS as dialects } from '../../engines/index.js';
 import { foldOperations } from '../../plan/fold.js';
 import { statementsOf, type ExecutionContext } from './context.js';
 import type { Direction } from '../folder/format.js';
@@ -33,7 +33,8 @@ export async function decideAt(m: LoadedMigration, direction: Direction, start: 
   }
   if (!at.ops.length) return { kind: 'run' };
   const { conn } = ctx;
-  const live = await dialects[conn.config.dialect].introspect(sql, conn.namespace);
+  const dialect = dialects[conn.config.dialect];
+  const live = await dialect.introspect(sql, conn.namespace);
   const builds = m.dialect === 'postgres' ? concurrentBuilds(statementsOf(m, direction).slice(start, end)) : [];
-  return decide(at.before, at.ops, live, builds);
+  return decide(at.before, at.ops, live, dialect.normalizer, builds);
 }

@@ -11,7 +11,7 @@ import { diff } from '../../diff/differ.js';
 import { foldOperations } from '../../plan/fold.js';
 import type { Operation } from '../../plan/operations.js';
 import type { DbSchema, Table } from '../../schema/model.js';
-import { normalize } from '../../schema/normalize.js';
+import { normalize, type DialectNormalizer } from '../../schema/normalize.js';
 
 export type Decision =
   /** The statement took effect: skip it. */
@@ -126,7 +126,7 @@ export function footprint(s: DbSchema, o: Operation): DbSchema {
   return out;
 }
 
-const same = (a: DbSchema, b: DbSchema): boolean => diff(normalize(a), normalize(b)).length === 0;
+const same = (a: DbSchema, b: DbSchema, n: DialectNormalizer): boolean => diff(normalize(a, n), normalize(b, n)).length === 0;
 
 /** Operations whose statements are safe to run again whatever happened (CREATE OR REPLACE FUNCTION, DROP ... IF EXISTS). */
 const REPEATABLE = new Set<Operation['op']>(['create_function', 'drop_function']);
@@ -163,7 +163,7 @@ export const liveIndex = (live: DbSchema, name: string) => live.tables.flatMap((
  * concurrently (PostgreSQL); without it, the create_index operations are taken
  * to be such statements, each on its own.
  */
-export function decide(before: DbSchema, ops: readonly Operation[], live: DbSchema, builds?: readonly ConcurrentBuild[]): Decision {
+export function decide(before: DbSchema, ops: readonly Operation[], live: DbSchema, n: DialectNormalizer, builds?: readonly ConcurrentBuild[]): Decision {
   if (!ops.length || ops.every((o) => REPEATABLE.has(o.op))) return { kind: 'run' };
   let after: DbSchema;
   try {
@@ -179,8 +179,8 @@ export function decide(before: DbSchema, ops: readonly Operation[], live: DbSche
     const idx = liveIndex(live, b.index);
     if (idx && idx.valid === false) return rebuildable(b) ? { kind: 'rebuild_index', index: b.index } : { kind: 'unknown', found: `index ${b.index} is invalid` };
   }
-  if (checked.every((o) => same(footprint(live, o), footprint(after, o)))) return { kind: 'done' };
-  if (checked.every((o) => same(footprint(live, o), footprint(before, o)))) {
+  if (checked.every((o) => same(footprint(live, o), footprint(after, o), n))) return { kind: 'done' };
+  if (checked.every((o) => same(footprint(live, o), footprint(before, o), n))) {
     // A valid index built concurrently that the operation's footprint does not show yet (a UNIQUE constraint not yet attached to it).
     const built = concurrent.filter((b) => liveIndex(live, b.index)?.valid !== false && liveIndex(live, b.index) && !liveIndex(before, b.index));
     const last = built.at(-1);
@@ -188,7 +188,7 @@ export function decide(before: DbSchema, ops: readonly Operation[], live: DbSche
     return { kind: 'run' };
   }
   const found = checked
-    .flatMap((o) => diff(normalize(footprint(live, o)), normalize(footprint(after, o))))
+    .flatMap((o) => diff(normalize(footprint(live, o), n), normalize(footprint(after, o), n)))
     .map((c) => c.message)
     .slice(0, 3)
     .join(' ');

@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lockRetryPauseMs } from '../../config/online.js';
-import { dialects } from '../../dialects.js';
+import { SQL_DIALECTS as dialects } from '../../engines/index.js';
 import { ident as pgIdent } from '../../../dialects/postgres/quote.js';
 import { statementsOf, type ExecutionContext } from './context.js';
 import { decideAt } from './decide-at.js';

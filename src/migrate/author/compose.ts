@@ -3,9 +3,9 @@
  * (pure): the planner's up and down plans for both dialects, the renames they
  * were made with, the data-loss warnings, and the snapshot to store.
  */
-import { dialects } from '../../dialects.js';
+import { SQL_DIALECTS as dialects } from '../../engines/index.js';
 import { describeOperation } from '../../plan/describe.js';
-import { inverseRenames, noRenames, planChange, renameCandidates, type DialectPlan, type RenameCandidate, type Renames } from '../../plan/plan.js';
+import { inverseRenames, noRenames, planChange, renameCandidates, type DialectPlan, type PlanDialect, type RenameCandidate, type Renames } from '../../plan/plan.js';
 import type { SchemaDef } from '../../schema/definition.js';
 import type { Dialect } from '../../schema/model.js';
 import { resolveSchema } from '../../schema/resolve.js';
@@ -68,12 +68,19 @@ export function candidates(snapshot: SchemaDef, def: SchemaDef, renames: Renames
   return [...seen.values()];
 }
 
-export function plan(snapshot: SchemaDef, def: SchemaDef, renames: Renames): Plans {
+/** Each dialect as the planner sees it (loaded once: the renderers are not needed until a migration is planned). */
+export async function planners(): Promise<Readonly<Record<Dialect, PlanDialect>>> {
+  const out = {} as Record<Dialect, PlanDialect>;
+  for (const d of DIALECTS) out[d] = await dialects[d].planner();
+  return out;
+}
+
+export function plan(snapshot: SchemaDef, def: SchemaDef, renames: Renames, by: Readonly<Record<Dialect, PlanDialect>>): Plans {
   const up = {} as Plans['up'];
   const down = {} as Plans['down'];
   for (const d of DIALECTS) {
-    up[d] = planChange(variants(snapshot, d), variants(def, d), { renames, purpose: 'migration' });
-    down[d] = planChange(variants(def, d), variants(snapshot, d), { renames: inverseRenames(renames), purpose: 'migration' });
+    up[d] = planChange(variants(snapshot, d), variants(def, d), { dialect: by[d], renames, purpose: 'migration' });
+    down[d] = planChange(variants(def, d), variants(snapshot, d), { dialect: by[d], renames: inverseRenames(renames), purpose: 'migration' });
   }
   return { up, down };
 }

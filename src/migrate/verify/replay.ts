@@ -7,7 +7,7 @@
  * PGlite, the typed operations folded over the model, or a real scratch
  * namespace on a server (the runner itself).
  */
-import { dialects } from '../../dialects.js';
+import { SQL_DIALECTS as dialects } from '../../engines/index.js';
 import { numbered, type Sql } from '../../db/sql.js';
 import { diff } from '../../diff/differ.js';
 import { foldOperations } from '../../plan/fold.js';
@@ -30,7 +30,8 @@ export interface Replayer {
 
 /** The first difference between a schema and the variant of a definition, or null. */
 export function firstDifference(actual: DbSchema, def: SchemaDef, dialect: Dialect): string | null {
-  const changes = diff(normalize(actual), normalize(resolveSchema(def, dialects[dialect].rules)));
+  const d = dialects[dialect];
+  const changes = diff(normalize(actual, d.normalizer), normalize(resolveSchema(def, d.rules), d.normalizer));
   return changes.length ? changes.map((c) => c.message).slice(0, 2).join(' ') + (changes.length > 2 ? ` (and ${changes.length - 2} more)` : '') : null;
 }
 

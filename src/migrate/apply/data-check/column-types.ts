@@ -6,9 +6,10 @@
  * counting at all is the planner's verdict (plan/type-change.ts): a change
  * it calls safe asks nothing.
  */
+import { SQL_DIALECTS as dialects } from '../../../engines/index.js';
 import { typeChangeRisk } from '../../../plan/type-change.js';
 import type { Dialect } from '../../../schema/model.js';
-import { parseMysqlStringList } from '../../../../dialects/mysql/normalize.js';
+import { parseStringList as parseMysqlStringList } from '../../../schema/normal-form.js';
 import type { Condition, Effect } from '../../../port/data-check.js';
 
 type Family =
@@ -72,7 +73,7 @@ export function typeChecks(
   to: string,
   enumLabels: (name: string) => string[] | null,
 ): TypeCheck[] {
-  if (!typeChangeRisk(dialect, from, to)) return [];
+  if (!typeChangeRisk(dialects[dialect].textTypes, from, to)) return [];
   const f = familyOf(dialect, from, enumLabels);
   const t = familyOf(dialect, to, enumLabels);
   const fails = (condition: Condition, says: string): TypeCheck => ({ condition, effect: 'fails', says });

@@ -5,30 +5,30 @@
  * leaves the view invalid on MySQL. Pure: the live model carries the view
  * uses (introspection), the plan says what each statement touches.
  */
-import type { Operation } from '../plan/operations.js';
-import type { DialectPlan } from '../plan/types.js';
-import type { DbSchema, Dialect, ViewUse } from '../schema/model.js';
-import type { ViewBlocker } from './changes.js';
+import type { Operation } from './operations.js';
+import type { DialectPlan, ViewRules } from './types.js';
+import type { DbSchema, ViewUse } from '../schema/model.js';
+import type { ViewBlocker } from '../diff/changes.js';
 
 export type { ViewBlocker };
 
 /** Columns (or whole tables: null) whose type or existence an operation changes. */
-function touched(o: Operation, dialect: Dialect): Array<{ table: string; column: string | null }> {
+function touched(o: Operation, rules: ViewRules): Array<{ table: string; column: string | null }> {
   switch (o.op) {
     case 'drop_table':
       return [{ table: o.table.name, column: null }];
     case 'drop_column':
       return [{ table: o.table, column: o.column.name }];
     case 'alter_column':
-      return o.from.type !== o.to.type || (o.from.collation ?? null) !== (o.to.collation ?? null) || (dialect === 'mysql' && o.from.charset !== o.to.charset)
+      return o.from.type !== o.to.type || (o.from.collation ?? null) !== (o.to.collation ?? null) || (rules.charsetMatters && o.from.charset !== o.to.charset)
         ? [{ table: o.table, column: o.to.name }]
         : [];
     case 'alter_enum':
       return (o.uses ?? []).map((u) => ({ table: u.table, column: u.column }));
     case 'rename_column':
-      return dialect === 'mysql' ? [{ table: o.table, column: o.from }] : [];
+      return rules.renamesBreakViews ? [{ table: o.table, column: o.from }] : [];
     case 'rename_table':
-      return dialect === 'mysql' ? [{ table: o.from, column: null }] : [];
+      return rules.renamesBreakViews ? [{ table: o.from, column: null }] : [];
     default:
       return [];
   }
@@ -38,18 +38,15 @@ const uses = (v: ViewUse, t: { table: string; column: string | null }): boolean 
   v.table === t.table && (t.column === null || v.column === null || v.column === t.column);
 
 /** Each view in the way of a statement of the plan, once per statement. */
-export function viewBlockers(plan: DialectPlan, actual: DbSchema): ViewBlocker[] {
+export function viewBlockers(plan: DialectPlan, actual: DbSchema, rules: ViewRules): ViewBlocker[] {
   const views = actual.views ?? [];
   if (!views.length) return [];
   const out: ViewBlocker[] = [];
-  const effect =
-    plan.dialect === 'postgres'
-      ? 'the statement fails while the view exists (drop the view first, create it again after)'
-      : 'the statement leaves the view invalid (create it again after)';
+  const effect = rules.effect;
   plan.statements.forEach((s, statement) => {
     const seen = new Set<string>();
     for (const i of s.operations) {
-      for (const t of touched(plan.operations[i]!, plan.dialect)) {
+      for (const t of touched(plan.operations[i]!, rules)) {
         for (const v of views) {
           if (!uses(v, t) || seen.has(v.view)) continue;
           seen.add(v.view);

@@ -1,5 +1,5 @@
 /** Words shared by the messages of changes and advisories. */
-import type { ForeignKey, Index, UniqueConstraint } from '../schema/model.js';
+import type { ForeignKey, Index, UniqueConstraint } from './model.js';
 
 /** `(a, b)` */
 export const cols = (columns: string[]): string => `(${columns.join(', ')})`;

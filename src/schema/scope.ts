@@ -1,5 +1,5 @@
 /** What a comparison looks at: the schema's own tables, never dbkit's bookkeeping (`dbkit_*`). */
-import type { DbSchema, Table, Trigger } from '../schema/model.js';
+import type { DbSchema, Table, Trigger } from './model.js';
 
 export const isBookkeeping = (table: string): boolean => table.startsWith('dbkit_');
 

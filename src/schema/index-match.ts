@@ -6,8 +6,8 @@
  * any index or key that leads with them, as MySQL then needs none of its own
  * (and drops the one it made when such an index is added).
  */
-import { PRIMARY_KEY_LABEL, sameList, uniqueLabel } from '../diff/describe.js';
-import type { Index, Table } from '../schema/model.js';
+import { PRIMARY_KEY_LABEL, sameList, uniqueLabel } from './describe.js';
+import type { Index, Table } from './model.js';
 
 /** True when `columns` are the leading columns of `indexColumns`, in order. */
 export const leadsWith = (indexColumns: readonly string[], columns: readonly string[]): boolean =>

@@ -10,14 +10,14 @@
  *   a transaction cannot be used there); MySQL commits each DDL statement;
  * - a view in the way of a statement is named in a comment before it.
  */
-import type { DialectPlan } from '../plan/types.js';
+import type { DialectPlan } from './types.js';
 import { commentLines } from '../shared/sql-text.js';
-import type { ViewBlocker } from './views.js';
+import type { ViewBlocker } from './view-blockers.js';
 
 export interface FixScriptOptions {
   /** The statement that makes the namespace the script's target (`SET search_path TO ...`, `USE ...`). */
   target: string;
-  /** Views in the way of statements (src/diff/views.ts). */
+  /** Views in the way of statements (src/plan/view-blockers.ts). */
   views?: ViewBlocker[];
 }
 
@@ -35,7 +35,8 @@ export function fixScript(plan: DialectPlan, opts: FixScriptOptions): string[] {
     return [...before, ...body].join('\n');
   };
   const indexes = plan.statements.map((_, i) => i);
-  if (plan.dialect !== 'postgres') return [`${opts.target};`, ...indexes.map(entry)];
+  // A plan that cannot run in one transaction (MySQL commits each DDL statement) is the statements as they come.
+  if (!plan.transactional) return [`${opts.target};`, ...indexes.map(entry)];
   const first = indexes.filter((i) => plan.statements[i]!.commitFirst);
   const rest = indexes.filter((i) => !plan.statements[i]!.commitFirst);
   return [

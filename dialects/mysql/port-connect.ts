@@ -1,0 +1,4 @@
+/** Mysql's connect area of the engine port (src/port/connect.ts). */
+import type { ConnectPort } from '../../src/port/connect.js';
+
+export const mysqlConnect: ConnectPort = {};

@@ -1,0 +1,4 @@
+/** Mysql's migration area of the engine port (src/port/migration.ts). */
+import type { MigrationPort } from '../../src/port/migration.js';
+
+export const mysqlMigration: MigrationPort = {};

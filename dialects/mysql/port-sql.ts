@@ -1,0 +1,17 @@
+/** Mysql's SQL dialect (the SQL half of the engine port, src/port/dialect.ts): cheap members here, the heavy modules loaded on first use. */
+import type { SqlDialect } from '../../src/port/dialect.js';
+import { mysqlDdl } from './ddl.js';
+import { mysqlNormalizer } from './normalize.js';
+import { mysqlRules, mysqlTextTypes } from './types.js';
+
+export const mysqlSql: SqlDialect = {
+  name: 'mysql',
+  rules: mysqlRules,
+  ddl: mysqlDdl,
+  normalizer: mysqlNormalizer,
+  scriptsInTransaction: false,
+  textTypes: mysqlTextTypes,
+  planner: async () => (await import('./planner.js')).mysqlPlanner,
+  introspect: async (sql, namespace) => (await import('./introspect.js')).introspectMysql(sql, namespace),
+  lintReader: async () => (await import('./lint-read.js')).mysqlReader(),
+};

@@ -1,0 +1,17 @@
+/** Postgres's SQL dialect (the SQL half of the engine port, src/port/dialect.ts): cheap members here, the heavy modules loaded on first use. */
+import type { SqlDialect } from '../../src/port/dialect.js';
+import { postgresDdl } from './ddl.js';
+import { postgresNormalizer } from './normalize.js';
+import { postgresRules, postgresTextTypes } from './types.js';
+
+export const postgresSql: SqlDialect = {
+  name: 'postgres',
+  rules: postgresRules,
+  ddl: postgresDdl,
+  normalizer: postgresNormalizer,
+  scriptsInTransaction: true,
+  textTypes: postgresTextTypes,
+  planner: async () => (await import('./planner.js')).postgresPlanner,
+  introspect: async (sql, namespace) => (await import('./introspect.js')).introspectPostgres(sql, namespace),
+  lintReader: async () => (await import('./lint-read.js')).postgresReader(),
+};

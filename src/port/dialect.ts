@@ -1,0 +1,35 @@
+/**
+ * The SQL half of the engine port: what a dialect (PostgreSQL, MySQL) says
+ * and how it reads its own catalog. Each dialects/<d>/port-sql.ts fills one;
+ * the core receives it (from a session's engine, or from the composition
+ * root, src/engines/) and never asks which dialect it is on. Cheap members
+ * are plain values; what needs a heavy module loads it on first use.
+ */
+import type { StatementReader } from '../lint/reader.js';
+import type { TextTypes } from '../plan/type-change.js';
+import type { PlanDialect } from '../plan/types.js';
+import type { DdlEmitter } from '../schema/ddl.js';
+import type { DbSchema, Dialect } from '../schema/model.js';
+import type { DialectNormalizer } from '../schema/normalize.js';
+import type { VariantRules } from '../schema/variant.js';
+import type { Sql } from './sql.js';
+
+export interface SqlDialect {
+  readonly name: Dialect;
+  /** How a neutral definition becomes this dialect's physical variant. */
+  readonly rules: VariantRules;
+  /** The DDL that builds a variant (dbkit sql, the frozen migrations' first steps). */
+  readonly ddl: DdlEmitter;
+  /** The dialect's spellings, for the normalizer both sides of a comparison go through. */
+  readonly normalizer: DialectNormalizer;
+  /** A script of its DDL can run in one transaction (PostgreSQL; MySQL commits each DDL statement). */
+  readonly scriptsInTransaction: boolean;
+  /** What its text types hold (type-change risks, the data pre-flight). */
+  readonly textTypes: TextTypes;
+  /** The dialect as the planner sees it (renderers, risks), loaded on first use (make, diff --sql). */
+  planner(): Promise<PlanDialect>;
+  /** Read the live schema of one namespace (a constant number of catalog queries). */
+  introspect(sql: Sql, namespace: string): Promise<DbSchema>;
+  /** The lint's statement reader (PostgreSQL: the server's grammar through libpg-query, loaded on first use). */
+  lintReader(): Promise<StatementReader>;
+}
