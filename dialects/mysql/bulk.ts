@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import type { Connection } from 'mysql2/promise';
 import type { BulkWriter } from '../../src/port/bulk.js';
 import type { EncodedRows } from '../../src/rows/pieces.js';
-import { parseLines, type Cell } from '../../src/seed/encode.js';
+import { parseLines, type Cell } from '../../src/rows/text-lines.js';
 import { failOnWarnings, loadDataSql } from './load-data.js';
 import { openLoadStream } from './load-stream.js';
 import { ident } from './quote.js';

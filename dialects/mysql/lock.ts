@@ -8,7 +8,7 @@
  *   write the cluster committed before each statement.
  */
 import type mysql from 'mysql2/promise';
-import { mysqlConnection } from '../../src/config/url.js';
+import { mysqlConnection } from '../../src/connection/driver-options.js';
 import { newOwner, type HeldLock } from '../../src/port/lock.js';
 import { checkGaleraNode, readGalera, type GaleraState } from './galera.js';
 import { acquireLease, forceClearLease, leaseHolder, describeLease, DEFAULT_LEASE_TTL_MS } from './lease.js';

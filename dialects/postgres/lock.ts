@@ -19,8 +19,8 @@ import os from 'node:os';
 import type { Knex } from 'knex';
 import pg from 'pg';
 import { LockError } from '../../src/shared/errors.js';
-import { CONNECT_TIMEOUT_MS } from '../../src/config/url.js';
-import { pgConnection } from '../../src/config/url.js';
+import { CONNECT_TIMEOUT_MS } from '../../src/connection/server-url.js';
+import { pgConnection } from '../../src/connection/driver-options.js';
 import { newOwner, type HeldLock } from '../../src/port/lock.js';
 import { probePooler, type PoolerProbe } from './pooler.js';
 

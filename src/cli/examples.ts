@@ -1,7 +1,7 @@
 /**
  * One or more examples per command, shown by `dbkit help <command>` (and
  * `dbkit <command> --help`), each `dbkit` written as the user types it
- * (`./dbkit` in a checkout: src/cli/invocation.ts).
+ * (`./dbkit` in a checkout: src/shared/invocation.ts).
  */
 export const EXAMPLES: Record<string, string[]> = {
   init: ['dbkit init                                   # asks on a terminal', 'DBKIT_PASSWORD=… dbkit init --engine mysql --host db --user app --database chat --schema chat'],

@@ -8,8 +8,8 @@ import type { GlobalOptions } from '../config/load.js';
 import { emptyValueError } from './empty-values.js';
 import { UsageError } from '../shared/errors.js';
 import { examplesText } from './examples.js';
-import { invocation } from './invocation.js';
-import { createIo, type Io, type IoOptions, type Streams } from './io.js';
+import { invocation } from '../shared/invocation.js';
+import { createIo, type Io, type IoOptions, type Streams } from '../shared/io.js';
 
 type Globals = GlobalOptions & IoOptions;
 

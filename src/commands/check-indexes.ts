@@ -1,5 +1,5 @@
 /** dbkit check-indexes [--strict]: expected indexes present and valid, plus advisories. */
-import type { Io } from '../cli/io.js';
+import type { Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import type { FleetFlags } from '../fleet/command.js';
 import { checkIndexes } from '../indexes/check.js';

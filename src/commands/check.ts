@@ -10,7 +10,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { UsageError } from '../shared/errors.js';
-import type { Io } from '../cli/io.js';
+import type { Io } from '../shared/io.js';
 import { loadConfig, type GlobalOptions } from '../config/load.js';
 import { definitionProblems } from '../migrate/author/compose.js';
 import { loadSourceDefinitions, snapshotOf } from '../migrate/author/definition-source.js';

@@ -1,5 +1,5 @@
 /** dbkit diff [--sql]: the live database against the expected definition. */
-import type { Io } from '../cli/io.js';
+import type { Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import type { FleetFlags } from '../fleet/command.js';
 import { SQL_DIALECTS as dialects } from '../engines/index.js';

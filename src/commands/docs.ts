@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { UsageError } from '../shared/errors.js';
-import type { Io } from '../cli/io.js';
+import type { Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { diff } from '../diff/differ.js';
 import { renderSchemaDoc } from '../docs/document.js';

@@ -4,7 +4,7 @@
  * change to a migration was reviewed. No database connection.
  */
 import { UsageError } from '../shared/errors.js';
-import type { Io } from '../cli/io.js';
+import type { Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { sumProblem, writeSum } from '../migrate/folder/sum.js';
 import { schemaNames } from '../schema/registry.js';

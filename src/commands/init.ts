@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConnectError, UsageError } from '../shared/errors.js';
-import { invocation } from '../cli/invocation.js';
-import type { Io } from '../cli/io.js';
+import { invocation } from '../shared/invocation.js';
+import type { Io } from '../shared/io.js';
 import { envValue } from '../config/env.js';
 import { findConfigFile } from '../config/file.js';
 import { loadConfig, type GlobalOptions } from '../config/load.js';

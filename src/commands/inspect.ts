@@ -12,10 +12,10 @@
  * constraints on MySQL (InnoDB indexes every foreign key itself).
  */
 import { ConnectError, PrivilegeError, type MissingPrivilege } from '../shared/errors.js';
-import type { Io } from '../cli/io.js';
+import type { Io } from '../shared/io.js';
 import type { Session } from '../db/connect.js';
 import { ident as mysqlIdent } from '../../dialects/mysql/quote.js';
-import { describeMissing, hiddenTables, privilegeError, readBookkeeping } from '../db/preflight.js';
+import { describeMissing, hiddenTables, privilegeError, readBookkeeping } from '../migrate/apply/preflight.js';
 import { expectedVariant } from '../migrate/folder/snapshots.js';
 import { SQL_DIALECTS as dialects } from '../engines/index.js';
 import { listMigrationFiles } from '../migrate/folder/source.js';

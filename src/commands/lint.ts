@@ -5,7 +5,7 @@
  * findings remain, 0 when clean. `dbkit check` runs it too.
  */
 import { UsageError } from '../shared/errors.js';
-import type { Io } from '../cli/io.js';
+import type { Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { findingLine } from '../lint/engine.js';
 import { lintMigrations, type SchemaLint } from '../migrate/verify/lint-input.js';

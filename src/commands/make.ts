@@ -13,7 +13,7 @@
  */
 import path from 'node:path';
 import { UsageError, UsageErrors } from '../shared/errors.js';
-import type { Io } from '../cli/io.js';
+import type { Io } from '../shared/io.js';
 import { loadSettings, type GlobalOptions } from '../config/load.js';
 import {
   blockingChanges,

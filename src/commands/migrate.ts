@@ -1,6 +1,6 @@
 /** dbkit migrate [--to NAME] [--dry-run] [--accept-changed NAME...] [--allow-data-loss] [--allow-out-of-order] [--adopt NAME...] [--statement-timeout S] [--ddl-lock-timeout S] [--ddl-lock-attempts N] [--online pt-osc|none] */
-import { withInterrupts } from '../cli/interrupt.js';
-import type { Io } from '../cli/io.js';
+import { withInterrupts } from '../shared/interrupt.js';
+import type { Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { applyLimits, type LimitInputs } from '../config/online.js';
 import type { FleetFlags } from '../fleet/command.js';

@@ -1,7 +1,7 @@
 /** dbkit rollback [--steps N | --all] [--dry-run] [--force] [--statement-timeout S] [--ddl-lock-timeout S] [--ddl-lock-attempts N] [--online pt-osc|none] */
-import { withInterrupts } from '../cli/interrupt.js';
+import { withInterrupts } from '../shared/interrupt.js';
 import { UsageError } from '../shared/errors.js';
-import type { Io } from '../cli/io.js';
+import type { Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { applyLimits, type LimitInputs } from '../config/online.js';
 import { loadState, rollback, rollbackPlan } from '../migrate/apply/runner.js';

@@ -1,14 +1,14 @@
 /** dbkit seed [--users N] [--seed S] [--truncate | --append] [--force] */
 import crypto from 'node:crypto';
 import { UsageError } from '../shared/errors.js';
-import { withInterrupts } from '../cli/interrupt.js';
-import type { Io } from '../cli/io.js';
+import { withInterrupts } from '../shared/interrupt.js';
+import type { Io } from '../shared/io.js';
 import { SEED_USERS_MAX } from '../config/file.js';
 import type { GlobalOptions } from '../config/load.js';
 import { progressLine, renderSeed, type SeedReport } from '../render/seed.js';
 import { loadConnections, seedDatabase, startSeed, type SeedMode, type SeedRequest } from '../seed/seed.js';
 import { openSession } from '../db/connect.js';
-import { preflight } from '../db/preflight.js';
+import { preflight } from '../migrate/apply/preflight.js';
 import { seedLockWaitError } from '../seed/lock-wait.js';
 import { seedPlan } from '../seed/plan.js';
 import { configFor, wholeNumber, whereJson, withSession } from './shared.js';

@@ -1,10 +1,10 @@
 /** Option parsing and connection handling shared by the commands. */
 import { UsageError } from '../shared/errors.js';
-import type { Io } from '../cli/io.js';
+import type { Io } from '../shared/io.js';
 import { loadConfig, type Config, type GlobalOptions } from '../config/load.js';
 import { urlSecrets } from '../shared/mask.js';
 import { connect, openSession, type Connection, type Session } from '../db/connect.js';
-import { preflight, privilegeAtConnect, type Check } from '../db/preflight.js';
+import { preflight, privilegeAtConnect, type Check } from '../migrate/apply/preflight.js';
 
 export async function configFor(globals: GlobalOptions, io: Io): Promise<Config> {
   const config = await loadConfig(globals);
@@ -42,7 +42,7 @@ async function using<S extends Session, T>(config: Config, open: Promise<S>, io:
 
 /**
  * Open the configured database with Knex (migrations), run the pre-flight
- * `check` (src/db/preflight.ts: read-only server, privileges), run `fn`, and always close it.
+ * `check` (src/migrate/apply/preflight.ts: read-only server, privileges), run `fn`, and always close it.
  */
 export const withConnection = <T>(config: Config, io: Io, fn: (conn: Connection) => Promise<T>, check?: Check): Promise<T> =>
   using(migrationConfig(config), connect(migrationConfig(config), (t) => io.debug(t)), io, fn, check);

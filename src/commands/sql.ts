@@ -1,6 +1,6 @@
 /** dbkit sql [--dialect postgres|mysql]: the full DDL of a variant, offline. */
 import { UsageError } from '../shared/errors.js';
-import type { Io } from '../cli/io.js';
+import type { Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { expectedVariant } from '../migrate/folder/snapshots.js';
 import { SQL_DIALECTS as dialects } from '../engines/index.js';

@@ -1,5 +1,5 @@
 /** dbkit status [--check] */
-import type { Io } from '../cli/io.js';
+import type { Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import type { FleetFlags } from '../fleet/command.js';
 import { loadState } from '../migrate/apply/runner.js';

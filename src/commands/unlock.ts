@@ -11,7 +11,7 @@
  * names the live session holding dbkit's lock and clears Knex's row without it.
  */
 import { LockError } from '../shared/errors.js';
-import type { Io } from '../cli/io.js';
+import type { Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import type { Connection } from '../db/connect.js';
 import { boundedRead, boundedWrite } from '../migrate/apply/bounded.js';

@@ -5,8 +5,8 @@
  * password or a missing database fails at once: waiting would not fix them.
  */
 import { ConnectError, UsageError } from '../shared/errors.js';
-import { withInterrupts } from '../cli/interrupt.js';
-import type { Io } from '../cli/io.js';
+import { withInterrupts } from '../shared/interrupt.js';
+import type { Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { readSeconds, SECONDS_FORMAT } from '../config/seconds.js';
 import { pingDatabase } from '../db/connect.js';

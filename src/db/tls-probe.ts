@@ -15,7 +15,7 @@
  */
 import net from 'node:net';
 import path from 'node:path';
-import { decideTls, tlsDecision } from '../config/tls.js';
+import { decideTls, tlsDecision } from '../connection/tls.js';
 import { CONNECT_TIMEOUT_MS, mysqlServer, pgConnection, pgServer } from '../config/url.js';
 
 /** Send `hello` (if any) and resolve with the first `need(buffer)` bytes' verdict; undefined when the server cannot be asked. */

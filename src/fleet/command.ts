@@ -8,12 +8,12 @@
  * failed the same way, 130 when interrupted.
  */
 import { UsageError } from '../shared/errors.js';
-import { withInterrupts } from '../cli/interrupt.js';
-import type { Io } from '../cli/io.js';
+import { withInterrupts } from '../shared/interrupt.js';
+import type { Io } from '../shared/io.js';
 import { findConfigFile, loadConfigFile } from '../config/file.js';
 import type { GlobalOptions } from '../config/load.js';
 import { urlSecrets } from '../shared/mask.js';
-import { fleetJson, nameWidth, renderProgress, renderSummary, renderTargetLine, type FleetReport } from '../render/fleet.js';
+import { fleetJson, nameWidth, renderProgress, renderSummary, renderTargetLine, type FleetReport } from './render.js';
 import { isFailure, type FleetCommandName, type TargetOutcome } from './outcome.js';
 import { runPool, type OnError, type StoppedBy } from './runner.js';
 import { selectTargets } from './select.js';

@@ -9,7 +9,7 @@
  */
 import { Writable } from 'node:stream';
 import { ExitCode } from '../shared/errors.js';
-import { createIo, type Io } from '../cli/io.js';
+import { createIo, type Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { urlSecrets } from '../shared/mask.js';
 import { parseUrl } from '../config/url.js';

@@ -1,5 +1,5 @@
 /** What each engine's running-work probe gives (dialects/<d>/running-work.ts; used by src/migrate/apply/running-work.ts). */
-import type { Sql } from '../db/sql.js';
+import type { Sql } from './sql.js';
 
 /** A statement another session of the same database is running (or a transaction it holds open). */
 export interface ServerStatement {

@@ -15,8 +15,8 @@ import type { Row, SeedTable } from '../fake/types.js';
 /** The format a dialect's bulk loader reads fastest: binary COPY on PostgreSQL (and PGlite), LOAD DATA text on MySQL. */
 export const bulkFormat = (dialect: Dialect): RowFormat => (dialect === 'postgres' ? 'binary' : 'text');
 
-/** A cell as the engine reads it in text form; null is SQL NULL. */
-export type Cell = string | null;
+// Text lines back into cells: in src/rows/ (the MySQL writer needs them too).
+export { parseLines, type Cell } from '../rows/text-lines.js';
 
 /** The logical types of a seed table's columns, in its column order. */
 function columnTypes(schema: SchemaDef, table: SeedTable): LogicalType[] {
@@ -63,16 +63,4 @@ export function rowsOfTypes(types: readonly LogicalType[], dialect: Dialect, for
   if (format === 'text') return rowsOf(format, types.map((type) => textCell(type, dialect)), writeTextRow);
   if (dialect !== 'postgres') throw new Error(`binary rows are PostgreSQL's COPY format, not ${dialect}'s`);
   return rowsOf(format, types.map(binaryCell), writeTuple);
-}
-
-const UNESCAPES: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r' };
-
-/** Text lines back into cells (for loaders that need values: MySQL's INSERT fallback, the benches' baselines). */
-export function parseLines(text: string): Cell[][] {
-  const rows: Cell[][] = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    rows.push(line.split('\t').map((c) => (c === '\\N' ? null : c.includes('\\') ? c.replace(/\\(.)/g, (_, ch: string) => UNESCAPES[ch] ?? ch) : c)));
-  }
-  return rows;
 }

@@ -5,7 +5,7 @@
  * --direct-url, --password, DATABASE_URL, DBKIT_DIRECT_URL, DBKIT_PASSWORD,
  * PGPASSWORD, MYSQL_PWD, `.env`; load.ts: the config file; init: its answers;
  * fleet targets files: their URLs), raw and percent-decoded, and the writer
- * layer (src/cli/io.ts) passes every byte written to stdout and stderr
+ * layer (src/shared/io.ts) passes every byte written to stdout and stderr
  * through `scrub`. What users are promised: docs/operations.md, "Passwords
  * are never printed".
  *

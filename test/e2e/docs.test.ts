@@ -111,7 +111,7 @@ describe('dbkit docs: from the definition', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: dbkit docs [options]');
     expect(help.stdout).toMatch(/--check +write nothing; exit 1 when a document in --out is stale or\s+missing/);
-    // Run from the checkout's root, the examples say the launcher (src/cli/invocation.ts).
+    // Run from the checkout's root, the examples say the launcher (src/shared/invocation.ts).
     expect(help.stdout).toContain('$ ./dbkit docs --check');
     const completion = await dbkit(['completion', 'bash']);
     expect(completion.stdout).toMatch(/\bdocs\b/);

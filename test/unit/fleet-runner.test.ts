@@ -1,12 +1,12 @@
 /**
  * The fleet's scheduler (src/fleet/runner.ts), its exit code and its
- * renderers (src/render/fleet.ts), on made-up outcomes: no database.
+ * renderers (src/fleet/render.ts), on made-up outcomes: no database.
  */
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../../src/fleet/command.js';
 import { statusOf, type TargetOutcome } from '../../src/fleet/outcome.js';
 import { runPool, type PoolOptions } from '../../src/fleet/runner.js';
-import { fleetJson, fleetTotals, renderProgress, renderSummary, renderTargetLine, type FleetReport } from '../../src/render/fleet.js';
+import { fleetJson, fleetTotals, renderProgress, renderSummary, renderTargetLine, type FleetReport } from '../../src/fleet/render.js';
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `t${i + 1}`);
 

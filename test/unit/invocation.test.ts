@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { examplesText } from '../../src/cli/examples.js';
-import { invocation, launcherOf } from '../../src/cli/invocation.js';
+import { invocation, launcherOf } from '../../src/shared/invocation.js';
 import { tempDirs } from '../support/tmp.js';
 
 const tmp = tempDirs('dbkit-invocation-');

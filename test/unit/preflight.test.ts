@@ -8,7 +8,7 @@ import { holds, matchesPattern, parseGrants } from '../../dialects/mysql/grants.
 import { accountName } from '../../dialects/mysql/privileges.js';
 import { ROLE_SQL, tablesSql } from '../../dialects/postgres/privileges.js';
 import { ExitCode, PrivilegeError, ReadOnlyError } from '../../src/shared/errors.js';
-import { describeMissing, privilegeError } from '../../src/db/preflight.js';
+import { describeMissing, privilegeError } from '../../src/migrate/apply/preflight.js';
 
 const MARIADB_SELECT_ONLY = [
   "GRANT USAGE ON *.* TO `sel`@`%` IDENTIFIED BY PASSWORD '*D821809F681A40A6E379B50D0463EFAE20BDD122'",

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config/load.js';
 import { ReadOnlyError } from '../../shared/errors.js';
 import { connect, openSession, type Connection, type Session } from '../../db/connect.js';
-import { privilegeError, privilegeProbe } from '../../db/preflight.js';
+import { privilegeError, privilegeProbe } from '../apply/preflight.js';
 import { SQL_DIALECTS as dialects } from '../../engines/index.js';
 import type { Replayer } from './replay.js';
 import { migrate, rollback } from '../apply/runner.js';

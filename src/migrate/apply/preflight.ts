@@ -10,13 +10,13 @@
  * to report from what the role can see and say what it could not read.
  * The embedded PGlite database has one user and is never read-only: no checks.
  */
-import { PrivilegeError, ReadOnlyError, type MissingPrivilege } from '../shared/errors.js';
-import { listMigrationFiles, CHECKSUM_TABLE, MIGRATION_TABLE } from '../migrate/folder/source.js';
-import { readApplied, type AppliedRow } from '../migrate/apply/state.js';
-import { trustBookkeeping } from '../migrate/apply/trust.js';
-import { schemas } from '../schema/registry.js';
-import type { Session } from './connect.js';
-import type { PrivilegeProbe, TablePrivilege } from '../port/privileges.js';
+import { PrivilegeError, ReadOnlyError, type MissingPrivilege } from '../../shared/errors.js';
+import { listMigrationFiles, CHECKSUM_TABLE, MIGRATION_TABLE } from '../folder/source.js';
+import { readApplied, type AppliedRow } from './state.js';
+import { trustBookkeeping } from './trust.js';
+import { schemas } from '../../schema/registry.js';
+import type { Session } from '../../db/connect.js';
+import type { PrivilegeProbe, TablePrivilege } from '../../port/privileges.js';
 
 /** What a command is about to do, and so what it needs. */
 export type Check =
@@ -61,11 +61,11 @@ export function privilegeProbe(session: Session): Promise<PrivilegeProbe | null>
 async function openProbe(session: Session): Promise<PrivilegeProbe | null> {
   const { engine } = session.config.target;
   if (engine === 'postgres') {
-    const { postgresProbe } = await import('../../dialects/postgres/privileges.js');
+    const { postgresProbe } = await import('../../../dialects/postgres/privileges.js');
     return postgresProbe(session.sql, session.namespace);
   }
   if (engine === 'mysql') {
-    const { mysqlProbe } = await import('../../dialects/mysql/privileges.js');
+    const { mysqlProbe } = await import('../../../dialects/mysql/privileges.js');
     return mysqlProbe(session.sql, session.namespace);
   }
   return null;
@@ -194,7 +194,7 @@ export async function readBookkeeping(session: Session): Promise<Bookkeeping> {
  */
 export async function hiddenTables(session: Session, expected: string[], listed: Set<string>): Promise<{ unlisted: MissingPrivilege[]; constraintsHidden: string[]; who: string; role: string } | null> {
   if (session.config.target.engine !== 'mysql') return null;
-  const { hiddenConstraintTables } = await import('../../dialects/mysql/privileges.js');
+  const { hiddenConstraintTables } = await import('../../../dialects/mysql/privileges.js');
   const probe = (await privilegeProbe(session))!;
   const notListed = expected.filter((t) => !listed.has(t));
   const access = notListed.length ? await probe.tables(notListed, ['SELECT']) : new Map();

@@ -5,7 +5,7 @@
  * signal while stopping exits at once (the database's own rollback of a
  * dropped connection still applies).
  */
-import { InterruptedError } from '../shared/errors.js';
+import { InterruptedError } from './errors.js';
 
 export async function withInterrupts<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();

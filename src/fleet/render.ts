@@ -4,8 +4,8 @@
  * progress bar, and the --json document.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
-import { STATUSES, statusKey, type FleetCommandName, type TargetOutcome, type TargetStatus } from '../fleet/outcome.js';
-import type { OnError, StoppedBy } from '../fleet/runner.js';
+import { STATUSES, statusKey, type FleetCommandName, type TargetOutcome, type TargetStatus } from './outcome.js';
+import type { OnError, StoppedBy } from './runner.js';
 
 export interface FleetReport {
   command: FleetCommandName;

@@ -6,8 +6,8 @@
  * own warnings.
  */
 import type { EventEmitter } from 'node:events';
-import { currentSecrets, scrubDeep, type SecretSet } from '../shared/secrets.js';
-import { InterruptedError } from '../shared/errors.js';
+import { currentSecrets, scrubDeep, type SecretSet } from './secrets.js';
+import { InterruptedError } from './errors.js';
 
 export interface IoOptions {
   json?: boolean;
