@@ -92,6 +92,9 @@ export interface ServerOptions {
 }
 
 export async function startTestServers(options: ServerOptions = {}): Promise<TestServers> {
+  if (process.env.DBKIT_TEST_TIER === 'unit') {
+    throw new Error('the unit tier starts no database server (vitest.config.ts): a test that needs one belongs in test/integration/');
+  }
   const started = Date.now();
   // Prepended: vitest's own listeners call process.exit(), which would skip ours.
   process.prependListener('exit', emergencyCleanup);
