@@ -1,6 +1,8 @@
 /** Mysql's SQL dialect (the SQL half of the engine port, src/port/dialect.ts): cheap members here, the heavy modules loaded on first use. */
 import type { SqlDialect } from '../../src/port/dialect.js';
 import { mysqlDdl } from './ddl.js';
+import { ident } from './quote.js';
+import { mysqlBounds } from './timeouts.js';
 import { mysqlNormalizer } from './normalize.js';
 import { mysqlRules, mysqlTextTypes } from './types.js';
 
@@ -8,6 +10,8 @@ export const mysqlSql: SqlDialect = {
   name: 'mysql',
   rules: mysqlRules,
   ddl: mysqlDdl,
+  quote: ident,
+  bounds: mysqlBounds,
   normalizer: mysqlNormalizer,
   scriptsInTransaction: false,
   textTypes: mysqlTextTypes,

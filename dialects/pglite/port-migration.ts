@@ -2,4 +2,8 @@
 import type { MigrationPort } from '../../src/port/migration.js';
 import { postgresMigration } from '../postgres/port-migration.js';
 
-export const pgliteMigration: MigrationPort = { ...postgresMigration };
+export const pgliteMigration: MigrationPort = {
+  ...postgresMigration,
+  // One process owns the embedded database and all its work.
+  workProbe: null,
+};

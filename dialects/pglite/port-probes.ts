@@ -1,5 +1,5 @@
-/** PGlite's probes area of the engine port (src/port/probes.ts): PostgreSQL's, with what the embedded database does its own way. */
+/** PGlite's probes (src/port/probes.ts): no roles, so nothing to probe. */
 import type { ProbePort } from '../../src/port/probes.js';
 import { postgresProbes } from '../postgres/port-probes.js';
 
-export const pgliteProbes: ProbePort = { ...postgresProbes };
+export const pgliteProbes: ProbePort = { ...postgresProbes, privileges: null };

@@ -1,6 +1,8 @@
 /** Postgres's SQL dialect (the SQL half of the engine port, src/port/dialect.ts): cheap members here, the heavy modules loaded on first use. */
 import type { SqlDialect } from '../../src/port/dialect.js';
 import { postgresDdl } from './ddl.js';
+import { ident } from './quote.js';
+import { postgresBounds } from './timeouts.js';
 import { postgresNormalizer } from './normalize.js';
 import { postgresRules, postgresTextTypes } from './types.js';
 
@@ -8,6 +10,8 @@ export const postgresSql: SqlDialect = {
   name: 'postgres',
   rules: postgresRules,
   ddl: postgresDdl,
+  quote: ident,
+  bounds: postgresBounds,
   normalizer: postgresNormalizer,
   scriptsInTransaction: true,
   textTypes: postgresTextTypes,

@@ -14,10 +14,9 @@
 import { ConnectError, PrivilegeError, type MissingPrivilege } from '../shared/errors.js';
 import type { Io } from '../shared/io.js';
 import type { Session } from '../db/connect.js';
-import { ident as mysqlIdent } from '../../dialects/mysql/quote.js';
 import { describeMissing, hiddenTables, privilegeError, readBookkeeping } from '../migrate/apply/preflight.js';
 import { expectedVariant } from '../migrate/folder/snapshots.js';
-import { SQL_DIALECTS as dialects } from '../engines/index.js';
+import { engineOf, SQL_DIALECTS as dialects } from '../engines/index.js';
 import { listMigrationFiles } from '../migrate/folder/source.js';
 import type { DbSchema } from '../schema/model.js';
 import { normalize } from '../schema/normalize.js';
@@ -61,7 +60,7 @@ export async function inspect(conn: Session, io: Io, options: InspectOptions = {
     const tables = hidden.constraintsHidden.map((t) => `${conn.namespace}.${t}`).join(', ');
     const why =
       `${hidden.who} cannot see the constraints of ${tables} (MariaDB shows a table's keys and foreign keys only to a user with a privilege beyond SELECT on it, ` +
-      `e.g. GRANT REFERENCES ON ${mysqlIdent(conn.namespace)}.* TO ${hidden.role})`;
+      `e.g. GRANT REFERENCES ON ${engineOf(conn).dialect.quote(conn.namespace)}.* TO ${hidden.role})`;
     if (options.constraints === 'required') throw new PrivilegeError(`${why}: stopped rather than report them missing`, missing);
     io.warn(`${why}: findings about foreign keys are left out`);
     unread.push(...missing);

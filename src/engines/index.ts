@@ -19,5 +19,8 @@ export const SQL_DIALECTS: Readonly<Record<Dialect, SqlDialect>> = { postgres: p
 /** The engine of a URL scheme's engine name. */
 export const engineFor = (name: EngineName): Engine => ENGINES[name];
 
+/** The engine a session (or anything carrying its configuration) is on. */
+export const engineOf = (on: { readonly config: { readonly target: { readonly engine: EngineName } } }): Engine => ENGINES[on.config.target.engine];
+
 /** A SQL dialect by name. */
 export const dialectFor = (name: Dialect): SqlDialect => SQL_DIALECTS[name];

@@ -122,3 +122,12 @@ export function groupObjects(rows: readonly { name: string; kind: string; commen
   }
   return [...out.values()];
 }
+
+/** The engine's bookkeeping shapes and catalog SQL (dialects/<d>/bookkeeping.ts; PGlite: PostgreSQL's). */
+export interface BookkeepingDialect {
+  shapes: Record<string, TableShape>;
+  sql(count: number): string;
+  kindOf(kind: string): string;
+  columnType(type: string): string;
+  markSql(namespace: string, table: string, marker: string): string;
+}

@@ -6,6 +6,7 @@
  * are plain values; what needs a heavy module loads it on first use.
  */
 import type { StatementReader } from '../lint/reader.js';
+import type { EngineBounds } from './bounds.js';
 import type { TextTypes } from '../plan/type-change.js';
 import type { PlanDialect } from '../plan/types.js';
 import type { DdlEmitter } from '../schema/ddl.js';
@@ -26,6 +27,10 @@ export interface SqlDialect {
   readonly scriptsInTransaction: boolean;
   /** What its text types hold (type-change risks, the data pre-flight). */
   readonly textTypes: TextTypes;
+  /** An identifier, quoted. */
+  quote(name: string): string;
+  /** How a migration statement's lock and run time are bounded (SET lock_timeout / innodb_lock_wait_timeout ...). */
+  readonly bounds: EngineBounds;
   /** The dialect as the planner sees it (renderers, risks), loaded on first use (make, diff --sql). */
   planner(): Promise<PlanDialect>;
   /** Read the live schema of one namespace (a constant number of catalog queries). */

@@ -12,8 +12,7 @@
  * DDL lock bound. The engine's settings and error codes are in
  * dialects/<d>/timeouts.ts.
  */
-import { mysqlBounds } from '../../../dialects/mysql/timeouts.js';
-import { postgresBounds } from '../../../dialects/postgres/timeouts.js';
+import { dialectFor } from '../../engines/index.js';
 import type { MigrationLimits } from '../../config/online.js';
 import type { Dialect } from '../../schema/model.js';
 import type { EngineBounds, SettingStatement } from '../../port/bounds.js';
@@ -21,7 +20,7 @@ import type { Exec } from './statements.js';
 
 export type { EngineBounds, SettingStatement };
 
-export const boundsOf = (dialect: Dialect): EngineBounds => (dialect === 'mysql' ? mysqlBounds : postgresBounds);
+export const boundsOf = (dialect: Dialect): EngineBounds => dialectFor(dialect).bounds;
 
 /** Run setting statements, skipping an optional one the server does not know. */
 export async function applySettings(exec: Exec, bounds: EngineBounds, statements: SettingStatement[]): Promise<void> {

@@ -16,6 +16,7 @@ import { readApplied, type AppliedRow } from './state.js';
 import { trustBookkeeping } from './trust.js';
 import { schemas } from '../../schema/registry.js';
 import type { Session } from '../../db/connect.js';
+import { engineOf } from '../../engines/index.js';
 import type { PrivilegeProbe, TablePrivilege } from '../../port/privileges.js';
 
 /** What a command is about to do, and so what it needs. */
@@ -59,16 +60,8 @@ export function privilegeProbe(session: Session): Promise<PrivilegeProbe | null>
 }
 
 async function openProbe(session: Session): Promise<PrivilegeProbe | null> {
-  const { engine } = session.config.target;
-  if (engine === 'postgres') {
-    const { postgresProbe } = await import('../../../dialects/postgres/privileges.js');
-    return postgresProbe(session.sql, session.namespace);
-  }
-  if (engine === 'mysql') {
-    const { mysqlProbe } = await import('../../../dialects/mysql/privileges.js');
-    return mysqlProbe(session.sql, session.namespace);
-  }
-  return null;
+  const open = engineOf(session).probes.privileges;
+  return open ? open(session.sql, session.namespace) : null;
 }
 
 /** "P1, P2 on O1, O2; P3 on O3": objects lacking the same privileges together, in the order found. */
@@ -193,8 +186,8 @@ export async function readBookkeeping(session: Session): Promise<Bookkeeping> {
  * hides nothing.
  */
 export async function hiddenTables(session: Session, expected: string[], listed: Set<string>): Promise<{ unlisted: MissingPrivilege[]; constraintsHidden: string[]; who: string; role: string } | null> {
-  if (session.config.target.engine !== 'mysql') return null;
-  const { hiddenConstraintTables } = await import('../../../dialects/mysql/privileges.js');
+  const hiddenConstraintTables = engineOf(session).probes.hiddenConstraintTables;
+  if (!hiddenConstraintTables) return null;
   const probe = (await privilegeProbe(session))!;
   const notListed = expected.filter((t) => !listed.has(t));
   const access = notListed.length ? await probe.tables(notListed, ['SELECT']) : new Map();

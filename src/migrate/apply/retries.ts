@@ -5,8 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lockRetryPauseMs } from '../../config/online.js';
-import { SQL_DIALECTS as dialects } from '../../engines/index.js';
-import { ident as pgIdent } from '../../../dialects/postgres/quote.js';
+import { engineOf, SQL_DIALECTS as dialects } from '../../engines/index.js';
 import { statementsOf, type ExecutionContext } from './context.js';
 import { decideAt } from './decide-at.js';
 import type { Direction } from '../folder/format.js';
@@ -33,7 +32,11 @@ export const ddlNoteWait = (m: LoadedMigration, ctx: ExecutionContext): LockWait
 export const retryable = (err: unknown, m: LoadedMigration, attempt: number, ctx: ExecutionContext): boolean =>
   boundsOf(m.dialect).lockTimedOut(err) && attempt < ctx.limits.ddlLockAttempts && !ctx.interrupt?.aborted;
 
-const dropIndexSql = (ctx: ExecutionContext, index: string): string => `DROP INDEX CONCURRENTLY IF EXISTS ${pgIdent(ctx.conn.namespace)}.${pgIdent(index)}`;
+/** PostgreSQL's concurrent drop (only PostgreSQL leaves an INVALID index behind). */
+const dropIndexSql = (ctx: ExecutionContext, index: string): string => {
+  const q = engineOf(ctx.conn).dialect.quote;
+  return `DROP INDEX CONCURRENTLY IF EXISTS ${q(ctx.conn.namespace)}.${q(index)}`;
+};
 
 /**
  * Statement i, tried again while it gives up waiting for a lock. A
@@ -113,7 +116,7 @@ async function afterFailedBuild(exec: Exec, m: LoadedMigration, direction: Direc
       ctx.running.aftermath = what;
       return;
     }
-    await exec(`DROP INDEX CONCURRENTLY IF EXISTS ${pgIdent(ctx.conn.namespace)}.${pgIdent(index)}`);
+    await exec(dropIndexSql(ctx, index));
     ctx.running.aftermath = `${what}; the invalid index the failed build left was dropped`;
   } catch (dropErr) {
     ctx.running.aftermath = `${what}; it left the index invalid, and dropping it failed (${(dropErr as Error).message}): the next run drops it and builds it again`;

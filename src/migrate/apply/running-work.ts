@@ -17,20 +17,13 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockError } from '../../shared/errors.js';
-import type { Engine } from '../../config/url.js';
+import { engineOf } from '../../engines/index.js';
 import type { Session } from '../../db/connect.js';
 import type { Direction } from '../folder/format.js';
 import type { LoadedMigration } from '../folder/source.js';
 import type { ServerStatement, ToolProbe, ToolWork, WorkProbe } from '../../port/work-probe.js';
 
 export type { ServerStatement, WorkProbe };
-
-/** Each engine's probe, loaded when wanted; none for PGlite (one process owns the database and its work). */
-const PROBES: Record<Engine, (() => Promise<WorkProbe>) | null> = {
-  postgres: async () => (await import('../../../dialects/postgres/running-work.js')).postgresWorkProbe,
-  mysql: async () => (await import('../../../dialects/mysql/running-work.js')).mysqlWorkProbe,
-  pglite: null,
-};
 
 const TAG_START = '/* dbkit ';
 /** A namespace in the tag: no blanks, and nothing that could end the comment. */
@@ -111,7 +104,7 @@ export interface RunningWorkOptions {
  * of the migrations' statements it would run (awaitTool).
  */
 export async function awaitRunningWork(conn: Session, migrations: readonly LoadedMigration[], verb: 'migrate' | 'rollback', opts: RunningWorkOptions): Promise<void> {
-  const load = PROBES[conn.config.target.engine];
+  const load = engineOf(conn).migration.workProbe;
   if (!load) return;
   const probe = await load();
   await awaitStatements(conn, probe, migrations, verb, opts);

@@ -4,8 +4,7 @@
  * the progress of a migration a run is applying or reverting statement by
  * statement), read without creating them.
  */
-import { ident as mysqlIdent } from '../../../dialects/mysql/quote.js';
-import { ident as pgIdent } from '../../../dialects/postgres/quote.js';
+import { engineOf } from '../../engines/index.js';
 import type { Session } from '../../db/connect.js';
 import type { Sql } from '../../db/sql.js';
 import { boundedRead } from './bounded.js';
@@ -78,7 +77,7 @@ export async function hasTable(conn: Session, table: string, sql: Sql = conn.sql
 
 /** A bookkeeping table, quoted and (on PostgreSQL) qualified with the namespace. */
 export function quoted(conn: Session, table: string): string {
-  return conn.config.dialect === 'postgres' ? `${pgIdent(conn.namespace)}.${pgIdent(table)}` : mysqlIdent(table);
+  return engineOf(conn).migration.bookkeepingTable(conn.namespace, table);
 }
 
 const iso = (v: unknown): string | null =>

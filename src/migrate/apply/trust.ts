@@ -7,26 +7,12 @@
  * before anything is read from it or written to it.
  */
 import type { Session } from '../../db/connect.js';
-import { judgeBookkeeping, groupObjects, refusal, type FoundObject, type TableShape, type Verdict } from '../../port/bookkeeping.js';
+import { judgeBookkeeping, groupObjects, refusal, type BookkeepingDialect as Dialect, type FoundObject, type Verdict } from '../../port/bookkeeping.js';
+import { engineOf } from '../../engines/index.js';
 import { ForeignObjectError } from './ownership.js';
 
-interface Dialect {
-  shapes: Record<string, TableShape>;
-  sql(count: number): string;
-  kindOf(kind: string): string;
-  columnType(type: string): string;
-  markSql(namespace: string, table: string, marker: string): string;
-}
-
 /** The engine's shapes and catalog SQL (PGlite: PostgreSQL's). */
-export async function bookkeepingDialect(session: Session): Promise<Dialect> {
-  if (session.config.dialect === 'postgres') {
-    const d = await import('../../../dialects/postgres/bookkeeping.js');
-    return { shapes: d.BOOKKEEPING_SHAPES, sql: d.bookkeepingObjectsSql, kindOf: d.kindOf, columnType: (t) => t, markSql: d.markSql };
-  }
-  const d = await import('../../../dialects/mysql/bookkeeping.js');
-  return { shapes: d.BOOKKEEPING_SHAPES, sql: d.bookkeepingObjectsSql, kindOf: d.kindOf, columnType: d.columnType, markSql: d.markSql };
-}
+export const bookkeepingDialect = (session: Session): Promise<Dialect> => engineOf(session).migration.bookkeeping();
 
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
 

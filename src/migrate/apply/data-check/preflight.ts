@@ -14,6 +14,7 @@
 import type { Knex } from 'knex';
 import { DataCheckError, LockError, PrivilegeError, SqlError } from '../../../shared/errors.js';
 import type { Connection, Session } from '../../../db/connect.js';
+import { engineOf } from '../../../engines/index.js';
 import { numbered } from '../../../db/sql.js';
 import type { DbSchema } from '../../../schema/model.js';
 import { existingNames } from '../catalog.js';
@@ -55,11 +56,7 @@ const ER_LOCK_WAIT_TIMEOUT = 1205;
 const NO_PRIVILEGE = '42501';
 const ER_ACCESS_DENIED = [1142, 1143];
 
-async function probeDialect(conn: Session): Promise<ProbeDialect> {
-  return conn.config.dialect === 'postgres'
-    ? (await import('../../../../dialects/postgres/data-check.js')).postgresProbeDialect
-    : (await import('../../../../dialects/mysql/data-check.js')).mysqlProbeDialect;
-}
+const probeDialect = (conn: Session): Promise<ProbeDialect> => engineOf(conn).migration.dataCheck();
 
 /** The names in the live namespace, read on `exec`'s connection (inside the counts' snapshot). */
 async function liveCatalog(conn: Session, exec: Exec): Promise<LiveCatalog> {
