@@ -7,6 +7,7 @@
  * dbkit reports as exit 4 naming the statement's table.
  */
 import type mysql from 'mysql2/promise';
+import type { LockWaits } from '../../src/port/lock-wait.js';
 import { ident } from './quote.js';
 
 /** Whole seconds, at least 1. */
@@ -47,3 +48,9 @@ export async function mysqlTablesInUse(sql: { query<T>(q: string): Promise<T[]> 
   const used = new Set(rows.map((r) => r.Table));
   return tables.filter((t) => used.has(t));
 }
+
+/** MySQL's lock waits: bounded when the session opens; the tables in use, not who holds them. */
+export const mysqlLockWaits: LockWaits = {
+  held: async (sql, namespace, tables) => ({ tables: await mysqlTablesInUse(sql, namespace, tables), holders: [] }),
+  shown: (_namespace, table) => table,
+};

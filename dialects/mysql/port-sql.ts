@@ -1,6 +1,7 @@
 /** Mysql's SQL dialect (the SQL half of the engine port, src/port/dialect.ts): cheap members here, the heavy modules loaded on first use. */
 import type { SqlDialect } from '../../src/port/dialect.js';
 import { mysqlDdl } from './ddl.js';
+import { mysqlLockWaits } from './lock-wait.js';
 import { ident } from './quote.js';
 import { mysqlBounds } from './timeouts.js';
 import { mysqlNormalizer } from './normalize.js';
@@ -12,6 +13,7 @@ export const mysqlSql: SqlDialect = {
   ddl: mysqlDdl,
   quote: ident,
   bounds: mysqlBounds,
+  lockWaits: mysqlLockWaits,
   normalizer: mysqlNormalizer,
   scriptsInTransaction: false,
   textTypes: mysqlTextTypes,

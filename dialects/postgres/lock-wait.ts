@@ -5,23 +5,14 @@
  * hands to others), and when a lock is not granted in time (SQLSTATE 55P03)
  * names who holds one on those tables.
  */
+import type { LockNeed, LockWaits } from '../../src/port/lock-wait.js';
 import type { Sql } from '../../src/port/sql.js';
 import { ident } from './quote.js';
 
 /** lock_timeout 0 means "wait forever": --lock-timeout 0 is 1 ms, "do not wait". */
 export const setLocalLockTimeout = (ms: number): string => `SET LOCAL lock_timeout = '${Math.max(1, Math.round(ms))}ms'`;
 
-/**
- * What a waiting statement needed, and so which modes held by others can
- * have stopped it (PostgreSQL's table of conflicting lock modes):
- * - `writer-or-reader`: dbkit's bookkeeping (default): any mode that stops a reader or a writer;
- * - `read` (SELECT: ACCESS SHARE): only ACCESS EXCLUSIVE;
- * - `write` (INSERT, COPY: ROW EXCLUSIVE): SHARE and stronger;
- * - `delete` (DELETE: ROW EXCLUSIVE, and the rows' own locks, which sessions
- *   holding ROW SHARE or ROW EXCLUSIVE on the table may hold): all but ACCESS SHARE;
- * - `all` (TRUNCATE: ACCESS EXCLUSIVE): every mode.
- */
-export type LockNeed = 'writer-or-reader' | 'read' | 'write' | 'delete' | 'all';
+export type { LockNeed };
 
 const HARMLESS: Record<LockNeed, readonly string[]> = {
   'writer-or-reader': ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock'],
@@ -80,3 +71,13 @@ export async function postgresLockHolders(sql: Sql, namespace: string, tables: r
 /** Take ROW EXCLUSIVE on the tables (released with the transaction): waits while another session holds a lock that stops writers. */
 export const lockTablesSql = (namespace: string, tables: readonly string[]): string =>
   `LOCK TABLE ${tables.map((t) => `${ident(namespace)}.${ident(t)}`).join(', ')} IN ROW EXCLUSIVE MODE`;
+
+/** PostgreSQL's lock waits: SET LOCAL lock_timeout in the transaction; holders from pg_locks. */
+export const postgresLockWaits: LockWaits = {
+  bound: setLocalLockTimeout,
+  async held(sql, namespace, tables, need) {
+    const list = await postgresLockHolderList(sql, namespace, tables, need);
+    return { tables: tables.filter((t) => list.some((h) => h.table === t)), holders: list.map((h) => h.text) };
+  },
+  shown: (namespace, table) => `${namespace}.${table}`,
+};

@@ -1,6 +1,7 @@
 /** Postgres's SQL dialect (the SQL half of the engine port, src/port/dialect.ts): cheap members here, the heavy modules loaded on first use. */
 import type { SqlDialect } from '../../src/port/dialect.js';
 import { postgresDdl } from './ddl.js';
+import { postgresLockWaits } from './lock-wait.js';
 import { ident } from './quote.js';
 import { postgresBounds } from './timeouts.js';
 import { postgresNormalizer } from './normalize.js';
@@ -12,6 +13,7 @@ export const postgresSql: SqlDialect = {
   ddl: postgresDdl,
   quote: ident,
   bounds: postgresBounds,
+  lockWaits: postgresLockWaits,
   normalizer: postgresNormalizer,
   scriptsInTransaction: true,
   textTypes: postgresTextTypes,

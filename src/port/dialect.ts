@@ -7,6 +7,7 @@
  */
 import type { StatementReader } from '../lint/reader.js';
 import type { EngineBounds } from './bounds.js';
+import type { LockWaits } from './lock-wait.js';
 import type { TextTypes } from '../plan/type-change.js';
 import type { PlanDialect } from '../plan/types.js';
 import type { DdlEmitter } from '../schema/ddl.js';
@@ -31,6 +32,8 @@ export interface SqlDialect {
   quote(name: string): string;
   /** How a migration statement's lock and run time are bounded (SET lock_timeout / innodb_lock_wait_timeout ...). */
   readonly bounds: EngineBounds;
+  /** How a transaction's waits for other sessions' table locks are bounded and explained. */
+  readonly lockWaits: LockWaits;
   /** The dialect as the planner sees it (renderers, risks), loaded on first use (make, diff --sql). */
   planner(): Promise<PlanDialect>;
   /** Read the live schema of one namespace (a constant number of catalog queries). */

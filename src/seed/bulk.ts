@@ -1,11 +1,11 @@
 /**
  * The seeder's bulk writer for a session: the engine's implementation of
- * the port (src/port/bulk.ts) from dialects/<engine>/bulk.ts, loaded
- * only by `seed`.
+ * the port (src/port/bulk.ts, src/port/seed.ts), loaded only by `seed`.
  */
 import { SqlError } from '../shared/errors.js';
 import type { Sql } from '../db/sql.js';
 import type { BulkWriter } from '../port/bulk.js';
+import { engineFor } from '../engines/index.js';
 
 /**
  * The writer for an open session's engine. `lockTimeoutMs` bounds each
@@ -16,12 +16,5 @@ import type { BulkWriter } from '../port/bulk.js';
 export async function openWriter(sql: Sql, namespace: string, debug: (t: string) => void, lockTimeoutMs?: number): Promise<BulkWriter> {
   const native = sql.native;
   if (!native) throw new SqlError('this connection cannot bulk-load (no driver handle)');
-  switch (native.engine) {
-    case 'postgres':
-      return (await import('../../dialects/postgres/bulk.js')).postgresWriter(native.client, namespace, lockTimeoutMs);
-    case 'mysql':
-      return (await import('../../dialects/mysql/bulk.js')).mysqlWriter(native.conn, namespace, debug);
-    case 'pglite':
-      return (await import('../../dialects/pglite/bulk.js')).pgliteWriter(native.db, namespace);
-  }
+  return engineFor(native.engine).seed.writer(native, namespace, debug, lockTimeoutMs);
 }

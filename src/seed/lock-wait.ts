@@ -21,35 +21,12 @@ import { LockError } from '../shared/errors.js';
 import { isLockWait, serverMessage } from '../db/driver-errors.js';
 import type { Sql } from '../db/sql.js';
 import type { Dialect } from '../schema/model.js';
-import { postgresLockHolderList, setLocalLockTimeout, type LockNeed } from '../../dialects/postgres/lock-wait.js';
-import { mysqlTablesInUse } from '../../dialects/mysql/lock-wait.js';
+import type { HeldTables as Held, LockNeed, LockWaits } from '../port/lock-wait.js';
+import { dialectFor } from '../engines/index.js';
 
 export type { LockNeed };
 
-/** Who holds a lock on some of the tables: the tables held, and the holders where the server says. */
-interface Held {
-  tables: string[];
-  holders: string[];
-}
-
-interface DialectWaits {
-  /** The statement that bounds the lock waits of a transaction (none where the session is bounded already). */
-  bound?(ms: number): string;
-  held(sql: Sql, namespace: string, tables: readonly string[], need: LockNeed): Promise<Held>;
-}
-
-const WAITS: Record<Dialect, DialectWaits> = {
-  postgres: {
-    bound: setLocalLockTimeout,
-    async held(sql, namespace, tables, need) {
-      const list = await postgresLockHolderList(sql, namespace, tables, need);
-      return { tables: tables.filter((t) => list.some((h) => h.table === t)), holders: list.map((h) => h.text) };
-    },
-  },
-  mysql: {
-    held: async (sql, namespace, tables) => ({ tables: await mysqlTablesInUse(sql, namespace, tables), holders: [] }),
-  },
-};
+const waitsOf = (dialect: Dialect): LockWaits => dialectFor(dialect).lockWaits;
 
 /** What a statement that ran out of time was doing: on which tables, needing which lock. */
 interface WaitTag {
@@ -84,7 +61,7 @@ export interface WaitPlace {
  * with what it was doing (see seedLockWaitError).
  */
 export async function withBoundedWaits<T>(at: WaitPlace, tables: readonly string[], need: LockNeed, doing: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
-  const bound = WAITS[at.dialect].bound;
+  const bound = waitsOf(at.dialect).bound;
   try {
     if (!bound || !at.sql.transaction) return await fn(at.sql);
     return await at.sql.transaction(async (sql) => {
@@ -97,11 +74,11 @@ export async function withBoundedWaits<T>(at: WaitPlace, tables: readonly string
 }
 
 /** The statement that bounds the lock waits of a transaction already open (after BEGIN), if the dialect needs one. */
-export const boundStatement = (dialect: Dialect, ms: number): string | undefined => WAITS[dialect].bound?.(ms);
+export const boundStatement = (dialect: Dialect, ms: number): string | undefined => waitsOf(dialect).bound?.(ms);
 
 const seconds = (ms: number): string => `${ms / 1000}s`;
 const names = (namespace: string, dialect: Dialect, tables: readonly string[]): string =>
-  tables.map((t) => (dialect === 'postgres' ? `${namespace}.${t}` : t)).join(', ');
+  tables.map((t) => waitsOf(dialect).shown(namespace, t)).join(', ');
 
 /**
  * A lock wait that ran out, as exit 4 naming what it waited for: the tables
@@ -112,7 +89,7 @@ const names = (namespace: string, dialect: Dialect, tables: readonly string[]): 
 export async function seedLockWaitError(at: WaitPlace, err: unknown, fallback: { tables: readonly string[]; need: LockNeed; doing: string }): Promise<unknown> {
   if (!isLockWait(err)) return err;
   const tag = tagOf(err) ?? fallback;
-  const held = await WAITS[at.dialect].held(at.sql, at.namespace, tag.tables, tag.need).catch((): Held => ({ tables: [], holders: [] }));
+  const held = await waitsOf(at.dialect).held(at.sql, at.namespace, tag.tables, tag.need).catch((): Held => ({ tables: [], holders: [] }));
   const on = held.tables.length ? held.tables : tag.tables;
   const what = `${held.tables.length || on.length === 1 ? '' : 'one of '}${names(at.namespace, at.dialect, on)}`;
   const by = held.holders.length ? held.holders.join('; ') : 'another session';

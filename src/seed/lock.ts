@@ -17,17 +17,10 @@
 import { LockError } from '../shared/errors.js';
 import type { Engine, Target } from '../config/url.js';
 import type { Releasable } from '../port/lock.js';
+import type { SeedLockRequest } from '../port/seed.js';
+import { engineFor } from '../engines/index.js';
 
-export interface EngineLockRequest {
-  /** The URL to open the lock's own connection with. */
-  url: string;
-  /** The PostgreSQL schema or MySQL database being seeded. */
-  namespace: string;
-  timeoutMs: number;
-  signal?: AbortSignal;
-  /** Called once if the lock is held by someone else: who (null when the server will not say). */
-  onWait?(holder: string | null): void;
-}
+export type EngineLockRequest = Omit<SeedLockRequest, 'name'>;
 
 /** Take the seed lock of a namespace, or null when it stayed held for timeoutMs (or the signal fired). */
 export type EngineLock = (req: EngineLockRequest) => Promise<Releasable | null>;
@@ -35,18 +28,10 @@ export type EngineLock = (req: EngineLockRequest) => Promise<Releasable | null>;
 /** The key of a namespace's seed lock (an advisory-lock text key on PostgreSQL, a GET_LOCK name on MySQL, at most 64 characters). */
 export const seedLockName = (namespace: string): string => `dbkit_seed:${namespace}`.slice(0, 64);
 
-const defaultLocks: Record<Engine, EngineLock> = {
-  async postgres(r) {
-    const { acquirePostgresLock } = await import('../../dialects/postgres/lock.js');
-    return acquirePostgresLock(r.url, seedLockName(r.namespace), r.timeoutMs, r.signal, r.onWait);
-  },
-  async mysql(r) {
-    const { acquireMysqlLock } = await import('../../dialects/mysql/lock.js');
-    return acquireMysqlLock(r.url, r.namespace, r.timeoutMs, r.signal, r.onWait, { name: seedLockName(r.namespace) });
-  },
-  // The embedded database's lock file (src/db/connect.ts) is held from open to close.
-  pglite: async () => ({ release: async () => undefined }),
-};
+/** The engine's own seed lock (src/port/seed.ts). */
+const portLock = (engine: Engine): EngineLock => (r) => engineFor(engine).seed.lock({ ...r, name: seedLockName(r.namespace) });
+
+const defaultLocks: Record<Engine, EngineLock> = { postgres: portLock('postgres'), mysql: portLock('mysql'), pglite: portLock('pglite') };
 
 const engineLocks: Record<Engine, EngineLock> = { ...defaultLocks };
 
