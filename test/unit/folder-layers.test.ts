@@ -67,7 +67,7 @@ const DIALECT_DEBT: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['src/config', ['dialects/mysql', 'dialects/postgres']],
   ['src/db', ['dialects/mysql', 'dialects/pglite', 'dialects/postgres']],
   ['src/migrate', ['dialects/mysql', 'dialects/postgres']],
-  ['src/seed', ['dialects/mysql', 'dialects/pglite', 'dialects/postgres']],
+  ['src/seed', ['dialects/mysql', 'dialects/postgres']],
   ['src/commands', ['dialects/mysql', 'dialects/postgres']],
 ];
 
