@@ -11,6 +11,8 @@ export const mysqlSql: SqlDialect = {
   name: 'mysql',
   rules: mysqlRules,
   ddl: mysqlDdl,
+  qualifiesTables: false,
+  tableRef: (_namespace, table) => table,
   quote: ident,
   bounds: mysqlBounds,
   lockWaits: mysqlLockWaits,

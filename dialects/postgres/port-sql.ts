@@ -11,6 +11,8 @@ export const postgresSql: SqlDialect = {
   name: 'postgres',
   rules: postgresRules,
   ddl: postgresDdl,
+  qualifiesTables: true,
+  tableRef: (namespace, table) => `${namespace}.${table}`,
   quote: ident,
   bounds: postgresBounds,
   lockWaits: postgresLockWaits,

@@ -10,6 +10,8 @@
  * (a killed run's lease, instead of waiting for it to expire); elsewhere it
  * names the live session holding dbkit's lock and clears Knex's row without it.
  */
+import { engineOf } from '../engines/index.js';
+import type { ForcedLock } from '../port/migration.js';
 import { LockError } from '../shared/errors.js';
 import type { Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
@@ -26,10 +28,10 @@ export interface UnlockOptions {
   force?: boolean;
 }
 
-const qualified = (conn: Connection): string => (conn.config.dialect === 'postgres' ? `${conn.namespace}.${LOCK_TABLE}` : LOCK_TABLE);
+const qualified = (conn: Connection): string => engineOf(conn).dialect.tableRef(conn.namespace, LOCK_TABLE);
 
 async function lockTableExists(conn: Connection): Promise<boolean> {
-  const schema = conn.config.dialect === 'postgres' ? conn.knex.schema.withSchema(conn.namespace) : conn.knex.schema;
+  const schema = engineOf(conn).dialect.qualifiesTables ? conn.knex.schema.withSchema(conn.namespace) : conn.knex.schema;
   return schema.hasTable(LOCK_TABLE);
 }
 
@@ -43,19 +45,8 @@ async function lockRowSet(conn: Connection): Promise<boolean> {
 }
 
 /** --force: delete a Galera lease now; say who holds a live lock. */
-async function forceLease(conn: Connection): Promise<{ leaseCleared: string | null; heldBy: string | null }> {
-  const { target } = conn.config;
-  if (target.engine === 'mysql') {
-    const { clearMysqlLease, mysqlLockHolder } = await import('../../dialects/mysql/lock.js');
-    const now = await mysqlLockHolder(target.url, conn.namespace);
-    if (now.lease) return { leaseCleared: await clearMysqlLease(target.url, conn.namespace), heldBy: null };
-    return { leaseCleared: null, heldBy: now.holder };
-  }
-  if (target.engine === 'postgres') {
-    const { postgresLockHolder } = await import('../../dialects/postgres/lock.js');
-    return { leaseCleared: null, heldBy: await postgresLockHolder(target.url, conn.namespace) };
-  }
-  return { leaseCleared: null, heldBy: null };
+function forceLease(conn: Connection): Promise<ForcedLock> {
+  return engineOf(conn).migration.forceLock(conn.config.target.url, conn.namespace);
 }
 
 /** Clear Knex's row under dbkit's lock (which clears it, see lock.ts); with --force, without the lock if it is busy. */

@@ -28,6 +28,10 @@ export interface SqlDialect {
   readonly scriptsInTransaction: boolean;
   /** What its text types hold (type-change risks, the data pre-flight). */
   readonly textTypes: TextTypes;
+  /** Tables are named with their namespace (PostgreSQL's schemas); MySQL's session is in its database. */
+  readonly qualifiesTables: boolean;
+  /** How Knex and messages name a table of the namespace: `ns.t` (PostgreSQL), `t` (MySQL). */
+  tableRef(namespace: string, table: string): string;
   /** An identifier, quoted. */
   quote(name: string): string;
   /** How a migration statement's lock and run time are bounded (SET lock_timeout / innodb_lock_wait_timeout ...). */

@@ -1,7 +1,30 @@
 /** The engine port's migration area: bookkeeping SQL, running work, data checks (dialects/<d>/port-migration.ts). */
 import type { BookkeepingDialect } from './bookkeeping.js';
 import type { ProbeDialect } from './data-check.js';
+import type { HeldLock } from './lock.js';
+import type { LockWaits } from './lock-wait.js';
 import type { WorkProbe } from './work-probe.js';
+
+export interface MigrationLockRequest {
+  /** The URL to open the lock's own connection with (never printed: `display`). */
+  url: string;
+  display: string;
+  namespace: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Called once if another run holds the lock: who (null when the server will not say). */
+  onWait(holder: string | null): void;
+  /** Details for --verbose (pooler probe, Galera node). */
+  debug(text: string): void;
+  /** Galera: how long a lease lives without its heartbeat. */
+  leaseTtlMs?: number;
+}
+
+/** What `dbkit unlock --force` found: a lease it deleted, or who holds a live lock. */
+export interface ForcedLock {
+  leaseCleared: string | null;
+  heldBy: string | null;
+}
 
 export interface MigrationPort {
   /** The bookkeeping tables' shapes and the catalog SQL that reads what holds their names. */
@@ -10,6 +33,14 @@ export interface MigrationPort {
   bookkeepingTable(namespace: string, table: string): string;
   /** The probe for dbkit's statements still running on the server; null where one process owns the database (PGlite). */
   readonly workProbe: (() => Promise<WorkProbe>) | null;
+  /** Take the migration lock of a namespace, or null when it stayed held for timeoutMs (or the signal fired). */
+  lock(req: MigrationLockRequest): Promise<HeldLock | null>;
+  /** unlock --force: delete a lease (a cluster's lock that outlives its holder) now, or say who holds the live lock. */
+  forceLock(url: string, namespace: string): Promise<ForcedLock>;
+  /** How the bookkeeping's lock waits are bounded and explained on a server; null where no other session exists (PGlite). */
+  readonly lockWaits: LockWaits | null;
+  /** Before the bookkeeping is taken over: the statement that takes and releases the locks other sessions could hold on these tables (PostgreSQL), if any. */
+  lockTablesSql?(namespace: string, tables: readonly string[]): string;
   /** The data pre-flight's SQL. */
   dataCheck(): Promise<ProbeDialect>;
 }

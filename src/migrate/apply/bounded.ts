@@ -16,20 +16,17 @@ import { LockError } from '../../shared/errors.js';
 import type { Connection, Session } from '../../db/connect.js';
 import { isLockWait, serverMessage } from '../../db/driver-errors.js';
 import type { Sql } from '../../db/sql.js';
-import { setLocalLockTimeout } from '../../../dialects/postgres/lock-wait.js';
+import { engineOf } from '../../engines/index.js';
 
 const seconds = (ms: number): string => `${ms / 1000}s`;
 
 /** Qualified as the engine names it: `public.dbkit_migrations`, or the table alone on MySQL. */
-const shown = (session: Session, table: string): string => (session.config.dialect === 'postgres' ? `${session.namespace}.${table}` : table);
+const shown = (session: Session, table: string): string => engineOf(session).dialect.tableRef(session.namespace, table);
 
 /** The LockError for a lock wait that ran out on `tables`, naming who holds them where the server says. */
 export async function lockWaitError(session: Session, tables: readonly string[], doing: string, err: unknown): Promise<LockError> {
-  let holders: string[] = [];
-  if (session.config.target.engine === 'postgres') {
-    const { postgresLockHolders } = await import('../../../dialects/postgres/lock-wait.js');
-    holders = await postgresLockHolders(session.sql, session.namespace, tables).catch(() => []);
-  }
+  const waits = engineOf(session).migration.lockWaits;
+  const holders = waits ? (await waits.held(session.sql, session.namespace, tables, 'writer-or-reader').catch(() => ({ holders: [] }))).holders : [];
   const on = tables.map((t) => shown(session, t)).join(', ');
   const by = holders.length ? holders.join('; ') : 'another session';
   return new LockError(
@@ -38,7 +35,8 @@ export async function lockWaitError(session: Session, tables: readonly string[],
   );
 }
 
-const server = (session: Session): boolean => session.config.target.engine === 'postgres';
+/** The statement that bounds a transaction's lock waits on this session's server (none: bounded when opened, or no other session). */
+const bound = (session: Session): ((ms: number) => string) | undefined => engineOf(session).migration.lockWaits?.bound;
 
 /**
  * Read dbkit's bookkeeping with every lock wait bounded: on PostgreSQL in a
@@ -46,9 +44,10 @@ const server = (session: Session): boolean => session.config.target.engine === '
  */
 export async function boundedRead<T>(session: Session, tables: readonly string[], doing: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
   try {
-    if (!server(session) || !session.sql.transaction) return await fn(session.sql);
+    const limit = bound(session);
+    if (!limit || !session.sql.transaction) return await fn(session.sql);
     return await session.sql.transaction(async (sql) => {
-      await sql.query(setLocalLockTimeout(session.config.lockTimeoutMs));
+      await sql.query(limit(session.config.lockTimeoutMs));
       return fn(sql);
     });
   } catch (err) {
@@ -63,7 +62,8 @@ export async function boundedRead<T>(session: Session, tables: readonly string[]
 export async function boundedWrite<T>(conn: Connection, tables: readonly string[], doing: string, fn: (db: Knex.Transaction) => Promise<T>): Promise<T> {
   try {
     return await conn.knex.transaction(async (trx) => {
-      if (server(conn)) await trx.raw(setLocalLockTimeout(conn.config.lockTimeoutMs));
+      const limit = bound(conn);
+      if (limit) await trx.raw(limit(conn.config.lockTimeoutMs));
       return fn(trx);
     });
   } catch (err) {

@@ -6,9 +6,9 @@
  */
 import { LockError } from '../../shared/errors.js';
 import type { Connection } from '../../db/connect.js';
-import { lockTablesSql } from '../../../dialects/postgres/lock-wait.js';
+import { engineOf } from '../../engines/index.js';
 import { boundedWrite } from './bounded.js';
-import { newOwner, type HeldLock } from '../../port/lock.js';
+import type { HeldLock } from '../../port/lock.js';
 import { judgeLive } from './trust.js';
 
 const KNEX_LOCK_TABLE = 'dbkit_migrations_lock';
@@ -18,29 +18,15 @@ export interface LockOptions {
   debug?(text: string): void;
 }
 
-async function acquireDialectLock(
+function acquireDialectLock(
   conn: Connection,
   timeoutMs: number,
   signal: AbortSignal | undefined,
   waiting: (holder: string | null) => void,
   debug: (text: string) => void,
 ): Promise<HeldLock | null> {
-  const { target } = conn.config;
-  if (target.engine === 'postgres') {
-    const { acquirePostgresLock } = await import('../../../dialects/postgres/lock.js');
-    return acquirePostgresLock(target.url, conn.namespace, timeoutMs, signal, waiting, {
-      onProbe: (p) => debug(`pooler probe: ${p.evidence}${p.pooled ? ' (transaction pooler: the lock holds its transaction open; no statement is cancelled by pid)' : ''}`),
-    });
-  }
-  if (target.engine === 'mysql') {
-    const { acquireMysqlLock } = await import('../../../dialects/mysql/lock.js');
-    return acquireMysqlLock(target.url, conn.namespace, timeoutMs, signal, waiting, {
-      leaseTtlMs: conn.config.leaseTtlMs,
-      display: target.display,
-      onGalera: (g) => debug(`Galera node ${g.nodeName || '?'}: ${g.state}, ${g.status} component of ${g.clusterSize}, ${g.osuMethod}; taking the lease`),
-    });
-  }
-  return { kind: 'file', owner: newOwner(), release: async () => undefined };
+  const { target, leaseTtlMs } = conn.config;
+  return engineOf(conn).migration.lock({ url: target.url, display: target.display, namespace: conn.namespace, timeoutMs, signal, onWait: waiting, debug, leaseTtlMs });
 }
 
 /**
@@ -56,12 +42,13 @@ async function acquireDialectLock(
  */
 async function resetKnexLockRow(conn: Connection, lock: HeldLock): Promise<void> {
   const { present } = await judgeLive(conn);
-  const pgServer = conn.config.target.engine === 'postgres';
-  const table = (t: string) => (conn.config.dialect === 'postgres' ? `${conn.namespace}.${t}` : t);
-  if (!lock.fence && !present.includes(KNEX_LOCK_TABLE) && !(pgServer && present.length)) return;
+  const engine = engineOf(conn);
+  const lockTables = present.length ? engine.migration.lockTablesSql?.(conn.namespace, present) : undefined;
+  const table = (t: string) => engine.dialect.tableRef(conn.namespace, t);
+  if (!lock.fence && !present.includes(KNEX_LOCK_TABLE) && !lockTables) return;
   await boundedWrite(conn, present, 'checking dbkit\'s bookkeeping tables before taking them over', async (db) => {
     await lock.fence?.(db);
-    if (pgServer && present.length) await db.raw(lockTablesSql(conn.namespace, present));
+    if (lockTables) await db.raw(lockTables);
     if (!present.includes(KNEX_LOCK_TABLE)) return;
     const rows = (await db(table(KNEX_LOCK_TABLE)).select('index').orderBy('index')) as { index: number }[];
     if (rows.length > 1) await db(table(KNEX_LOCK_TABLE)).whereNot('index', rows[0]!.index).delete();
