@@ -8,7 +8,7 @@
 import { CommanderError } from 'commander';
 import { scrubDeep, withSecrets, type SecretSet } from '../shared/secrets.js';
 import { registerStartupSecrets } from '../config/secret-sources.js';
-import { driverExitCode, driverLine } from '../db/driver-errors.js';
+import { driverExitCode, driverLine } from '../connection/driver-errors.js';
 import { DbkitError, ExitCode } from '../shared/errors.js';
 import { installWriter, processStreams, writeText, type OutputFailure, type Streams, type Writer } from '../shared/io.js';
 import { buildProgram, type ProgramResult } from './program.js';

@@ -10,6 +10,7 @@
  */
 import { UsageError } from '../shared/errors.js';
 import type { Config } from '../config/load.js';
+import { engineFor } from '../engines/index.js';
 
 /** The refusal, one line: the problem and the fix. */
 export function poolerRefusal(display: string, evidence: string, what: string): UsageError {
@@ -21,17 +22,11 @@ export function poolerRefusal(display: string, evidence: string, what: string): 
 /** Throw (exit 2) when a Knex connection for `config` would need session state a pooler does not keep. */
 export async function checkMigrationTopology(config: Config, debug: (t: string) => void = () => undefined): Promise<void> {
   const { target, namespace } = config;
-  if (target.engine !== 'postgres' || !namespace) return;
-  const { openClient } = await import('../../dialects/postgres/lock.js');
-  const { probePooler } = await import('../../dialects/postgres/pooler.js');
-  const a = await openClient(target.url);
-  try {
-    const probe = await probePooler(a, () => openClient(target.url));
-    debug(`pooler probe: ${probe.evidence}`);
-    if (probe.pooled) {
-      throw poolerRefusal(target.display, probe.evidence, `--namespace ${namespace} needs a session search_path, which a transaction pooler does not keep`);
-    }
-  } finally {
-    await a.end().catch(() => undefined);
+  const probePooler = engineFor(config.target.engine).connect.poolerProbe;
+  if (!probePooler || !namespace) return;
+  const probe = await probePooler(target.url);
+  debug(`pooler probe: ${probe.evidence}`);
+  if (probe.pooled) {
+    throw poolerRefusal(target.display, probe.evidence, `--namespace ${namespace} needs a session search_path, which a transaction pooler does not keep`);
   }
 }

@@ -18,7 +18,7 @@
  * of a failed run all go through here.
  */
 import { LockError } from '../shared/errors.js';
-import { isLockWait, serverMessage } from '../db/driver-errors.js';
+import { isLockWait, serverMessage } from '../connection/driver-errors.js';
 import type { Sql } from '../db/sql.js';
 import type { Dialect } from '../schema/model.js';
 import type { HeldTables as Held, LockNeed, LockWaits } from '../port/lock-wait.js';

@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { DbkitError, ExitCode, InterruptedError, SqlError, UsageError } from '../shared/errors.js';
-import { driverExitCode, driverLine, isServerError } from '../db/driver-errors.js';
+import { driverExitCode, driverLine, isServerError } from '../connection/driver-errors.js';
 import type { Session } from '../db/connect.js';
 import type { Dialect } from '../schema/model.js';
 import { generators } from '../../seeds/index.js';

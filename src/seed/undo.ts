@@ -26,7 +26,7 @@ import type { Ledger } from './ledger.js';
 import type { SeedPlan } from './plan.js';
 import type { SeedTarget } from './target.js';
 import { USERS } from '../rows/coverage.js';
-import { isLockWait } from '../db/driver-errors.js';
+import { isLockWait } from '../connection/driver-errors.js';
 import { seedLockWaitError } from './lock-wait.js';
 
 /** Users whose rows one DELETE takes back, per table (rows per statement: this times the table's rows per user). */

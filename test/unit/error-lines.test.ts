@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { jsonFault } from '../../src/config/json-error.js';
-import { annotate, driverExitCode, driverLine, knexQueryError } from '../../src/db/driver-errors.js';
+import { annotate, driverExitCode, driverLine, knexQueryError } from '../../src/connection/driver-errors.js';
 
 describe('a JSON fault, by line and column only', () => {
   it.each([

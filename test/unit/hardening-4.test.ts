@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { readSeconds } from '../../src/config/seconds.js';
 import { maskUrls, SecretSet } from '../../src/shared/secrets.js';
-import { driverLine, annotate } from '../../src/db/driver-errors.js';
+import { driverLine, annotate } from '../../src/connection/driver-errors.js';
 import { lockFileText, parseLockFile } from '../../dialects/pglite/file-lock.js';
 import { postgresLockHolderList } from '../../dialects/postgres/lock-wait.js';
 import { TABLES_IN_USE_SQL } from '../../dialects/mysql/lock-wait.js';

@@ -14,7 +14,7 @@
 import type { Knex } from 'knex';
 import { LockError } from '../../shared/errors.js';
 import type { Connection, Session } from '../../db/connect.js';
-import { isLockWait, serverMessage } from '../../db/driver-errors.js';
+import { isLockWait, serverMessage } from '../../connection/driver-errors.js';
 import type { Sql } from '../../db/sql.js';
 import { engineOf } from '../../engines/index.js';
 

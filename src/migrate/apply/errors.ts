@@ -1,5 +1,5 @@
 /** How a failed statement is told: in the engine's own words. */
-import { serverMessage, sqlStateOf } from '../../db/driver-errors.js';
+import { serverMessage, sqlStateOf } from '../../connection/driver-errors.js';
 
 /**
  * The engine's own words, without the SQL text Knex puts in front of them

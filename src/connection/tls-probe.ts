@@ -15,8 +15,9 @@
  */
 import net from 'node:net';
 import path from 'node:path';
-import { decideTls, tlsDecision } from '../connection/tls.js';
-import { CONNECT_TIMEOUT_MS, mysqlServer, pgConnection, pgServer } from '../config/url.js';
+import { decideTls, tlsDecision } from './tls.js';
+import { CONNECT_TIMEOUT_MS } from './server-url.js';
+import { mysqlServer, pgConnection, pgServer } from './driver-options.js';
 
 /** Send `hello` (if any) and resolve with the first `need(buffer)` bytes' verdict; undefined when the server cannot be asked. */
 function ask(target: net.NetConnectOpts, hello: Buffer | null, verdict: (data: Buffer) => boolean | undefined | 'more'): Promise<boolean | undefined> {

@@ -1,31 +1,24 @@
 /**
- * The embedded database: take its lock file, open PGlite (dialects/pglite/
- * open.ts), and give SQL through PGlite itself, with Knex on top only for
- * the commands that migrate. Failures become ConnectError (exit 3) or
- * LockError (exit 4), each one line.
+ * The embedded database: take its lock file, open PGlite (open.ts), and
+ * give SQL through PGlite itself, with Knex on top only for the commands
+ * that migrate. Failures become ConnectError (exit 3) or LockError (exit 4),
+ * each one line.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { PGlite } from '@electric-sql/pglite';
-import { ConnectError, LockError } from '../shared/errors.js';
-import type { Config } from '../config/load.js';
-import type { Releasable } from '../port/lock.js';
-import { acquireFileLock, fileLockHolder, LockPathError } from '../../dialects/pglite/file-lock.js';
-import { loadKnexModules, pgliteKnex } from '../../dialects/pglite/knex-client.js';
-import { compilePglite, DataDirError, openPglite } from '../../dialects/pglite/open.js';
-import { makeDirectories } from '../shared/dirs.js';
-import { annotate } from './driver-errors.js';
-import { numbered, type Sql } from './sql.js';
+import { ConnectError, LockError } from '../../src/shared/errors.js';
+import type { KnexBase, OpenRequest } from '../../src/port/connect.js';
+import type { Releasable } from '../../src/port/lock.js';
+import { acquireFileLock, fileLockHolder, LockPathError } from './file-lock.js';
+import { loadKnexModules, pgliteKnex } from './knex-client.js';
+import { compilePglite, DataDirError, openPglite } from './open.js';
+import { makeDirectories } from '../../src/shared/dirs.js';
+import { annotate } from '../../src/connection/driver-errors.js';
+import { numbered, type ClosableSql, type Sql } from '../../src/port/sql.js';
 
 type Debug = (t: string) => void;
-
-/** An open embedded database. */
-export interface Embedded {
-  db: PGlite;
-  sql: Sql;
-  close(): Promise<void>;
-}
 
 /** PGlite's file system (Emscripten) throws ErrnoError objects with a number and no message. */
 const EMSCRIPTEN_ERRNO: Record<number, string> = {
@@ -44,10 +37,10 @@ function describe(err: unknown): string {
   return e.code && !msg.includes(e.code) ? `${msg} (${e.code})` : msg;
 }
 
-const openError = (config: Config, err: unknown) =>
+const openError = (req: OpenRequest, err: unknown) =>
   err instanceof DataDirError
     ? new ConnectError(err.message, { cause: err })
-    : new ConnectError(`cannot open the embedded database ${config.target.display}: ${describe(err)}`, { cause: err });
+    : new ConnectError(`cannot open the embedded database ${req.display}: ${describe(err)}`, { cause: err });
 
 /**
  * The default `.dbkit/` folder gets a .gitignore of its own, so the embedded
@@ -76,33 +69,33 @@ const CANNOT_MAKE: Record<string, string> = {
  * be made there: one line saying where and why (`pglite:/proc/x` gave
  * Node's raw `ENOENT ... '/proc/x.lock.4177'`). Exit 3.
  */
-function placeError(config: Config, dir: string, err: unknown): ConnectError {
+function placeError(req: OpenRequest, dir: string, err: unknown): ConnectError {
   const e = err as NodeJS.ErrnoException;
-  if (!e.code || e instanceof LockPathError) return openError(config, err);
+  if (!e.code || e instanceof LockPathError) return openError(req, err);
   const why = CANNOT_MAKE[e.code] ? `${CANNOT_MAKE[e.code]} (${e.code})` : describe(err);
   return new ConnectError(
-    `cannot open the embedded database ${config.target.display}: its directory ${dir} and lock file cannot be made in ${path.dirname(dir)}: ${why}; give a directory dbkit can create and write in`,
+    `cannot open the embedded database ${req.display}: its directory ${dir} and lock file cannot be made in ${path.dirname(dir)}: ${why}; give a directory dbkit can create and write in`,
     { cause: err },
   );
 }
 
 /** PGlite is one process's database: take its lock file before opening it. */
-async function lockEmbedded(config: Config): Promise<Releasable | null> {
-  const dir = config.target.pgliteDir;
+async function lockEmbedded(req: OpenRequest): Promise<Releasable | null> {
+  const dir = req.pgliteDir;
   if (!dir) return null;
   let lock: Releasable | null;
   try {
     makeDirectories(path.dirname(dir));
     ignoreEmbeddedDir(dir);
-    lock = await acquireFileLock(`${dir}.lock`, config.lockTimeoutMs);
+    lock = await acquireFileLock(`${dir}.lock`, req.lockTimeoutMs ?? 0);
   } catch (err) {
     // Not a directory dbkit can create and write in (a file in the way, a read-only place, no permission).
-    throw placeError(config, dir, err);
+    throw placeError(req, dir, err);
   }
   if (!lock) {
     const pid = fileLockHolder(`${dir}.lock`);
     throw new LockError(
-      `the embedded database ${config.target.display} is in use by another dbkit process${pid ? ` (pid ${pid})` : ''}; gave up after ${config.lockTimeoutMs / 1000}s (--lock-timeout)`,
+      `the embedded database ${req.display} is in use by another dbkit process${pid ? ` (pid ${pid})` : ''}; gave up after ${(req.lockTimeoutMs ?? 0) / 1000}s (--lock-timeout)`,
     );
   }
   return lock;
@@ -123,29 +116,20 @@ function pgliteSql(db: PGlite, debug: Debug): Sql {
   };
 }
 
-export interface EmbeddedOptions {
-  debug?: Debug;
-  /** Knex will be wanted (migrations): load it while the database opens. */
-  knex?: boolean;
-}
-
-/** Open the configured embedded database (the caller closes it). */
-export async function openEmbedded(config: Config, opts: EmbeddedOptions = {}): Promise<Embedded> {
-  const debug = opts.debug ?? (() => undefined);
-  const { target } = config;
+/** Open the embedded database (the caller closes it); `knex`: Knex will be wanted (loaded while the database opens). */
+export async function openEmbedded(req: OpenRequest, opts: { knex?: boolean } = {}): Promise<ClosableSql> {
   void compilePglite().catch(() => undefined); // starts now; openPglite reports its failure
   if (opts.knex) void loadKnexModules().catch(() => undefined); // embeddedKnex reports its failure
-  const fileLock = await lockEmbedded(config);
+  const fileLock = await lockEmbedded(req);
   let db: PGlite;
   try {
-    db = await openPglite({ dir: target.pgliteDir ?? null, display: target.display, debug });
+    db = await openPglite({ dir: req.pgliteDir ?? null, display: req.display, debug: req.debug });
   } catch (err) {
     await fileLock?.release();
-    throw openError(config, err);
+    throw openError(req, err);
   }
   return {
-    db,
-    sql: pgliteSql(db, debug),
+    ...pgliteSql(db, req.debug),
     async close() {
       try {
         await db.close();
@@ -156,12 +140,8 @@ export async function openEmbedded(config: Config, opts: EmbeddedOptions = {}): 
   };
 }
 
-/** Knex on an open embedded database (for migrations), searching `namespace` first when one is configured. */
-export function embeddedKnex(e: Embedded, config: Config, debug: Debug = () => undefined): Promise<Knex> {
-  const say = (m: unknown) => debug(`knex: ${m instanceof Error ? m.message : String(m)}`);
-  return pgliteKnex(e.db, {
-    compileSqlOnError: false,
-    log: { warn: say, error: say, deprecate: say, debug: () => undefined },
-    ...(config.namespace ? { searchPath: [config.namespace] } : {}),
-  });
+/** Knex on an open embedded database (for migrations), searching the configured namespace first. */
+export function embeddedKnex(sql: ClosableSql, req: OpenRequest, base: KnexBase): Promise<Knex> {
+  if (sql.native?.engine !== 'pglite') throw new Error('Knex on the embedded database needs the PGlite handle openEmbedded gave');
+  return pgliteKnex(sql.native.db, { ...base, ...(req.namespace ? { searchPath: [req.namespace] } : {}) });
 }
