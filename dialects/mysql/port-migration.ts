@@ -26,5 +26,6 @@ export const mysqlMigration: MigrationPort = {
     return { leaseCleared: null, heldBy: now.holder };
   },
   lockWaits: mysqlLockWaits,
+  onlineRunner: async (target) => (await import('./online-runner.js')).ptOscRunner(target),
   dataCheck: async () => (await import('./data-check.js')).mysqlProbeDialect,
 };

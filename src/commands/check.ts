@@ -23,7 +23,7 @@ import { readMigrations } from '../migrate/folder/source.js';
 import { hashCommand, sumProblem } from '../migrate/folder/sum.js';
 import type { SchemaDef } from '../schema/definition.js';
 import { resolveSchema } from '../schema/resolve.js';
-import { SQL_DIALECTS as dialects } from '../engines/index.js';
+import { SQL_DIALECTS as dialects } from '../engines/sql-dialects.js';
 import type { Dialect } from '../schema/model.js';
 import { schemaNames } from '../schema/registry.js';
 

@@ -2,7 +2,7 @@
 import type { Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import type { FleetFlags } from '../fleet/command.js';
-import { SQL_DIALECTS as dialects } from '../engines/index.js';
+import { SQL_DIALECTS as dialects } from '../engines/sql-dialects.js';
 import { diff } from '../diff/differ.js';
 import { diffJson, renderDiffHuman } from '../render/diff.js';
 import { inspect } from './inspect.js';

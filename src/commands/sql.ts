@@ -3,7 +3,7 @@ import { UsageError } from '../shared/errors.js';
 import type { Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { expectedVariant } from '../migrate/folder/snapshots.js';
-import { SQL_DIALECTS as dialects } from '../engines/index.js';
+import { SQL_DIALECTS as dialects } from '../engines/sql-dialects.js';
 import { renderScript, variantSteps } from '../schema/ddl.js';
 import type { Dialect } from '../schema/model.js';
 import { loadSettings } from '../config/load.js';

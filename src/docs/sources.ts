@@ -6,7 +6,7 @@
  * Pure: the live side is handed in already introspected and normalized.
  */
 import type { Change } from '../diff/changes.js';
-import { dialectFor } from '../engines/index.js';
+import { dialectFor } from '../engines/sql-dialects.js';
 import { expectedVariant } from '../migrate/folder/snapshots.js';
 import { checkIndexes } from '../indexes/check.js';
 import type { DbSchema, Dialect } from '../schema/model.js';

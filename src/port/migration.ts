@@ -3,7 +3,28 @@ import type { BookkeepingDialect } from './bookkeeping.js';
 import type { ProbeDialect } from './data-check.js';
 import type { HeldLock } from './lock.js';
 import type { LockWaits } from './lock-wait.js';
+import type { Sql } from './sql.js';
 import type { WorkProbe } from './work-probe.js';
+
+export interface OnlineRun {
+  /** The run resumes at this statement: an earlier run of dbkit's was at it when it stopped. */
+  resumed: boolean;
+  signal?: AbortSignal;
+  note(text: string): void;
+}
+
+/** Runs a statement marked blocking without blocking writes (pt-online-schema-change). */
+export interface OnlineRunner {
+  name: string;
+  run(sql: string, run: OnlineRun): Promise<void>;
+}
+
+/** Where an online runner works: the migration connection's URL (never printed), namespace and SQL. */
+export interface OnlineTarget {
+  url: string;
+  namespace: string;
+  sql: Sql;
+}
 
 export interface MigrationLockRequest {
   /** The URL to open the lock's own connection with (never printed: `display`). */
@@ -41,6 +62,8 @@ export interface MigrationPort {
   readonly lockWaits: LockWaits | null;
   /** Before the bookkeeping is taken over: the statement that takes and releases the locks other sessions could hold on these tables (PostgreSQL), if any. */
   lockTablesSql?(namespace: string, tables: readonly string[]): string;
+  /** `--online pt-osc`'s runner; absent where the engine has none (PostgreSQL: its rewrites are refused by make unless --allow-blocking). */
+  onlineRunner?(target: OnlineTarget): Promise<OnlineRunner>;
   /** The data pre-flight's SQL. */
   dataCheck(): Promise<ProbeDialect>;
 }

@@ -22,7 +22,7 @@ import { isLockWait, serverMessage } from '../connection/driver-errors.js';
 import type { Sql } from '../db/sql.js';
 import type { Dialect } from '../schema/model.js';
 import type { HeldTables as Held, LockNeed, LockWaits } from '../port/lock-wait.js';
-import { dialectFor } from '../engines/index.js';
+import { dialectFor } from '../engines/sql-dialects.js';
 
 export type { LockNeed };
 

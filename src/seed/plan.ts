@@ -27,7 +27,7 @@
  */
 import { UsageError } from '../shared/errors.js';
 import { expectedVariant, runtimeDefinition } from '../migrate/folder/snapshots.js';
-import { SQL_DIALECTS as dialects } from '../engines/index.js';
+import { SQL_DIALECTS as dialects } from '../engines/sql-dialects.js';
 import type { SchemaDef } from '../schema/definition.js';
 import type { DbSchema, Dialect, Table } from '../schema/model.js';
 import { resolveSchema } from '../schema/resolve.js';

@@ -14,7 +14,7 @@
 import type { Knex } from 'knex';
 import { DbkitError, ExitCode, UsageError } from '../../shared/errors.js';
 import type { Connection, Session } from '../../db/connect.js';
-import { SQL_DIALECTS as dialects } from '../../engines/index.js';
+import { SQL_DIALECTS as dialects } from '../../engines/sql-dialects.js';
 import { diff } from '../../diff/differ.js';
 import { foldOperations } from '../../plan/fold.js';
 import type { DbSchema } from '../../schema/model.js';

@@ -1,6 +1,6 @@
 /** Whether statements of a migration took effect, from its operations and the live catalog (recovery.ts decides). */
 import type { Sql } from '../../db/sql.js';
-import { SQL_DIALECTS as dialects } from '../../engines/index.js';
+import { SQL_DIALECTS as dialects } from '../../engines/sql-dialects.js';
 import { foldOperations } from '../../plan/fold.js';
 import { statementsOf, type ExecutionContext } from './context.js';
 import type { Direction } from '../folder/format.js';

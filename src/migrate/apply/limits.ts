@@ -12,7 +12,7 @@
  * DDL lock bound. The engine's settings and error codes are in
  * dialects/<d>/timeouts.ts.
  */
-import { dialectFor } from '../../engines/index.js';
+import { dialectFor } from '../../engines/sql-dialects.js';
 import type { MigrationLimits } from '../../config/online.js';
 import type { Dialect } from '../../schema/model.js';
 import type { EngineBounds, SettingStatement } from '../../port/bounds.js';

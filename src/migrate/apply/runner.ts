@@ -263,7 +263,7 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     if (conflicts.length) throw conflictError(conflicts, conn.namespace, { forgotten: [...forgotten] });
     // The live data of every pending data-dependent change, counted before the first statement (exit 9 when refused).
     const data = await preflightData(conn, pending, modelBefore, opts);
-    const online = needsOnline(pending, 'up') ? onlineRunner(conn, (opts.limits ?? conn.config.limits).online) : undefined;
+    const online = needsOnline(pending, 'up') ? await onlineRunner(conn, (opts.limits ?? conn.config.limits).online) : undefined;
     await ensureBookkeeping(conn);
     if (late.length || adopted.length || adoption.atTurn.length) await ensureAppliedAsColumn(conn);
     const accepted = accepting(state).length ? await recordAccepted(conn, accepting(state), state.migrations) : [];
@@ -376,7 +376,7 @@ export async function rollback(conn: Connection, opts: RollbackRequest): Promise
     const interrupt = opts.signal ? new MigrationInterrupt(opts.signal, conn.config.target.engine) : undefined;
     const ctx = executionContext(conn, state, lock, nextBatch(state.db), opts, interrupt);
     const reverting = state.migrations.filter((m) => todo.includes(m.name));
-    ctx.online = needsOnline(reverting, 'down') ? onlineRunner(conn, ctx.limits.online) : undefined;
+    ctx.online = needsOnline(reverting, 'down') ? await onlineRunner(conn, ctx.limits.online) : undefined;
     const cfg = migratorConfig(conn, state.migrations, ctx);
     const disarm = interrupt?.arm(lock);
     const reverted: string[] = [];

@@ -3,7 +3,7 @@
  * (pure): the planner's up and down plans for both dialects, the renames they
  * were made with, the data-loss warnings, and the snapshot to store.
  */
-import { SQL_DIALECTS as dialects } from '../../engines/index.js';
+import { SQL_DIALECTS as dialects } from '../../engines/sql-dialects.js';
 import { describeOperation } from '../../plan/describe.js';
 import { inverseRenames, noRenames, planChange, renameCandidates, type DialectPlan, type PlanDialect, type RenameCandidate, type Renames } from '../../plan/plan.js';
 import type { SchemaDef } from '../../schema/definition.js';

@@ -4,7 +4,7 @@
  * of migration `at`. It is data (no build), and always exactly what the
  * migrations produce; `dbkit check` keeps it equal to src/schema/ in CI.
  */
-import { dialectFor } from '../../engines/index.js';
+import { dialectFor } from '../../engines/sql-dialects.js';
 import type { SchemaDef } from '../../schema/definition.js';
 import type { DbSchema, Dialect } from '../../schema/model.js';
 import { schemas } from '../../schema/registry.js';

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { SQL_DIALECTS as dialects } from '../../engines/index.js';
+import { SQL_DIALECTS as dialects } from '../../engines/sql-dialects.js';
 import { lintFiles } from '../../lint/engine.js';
 import type { StatementReader } from '../../lint/reader.js';
 import type { KnownTable, LintFile, LintResult } from '../../lint/types.js';

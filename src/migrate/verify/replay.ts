@@ -7,7 +7,7 @@
  * PGlite, the typed operations folded over the model, or a real scratch
  * namespace on a server (the runner itself).
  */
-import { SQL_DIALECTS as dialects } from '../../engines/index.js';
+import { SQL_DIALECTS as dialects } from '../../engines/sql-dialects.js';
 import { numbered, type Sql } from '../../db/sql.js';
 import { diff } from '../../diff/differ.js';
 import { foldOperations } from '../../plan/fold.js';

@@ -9,7 +9,7 @@ import type { Config } from '../../config/load.js';
 import { ReadOnlyError } from '../../shared/errors.js';
 import { connect, openSession, type Connection, type Session } from '../../db/connect.js';
 import { privilegeError, privilegeProbe } from '../apply/preflight.js';
-import { SQL_DIALECTS as dialects } from '../../engines/index.js';
+import { SQL_DIALECTS as dialects } from '../../engines/sql-dialects.js';
 import type { Replayer } from './replay.js';
 import { migrate, rollback } from '../apply/runner.js';
 

@@ -6,7 +6,7 @@
  * counting at all is the planner's verdict (plan/type-change.ts): a change
  * it calls safe asks nothing.
  */
-import { SQL_DIALECTS as dialects } from '../../../engines/index.js';
+import { SQL_DIALECTS as dialects } from '../../../engines/sql-dialects.js';
 import { typeChangeRisk } from '../../../plan/type-change.js';
 import type { Dialect } from '../../../schema/model.js';
 import { parseStringList as parseMysqlStringList } from '../../../schema/normal-form.js';
