@@ -2,7 +2,9 @@
 import type { SqlDialect } from '../../src/port/dialect.js';
 import { mysqlDdl } from './ddl.js';
 import { mysqlLockWaits } from './lock-wait.js';
+import { mysqlSystemNamespace } from './names.js';
 import { ident } from './quote.js';
+import { mysqlSeedSql } from './seed-sql.js';
 import { mysqlBounds } from './timeouts.js';
 import { mysqlNormalizer } from './normalize.js';
 import { mysqlRules, mysqlTextTypes } from './types.js';
@@ -13,9 +15,11 @@ export const mysqlSql: SqlDialect = {
   ddl: mysqlDdl,
   qualifiesTables: false,
   tableRef: (_namespace, table) => table,
+  systemNamespace: mysqlSystemNamespace,
   quote: ident,
   bounds: mysqlBounds,
   lockWaits: mysqlLockWaits,
+  seedSql: mysqlSeedSql,
   normalizer: mysqlNormalizer,
   scriptsInTransaction: false,
   textTypes: mysqlTextTypes,

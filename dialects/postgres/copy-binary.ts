@@ -19,7 +19,8 @@ export const BINARY_HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x
 /** A field count of -1 ends the data. */
 export const BINARY_TRAILER = Buffer.from([0xff, 0xff]);
 
-export type CellWriter = (out: ByteSink, v: unknown) => void;
+export type { CellWriter } from '../../src/port/rows.js';
+import type { CellWriter } from '../../src/port/rows.js';
 
 /** 2000-01-01 UTC, PostgreSQL's epoch for binary times, in Unix milliseconds. */
 const PG_EPOCH_MS = 946_684_800_000;

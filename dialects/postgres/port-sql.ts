@@ -2,7 +2,9 @@
 import type { SqlDialect } from '../../src/port/dialect.js';
 import { postgresDdl } from './ddl.js';
 import { postgresLockWaits } from './lock-wait.js';
+import { postgresSystemNamespace } from './names.js';
 import { ident } from './quote.js';
+import { postgresSeedSql } from './seed-sql.js';
 import { postgresBounds } from './timeouts.js';
 import { postgresNormalizer } from './normalize.js';
 import { postgresRules, postgresTextTypes } from './types.js';
@@ -13,9 +15,11 @@ export const postgresSql: SqlDialect = {
   ddl: postgresDdl,
   qualifiesTables: true,
   tableRef: (namespace, table) => `${namespace}.${table}`,
+  systemNamespace: postgresSystemNamespace,
   quote: ident,
   bounds: postgresBounds,
   lockWaits: postgresLockWaits,
+  seedSql: postgresSeedSql,
   normalizer: postgresNormalizer,
   scriptsInTransaction: true,
   textTypes: postgresTextTypes,

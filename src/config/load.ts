@@ -116,7 +116,7 @@ export async function loadSettings(
     throw new UsageError(`unknown schema "${schemaName}": use one of ${schemaNames.join(', ')}`);
   }
   const namespace = opts.namespace ?? fileConfig.namespace ?? null;
-  if (namespace !== null) checkNamespace(namespace, dialect, opts.namespace !== undefined ? '--namespace' : `"namespace" in ${file}`);
+  if (namespace !== null) await checkNamespace(namespace, dialect, opts.namespace !== undefined ? '--namespace' : `"namespace" in ${file}`);
   const lockTimeoutMs = parseSeconds(opts.lockTimeout ?? fileConfig.lockTimeout, 60) * 1000;
   const production = [envValue(env, 'DBKIT_ENV'), fileConfig.env].some((v) => v?.trim().toLowerCase() === 'production');
   const directUrl = opts.directUrl ?? envValue(env, 'DBKIT_DIRECT_URL', 'give the direct server URL, or unset it') ?? fileConfig.directUrl ?? null;

@@ -101,7 +101,7 @@ function optionalString(t: Record<string, unknown>, key: string, where: string):
   return v;
 }
 
-function target(raw: unknown, index: number, file: string): TargetSpec {
+async function target(raw: unknown, index: number, file: string): Promise<TargetSpec> {
   const at = `targets file ${file}, target ${index + 1}`;
   if (!isObject(raw)) throw new UsageError(`${at}: must be an object with a name and a url or urlEnv`);
   const name = raw.name;
@@ -128,7 +128,7 @@ function target(raw: unknown, index: number, file: string): TargetSpec {
   const namespace = optionalString(raw, 'namespace', where);
   if (namespace !== null && !PLAIN_NAMESPACE.test(namespace)) throw new UsageError(`${where}: "namespace" must be a plain identifier, got "${namespace}"`);
   // A system namespace: refused before any target runs where the URL tells the engine (else by the target's own run).
-  if (namespace !== null && dialect !== null) checkNamespace(namespace, dialect, `${where}: "namespace"`);
+  if (namespace !== null && dialect !== null) await checkNamespace(namespace, dialect, `${where}: "namespace"`);
   const tags = raw.tags ?? [];
   if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string' || !NAME.test(t))) {
     throw new UsageError(`${where}: "tags" must be a list of names (letters, digits, ".", "_", "-")`);
@@ -137,12 +137,14 @@ function target(raw: unknown, index: number, file: string): TargetSpec {
 }
 
 /** The parsed document -> targets, or a usage error naming what is wrong. */
-export function validateTargets(doc: unknown, file: string): TargetSpec[] {
+export async function validateTargets(doc: unknown, file: string): Promise<TargetSpec[]> {
   if (!isObject(doc)) throw new UsageError(`targets file ${file} must hold an object with a "targets" list`);
   const extra = Object.keys(doc).filter((k) => k !== 'targets');
   if (extra.length) throw new UsageError(`targets file ${file}: unknown key "${extra[0]}" (the file holds one key, "targets")`);
   if (!Array.isArray(doc.targets) || doc.targets.length === 0) throw new UsageError(`targets file ${file}: "targets" must be a non-empty list`);
-  const targets = doc.targets.map((t, i) => target(t, i, file));
+  const targets: TargetSpec[] = [];
+  // One after another: the first target that is wrong is the one named.
+  for (const [i, t] of doc.targets.entries()) targets.push(await target(t, i, file));
   const seen = new Set<string>();
   for (const t of targets) {
     if (seen.has(t.name)) throw new UsageError(`targets file ${file}: two targets are named ${t.name}`);
@@ -166,7 +168,7 @@ export async function loadTargetsFile(file: string, cwd = process.cwd()): Promis
   // Before anything could print it: the file's text, then each URL in it (src/shared/secrets.ts).
   registerText(text);
   const secrets = textSecrets(text);
-  const targets = validateTargets(await parseTargetsText(text, file), file);
+  const targets = await validateTargets(await parseTargetsText(text, file), file);
   for (const t of targets) {
     if (!t.url) continue;
     registerUrl(t.url);

@@ -8,6 +8,7 @@
 import type { StatementReader } from '../lint/reader.js';
 import type { EngineBounds } from './bounds.js';
 import type { LockWaits } from './lock-wait.js';
+import type { SeedSql } from './seed.js';
 import type { TextTypes } from '../plan/type-change.js';
 import type { PlanDialect } from '../plan/types.js';
 import type { DdlEmitter } from '../schema/ddl.js';
@@ -32,12 +33,16 @@ export interface SqlDialect {
   readonly qualifiesTables: boolean;
   /** How Knex and messages name a table of the namespace: `ns.t` (PostgreSQL), `t` (MySQL). */
   tableRef(namespace: string, table: string): string;
+  /** Why dbkit may not work in this namespace (a system schema or database of the engine), or null. */
+  systemNamespace(name: string): string | null;
   /** An identifier, quoted. */
   quote(name: string): string;
   /** How a migration statement's lock and run time are bounded (SET lock_timeout / innodb_lock_wait_timeout ...). */
   readonly bounds: EngineBounds;
   /** How a transaction's waits for other sessions' table locks are bounded and explained. */
   readonly lockWaits: LockWaits;
+  /** The SQL seeding and taking a run back need. */
+  readonly seedSql: SeedSql;
   /** The dialect as the planner sees it (renderers, risks), loaded on first use (make, diff --sql). */
   planner(): Promise<PlanDialect>;
   /** Read the live schema of one namespace (a constant number of catalog queries). */

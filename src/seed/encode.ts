@@ -1,11 +1,11 @@
 /**
- * Logical values -> what an engine's bulk loader reads: PostgreSQL's binary
- * COPY format (dialects/postgres/copy-binary.ts), or the text format that
+ * Logical values -> what an engine's bulk loader reads: its binary format
+ * where it has one (PostgreSQL's COPY: src/engines/row-formats.ts), or the text format that
  * PostgreSQL's COPY and MySQL's LOAD DATA share (src/seed/text-cells.ts).
  * Each table gets its cell writers once; rows go straight into byte buffers
  * (a seed writes hundreds of thousands of rows: garbage matters).
  */
-import { binaryCell, writeTuple } from '../../dialects/postgres/copy-binary.js';
+import { BINARY_ROWS } from '../engines/row-formats.js';
 import type { LogicalType, SchemaDef } from '../schema/definition.js';
 import type { Dialect } from '../schema/model.js';
 import { ByteBuffer, type Alloc, type EncodedRows, type RowFormat } from '../rows/pieces.js';
@@ -13,7 +13,7 @@ import { textCell, writeTextRow } from './text-cells.js';
 import type { Row, SeedTable } from '../fake/types.js';
 
 /** The format a dialect's bulk loader reads fastest: binary COPY on PostgreSQL (and PGlite), LOAD DATA text on MySQL. */
-export const bulkFormat = (dialect: Dialect): RowFormat => (dialect === 'postgres' ? 'binary' : 'text');
+export const bulkFormat = (dialect: Dialect): RowFormat => (BINARY_ROWS[dialect] ? 'binary' : 'text');
 
 // Text lines back into cells: in src/rows/ (the MySQL writer needs them too).
 export { parseLines, type Cell } from '../rows/text-lines.js';
@@ -61,6 +61,7 @@ export function tableRows(schema: SchemaDef, table: SeedTable, dialect: Dialect,
 /** How rows of columns of these logical types are encoded in `format`. */
 export function rowsOfTypes(types: readonly LogicalType[], dialect: Dialect, format: RowFormat): TableRowsFactory {
   if (format === 'text') return rowsOf(format, types.map((type) => textCell(type, dialect)), writeTextRow);
-  if (dialect !== 'postgres') throw new Error(`binary rows are PostgreSQL's COPY format, not ${dialect}'s`);
-  return rowsOf(format, types.map(binaryCell), writeTuple);
+  const binary = BINARY_ROWS[dialect];
+  if (!binary) throw new Error(`${dialect} has no binary row format (PostgreSQL's COPY reads one; the others read text)`);
+  return rowsOf(format, types.map((type) => binary.cell(type)), binary.writeTuple);
 }

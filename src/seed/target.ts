@@ -4,65 +4,15 @@
  * MySQL ids continue, and how to empty them. One statement each, whatever
  * the number of tables.
  */
-import { ident as mysqlIdent } from '../../dialects/mysql/quote.js';
-import { ident as pgIdent } from '../../dialects/postgres/quote.js';
-import { maySkipTriggers, SKIP_TRIGGERS } from '../../dialects/postgres/replica.js';
-import { deleteByPathSql as pgDeleteByPath } from '../../dialects/postgres/seed-undo.js';
-import { mysqlForeignReferences } from '../../dialects/mysql/foreign-references.js';
+import { dialectFor } from '../engines/sql-dialects.js';
+import type { SeedSql } from '../port/seed.js';
 import { SqlError } from '../shared/errors.js';
 import type { Sql } from '../db/sql.js';
 import type { Dialect } from '../schema/model.js';
 import type { Hop } from '../rows/coverage.js';
 import { boundStatement, tagLockWait, withBoundedWaits, type LockNeed, type WaitPlace } from './lock-wait.js';
 
-/** What taking a run back needs of each dialect. */
-interface UndoSql {
-  /**
-   * Rows of a table that belong to some users, through its path up to users.
-   * Absent where every foreign-key column has an index (InnoDB makes one
-   * for each): there the engine's own cascades look rows up by index, and
-   * deleting the users takes their trees with them (measured alike on
-   * MariaDB, 5,020 users, runs taking turns: 29.7 s and 35.0 s that way,
-   * 29.9 s and 39.1 s table by table).
-   */
-  deleteByPath?(namespace: string, table: string, path: readonly Hop[], users: number): string;
-  /**
-   * Brings the planner's statistics up to date before the deletes (a bulk
-   * load leaves PostgreSQL none until autovacuum comes round: with none, it
-   * hashes every row of messages for each batch of users instead of
-   * following the indexes of the path).
-   */
-  refreshStatistics?(qualified: string[]): string;
-  /**
-   * Frees the space of deleted rows, so that a scan of the table reads only
-   * the rows left (PostgreSQL: a cascade or check through a column without
-   * an index scans the table once per deleted parent row, dead rows
-   * included). Run outside a transaction.
-   */
-  compact?(qualified: string): string;
-  /** Where a session may run a transaction with the foreign keys' triggers (checks and cascades) off: whether it may, and the statement. */
-  withoutTriggers?: { may(sql: Sql): Promise<boolean>; statement: string };
-  /**
-   * Where --truncate empties the tables with the foreign keys' checks off
-   * (MySQL): the foreign keys of other tables that reference them, which it
-   * must refuse to leave dangling. (PostgreSQL's TRUNCATE refuses them itself.)
-   */
-  foreignReferences?(sql: Sql, namespace: string, tables: readonly string[]): Promise<string[]>;
-}
-
-const UNDO: Record<Dialect, UndoSql> = {
-  postgres: {
-    deleteByPath: pgDeleteByPath,
-    // A role that does not own a table gets a warning and no statistics for it, not an error;
-    // a table another session holds a lock on is skipped, not waited for.
-    refreshStatistics: (tables) => `ANALYZE (SKIP_LOCKED) ${tables.join(', ')}`,
-    // Likewise: a warning, not an error, for a table the role does not own. Outside a transaction, so
-    // no SET LOCAL lock_timeout: a table another session holds a lock on is skipped instead of waited for.
-    compact: (table) => `VACUUM (SKIP_LOCKED) ${table}`,
-    withoutTriggers: { may: (sql) => maySkipTriggers((q) => sql.query<{ ok: boolean }>(q)), statement: SKIP_TRIGGERS },
-  },
-  mysql: { foreignReferences: mysqlForeignReferences },
-};
+const seedSqlOf = (dialect: Dialect): SeedSql => dialectFor(dialect).seedSql;
 
 const TAKING_BACK = "taking back the run's rows";
 
@@ -78,6 +28,8 @@ const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 
 export class SeedTarget {
   private readonly ident: (name: string) => string;
+  /** The dialect's SQL for seeding and taking a run back. */
+  private readonly d: SeedSql;
 
   constructor(
     private readonly sql: Sql,
@@ -87,7 +39,8 @@ export class SeedTarget {
     /** How long any statement waits for another session's lock (--lock-timeout; see lock-wait.ts). */
     readonly lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS,
   ) {
-    this.ident = dialect === 'mysql' ? mysqlIdent : pgIdent;
+    this.ident = dialectFor(dialect).quote;
+    this.d = seedSqlOf(dialect);
   }
 
   /** Where this target's statements run, for lock-wait.ts. */
@@ -118,13 +71,7 @@ export class SeedTarget {
 
   /** Tables of the schema that the namespace lacks. */
   async missingTables(): Promise<string[]> {
-    // PostgreSQL's information_schema views cost ~20 ms here; pg_class answers at once.
-    const rows = await this.sql.query<{ name: string }>(
-      this.dialect === 'postgres'
-        ? "SELECT c.relname AS name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('r', 'p')"
-        : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'",
-      [this.namespace],
-    );
+    const rows = await this.sql.query<{ name: string }>(this.d.baseTablesSql, [this.namespace]);
     const present = new Set(rows.map((r) => r.name));
     return this.tables.filter((t) => !present.has(t));
   }
@@ -167,9 +114,10 @@ export class SeedTarget {
       async (q) => {
         // Right after a bulk load the planner has no statistics and may pick a nested loop over
         // seq scans (minutes on a big table); a hash anti-join is what this check wants.
-        if (this.dialect === 'postgres') await q.query('SET enable_nestloop = off');
+        const around = this.d.antiJoin;
+        if (around) await q.query(around.before);
         const found = await q.query<{ i: number | string; broken: boolean | number | string }>(parts.join(' UNION ALL '));
-        if (this.dialect === 'postgres') await q.query('RESET enable_nestloop');
+        if (around) await q.query(around.after);
         return found;
       },
       sql,
@@ -188,31 +136,31 @@ export class SeedTarget {
 
   /** Whether the engine's cascades from users find every row by index (see UndoSql.deleteByPath): then deleteByPath is not needed. */
   get cascadesByIndex(): boolean {
-    return !UNDO[this.dialect].deleteByPath;
+    return !this.d.deleteByPath;
   }
 
   /** Delete the rows of `table` that belong to these users, found through its path of foreign keys up to users (one statement). */
   async deleteByPath(table: string, path: readonly Hop[], users: readonly unknown[]): Promise<void> {
-    const sql = UNDO[this.dialect].deleteByPath;
+    const sql = this.d.deleteByPath;
     if (!users.length || !sql) return;
     await this.bounded([table], 'delete', TAKING_BACK, (q) => q.query(sql(this.namespace, table, path, users.length), users));
   }
 
   /** Where the engine wants it, fresh planner statistics for these tables (a failure is only reported). */
   async refreshStatistics(tables: readonly string[], debug?: (t: string) => void): Promise<void> {
-    const sql = UNDO[this.dialect].refreshStatistics?.(tables.map((t) => this.qualified(t)));
+    const sql = this.d.refreshStatistics?.(tables.map((t) => this.qualified(t)));
     if (sql) await this.sql.query(sql).catch((err: unknown) => debug?.(`seed: ${sql} failed: ${(err as Error).message}`));
   }
 
   /** Where the engine wants it, the space of a table's deleted rows freed (a failure is only reported). */
   async compact(table: string, debug?: (t: string) => void): Promise<void> {
-    const sql = UNDO[this.dialect].compact?.(this.qualified(table));
+    const sql = this.d.compact?.(this.qualified(table));
     if (sql) await this.sql.query(sql).catch((err: unknown) => debug?.(`seed: ${sql} failed: ${(err as Error).message}`));
   }
 
   /** Whether this session may run a transaction with the foreign keys' triggers off (see withoutTriggers). */
   async maySkipTriggers(): Promise<boolean> {
-    const off = UNDO[this.dialect].withoutTriggers;
+    const off = this.d.withoutTriggers;
     return off ? await off.may(this.sql).catch(() => false) : false;
   }
 
@@ -223,7 +171,7 @@ export class SeedTarget {
    * committed.
    */
   async withoutTriggers(work: () => Promise<boolean>): Promise<boolean> {
-    const off = UNDO[this.dialect].withoutTriggers;
+    const off = this.d.withoutTriggers;
     if (!off) return false;
     await this.sql.query('BEGIN');
     try {
@@ -286,26 +234,28 @@ export class SeedTarget {
    */
   async truncate(emptied: string[] = []): Promise<void> {
     const doing = '--truncate emptying the tables';
-    if (this.dialect === 'postgres') {
-      await this.bounded(this.tables, 'all', doing, (q) => q.query(`TRUNCATE ${this.tables.map((t) => this.qualified(t)).join(', ')} RESTART IDENTITY`));
+    const all = this.d.truncateAll;
+    if (all) {
+      await this.bounded(this.tables, 'all', doing, (q) => q.query(all(this.tables.map((t) => this.qualified(t)))));
       emptied.push(...this.tables);
       return;
     }
-    const outside = (await UNDO[this.dialect].foreignReferences?.(this.sql, this.namespace, this.tables)) ?? [];
+    const outside = (await this.d.foreignReferences?.(this.sql, this.namespace, this.tables)) ?? [];
     if (outside.length) {
       throw new SqlError(
         `cannot truncate a table referenced in a foreign key constraint: ${outside.join('; ')}; --truncate empties only the schema's tables ` +
           '(the rows of that table would point at ids the load hands out again): empty or drop them yourself, or seed with --append',
       );
     }
-    await this.sql.query('SET FOREIGN_KEY_CHECKS = 0');
+    const checks = this.d.foreignKeyChecks;
+    if (checks) await this.sql.query(checks.off);
     try {
       for (const t of [...this.tables].reverse()) {
         await this.bounded([t], 'all', doing, (q) => q.query(`TRUNCATE TABLE ${this.qualified(t)}`));
         emptied.push(t);
       }
     } finally {
-      await this.sql.query('SET FOREIGN_KEY_CHECKS = 1');
+      if (checks) await this.sql.query(checks.on);
     }
   }
 }
