@@ -3,6 +3,7 @@ import type { SqlDialect } from '../../src/port/dialect.js';
 import { mysqlDdl } from './ddl.js';
 import { mysqlLockWaits } from './lock-wait.js';
 import { mysqlSystemNamespace } from './names.js';
+import { MYSQL_CATALOG_NAMES } from './catalog-names.js';
 import { ident } from './quote.js';
 import { mysqlSeedSql } from './seed-sql.js';
 import { mysqlBounds } from './timeouts.js';
@@ -16,6 +17,8 @@ export const mysqlSql: SqlDialect = {
   qualifiesTables: false,
   tableRef: (_namespace, table) => table,
   systemNamespace: mysqlSystemNamespace,
+  placeholders: (sql) => sql,
+  catalogNames: MYSQL_CATALOG_NAMES,
   quote: ident,
   bounds: mysqlBounds,
   lockWaits: mysqlLockWaits,

@@ -1,8 +1,10 @@
 /** Postgres's SQL dialect (the SQL half of the engine port, src/port/dialect.ts): cheap members here, the heavy modules loaded on first use. */
 import type { SqlDialect } from '../../src/port/dialect.js';
+import { numbered } from '../../src/port/sql.js';
 import { postgresDdl } from './ddl.js';
 import { postgresLockWaits } from './lock-wait.js';
 import { postgresSystemNamespace } from './names.js';
+import { POSTGRES_CATALOG_NAMES } from './catalog-names.js';
 import { ident } from './quote.js';
 import { postgresSeedSql } from './seed-sql.js';
 import { postgresBounds } from './timeouts.js';
@@ -16,6 +18,8 @@ export const postgresSql: SqlDialect = {
   qualifiesTables: true,
   tableRef: (namespace, table) => `${namespace}.${table}`,
   systemNamespace: postgresSystemNamespace,
+  placeholders: numbered,
+  catalogNames: POSTGRES_CATALOG_NAMES,
   quote: ident,
   bounds: postgresBounds,
   lockWaits: postgresLockWaits,

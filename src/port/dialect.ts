@@ -17,6 +17,12 @@ import type { DialectNormalizer } from '../schema/normalize.js';
 import type { VariantRules } from '../schema/variant.js';
 import type { Sql } from './sql.js';
 
+/** One query for the names in a namespace a migration could collide with: rows of kind, parent, name; `params` times the namespace bound. */
+export interface CatalogNames {
+  sql: string;
+  params: number;
+}
+
 export interface SqlDialect {
   readonly name: Dialect;
   /** How a neutral definition becomes this dialect's physical variant. */
@@ -35,6 +41,10 @@ export interface SqlDialect {
   tableRef(namespace: string, table: string): string;
   /** Why dbkit may not work in this namespace (a system schema or database of the engine), or null. */
   systemNamespace(name: string): string | null;
+  /** A statement with `?` placeholders as the driver takes it (PostgreSQL: $1, $2, ...). */
+  placeholders(sql: string): string;
+  /** The names in a namespace a migration could collide with (src/migrate/apply/catalog.ts). */
+  readonly catalogNames: CatalogNames;
   /** An identifier, quoted. */
   quote(name: string): string;
   /** How a migration statement's lock and run time are bounded (SET lock_timeout / innodb_lock_wait_timeout ...). */

@@ -13,6 +13,7 @@
  * the migration for Knex instead of running it again. A rollback deletes
  * both rows itself, in the transaction of the down migration.
  */
+import { engineOf } from '../../engines/index.js';
 import type { Knex } from 'knex';
 import type { Connection } from '../../db/connect.js';
 import type { HeldLock } from '../../port/lock.js';
@@ -37,7 +38,7 @@ const PROGRESS_COLUMNS: [string, (t: Knex.AlterTableBuilder) => void][] = [
  * migrate must not need that for an ordinary run.
  */
 export async function ensureAppliedAsColumn(conn: Connection): Promise<void> {
-  const schema = () => (conn.config.dialect === 'postgres' ? conn.knex.schema.withSchema(conn.namespace) : conn.knex.schema);
+  const schema = () => (engineOf(conn).dialect.qualifiesTables ? conn.knex.schema.withSchema(conn.namespace) : conn.knex.schema);
   if (!(await schema().hasColumn(CHECKSUM_TABLE, 'applied_as'))) await schema().alterTable(CHECKSUM_TABLE, (t) => void t.string('applied_as', 16).nullable());
 }
 
@@ -55,7 +56,8 @@ export const BOOKKEEPING_TABLES = [MIGRATION_TABLE, LOCK_TABLE, CHECKSUM_TABLE];
  */
 export async function ensureBookkeeping(conn: Connection): Promise<void> {
   const { knex } = conn;
-  const pg = conn.config.dialect === 'postgres';
+  // Namespaces that are schemas (PostgreSQL) are dbkit's to create; a MySQL database is the connection's.
+  const pg = engineOf(conn).dialect.qualifiesTables;
   if (pg && !conn.namespaceExists) {
     await knex.raw('CREATE SCHEMA IF NOT EXISTS ??', [conn.namespace]);
     conn.namespaceExists = true;

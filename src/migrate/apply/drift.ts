@@ -5,6 +5,7 @@
  * new checksum recorded, a missing one is forgotten (its bookkeeping rows
  * deleted). Nothing of the schema itself changes.
  */
+import { engineOf } from '../../engines/index.js';
 import { DbkitError, ExitCode, UsageError } from '../../shared/errors.js';
 import type { Connection } from '../../db/connect.js';
 import { boundedWrite } from './bounded.js';
@@ -70,7 +71,7 @@ export function refuseDrift(entries: MigrationEntry[], accepted: readonly Migrat
 
 /** Record the accepted state: new checksums for edited migrations, no rows for missing ones. */
 export async function recordAccepted(conn: Connection, accepted: readonly MigrationEntry[], migrations: readonly LoadedMigration[]): Promise<Accepted[]> {
-  const table = (t: string) => (conn.config.dialect === 'postgres' ? `${conn.namespace}.${t}` : t);
+  const table = (t: string) => engineOf(conn).dialect.tableRef(conn.namespace, t);
   return boundedWrite(conn, [MIGRATION_TABLE, CHECKSUM_TABLE], 'recording the accepted migrations (--accept-changed)', async (trx) => {
     const out: Accepted[] = [];
     for (const e of accepted) {

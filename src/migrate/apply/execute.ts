@@ -25,6 +25,7 @@
  * still running after this process died. Retries and a failed concurrent
  * build: retries.ts; the catalog decision: decide-at.ts; the context: context.ts.
  */
+import { dialectFor } from '../../engines/sql-dialects.js';
 import type { Knex } from 'knex';
 import { SqlError } from '../../shared/errors.js';
 import { lockRetryPauseMs } from '../../config/online.js';
@@ -41,7 +42,7 @@ import type { LoadedMigration } from '../folder/source.js';
 export type { ExecutionContext, Running } from './context.js';
 export { decideAt } from './decide-at.js';
 
-const transactional = (m: LoadedMigration): boolean => m.dialect === 'postgres' && m.meta.transactional;
+const transactional = (m: LoadedMigration): boolean => dialectFor(m.dialect).scriptsInTransaction && m.meta.transactional;
 
 /** Knex's view of one migration: up and down, and whether Knex opens a transaction for it. */
 export function knexMigration(m: LoadedMigration, ctx: ExecutionContext): Knex.Migration & { config: { transaction: boolean } } {

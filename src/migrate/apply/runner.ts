@@ -11,6 +11,7 @@
  * runs each migration in its own transaction, or statement by statement
  * (execute.ts). Where a failed run stopped is read from the catalog (stopped.ts).
  */
+import { engineOf } from '../../engines/index.js';
 import type { Knex } from 'knex';
 import { DbkitError, LockError, SqlError, UsageError } from '../../shared/errors.js';
 import type { Connection, Session } from '../../db/connect.js';
@@ -145,7 +146,7 @@ function migratorConfig(conn: Connection, migrations: LoadedMigration[], ctx: Ex
   };
   return {
     tableName: MIGRATION_TABLE,
-    ...(conn.config.dialect === 'postgres' ? { schemaName: conn.namespace } : {}),
+    ...(engineOf(conn).dialect.qualifiesTables ? { schemaName: conn.namespace } : {}),
     migrationSource: source,
     // Each migration says whether it runs in a transaction (Knex then opens one per migration).
     disableTransactions: true,

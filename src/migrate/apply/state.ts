@@ -65,7 +65,7 @@ export interface MigrationEntry {
 export const qualifier =
   (conn: Session) =>
   (table: string): string =>
-    conn.config.dialect === 'postgres' ? `${conn.namespace}.${table}` : table;
+    engineOf(conn).dialect.tableRef(conn.namespace, table);
 
 const TABLE_EXISTS =
   'SELECT 1 AS present FROM information_schema.tables WHERE table_schema = ? AND table_name = ?';

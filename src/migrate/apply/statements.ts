@@ -5,9 +5,10 @@
  * Knex's raw() would turn every `?` of a statement (in a comment text, a
  * JSON operator) into a bind parameter on PostgreSQL.
  */
+import { dialectFor } from '../../engines/sql-dialects.js';
 import type { Knex } from 'knex';
 import type { Engine } from '../../config/url.js';
-import { numbered, type Sql } from '../../db/sql.js';
+import type { Sql } from '../../db/sql.js';
 import type { Dialect } from '../../schema/model.js';
 
 export type Row = Record<string, unknown>;
@@ -90,7 +91,7 @@ export const UNIQUE_VIOLATION = '23505';
 export function execSql(exec: Exec, dialect: Dialect): Sql {
   return {
     async query<T>(sql: string, params: readonly unknown[] = []) {
-      return (await exec(dialect === 'postgres' ? numbered(sql) : sql, params)).rows as T[];
+      return (await exec(dialectFor(dialect).placeholders(sql), params)).rows as T[];
     },
   };
 }

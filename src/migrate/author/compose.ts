@@ -110,7 +110,8 @@ function direction(p: DialectPlan): DirectionMeta {
     operations: p.operations,
     statementOperations: p.statements.map((s) => s.operations),
     warnings: [
-      ...(p.nonTransactionalReason && p.dialect !== 'mysql' ? [`not in a transaction: ${p.nonTransactionalReason}`] : []),
+      // Only where a migration could run in one transaction is running outside it worth a word.
+      ...(p.nonTransactionalReason && dialects[p.dialect].scriptsInTransaction ? [`not in a transaction: ${p.nonTransactionalReason}`] : []),
       ...p.warnings.filter((w) => w.level !== 'data-loss').map((w) => w.message),
       ...p.blocking.map((b) => `BLOCKS WRITES: statement ${b.statement + 1} ${b.message}`),
     ],

@@ -15,7 +15,6 @@ import type { Knex } from 'knex';
 import { DataCheckError, LockError, PrivilegeError, SqlError } from '../../../shared/errors.js';
 import type { Connection, Session } from '../../../db/connect.js';
 import { engineOf } from '../../../engines/index.js';
-import { numbered } from '../../../db/sql.js';
 import type { DbSchema } from '../../../schema/model.js';
 import { existingNames } from '../catalog.js';
 import { engineMessage } from '../errors.js';
@@ -60,8 +59,8 @@ const probeDialect = (conn: Session): Promise<ProbeDialect> => engineOf(conn).mi
 
 /** The names in the live namespace, read on `exec`'s connection (inside the counts' snapshot). */
 async function liveCatalog(conn: Session, exec: Exec): Promise<LiveCatalog> {
-  const pg = conn.config.dialect === 'postgres';
-  const names = await existingNames({ ...conn, sql: { query: async <T>(sql: string, params: readonly unknown[] = []) => (await exec(pg ? numbered(sql) : sql, params)).rows as T[] } });
+  const d = engineOf(conn).dialect;
+  const names = await existingNames({ ...conn, sql: { query: async <T>(sql: string, params: readonly unknown[] = []) => (await exec(d.placeholders(sql), params)).rows as T[] } });
   return {
     hasTable: (t) => names.has(`relation:${t}`),
     hasColumn: (t, c) => names.has(`column:${t}.${c}`),
