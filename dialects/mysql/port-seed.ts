@@ -2,6 +2,8 @@
 import type { SeedPort } from '../../src/port/seed.js';
 
 export const mysqlSeed: SeedPort = {
+  // One per table, each streaming its table (load-stream.ts; without LOCAL INFILE they load chunks).
+  loadConnections: (tables) => tables,
   async lock(r) {
     const { acquireMysqlLock } = await import('./lock.js');
     return acquireMysqlLock(r.url, r.namespace, r.timeoutMs, r.signal, r.onWait, { name: r.name });

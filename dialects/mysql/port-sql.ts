@@ -12,6 +12,7 @@ import { mysqlRules, mysqlTextTypes } from './types.js';
 
 export const mysqlSql: SqlDialect = {
   name: 'mysql',
+  label: 'MySQL',
   rules: mysqlRules,
   ddl: mysqlDdl,
   qualifiesTables: false,

@@ -2,6 +2,8 @@
 import type { SeedPort } from '../../src/port/seed.js';
 
 export const pgliteSeed: SeedPort = {
+  // Its one.
+  loadConnections: () => 1,
   // The lock file taken when the database was opened keeps every other process out for the whole run.
   lock: async () => ({ release: async () => undefined }),
   // No other session: nothing to bound.

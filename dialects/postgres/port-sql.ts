@@ -13,6 +13,7 @@ import { postgresRules, postgresTextTypes } from './types.js';
 
 export const postgresSql: SqlDialect = {
   name: 'postgres',
+  label: 'PostgreSQL',
   rules: postgresRules,
   ddl: postgresDdl,
   qualifiesTables: true,

@@ -60,4 +60,5 @@ export function parseUrl(url: string, cwd = process.cwd(), from?: string): Targe
 }
 
 /** The SQL dialect an engine speaks (PGlite is PostgreSQL). */
-export const dialectOf = (engine: Engine): 'postgres' | 'mysql' => (engine === 'mysql' ? 'mysql' : 'postgres');
+const DIALECT_OF: Readonly<Record<Engine, 'postgres' | 'mysql'>> = { postgres: 'postgres', mysql: 'mysql', pglite: 'postgres' };
+export const dialectOf = (engine: Engine): 'postgres' | 'mysql' => DIALECT_OF[engine];

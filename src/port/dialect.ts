@@ -25,6 +25,8 @@ export interface CatalogNames {
 
 export interface SqlDialect {
   readonly name: Dialect;
+  /** Its name in messages: PostgreSQL, MySQL. */
+  readonly label: string;
   /** How a neutral definition becomes this dialect's physical variant. */
   readonly rules: VariantRules;
   /** The DDL that builds a variant (dbkit sql, the frozen migrations' first steps). */

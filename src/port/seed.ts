@@ -18,6 +18,8 @@ export interface SeedLockRequest {
 }
 
 export interface SeedPort {
+  /** How many connections load at once for a plan of `tables` tables. */
+  loadConnections(tables: number): number;
   /** Take the seed lock, or null when it stayed held for timeoutMs (or the signal fired). */
   lock(req: SeedLockRequest): Promise<Releasable | null>;
   /**

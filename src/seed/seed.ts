@@ -5,7 +5,8 @@
  * interrupt takes back, by key, what the run committed, and says what state
  * the database is in.
  */
-import { availableParallelism } from 'node:os';
+import { engineFor } from '../engines/index.js';
+import type { EngineName } from '../port/engine.js';
 import { DbkitError, ExitCode, InterruptedError, SqlError, UsageError } from '../shared/errors.js';
 import { driverExitCode, driverLine, isServerError } from '../connection/driver-errors.js';
 import type { Session } from '../db/connect.js';
@@ -82,10 +83,8 @@ export function seedCounts(generator: SeedGenerator, overrides: Record<string, n
  * PGlite: its one. (Streaming per table on PostgreSQL measured slower than
  * chunks over two connections.)
  */
-export function loadConnections(engine: string, plan: SeedPlan): number {
-  if (engine === 'pglite') return 1;
-  if (engine === 'mysql') return plan.tables.length;
-  return Math.min(4, Math.max(3, availableParallelism()));
+export function loadConnections(engine: EngineName, plan: SeedPlan): number {
+  return engineFor(engine).seed.loadConnections(plan.tables.length);
 }
 
 /**

@@ -84,7 +84,7 @@ export async function pgliteReplayer(): Promise<Replayer> {
 export function foldReplayer(dialect: Dialect): Replayer {
   let model = emptySchema(dialect);
   return {
-    label: `${dialect === 'mysql' ? 'MySQL' : 'PostgreSQL'} operations`,
+    label: `${dialects[dialect].label} operations`,
     apply: async (m, direction) => {
       model = foldOperations(model, m.meta[direction].operations);
     },

@@ -19,13 +19,15 @@ export const scratchName = (): string => `dbkit_check_${randomBytes(5).toString(
 export async function scratchReplayer(base: Config, debug: (t: string) => void): Promise<Replayer> {
   const namespace = base.namespace;
   if (!namespace?.startsWith('dbkit_check_')) throw new Error('scratch replay needs a scratch namespace');
-  const mysql = base.dialect === 'mysql';
-  const quote = dialects[base.dialect].ddl.ident;
+  const d = dialects[base.dialect];
+  // MySQL: the namespace is a database of its own (created here, dropped after); PostgreSQL: a schema of the URL's database.
+  const database = !d.qualifiesTables;
+  const quote = d.ddl.ident;
   // The URL's own database (MySQL: the scratch database does not exist yet to connect to).
-  const admin = await openSession({ ...base, namespace: mysql ? null : namespace }, debug);
+  const admin = await openSession({ ...base, namespace: database ? null : namespace }, debug);
   try {
-    await refuseScratch(admin, namespace, mysql ? 'database' : 'schema');
-    if (mysql) await admin.sql.query(`CREATE DATABASE ${quote(namespace)} DEFAULT CHARACTER SET utf8mb4`);
+    await refuseScratch(admin, namespace, database ? 'database' : 'schema');
+    if (database) await admin.sql.query(`CREATE DATABASE ${quote(namespace)} DEFAULT CHARACTER SET utf8mb4`);
   } finally {
     await admin.close();
   }
@@ -33,11 +35,11 @@ export async function scratchReplayer(base: Config, debug: (t: string) => void):
   try {
     conn = await connect({ ...base, namespace }, debug);
   } catch (err) {
-    if (mysql) await dropScratch(base, namespace, debug).catch(() => undefined);
+    if (database) await dropScratch(base, namespace, debug).catch(() => undefined);
     throw err;
   }
   return {
-    label: `${base.dialect === 'mysql' ? 'MySQL' : 'PostgreSQL'} replay (${base.target.display}, scratch ${mysql ? 'database' : 'schema'} ${namespace})`,
+    label: `${d.label} replay (${base.target.display}, scratch ${database ? 'database' : 'schema'} ${namespace})`,
     apply: async (m, direction) => {
       if (direction === 'up') await migrate(conn, { to: m.name });
       else await rollback(conn, { steps: 1, force: true });
@@ -45,10 +47,10 @@ export async function scratchReplayer(base: Config, debug: (t: string) => void):
     read: () => dialects[base.dialect].introspect(conn.sql, namespace),
     close: async () => {
       try {
-        if (!mysql) await conn.knex.raw(`DROP SCHEMA IF EXISTS ${quote(namespace)} CASCADE`);
+        if (!database) await conn.knex.raw(`DROP SCHEMA IF EXISTS ${quote(namespace)} CASCADE`);
       } finally {
         await conn.close();
-        if (mysql) await dropScratch(base, namespace, debug);
+        if (database) await dropScratch(base, namespace, debug);
       }
     },
   };
