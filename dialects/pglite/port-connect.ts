@@ -9,6 +9,8 @@ export const pgliteConnect: ConnectPort = {
     if (!sql) throw new Error('Knex on the embedded database opens on the database openSql opened');
     return (await import('./embedded.js')).embeddedKnex(sql, req, base);
   },
+  // knex-pglite's connection answers as node-postgres does.
+  execOn: postgresConnect.execOn,
   knexRows: postgresConnect.knexRows,
   namespaceOf: postgresConnect.namespaceOf,
   // In-process: no pooler can sit in between.

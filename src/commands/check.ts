@@ -8,6 +8,7 @@
  * created and dropped for it. Then `dbkit lint` over the same migrations:
  * each finding is a failure. Exit 0, or 1 with one line per failure.
  */
+import { embeddedEngineFor } from '../engines/index.js';
 import { isDeepStrictEqual } from 'node:util';
 import { UsageError } from '../shared/errors.js';
 import type { Io } from '../shared/io.js';
@@ -71,7 +72,8 @@ async function checkSchema(schema: string, def: SchemaDef, real: (d: Dialect) =>
     const migrations = readMigrations(schema, dialect);
     count = migrations.length;
     const server = await real(dialect);
-    const live = server ?? (dialect === 'postgres' ? await pglite.get() : null);
+    // Without a server, the dialect's in-process engine (PGlite for PostgreSQL) replays, where it has one.
+    const live = server ?? (embeddedEngineFor(dialect) ? await pglite.get() : null);
     for (const r of [live, foldReplayer(dialect)]) {
       if (!r) continue;
       checked.push(r.label);

@@ -5,6 +5,7 @@
  * (DATABASE_URL) and `dbkit.config.json` (the schema). A file that would
  * change is replaced only after a yes at the prompt, or with --force.
  */
+import { engineFor } from '../engines/index.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConnectError, UsageError } from '../shared/errors.js';
@@ -14,10 +15,10 @@ import { envValue } from '../config/env.js';
 import { findConfigFile } from '../config/file.js';
 import { loadConfig, type GlobalOptions } from '../config/load.js';
 import { registerPassword, registerUrl, registerUser } from '../shared/secrets.js';
-import { parseUrl } from '../config/url.js';
+import { dialectOf, parseUrl } from '../config/url.js';
 import { pingDatabase } from '../db/connect.js';
 import { readRegularFile } from '../shared/regular-file.js';
-import { schemaNames } from '../schema/registry.js';
+import { defaultSchemaFor, schemaNames } from '../schema/registry.js';
 import { wholeNumber } from './shared.js';
 import {
   CONFIG_FILE,
@@ -75,7 +76,7 @@ async function answers(opts: InitOptions, globals: GlobalOptions, io: Io): Promi
   registerUser(a.user);
   if (!ask) return a;
   const open = (k: keyof InitAnswers) => !(k in given);
-  const server = a.engine !== 'pglite';
+  const server = !engineFor(a.engine).connect.embedded;
   const questions = [
     !server && open('dir') && { type: 'input', name: 'dir', message: 'Data directory', default: a.dir },
     server && open('host') && { type: 'input', name: 'host', message: 'Host', default: a.host },
@@ -159,7 +160,7 @@ export async function initCommand(opts: InitOptions, globals: GlobalOptions, io:
   if (globals.url !== undefined) {
     url = globals.url;
     const target = parseUrl(url, cwd, '--url');
-    schema = globals.schema ?? defaultsFor(target.engine === 'mysql' ? 'mysql' : 'postgres').schema;
+    schema = globals.schema ?? defaultSchemaFor(dialectOf(target.engine));
   } else {
     const a = await answers(opts, globals, io);
     checkAnswers(a);
@@ -172,7 +173,7 @@ export async function initCommand(opts: InitOptions, globals: GlobalOptions, io:
 
   // The connection first: nothing is written for a database that does not answer, unless asked to.
   let tested = false;
-  if (opts.test !== false && engine !== 'pglite') {
+  if (opts.test !== false && !engineFor(engine).connect.embedded) {
     const config = await loadConfig({ url, schema }, { ...process.env, DATABASE_URL: undefined }, cwd);
     try {
       await pingDatabase(config, (t) => io.debug(t));

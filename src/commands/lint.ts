@@ -4,6 +4,7 @@
  * No database. One line per finding, `--json` for pipelines; exit 1 while
  * findings remain, 0 when clean. `dbkit check` runs it too.
  */
+import { SQL_DIALECTS as dialects } from '../engines/sql-dialects.js';
 import { UsageError } from '../shared/errors.js';
 import type { Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
@@ -29,7 +30,7 @@ export async function lintSchemaMigrations(names: readonly string[], dialect?: D
 }
 
 export async function lintCommand(opts: LintOptions, globals: GlobalOptions, io: Io): Promise<number> {
-  if (opts.dialect !== undefined && opts.dialect !== 'postgres' && opts.dialect !== 'mysql') {
+  if (opts.dialect !== undefined && !Object.hasOwn(dialects, opts.dialect)) {
     throw new UsageError(`--dialect must be postgres or mysql, got "${opts.dialect}"`);
   }
   const results = await lintSchemaMigrations(lintSchemas(globals.schema), opts.dialect as Dialect | undefined);

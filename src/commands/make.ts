@@ -11,6 +11,7 @@
  * a yes), except MySQL copies when the config says `online: "pt-osc"`
  * (docs/online-changes.md). No database.
  */
+import { SQL_DIALECTS as dialects } from '../engines/sql-dialects.js';
 import path from 'node:path';
 import { UsageError, UsageErrors } from '../shared/errors.js';
 import type { Io } from '../shared/io.js';
@@ -223,7 +224,7 @@ async function makeLocked(schema: string, slug: string, root: string, opts: Make
       ...lintLines.map((l) => `  ! ${l}`),
       ...DIALECTS.map((d) => {
         const s = summary.dialects[d];
-        const how = s.transactional ? 'in one transaction' : d === 'mysql' ? 'statement by statement' : 'statement by statement (outside a transaction)';
+        const how = s.transactional ? 'in one transaction' : dialects[d].scriptsInTransaction ? 'statement by statement (outside a transaction)' : 'statement by statement';
         return `  ${d}: ${s.up.length} statement(s) up, ${s.down.length} down, ${how}${s.restoresData ? '' : '; its down cannot restore the data (rollback needs --force)'}`;
       }),
       opts.empty ? `write the SQL in the four .sql files, then run dbkit hash` : `review the SQL files, then dbkit migrate`,

@@ -1,4 +1,5 @@
 /** Option parsing and connection handling shared by the commands. */
+import { urlDatabaseIsNamespace } from '../config/url.js';
 import { UsageError } from '../shared/errors.js';
 import type { Io } from '../shared/io.js';
 import { loadConfig, type Config, type GlobalOptions } from '../config/load.js';
@@ -23,7 +24,7 @@ export async function configFor(globals: GlobalOptions, io: Io): Promise<Config>
 export function migrationConfig(config: Config): Config {
   const direct = config.directTarget;
   if (!direct) return config;
-  const namespace = config.namespace ?? (config.dialect === 'mysql' && !direct.database ? (config.target.database ?? null) : null);
+  const namespace = config.namespace ?? (urlDatabaseIsNamespace(direct.engine) && !direct.database ? (config.target.database ?? null) : null);
   return { ...config, target: direct, namespace };
 }
 

@@ -19,7 +19,7 @@ export function variantStatements(schemaName: string, dialect: Dialect, namespac
 }
 
 export async function sqlCommand(opts: SqlOptions, globals: GlobalOptions, io: Io): Promise<number> {
-  if (opts.dialect !== undefined && opts.dialect !== 'postgres' && opts.dialect !== 'mysql') {
+  if (opts.dialect !== undefined && !Object.hasOwn(dialects, opts.dialect)) {
     throw new UsageError(`--dialect must be postgres or mysql, got "${opts.dialect}"`);
   }
   // --dialect picks the variant; the schema's default follows it unless --schema or the config names one.

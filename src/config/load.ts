@@ -9,7 +9,7 @@ import { checkNamespace } from './namespace.js';
 import { applyLimits, DEFAULT_LIMITS, type MigrationLimits } from './online.js';
 import { readSeconds, SECONDS_FORMAT } from './seconds.js';
 import { registerUrl } from '../shared/secrets.js';
-import { DEFAULT_PGLITE_DIR, dialectOf, parseUrl, type Target } from './url.js';
+import { DEFAULT_PGLITE_DIR, dialectOf, isServerUrl, parseUrl, urlDatabaseIsNamespace, type Target } from './url.js';
 
 export interface GlobalOptions {
   url?: string;
@@ -57,8 +57,8 @@ function leaseTtl(value: string | undefined): number {
 function directTarget(url: string | undefined, main: Target, cwd: string): Target | null {
   if (!url) return null;
   const direct = parseUrl(url, cwd);
-  if (direct.engine !== main.engine || direct.engine === 'pglite') {
-    throw new UsageError(`--direct-url ${direct.display} must be a ${main.engine === 'pglite' ? 'server' : main.engine} URL like the database URL ${main.display}`);
+  if (direct.engine !== main.engine || !isServerUrl(direct.engine)) {
+    throw new UsageError(`--direct-url ${direct.display} must be a ${isServerUrl(main.engine) ? main.engine : 'server'} URL like the database URL ${main.display}`);
   }
   return direct;
 }
@@ -140,8 +140,8 @@ export async function loadConfig(
   cwd = process.cwd(),
 ): Promise<Config> {
   const settings = await loadSettings(opts, env, cwd);
-  const { dialect, namespace, target } = settings;
-  if (dialect === 'mysql' && !namespace && !target.database) {
+  const { namespace, target } = settings;
+  if (urlDatabaseIsNamespace(target.engine) && !namespace && !target.database) {
     throw new UsageError(`the MySQL URL ${target.display} names no database: add /<database> to it or pass --namespace`);
   }
   return { ...settings, cwd, directTarget: directTarget(settings.directUrl ?? undefined, target, cwd), leaseTtlMs: leaseTtl(envValue(env, 'DBKIT_LEASE_TTL')) };

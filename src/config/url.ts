@@ -48,17 +48,26 @@ function pgliteTarget(url: string, cwd: string): Target {
   return { engine: 'pglite', url, display: url, pgliteDir: path.resolve(cwd, rest) };
 }
 
+/** Each server engine's reading of the URL's TLS parameters. */
+const TLS_PLAN = { postgres: pgTls, mysql: mysqlTls } as const;
+
 /** The URL a command uses: `from` names where it came from, for messages (`--url`, `DATABASE_URL`, ...). */
 export function parseUrl(url: string, cwd = process.cwd(), from?: string): Target {
   if (url.trim() === '') throw new UsageError(`${from ?? 'the database URL'} is empty: give a database URL (${USE})`);
   if (url.startsWith('pglite:')) return pgliteTarget(url, cwd);
   const s = parseServerUrl(url, from);
   // Checked now, not at the first connection: a bad sslmode is a usage error.
-  if (s.engine === 'postgres') pgTls(s.params);
-  else mysqlTls(s.params);
-  return { engine: s.engine, url, display: s.display, ...(s.engine === 'mysql' && s.database ? { database: s.database } : {}) };
+  TLS_PLAN[s.engine](s.params);
+  return { engine: s.engine, url, display: s.display, ...(urlDatabaseIsNamespace(s.engine) && s.database ? { database: s.database } : {}) };
 }
 
 /** The SQL dialect an engine speaks (PGlite is PostgreSQL). */
+/** What an engine's URL names: a server database holding schemas (PostgreSQL), a server database that is the namespace itself (MySQL), or a directory (PGlite). */
+const URL_NAMES: Readonly<Record<Engine, 'schemas' | 'namespace' | 'directory'>> = { postgres: 'schemas', mysql: 'namespace', pglite: 'directory' };
+/** The URL's database is the namespace (MySQL). */
+export const urlDatabaseIsNamespace = (engine: Engine): boolean => URL_NAMES[engine] === 'namespace';
+/** The URL names a server (not a directory of the embedded database). */
+export const isServerUrl = (engine: Engine): boolean => URL_NAMES[engine] !== 'directory';
+
 const DIALECT_OF: Readonly<Record<Engine, 'postgres' | 'mysql'>> = { postgres: 'postgres', mysql: 'mysql', pglite: 'postgres' };
 export const dialectOf = (engine: Engine): 'postgres' | 'mysql' => DIALECT_OF[engine];

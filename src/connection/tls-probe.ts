@@ -80,6 +80,9 @@ async function pgRefusesPlain(url: string): Promise<boolean | undefined> {
 
 /** Decide allow/prefer for the server of `url`, once (a no-op for the other modes and for PGlite). */
 export async function resolveTls(engine: 'postgres' | 'mysql', url: string): Promise<void> {
+  // An engine test that cannot be a port method: src/connection lies below the engine port (the
+  // dialects' connect areas call this before they open a driver), and each branch speaks one wire
+  // protocol's TLS request (PostgreSQL's SSLRequest, MySQL's server greeting).
   if (engine === 'postgres') {
     const { host, port, plan, key } = pgServer(url);
     if ((plan.mode !== 'prefer' && plan.mode !== 'allow') || tlsDecision(key) !== undefined) return;

@@ -6,6 +6,9 @@
 import path from 'node:path';
 import type { TargetSpec } from './targets.js';
 
+/** Each server URL's default port, and whether its database is the namespace. */
+const SERVER = { postgres: { port: '5432', namespaceIsDatabase: false }, mysql: { port: '3306', namespaceIsDatabase: true } } as const;
+
 /** engine|host|port|database|namespace of a URL, or null when it cannot be told (pglite:memory). */
 export function databaseKey(url: string, namespace: string | null): string | null {
   if (url.startsWith('pglite:')) {
@@ -13,17 +16,17 @@ export function databaseKey(url: string, namespace: string | null): string | nul
     return rest.toLowerCase() === 'memory' ? null : `pglite|${path.resolve(rest)}|${namespace ?? ''}`;
   }
   const scheme = /^([a-z0-9+.-]+):\/\//i.exec(url)?.[1]?.toLowerCase() ?? '';
-  const engine = scheme.startsWith('postgres') ? 'postgres' : 'mysql';
+  const engine: keyof typeof SERVER = scheme.startsWith('postgres') ? 'postgres' : 'mysql';
   const rest = url.slice(url.indexOf('://') + 3);
   const afterUser = rest.slice(rest.lastIndexOf('@') + 1);
   const [authority = '', pathPart = ''] = afterUser.split(/\/(.*)/s);
   const hostPort = authority.split('?')[0]!.toLowerCase();
   const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(hostPort);
   const host = m?.[1] ?? hostPort;
-  const port = m?.[2] ?? (engine === 'postgres' ? '5432' : '3306');
+  const port = m?.[2] ?? SERVER[engine].port;
   const database = decodeURIComponent(pathPart.split('?')[0]!.replace(/\/$/, ''));
   // On MySQL a namespace is the database itself.
-  return engine === 'mysql' ? `mysql|${host}|${port}|${namespace ?? database}` : `postgres|${host}|${port}|${database}|${namespace ?? ''}`;
+  return SERVER[engine].namespaceIsDatabase ? `${engine}|${host}|${port}|${namespace ?? database}` : `${engine}|${host}|${port}|${database}|${namespace ?? ''}`;
 }
 
 /** The names of the first two targets that are the same database and namespace, or null. */

@@ -12,7 +12,7 @@ import { ExitCode } from '../shared/errors.js';
 import { createIo, type Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { urlSecrets } from '../shared/mask.js';
-import { parseUrl } from '../config/url.js';
+import { dialectOf, parseUrl } from '../config/url.js';
 import { defaultSchemaFor } from '../schema/registry.js';
 import { statusOf, WHERE_FIELDS, type AppliedMigration, type FleetCommandName, type TargetOutcome, type TargetStatus } from './outcome.js';
 import type { TargetSpec } from './targets.js';
@@ -46,7 +46,7 @@ export function describeTarget(spec: TargetSpec, url: string | null, globals: Gl
   } catch {
     parsed = null;
   }
-  const schema = spec.schema ?? globals.schema ?? (parsed ? defaultSchemaFor(parsed.engine === 'mysql' ? 'mysql' : 'postgres') : null);
+  const schema = spec.schema ?? globals.schema ?? (parsed ? defaultSchemaFor(dialectOf(parsed.engine)) : null);
   return { url: parsed?.display ?? null, engine: parsed?.engine ?? null, schema, namespace: spec.namespace ?? globals.namespace ?? null };
 }
 

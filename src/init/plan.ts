@@ -3,6 +3,7 @@
  * `.env` line that holds it, and the config file. The password lives only in
  * `.env` (keep it out of version control); the config file names the schema.
  */
+import { engineFor } from '../engines/index.js';
 import { UsageError } from '../shared/errors.js';
 import { schemaNames, defaultSchemaFor } from '../schema/registry.js';
 
@@ -35,7 +36,7 @@ export function defaultsFor(engine: InitEngine): InitAnswers {
     user: DEFAULT_USER[engine],
     password: '',
     database: 'app',
-    schema: defaultSchemaFor(engine === 'mysql' ? 'mysql' : 'postgres'),
+    schema: defaultSchemaFor(engineFor(engine).dialect.name),
     dir: DEFAULT_PGLITE_DIR,
   };
 }
@@ -43,7 +44,7 @@ export function defaultsFor(engine: InitEngine): InitAnswers {
 export function checkAnswers(a: InitAnswers): void {
   if (!INIT_ENGINES.includes(a.engine)) throw new UsageError(`--engine must be one of ${INIT_ENGINES.join(', ')}, got "${a.engine}"`);
   if (!schemaNames.includes(a.schema)) throw new UsageError(`unknown schema "${a.schema}": use one of ${schemaNames.join(', ')}`);
-  if (a.engine === 'pglite') {
+  if (engineFor(a.engine).connect.embedded) {
     if (!a.dir || /["\\\n\r]/.test(a.dir)) throw new UsageError('--dir must be a directory path without quotes, backslashes or line breaks');
     return;
   }
@@ -54,7 +55,7 @@ export function checkAnswers(a: InitAnswers): void {
 
 /** The URL of the answers: user and password percent-encoded, an IPv6 host bracketed. */
 export function urlOf(a: InitAnswers): string {
-  if (a.engine === 'pglite') return `pglite:${a.dir}`;
+  if (engineFor(a.engine).connect.embedded) return `pglite:${a.dir}`;
   const host = a.host.includes(':') && !a.host.startsWith('[') ? `[${a.host}]` : a.host;
   const auth = a.user ? `${encodeURIComponent(a.user)}${a.password ? `:${encodeURIComponent(a.password)}` : ''}@` : '';
   return `${a.engine}://${auth}${host}:${a.port}/${encodeURIComponent(a.database)}`;

@@ -6,7 +6,7 @@
  * modules load only when a connection is opened.
  */
 import type { Knex } from 'knex';
-import type { ClosableSql, Sql } from './sql.js';
+import type { ClosableSql, Exec, Sql } from './sql.js';
 
 /** What opening a database needs to know (from the configuration). */
 export interface OpenRequest {
@@ -39,6 +39,8 @@ export interface ConnectPort {
   openSql(req: OpenRequest, opts?: { knex?: boolean }): Promise<ClosableSql>;
   /** Knex: on a server a pool of its own; embedded, on the database `sql` holds open. */
   openKnex(req: OpenRequest, base: KnexBase, sql?: ClosableSql): Promise<Knex>;
+  /** Statements on a driver connection Knex acquired (the run's own session: settings, the pid an interrupt cancels). */
+  execOn(connection: unknown): Exec;
   /** The rows of a Knex raw() result. */
   knexRows(result: unknown): unknown[];
   /** The namespace a session works in, and whether it exists (yet). */

@@ -131,3 +131,21 @@ export interface ProbeDialect {
   serverSql: string;
   forServer(version: string, lockTimeoutMs: number): ProbeSql;
 }
+
+/** What the data pre-flight must know of a dialect's types and statements (src/migrate/apply/data-check/). */
+export interface DataRules {
+  /** A NOT NULL column without a default added to a table with rows: the statement fails (PostgreSQL), or the rows get the type's implicit default (MySQL). */
+  addNotNullWithoutDefault: 'fails' | 'implicit-default';
+  /** Named enum types exist (PostgreSQL's CREATE TYPE ... AS ENUM). */
+  enumTypes: boolean;
+  /** `text` holds any length of characters (PostgreSQL). */
+  textUnbounded: boolean;
+  /** The byte limits of the text types by name (MySQL's TINYTEXT ... LONGTEXT), or null. */
+  textBytes: Readonly<Record<string, number>> | null;
+  /** Unique indexes may be partial (WHERE): their duplicates are counted under the condition (PostgreSQL). */
+  partialIndexes: boolean;
+  /** The driver takes every `?` of a statement's text for a parameter (mysql2): a condition holding one cannot be sent as written. */
+  questionMarkBinds: boolean;
+  /** The precision of a bare DECIMAL (MySQL: 10), or null where a bare numeric has no limit. */
+  decimalDefaultPrecision: number | null;
+}

@@ -7,6 +7,7 @@
  */
 import type { StatementReader } from '../lint/reader.js';
 import type { EngineBounds } from './bounds.js';
+import type { DataRules } from './data-check.js';
 import type { LockWaits } from './lock-wait.js';
 import type { SeedSql } from './seed.js';
 import type { TextTypes } from '../plan/type-change.js';
@@ -47,6 +48,10 @@ export interface SqlDialect {
   placeholders(sql: string): string;
   /** The names in a namespace a migration could collide with (src/migrate/apply/catalog.ts). */
   readonly catalogNames: CatalogNames;
+  /** Its migrations build indexes CONCURRENTLY (PostgreSQL): a build can outlive a killed run, or leave an INVALID index. */
+  readonly buildsIndexesConcurrently: boolean;
+  /** A table's name is also its row type's (PostgreSQL): a type of that name collides with it. */
+  readonly tablesHaveRowTypes: boolean;
   /** An identifier, quoted. */
   quote(name: string): string;
   /** How a migration statement's lock and run time are bounded (SET lock_timeout / innodb_lock_wait_timeout ...). */
@@ -55,6 +60,8 @@ export interface SqlDialect {
   readonly lockWaits: LockWaits;
   /** The SQL seeding and taking a run back need. */
   readonly seedSql: SeedSql;
+  /** What the data pre-flight must know of its types and statements. */
+  readonly dataRules: DataRules;
   /** The dialect as the planner sees it (renderers, risks), loaded on first use (make, diff --sql). */
   planner(): Promise<PlanDialect>;
   /** Read the live schema of one namespace (a constant number of catalog queries). */

@@ -31,6 +31,8 @@ export interface SeedPort {
 
 /** The SQL seeding and taking a run back need of a dialect (src/seed/target.ts). */
 export interface SeedSql {
+  /** The load writes explicit integer ids (MySQL): an --append continues after each table's highest. */
+  continuesIds?: true;
   /** The base tables of a namespace (`?`: the namespace), as `name`. */
   baseTablesSql: string;
   /** Statements around the set-based foreign-key check after a load (PostgreSQL: a hash anti-join, not a nested loop, on fresh tables). */

@@ -67,3 +67,15 @@ export const numbered = (sql: string): string => {
   return sql.replace(/\?/g, () => `$${++n}`);
 };
 
+export type Row = Record<string, unknown>;
+export interface Result {
+  rows: Row[];
+  /** Rows inserted, updated or deleted. */
+  affected: number;
+}
+/**
+ * One statement in, its rows out. Without params the text goes to the server
+ * as it is; with params, placeholders are the driver's (`$1` on PostgreSQL,
+ * `?` on MySQL: what Knex's toSQL().toNative() gives).
+ */
+export type Exec = (sql: string, params?: readonly unknown[]) => Promise<Result>;

@@ -9,6 +9,7 @@
  * the generator was written for), a row goes straight to its table's
  * encoder.
  */
+import { ROW_FLAVORS } from '../engines/row-formats.js';
 import type { TableRows } from './encode.js';
 import { adapterFor, fillerFor, type Adapter, type Filler } from './fill.js';
 import type { IdsByTable } from './ledger.js';
@@ -69,7 +70,7 @@ const push = (into: Map<string, unknown[]>, table: string, id: unknown) => {
 const randomKey =
   (dialect: GeneratorContext['dialect']): Filler =>
   (r) =>
-    dialect === 'postgres' ? r.uuid() : r.int(1, 2_147_483_647);
+    ROW_FLAVORS[dialect].keys === 'uuid' ? r.uuid() : r.int(1, 2_147_483_647);
 
 export class SchemaFollower {
   private readonly runtimes = new Map<string, TableRuntime>();

@@ -4,6 +4,7 @@
  * held as bytes, not objects). The same code runs in the seeding worker
  * thread (src/seed/worker.ts) or, where there is no worker file, inline.
  */
+import { ROW_FLAVORS } from '../engines/row-formats.js';
 import type { Dialect } from '../schema/model.js';
 import { generators } from '../../seeds/index.js';
 import { bulkFormat, rowsOfTypes } from './encode.js';
@@ -80,13 +81,15 @@ export const ID_EPOCH = Date.UTC(2024, 0, 1);
 
 class Ids {
   private readonly next: Record<string, number>;
+  private readonly uuids: boolean;
   constructor(
-    private readonly dialect: Dialect,
+    dialect: Dialect,
     base: Record<string, number>,
     /** --append runs continue later (a day per user already there), so their keys sort after the earlier ones. */
     private readonly epoch: number,
   ) {
     this.next = { ...base };
+    this.uuids = ROW_FLAVORS[dialect].keys === 'uuid';
   }
   /**
    * MySQL: the next integer. PostgreSQL: a version-7 UUID whose time part
@@ -96,7 +99,7 @@ class Ids {
    */
   id(table: string, rng: Rng): Id {
     const n = (this.next[table] = (this.next[table] ?? 0) + 1);
-    return this.dialect === 'postgres' ? rng.uuidV7(this.epoch + n) : n;
+    return this.uuids ? rng.uuidV7(this.epoch + n) : n;
   }
 }
 

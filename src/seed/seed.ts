@@ -5,6 +5,7 @@
  * interrupt takes back, by key, what the run committed, and says what state
  * the database is in.
  */
+import { dialectFor } from '../engines/sql-dialects.js';
 import { engineFor } from '../engines/index.js';
 import type { EngineName } from '../port/engine.js';
 import { DbkitError, ExitCode, InterruptedError, SqlError, UsageError } from '../shared/errors.js';
@@ -192,7 +193,7 @@ async function seedLocked(
     if (filled.length && req.mode === 'truncate') await req.confirmTruncate(filled);
     const append = req.mode === 'append';
     const firstOrdinal = append ? await target.count('users') : 0;
-    const idBase = append && req.dialect === 'mysql' ? await target.maxIds() : {};
+    const idBase = append && dialectFor(req.dialect).seedSql.continuesIds ? await target.maxIds() : {};
     undo.ordinals = { first: firstOrdinal + 1, last: firstOrdinal + req.users };
     const sessions = [session, ...(await extraReady)];
     const writers = await Promise.all(sessions.map((s) => openWriter(s.sql, s.namespace, req.debug, s.config.lockTimeoutMs)));

@@ -5,6 +5,7 @@
  * numbers and times are written digit by digit: no row string is built, and
  * nothing is left for the garbage collector but the values themselves.
  */
+import { ROW_FLAVORS } from '../engines/row-formats.js';
 import type { LogicalType } from '../schema/definition.js';
 import type { Dialect } from '../schema/model.js';
 import type { ByteSink, Utf8Buffer } from '../rows/pieces.js';
@@ -132,12 +133,12 @@ export function pgTextArray(items: readonly string[]): string {
 export function textCell(type: LogicalType, dialect: Dialect): TextCellWriter {
   switch (type.kind) {
     case 'timestamp':
-      return timeWriter(dialect === 'postgres' ? '+00' : '');
+      return timeWriter(ROW_FLAVORS[dialect].timeZoneSuffix);
     case 'json':
     case 'json_text':
       return writeJson;
     case 'text_array':
-      return dialect === 'postgres' ? (out, v) => writeEscaped(out, pgTextArray(v as string[])) : writeJson;
+      return ROW_FLAVORS[dialect].textArrays === 'array-literal' ? (out, v) => writeEscaped(out, pgTextArray(v as string[])) : writeJson;
     case 'id':
     case 'ref':
     case 'bigint':

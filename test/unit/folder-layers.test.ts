@@ -9,10 +9,11 @@
  * that still import dialects/** directly: none (the engine selectors moved
  * behind the engine port); it may only shrink.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/cli.js';
-import { cycles, importGraph } from '../support/import-graph.js';
+import { cycles, importGraph, sources } from '../support/import-graph.js';
 
 /** Bottom to top. A folder may import the folders listed with it, nothing else. */
 const LAYERS: ReadonlyArray<readonly [string, readonly string[]]> = [
@@ -49,7 +50,7 @@ const LAYERS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['src/seed', ['seeds', 'src/config', 'src/connection', 'src/db', 'src/engines', 'src/fake', 'src/migrate', 'src/plan', 'src/port', 'src/rows', 'src/schema', 'src/shared']],
   ['src/docs', ['src/diff', 'src/engines', 'src/indexes', 'src/migrate', 'src/schema', 'src/shared']],
   ['src/fleet', ['src/config', 'src/schema', 'src/shared']],
-  ['src/init', ['src/schema', 'src/shared']],
+  ['src/init', ['src/engines', 'src/schema', 'src/shared']],
   // The text of results.
   ['src/render', ['src/diff', 'src/indexes', 'src/migrate', 'src/schema']],
   // One file per command, then the program and its one catch, then the binary.
@@ -143,5 +144,23 @@ describe('folder layers', () => {
     const { unlisted, unused } = compare(folderEdges(graph, folderOf), allowedTable(LAYERS, DIALECT_DEBT));
     expect(unlisted, 'a new folder edge: import downwards, or change the architecture on purpose (here and in ARCHITECTURE.md)').toEqual([]);
     expect(unused, 'an edge no import uses any more: remove it from the table').toEqual([]);
+  });
+
+  it('outside dialects/ and the composition root, at most 5 places test which engine they are on, each saying why it cannot be a port method', () => {
+    // A comparison with an engine's or dialect's name, or a case of one.
+    const test = /(?:===|!==)\s*'(?:postgres|mysql|pglite)'|'(?:postgres|mysql|pglite)'\s*(?:===|!==)|case\s+'(?:postgres|mysql|pglite)'/;
+    const found: string[] = [];
+    const uncommented: string[] = [];
+    for (const file of sources(path.join(repoRoot, 'src')).filter((f) => !f.includes(`${path.sep}engines${path.sep}`))) {
+      const lines = fs.readFileSync(file, 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        if (/^\s*(\/\/|\*)/.test(line) || !test.test(line)) return;
+        const where = `${path.relative(repoRoot, file)}:${i + 1}`;
+        found.push(where);
+        if (!lines.slice(Math.max(0, i - 4), i).some((l) => /cannot be a port method/.test(l))) uncommented.push(where);
+      });
+    }
+    expect(found.length, found.join('\n')).toBeLessThanOrEqual(5);
+    expect(uncommented).toEqual([]);
   });
 });

@@ -18,7 +18,8 @@ export const transactions: Rule = {
         },
       ];
     }
-    if (scope.file.dialect !== 'postgres' || !scope.file.transactional) return [];
+    // Never transactional where the dialect's scripts cannot run in one (MySQL).
+    if (!scope.file.transactional) return [];
     const concurrent =
       ((f.kind === 'create_index' || f.kind === 'drop_index') && f.concurrent) || (f.kind === 'reindex' && f.concurrent);
     if (!concurrent) return [];

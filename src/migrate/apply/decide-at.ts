@@ -35,6 +35,6 @@ export async function decideAt(m: LoadedMigration, direction: Direction, start: 
   const { conn } = ctx;
   const dialect = dialects[conn.config.dialect];
   const live = await dialect.introspect(sql, conn.namespace);
-  const builds = m.dialect === 'postgres' ? concurrentBuilds(statementsOf(m, direction).slice(start, end)) : [];
+  const builds = dialects[m.dialect].buildsIndexesConcurrently ? concurrentBuilds(statementsOf(m, direction).slice(start, end)) : [];
   return decide(at.before, at.ops, live, dialect.normalizer, builds);
 }

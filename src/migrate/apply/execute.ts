@@ -134,13 +134,12 @@ async function stepByStep(knex: Knex, m: LoadedMigration, direction: Direction, 
   const statements = statementsOf(m, direction);
   const prior = ctx.progress.get(m.name);
   const resumeAt = prior?.direction === direction ? Math.min(prior.step, statements.length) : null;
-  const pg = m.dialect === 'postgres';
   await withConnectionOf(knex, ctx.conn.config.target.engine, async (exec) => {
     const mark = (i: number) => markStep(knex, exec, ctx.conn, m, direction, i, ctx.owner, direction === 'up' ? ctx.batch : null);
     ctx.running = { name: m.name, direction, statement: resumeAt ?? 0, of: statements.length, transactional: false };
     await ctx.interrupt?.track(m.name, exec);
     // Session-level SETs: not through a transaction pooler, where they would stay on a pooled server connection.
-    const sessionTimeout = !(pg && ctx.lock.pooled);
+    const sessionTimeout = !ctx.lock.pooled;
     const bounds = boundsOf(m.dialect);
     // Statements whose waits hold nobody up wait up to --lock-timeout, not the DDL lock bound (limits.ts).
     const bound = sessionTimeout ? await startSession(exec, bounds, ctx.limits, false, onlineLockBoundMs(ctx.conn.config.lockTimeoutMs, ctx.limits)) : null;
@@ -208,7 +207,8 @@ async function runStatement(
   ctx.running!.statement = i;
   await ctx.lock.fence?.(knex);
   await mark(i);
-  if (ctx.online && m.dialect === 'mysql' && (m.meta[direction].blocking ?? []).includes(i)) {
+  // ctx.online is set only where the engine has a runner (MySQL: onlineRunner).
+  if (ctx.online && (m.meta[direction].blocking ?? []).includes(i)) {
     ctx.note(`${m.name}: statement ${i + 1} copies its table: running it through ${ctx.online.name}`);
     await ctx.online.run(statementsOf(m, direction)[i]!, { resumed, signal: ctx.interrupt?.signal, note: ctx.note });
     return;

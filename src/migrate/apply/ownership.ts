@@ -10,6 +10,7 @@
  * found the name free, so what that statement (or one before it) creates
  * and now exists is dbkit's. Pure but for the catalog read in runner.ts.
  */
+import { dialectFor } from '../../engines/sql-dialects.js';
 import { DbkitError, ExitCode } from '../../shared/errors.js';
 import type { Operation } from '../../plan/operations.js';
 import type { Dialect } from '../../schema/model.js';
@@ -30,11 +31,13 @@ interface Named {
 
 /** What an operation creates (keys it needs free) and removes. */
 function effects(o: Operation, d: Dialect): { creates: Named[]; removes: string[]; removesPrefix: string[] } {
-  const pg = d === 'postgres';
+  const dialect = dialectFor(d);
+  const pg = dialect.tablesHaveRowTypes;
   const none = { creates: [] as Named[], removes: [] as string[], removesPrefix: [] as string[] };
-  const tableKeys = (t: string) => (pg ? [`relation:${t}`, `type:${t}`] : [`relation:${t}`]);
+  const tableKeys = (t: string) => (dialect.tablesHaveRowTypes ? [`relation:${t}`, `type:${t}`] : [`relation:${t}`]);
+  // Index names: beside the tables, one name space per schema (PostgreSQL), or per table (MySQL).
   const index = (table: string, name: string): Named =>
-    pg ? { key: `relation:${name}`, label: `index ${name}` } : { key: `index:${table}.${name}`, label: `index ${name} on ${table}` };
+    dialect.rules.indexNames === 'schema' ? { key: `relation:${name}`, label: `index ${name}` } : { key: `index:${table}.${name}`, label: `index ${name} on ${table}` };
   switch (o.op) {
     case 'create_table':
       return {

@@ -50,7 +50,7 @@ export async function runWithRetries(exec: Exec, m: LoadedMigration, direction: 
   const statement = statements[i]!;
   const tag = workTag(ctx.conn.namespace, m.name, direction, i, statements.length);
   const bounds = boundsOf(m.dialect);
-  const builds = m.dialect === 'postgres' && concurrentIndex(statement) !== null;
+  const builds = dialects[m.dialect].buildsIndexesConcurrently && concurrentIndex(statement) !== null;
   for (let attempt = 1; ; attempt++) {
     let step = statement;
     try {
@@ -104,7 +104,7 @@ function waitOf(bounds: EngineBounds, ctx: ExecutionContext, bound: StatementBou
  * interrupt (a second signal must not wait for a DROP): the next run drops it.
  */
 async function afterFailedBuild(exec: Exec, m: LoadedMigration, direction: Direction, i: number, ctx: ExecutionContext, err: unknown): Promise<void> {
-  const index = m.dialect === 'postgres' ? concurrentIndex(statementsOf(m, direction)[i]!) : null;
+  const index = dialects[m.dialect].buildsIndexesConcurrently ? concurrentIndex(statementsOf(m, direction)[i]!) : null;
   if (!index || ctx.interrupt?.aborted || !ctx.running) return;
   const duplicates = sqlState(err) === UNIQUE_VIOLATION;
   const what = duplicates

@@ -9,50 +9,11 @@ import { dialectFor } from '../../engines/sql-dialects.js';
 import type { Knex } from 'knex';
 import type { Engine } from '../../config/url.js';
 import type { Sql } from '../../db/sql.js';
+import { engineFor } from '../../engines/index.js';
+import type { Exec } from '../../port/sql.js';
 import type { Dialect } from '../../schema/model.js';
 
-export type Row = Record<string, unknown>;
-export interface Result {
-  rows: Row[];
-  /** Rows inserted, updated or deleted. */
-  affected: number;
-}
-/**
- * One statement in, its rows out. Without params the text goes to the server
- * as it is; with params, placeholders are the driver's (`$1` on PostgreSQL,
- * `?` on MySQL: what Knex's toSQL().toNative() gives).
- */
-export type Exec = (sql: string, params?: readonly unknown[]) => Promise<Result>;
-
-type PgResult = { rows?: Row[]; rowCount?: number | null; affectedRows?: number };
-interface PgLike {
-  query(sql: string, params?: unknown[]): Promise<PgResult | PgResult[]>;
-}
-interface MysqlLike {
-  query(sql: string, params: unknown[], cb: (err: Error | null, rows: unknown) => void): void;
-  query(sql: string, cb: (err: Error | null, rows: unknown) => void): void;
-}
-
-function execOn(engine: Engine, connection: unknown): Exec {
-  if (engine === 'mysql') {
-    const c = connection as MysqlLike;
-    return (sql, params) =>
-      new Promise((resolve, reject) => {
-        const done = (err: Error | null, out: unknown) => {
-          if (err) return reject(err);
-          resolve(Array.isArray(out) ? { rows: out as Row[], affected: 0 } : { rows: [], affected: Number((out as { affectedRows?: number })?.affectedRows ?? 0) });
-        };
-        if (params) c.query(sql, [...params], done);
-        else c.query(sql, done);
-      });
-  }
-  const c = connection as PgLike;
-  return async (sql, params) => {
-    const res = params ? await c.query(sql, [...params]) : await c.query(sql);
-    const last = Array.isArray(res) ? res[res.length - 1] : res;
-    return { rows: last?.rows ?? [], affected: Number(last?.rowCount ?? last?.affectedRows ?? 0) };
-  };
-}
+export type { Exec, Result, Row } from '../../port/sql.js';
 
 /**
  * Run `fn` with the connection of `db`: a transaction's own, or one taken
@@ -66,7 +27,7 @@ export async function withConnectionOf<T>(db: Knex | Knex.Transaction, engine: E
     emit(event: string, payload: unknown): void;
   };
   const connection = await client.acquireConnection();
-  const exec = execOn(engine, connection);
+  const exec = engineFor(engine).connect.execOn(connection);
   try {
     // --verbose shows these statements like Knex's own.
     return await fn((sql, params) => {

@@ -3,6 +3,7 @@
  * (pure): the planner's up and down plans for both dialects, the renames they
  * were made with, the data-loss warnings, and the snapshot to store.
  */
+import { engineFor } from '../../engines/index.js';
 import { SQL_DIALECTS as dialects } from '../../engines/sql-dialects.js';
 import { describeOperation } from '../../plan/describe.js';
 import { inverseRenames, noRenames, planChange, renameCandidates, type DialectPlan, type PlanDialect, type RenameCandidate, type Renames } from '../../plan/plan.js';
@@ -101,7 +102,8 @@ const ENGINE: Record<Dialect, string> = { postgres: 'PostgreSQL', mysql: 'MySQL/
  * when they will run through pt-online-schema-change (config `online: "pt-osc"`).
  */
 export function blockingChanges(plans: Plans, online: 'pt-osc' | 'none' = 'none', dir: 'up' | 'down' = 'up'): string[] {
-  const out = DIALECTS.flatMap((d) => (d === 'mysql' && online === 'pt-osc' ? [] : plans[dir][d].blocking.map((b) => `${ENGINE[d]}: ${b.message}`)));
+  // A blocking statement is allowed where `online` names a runner the dialect's engine has (MySQL: pt-osc).
+  const out = DIALECTS.flatMap((d) => (online === 'pt-osc' && engineFor(d).migration.onlineRunner ? [] : plans[dir][d].blocking.map((b) => `${ENGINE[d]}: ${b.message}`)));
   return [...new Set(out)];
 }
 
@@ -127,7 +129,7 @@ export function composeMigration(name: string, plans: Plans, def: SchemaDef): Ne
     const up = plans.up[d];
     const down = plans.down[d];
     dialectsMeta[d] = {
-      transactional: up.transactional && down.transactional && d === 'postgres',
+      transactional: up.transactional && down.transactional && dialects[d].scriptsInTransaction,
       up: direction(up),
       down: { ...direction(down), restoresData: !up.warnings.some((w) => w.level === 'data-loss') },
     };
@@ -150,7 +152,7 @@ const HAND_WRITTEN = [
 /** `make --empty`: SQL files with instructions and no statements; the snapshot stays what it was. */
 export function composeHandWritten(name: string, snapshot: SchemaDef): NewMigration {
   const empty = (): DirectionMeta => ({ operations: [], statementOperations: [], warnings: [], dataLoss: [] });
-  const meta = (d: Dialect): DialectMeta => ({ transactional: d === 'postgres', up: empty(), down: { ...empty(), restoresData: true } });
+  const meta = (d: Dialect): DialectMeta => ({ transactional: dialects[d].scriptsInTransaction, up: empty(), down: { ...empty(), restoresData: true } });
   return {
     meta: { format: FORMAT_VERSION, name, createdBy: `dbkit ${DBKIT_VERSION}`, handWritten: true, dialects: { postgres: meta('postgres'), mysql: meta('mysql') } },
     sql: { postgres: { up: [], down: [] }, mysql: { up: [], down: [] } },

@@ -12,6 +12,7 @@
  *   mysql.down.sql
  *   snapshot.json       the schema definition (SchemaDef) as of this migration
  */
+import { dialectFor } from '../../engines/sql-dialects.js';
 import type { Operation } from '../../plan/operations.js';
 import { BREAKPOINT, commentLines } from '../../shared/sql-text.js';
 import type { Dialect } from '../../schema/model.js';
@@ -87,9 +88,9 @@ export function sqlHeader(name: string, dialect: Dialect, direction: Direction, 
     `${name}: ${dialect}, ${direction}`,
     meta.transactional
       ? 'runs in one transaction'
-      : dialect === 'mysql'
-        ? 'MySQL commits DDL as it goes: runs statement by statement, recording which one runs; a re-run resumes there'
-        : 'runs outside a transaction, statement by statement, recording which one runs; a re-run resumes there',
+      : dialectFor(dialect).scriptsInTransaction
+        ? 'runs outside a transaction, statement by statement, recording which one runs; a re-run resumes there'
+        : `${dialectFor(dialect).label} commits DDL as it goes: runs statement by statement, recording which one runs; a re-run resumes there`,
     ...(d.dataLoss.length ? d.dataLoss.map((w) => `DATA LOSS: ${w}`) : []),
     ...d.warnings.map((w) => `warning: ${w}`),
     ...(direction === 'down' && !meta.down.restoresData ? ['this down migration cannot restore the data its up removed (dbkit rollback needs --force)'] : []),

@@ -23,14 +23,14 @@ type Family =
   | { family: 'other' };
 
 const INT_BYTES: Record<string, number> = { tinyint: 1, smallint: 2, mediumint: 3, int: 4, integer: 4, bigint: 8 };
-const MYSQL_TEXT_BYTES: Record<string, number> = { tinytext: 255, text: 65_535, mediumtext: 16_777_215, longtext: 4_294_967_295 };
 
 /** The family of a type in the dialect's canonical spelling; `enumLabels` names a PostgreSQL enum type's labels. */
 export function familyOf(dialect: Dialect, type: string, enumLabels: (name: string) => string[] | null): Family {
   const t = type.trim();
   const list = /^enum\((.*)\)$/is.exec(t);
   if (list) return { family: 'enum', labels: parseMysqlStringList(list[1]!) ?? [] };
-  const labels = dialect === 'postgres' ? enumLabels(t) : null;
+  const rules = dialects[dialect].dataRules;
+  const labels = rules.enumTypes ? enumLabels(t) : null;
   if (labels) return { family: 'enum', labels };
   if (t.endsWith('[]')) return { family: 'other' };
   const m = /^([a-z][a-z ]*?)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?(\s+unsigned)?(?:\s+zerofill)?$/i.exec(t);
@@ -40,15 +40,16 @@ export function familyOf(dialect: Dialect, type: string, enumLabels: (name: stri
   if (base === 'varchar' || base === 'char' || base === 'character' || base === 'character varying') {
     return { family: 'string', max: a ?? (base === 'varchar' || base === 'character varying' ? Infinity : 1), unit: 'chars' };
   }
-  if (base === 'text' && dialect === 'postgres') return { family: 'string', max: Infinity, unit: 'chars' };
-  if (dialect === 'mysql' && base in MYSQL_TEXT_BYTES) return { family: 'string', max: MYSQL_TEXT_BYTES[base]!, unit: 'bytes' };
+  if (base === 'text' && rules.textUnbounded) return { family: 'string', max: Infinity, unit: 'chars' };
+  const bytes = rules.textBytes?.[base];
+  if (bytes !== undefined) return { family: 'string', max: bytes, unit: 'bytes' };
   if (base in INT_BYTES) {
     const bits = BigInt(INT_BYTES[base]! * 8);
     return m[4] ? { family: 'integer', min: 0n, max: 2n ** bits - 1n } : { family: 'integer', min: -(2n ** (bits - 1n)), max: 2n ** (bits - 1n) - 1n };
   }
   if (base === 'numeric' || base === 'decimal') {
     // MySQL's DECIMAL is DECIMAL(10,0); PostgreSQL's bare numeric has no limit.
-    const precision = a ?? (dialect === 'mysql' ? 10 : null);
+    const precision = a ?? rules.decimalDefaultPrecision;
     if (precision === null) return { family: 'other' };
     return { family: 'decimal', digits: precision - (b ?? 0), scale: b ?? 0 };
   }

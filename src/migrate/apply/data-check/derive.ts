@@ -19,6 +19,7 @@
  * of the tables its SQL names: the probes of later migrations on those tables
  * are counted just before such a migration starts instead (`deferred`).
  */
+import { dialectFor } from '../../../engines/sql-dialects.js';
 import { describeOperation } from '../../../plan/describe.js';
 import { foldOperations } from '../../../plan/fold.js';
 import type { Operation } from '../../../plan/operations.js';
@@ -109,7 +110,8 @@ function probesOf(dialect: Dialect, m: PendingMigration, index: number, o: Opera
       touched,
     });
   };
-  const pg = dialect === 'postgres';
+  const rules = dialectFor(dialect).dataRules;
+  const fails = rules.addNotNullWithoutDefault === 'fails';
 
   switch (o.op) {
     case 'drop_table':
@@ -130,9 +132,9 @@ function probesOf(dialect: Dialect, m: PendingMigration, index: number, o: Opera
       count(
         o.table,
         [],
-        pg ? 'fails' : 'loses',
+        fails ? 'fails' : 'loses',
         () => ({ kind: 'rows' }),
-        pg
+        fails
           ? `{rows} in ${o.table}, to which a NOT NULL column ${c.name} without a default cannot be added`
           : `{rows} in ${o.table}, given the implicit default of ${c.type} in the new NOT NULL column ${c.name} (it has no default)`,
       );
@@ -173,7 +175,7 @@ function probesOf(dialect: Dialect, m: PendingMigration, index: number, o: Opera
       const cols = o.op === 'add_unique' ? o.unique.columns : o.index.columns;
       if (o.op === 'create_index' && !o.index.unique) break;
       const where = o.op === 'create_index' ? o.index.where : null;
-      if (where !== null && !pg) break;
+      if (where !== null && !rules.partialIndexes) break;
       count(
         o.table,
         cols,
@@ -229,7 +231,7 @@ function probesOf(dialect: Dialect, m: PendingMigration, index: number, o: Opera
         out.push(unchecked(line.touched, 'its table or a column of it is renamed or added earlier in this run, and the condition names them as they will be'));
         break;
       }
-      if (!pg && o.check.expression.includes('?')) {
+      if (rules.questionMarkBinds && o.check.expression.includes('?')) {
         out.push(unchecked(line.touched, 'its condition has a question mark, which the MySQL driver would take for a parameter'));
         break;
       }
