@@ -18,7 +18,7 @@ import { mysqlConnection } from '../src/config/url.js';
 import { parseLines, type Cell } from '../src/seed/encode.js';
 import { generateChunks } from '../src/seed/generate.js';
 import type { RowFormat } from '../src/rows/pieces.js';
-import { seedPlan } from '../src/seed/plan.js';
+import { seedLayout } from '../src/seed/layout.js';
 import { seedCounts } from '../src/seed/seed.js';
 import type { Dialect } from '../src/schema/model.js';
 import { generators } from '../seeds/index.js';
@@ -36,9 +36,9 @@ export interface TableRows {
 /** Generate what `dbkit seed --seed S --users N` writes into an empty schema, table by table, parents first. */
 export async function pregenerate(schema: string, dialect: Dialect, users: number, seed: number): Promise<TableRows[]> {
   const generator = generators[schema]!;
-  const plan = seedPlan(schema, dialect);
-  const tables = new Map<string, TableRows>(plan.tables.map((t) => [t.name, { table: t.name, columns: t.columns.map((c) => c.name), rows: [], text: [], binary: [] }]));
-  const spec = { schema, dialect, seed, users, counts: seedCounts(generator), firstOrdinal: 0, idBase: {}, shared: true, plan };
+  const layout = seedLayout(schema, dialect);
+  const tables = new Map<string, TableRows>(layout.tables.map((t) => [t.name, { table: t.name, columns: t.columns.map((c) => c.name), rows: [], text: [], binary: [] }]));
+  const spec = { schema, dialect, seed, users, counts: seedCounts(generator), firstOrdinal: 0, idBase: {}, shared: true, layout };
   for await (const chunk of generateChunks({ ...spec, format: 'text' })) {
     for (const { name, data } of chunk.tables) {
       const t = tables.get(name)!;

@@ -32,7 +32,7 @@ import {
   urlOf,
   type InitAnswers,
   type InitEngine,
-} from '../init/plan.js';
+} from '../init/answers.js';
 
 export interface InitOptions {
   engine?: string;

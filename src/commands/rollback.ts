@@ -4,7 +4,7 @@ import { UsageError } from '../shared/errors.js';
 import type { Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import { applyLimits, type LimitInputs } from '../config/online.js';
-import { loadState, rollback, rollbackPlan } from '../migrate/apply/runner.js';
+import { loadState, rollback, rollbackSteps } from '../migrate/apply/runner.js';
 import { renderPlan, renderRun } from '../render/migrations.js';
 import { configFor, positiveInt, whereJson, withConnection } from './shared.js';
 
@@ -22,12 +22,12 @@ export async function rollbackCommand(opts: RollbackOptions, globals: GlobalOpti
   const request = { steps, all: opts.all, dryRun: opts.dryRun, force: opts.force, limits: applyLimits(config.limits, opts, 'flags') };
   return withConnection(config, io, async (conn) => {
     // What would be reverted, and refusals (a missing file, a down that cannot restore data), before asking.
-    const planned = rollbackPlan(await loadState(conn), request);
-    if (!opts.dryRun && !io.yes && planned.length) {
+    const reverting = rollbackSteps(await loadState(conn), request);
+    if (!opts.dryRun && !io.yes && reverting.length) {
       if (!io.interactive) {
         throw new UsageError(`rollback drops tables and their data: pass --yes to confirm (no terminal to ask on)`);
       }
-      const names = planned.map((p) => p.name).join(', ');
+      const names = reverting.map((p) => p.name).join(', ');
       const ok = await io.confirm(`Roll back ${names} of ${config.schemaName} on ${config.target.display}? What they created is dropped with its data.`);
       if (!ok) throw new UsageError('rollback not confirmed');
     }

@@ -10,7 +10,7 @@ import { loadConnections, seedDatabase, startSeed, type SeedMode, type SeedReque
 import { openSession } from '../db/connect.js';
 import { preflight } from '../migrate/apply/preflight.js';
 import { seedLockWaitError } from '../seed/lock-wait.js';
-import { seedPlan } from '../seed/plan.js';
+import { seedLayout } from '../seed/layout.js';
 import { configFor, wholeNumber, whereJson, withSession } from './shared.js';
 
 export interface SeedOptions {
@@ -53,7 +53,7 @@ export async function seedCommand(opts: SeedOptions, globals: GlobalOptions, io:
   const mode: SeedMode = opts.truncate ? 'truncate' : opts.append ? 'append' : 'fresh';
   const counts = config.seed[config.schemaName];
   // From the expected model: refuses up front (exit 2) a column no seed can fill.
-  const plan = seedPlan(config.schemaName, config.dialect);
+  const layout = seedLayout(config.schemaName, config.dialect);
 
   const request: Omit<SeedRequest, 'signal' | 'onProgress' | 'prelude'> = {
     schema: config.schemaName,
@@ -61,9 +61,9 @@ export async function seedCommand(opts: SeedOptions, globals: GlobalOptions, io:
     users,
     seed,
     mode,
-    plan,
+    layout,
     counts: typeof counts === 'object' ? counts : undefined,
-    connections: loadConnections(config.target.engine, plan),
+    connections: loadConnections(config.target.engine, layout),
     openSession: () => openSession(config, (t) => io.debug(t)),
     debug: (t) => io.debug(t),
     onLockWait: (t) => io.log(t),
@@ -81,7 +81,7 @@ export async function seedCommand(opts: SeedOptions, globals: GlobalOptions, io:
       // The pre-flight (privileges: MySQL's EXPLAIN INSERT waits for a table's metadata lock): a lock wait that runs out names the table.
       await preflight(session, opts.truncate ? 'seed-truncate' : 'seed').catch(async (err: unknown) => {
         const at = { sql: session.sql, dialect: config.dialect, namespace: session.namespace, lockTimeoutMs: config.lockTimeoutMs };
-        throw await seedLockWaitError(at, err, { tables: plan.tables.map((t) => t.name), need: 'write', doing: 'checking the privileges seed needs; nothing was written' });
+        throw await seedLockWaitError(at, err, { tables: layout.tables.map((t) => t.name), need: 'write', doing: 'checking the privileges seed needs; nothing was written' });
       });
       return withInterrupts('seed', async (signal) => {
         const started = performance.now();

@@ -68,7 +68,7 @@ export interface SeedGenerator {
    * renames and drops of later migrations carry its table and column names
    * to the current ones, and its column types tell which values need
    * adapting (a narrower varchar, an enum label removed, a new UNIQUE or NOT
-   * NULL). See src/seed/renames.ts and src/seed/plan-columns.ts.
+   * NULL). See src/seed/renames.ts and src/seed/layout-columns.ts.
    */
   writtenFor: string;
   /** Tables in an order that satisfies every foreign key. */

@@ -1,11 +1,11 @@
 /**
- * Believable values for columns no generator knows (src/seed/plan.ts): by
+ * Believable values for columns no generator knows (src/seed/layout.ts): by
  * logical type and length, and by what the column's name suggests (an
  * email, a URL, a status, a count...). Values of unique columns carry a
  * tag that no other row of the run, or of an earlier --append run, has.
  */
 import type { LogicalType } from '../schema/definition.js';
-import type { Adapt, PlannedColumn } from './plan-types.js';
+import type { Adapt, LayoutColumn } from './layout-types.js';
 import type { Pools } from '../fake/pools.js';
 import type { Rng } from '../fake/random.js';
 
@@ -92,7 +92,7 @@ function jsonByName(name: string, r: Rng, p: Pools): Record<string, unknown> {
 }
 
 /** How to fill a column no generator knows (its `ref`, if any, is filled by the caller). */
-export function fillerFor(col: PlannedColumn, pools: Pools, refTime: number): Filler {
+export function fillerFor(col: LayoutColumn, pools: Pools, refTime: number): Filler {
   const type: LogicalType = col.type;
   const nullable = col.nullable;
   const maybeNull = (f: Filler): Filler => (nullable ? (r, tag, t) => (r.chance(0.15) ? null : f(r, tag, t)) : f);
@@ -136,7 +136,7 @@ export function fillerFor(col: PlannedColumn, pools: Pools, refTime: number): Fi
 }
 
 /** How a generator's values for `col` are adapted to what the column became since the generator was written. */
-export function adapterFor(col: PlannedColumn, a: Adapt, pools: Pools, refTime: number): Adapter {
+export function adapterFor(col: LayoutColumn, a: Adapt, pools: Pools, refTime: number): Adapter {
   const fill = a.fillNulls ? fillerFor({ ...col, nullable: false }, pools, refTime) : null;
   const max = a.maxLength ?? (col.type.kind === 'varchar' ? col.type.length : Infinity);
   const top = INT_MAX[col.type.kind];

@@ -1,11 +1,11 @@
 /**
- * Runs a generator against the seed plan (src/seed/plan.ts): a generator's
+ * Runs a generator against the seed layout (src/seed/layout.ts): a generator's
  * rows are reshaped to the table's loaded columns (dropped columns left
  * out, values adapted to what their column became, unknown ones filled by
  * src/seed/fill.ts), its table names followed to their current ones, rows
  * that reference other tables through filled references wait until the
  * user (or the rows no user owns) are complete, and tables no generator
- * knows get generic rows. Where the plan changes nothing (the definition
+ * knows get generic rows. Where the layout changes nothing (the definition
  * the generator was written for), a row goes straight to its table's
  * encoder.
  */
@@ -13,7 +13,7 @@ import { ROW_FLAVORS } from '../engines/row-formats.js';
 import type { TableRows } from './encode.js';
 import { adapterFor, fillerFor, type Adapter, type Filler } from './fill.js';
 import type { IdsByTable } from './ledger.js';
-import type { PlannedTable, SeedPlan } from './plan.js';
+import type { LayoutTable, SeedLayout } from './layout.js';
 import { Rng } from '../fake/random.js';
 import type { GeneratorContext, Id, IdValue, Row, Scope } from '../fake/types.js';
 
@@ -25,8 +25,8 @@ export const GENERIC_SHARED = 5;
 type Source = { from: number; adapt?: Adapter } | { fill: Filler } | { ref: string; nullable: boolean; unique: boolean; self: boolean } | { id: true };
 
 interface TableRuntime {
-  plan: PlannedTable;
-  /** Its place in the plan (parents first). */
+  layout: LayoutTable;
+  /** Its place in the layout (parents first). */
   index: number;
   sources: Source[];
   /** Position of the id column in loaded rows (-1: none). */
@@ -82,12 +82,12 @@ export class SchemaFollower {
   private readonly sharedUsed = new Map<string, Set<unknown>>();
 
   constructor(
-    plan: SeedPlan,
+    layout: SeedLayout,
     private readonly ctx: GeneratorContext,
     private readonly newId: (table: string, rng: Rng) => Id,
     private readonly firstOrdinal: number,
   ) {
-    plan.tables.forEach((t, index) => {
+    layout.tables.forEach((t, index) => {
       const sources: Source[] = t.columns.map((c, k) => {
         if (t.from ? t.from[k]! >= 0 : t.source !== undefined) {
           const from = t.from ? t.from[k]! : k;
@@ -99,7 +99,7 @@ export class SchemaFollower {
         return { fill: fillerFor(c, ctx.pools, ctx.refTime) };
       });
       const direct = !t.from && t.source !== undefined && !t.tracked;
-      const rt: TableRuntime = { plan: t, index, sources, idAt: t.columns.findIndex((c) => c.type.kind === 'id'), direct };
+      const rt: TableRuntime = { layout: t, index, sources, idAt: t.columns.findIndex((c) => c.type.kind === 'id'), direct };
       this.runtimes.set(t.name, rt);
       if (t.source) this.bySource.set(t.source, rt);
     });
@@ -117,21 +117,21 @@ export class SchemaFollower {
       ? new ScopeState('the rows no user owns', rng, `s${this.firstOrdinal.toString(36)}`, this.firstOrdinal * 10_000 + 9000)
       : new ScopeState(`user ${who.ordinal}`, rng, who.ordinal.toString(36), who.ordinal * 10_000);
     const write = (rt: TableRuntime, row: Row) => {
-      out.get(rt.plan.name)!.write(row);
-      if (keep && (shared || rt.plan.record)) (keep[rt.plan.name] ??= []).push(idValue(row[rt.idAt]));
+      out.get(rt.layout.name)!.write(row);
+      if (keep && (shared || rt.layout.record)) (keep[rt.layout.name] ??= []).push(idValue(row[rt.idAt]));
     };
     const track = (rt: TableRuntime, row: Row) => {
-      if (rt.plan.tracked) push(shared ? this.sharedIds : state.ids, rt.plan.name, row[rt.idAt]);
+      if (rt.layout.tracked) push(shared ? this.sharedIds : state.ids, rt.layout.name, row[rt.idAt]);
     };
     /** A loaded row: written now, or (when it references other tables) once the scope is complete. */
     const place = (rt: TableRuntime, row: Row) => {
-      if (rt.plan.defer) return void state.deferred.push([rt, row]);
+      if (rt.layout.defer) return void state.deferred.push([rt, row]);
       track(rt, row);
       write(rt, row);
     };
     /** A loaded row from the sources: the generator's values, filled ones (each row numbered within its table), ids, references to pick. */
     const loaded = (rt: TableRuntime, row: Row | null): Row => {
-      const k = state.next(rt.plan.name);
+      const k = state.next(rt.layout.name);
       const tag = `${state.tagBase}.${k.toString(36)}`;
       return rt.sources.map((s) =>
         'from' in s
@@ -141,7 +141,7 @@ export class SchemaFollower {
           : 'fill' in s
             ? s.fill(state.rng, tag, state.tagNumberBase + k)
             : 'id' in s
-              ? this.newId(rt.plan.name, state.rng)
+              ? this.newId(rt.layout.name, state.rng)
               : undefined,
       );
     };
@@ -155,7 +155,7 @@ export class SchemaFollower {
       scope: { ...base, emit },
       finish: () => {
         for (const rt of this.runtimes.values()) {
-          if (rt.plan.generic !== (shared ? 'shared' : 'user')) continue;
+          if (rt.layout.generic !== (shared ? 'shared' : 'user')) continue;
           const n = shared ? GENERIC_SHARED : state.rng.around(GENERIC_PER_USER);
           for (let i = 0; i < n; i++) place(rt, loaded(rt, null));
         }
@@ -165,10 +165,10 @@ export class SchemaFollower {
           if (this.pick(rt, row, state, shared)) {
             track(rt, row);
             write(rt, row);
-          } else if (rt.plan.referenced) {
+          } else if (rt.layout.referenced) {
             // Leaving the row out would leave rows that point at it dangling.
             const wanted = rt.sources.flatMap((s) => ('ref' in s && !s.nullable ? [s.ref] : [])).join(' or ');
-            throw new Error(`seed: ${state.whose}: no ${wanted} row for a ${rt.plan.name} row to point at; raise that table's per-user count in the config file`);
+            throw new Error(`seed: ${state.whose}: no ${wanted} row for a ${rt.layout.name} row to point at; raise that table's per-user count in the config file`);
           }
           // else: a row nothing points at and that cannot be attached is left out
         }
@@ -192,7 +192,7 @@ export class SchemaFollower {
       let used: Set<unknown> | undefined;
       if (s.unique) {
         // At most one row per referenced row.
-        const key = `${rt.plan.name}.${k}`;
+        const key = `${rt.layout.name}.${k}`;
         const usedMap = fromShared || shared ? this.sharedUsed : state.used;
         used = usedMap.get(key) ?? usedMap.set(key, new Set()).get(key)!;
         candidates = candidates.filter((id) => !used!.has(id));

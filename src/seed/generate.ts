@@ -14,7 +14,7 @@ import type { Alloc, EncodedRows, RowFormat } from '../rows/pieces.js';
 import { buildPools, loadFaker } from '../fake/pools.js';
 import { Rng } from '../fake/random.js';
 import type { IdsByTable } from './ledger.js';
-import type { SeedPlan } from './plan.js';
+import type { SeedLayout } from './layout.js';
 import type { Counts, GeneratorContext, Id, IdValue, Scope } from '../fake/types.js';
 
 /** Users generated (and loaded) at a time, at most. */
@@ -38,20 +38,20 @@ export interface GenerateSpec {
   /** How rows are encoded; by default the dialect's bulk format (src/seed/encode.ts bulkFormat). */
   format?: RowFormat;
   /**
-   * What is written, table by table (src/seed/plan.ts): the loaded columns,
+   * What is written, table by table (src/seed/layout.ts): the loaded columns,
    * the tables no generator knows, and the tables whose rows a failed run
    * deletes by key (their ids go along with each chunk, as do the ids of
    * rows no user owns).
    */
-  plan: SeedPlan;
+  layout: SeedLayout;
 }
 
 export interface Chunk {
-  /** Every table of the plan, parents first, with this chunk's rows. */
+  /** Every table of the layout, parents first, with this chunk's rows. */
   tables: { name: string; columns: readonly string[]; data: EncodedRows }[];
   /** The users.id values of this chunk. */
   userIds: IdValue[];
-  /** Ids of this chunk's rows in users' trees that do not cascade from their user (the plan's `record`), per table. */
+  /** Ids of this chunk's rows in users' trees that do not cascade from their user (the layout's `record`), per table. */
   owned: IdsByTable;
   /** Ids of this chunk's rows that no user owns, per table. */
   shared: IdsByTable;
@@ -105,22 +105,22 @@ class Ids {
 
 export async function* generateChunks(spec: GenerateSpec, alloc?: Alloc): AsyncGenerator<Chunk> {
   const generator = generators[spec.schema]!;
-  const { plan } = spec;
+  const { layout } = spec;
   const format = spec.format ?? bulkFormat(spec.dialect);
-  const encoders = new Map(plan.tables.map((t) => [t.name, rowsOfTypes(t.columns.map((c) => c.type), spec.dialect, format)]));
+  const encoders = new Map(layout.tables.map((t) => [t.name, rowsOfTypes(t.columns.map((c) => c.type), spec.dialect, format)]));
   const pools = buildPools(await loadFaker(spec.seed));
   const ctx: GeneratorContext = { seed: spec.seed, dialect: spec.dialect, refTime: REF_TIME, pools, counts: spec.counts };
   const ids = new Ids(spec.dialect, spec.idBase, ID_EPOCH + spec.firstOrdinal * 86_400_000);
-  const follower = new SchemaFollower(plan, ctx, (table, rng) => ids.id(table, rng), spec.firstOrdinal);
-  const recording = plan.tables.some((t) => t.record);
+  const follower = new SchemaFollower(layout, ctx, (table, rng) => ids.id(table, rng), spec.firstOrdinal);
+  const recording = layout.tables.some((t) => t.record);
   // Keys are counted per table by its current name (MySQL ids continue after that table's largest);
   // a generator's table that is gone keeps a counter of its own, apart from any new table of its old name.
-  const current = new Map(plan.tables.filter((t) => t.source).map((t) => [t.source!, t.name]));
+  const current = new Map(layout.tables.filter((t) => t.source).map((t) => [t.source!, t.name]));
   const keyOf = (generatorTable: string) => current.get(generatorTable) ?? `\0${generatorTable}`;
-  const columns = plan.tables.map((t) => t.columns.map((c) => c.name));
+  const columns = layout.tables.map((t) => t.columns.map((c) => c.name));
 
   for (let start = 0, index = 0; start < spec.users; index++) {
-    const out = new Map(plan.tables.map((t) => [t.name, encoders.get(t.name)!(alloc)]));
+    const out = new Map(layout.tables.map((t) => [t.name, encoders.get(t.name)!(alloc)]));
     const userIds: IdValue[] = [];
     const owned: IdsByTable = {};
     const shared: IdsByTable = {};
@@ -150,7 +150,7 @@ export async function* generateChunks(spec: GenerateSpec, alloc?: Alloc): AsyncG
       generator.user({ ...scope, ordinal, passwordHash: hashes[i]! });
       finish();
     }
-    const tables = plan.tables.map((t, k) => {
+    const tables = layout.tables.map((t, k) => {
       const { pieces, rows } = out.get(t.name)!.flush();
       return { name: t.name, columns: columns[k]!, data: { format, pieces, rows } }; // plain data: it may cross to another thread
     });

@@ -16,7 +16,7 @@ import { generators } from '../../seeds/index.js';
 import { Ledger } from './ledger.js';
 import { acquireSeedLock } from './lock.js';
 import { seedLockWaitError } from './lock-wait.js';
-import type { SeedPlan } from './plan.js';
+import type { SeedLayout } from './layout.js';
 import { takeBack, type UndoContext } from './undo.js';
 import { openWriter } from './bulk.js';
 import type { Chunk, GenerateSpec } from './generate.js';
@@ -32,8 +32,8 @@ export interface SeedRequest {
   users: number;
   seed: number;
   mode: SeedMode;
-  /** What is written, table by table (seedPlan: from the expected model). */
-  plan: SeedPlan;
+  /** What is written, table by table (seedLayout: from the expected model). */
+  layout: SeedLayout;
   /** The config file's counts for this schema (validated against the generator's). */
   counts?: Record<string, number>;
   signal?: AbortSignal;
@@ -58,12 +58,12 @@ export interface SeedOutcome extends SeedTotals {
   /** How foreign keys were enforced: per row by the engine, or by one set-based check before commit. */
   foreignKeys: 'checked per row' | 'checked after load';
   /** Tables of the schema that were not seeded, and why. */
-  skipped: SeedPlan['skipped'];
+  skipped: SeedLayout['skipped'];
 }
 
-/** Every single-column foreign key of the tables a plan loads. */
-export const foreignKeys = (plan: SeedPlan): ForeignKeyRef[] =>
-  plan.tables.flatMap((t) => t.columns.filter((c) => c.ref && !c.soft).map((c) => ({ table: t.name, column: c.name, parent: c.ref! })));
+/** Every single-column foreign key of the tables a layout loads. */
+export const foreignKeys = (layout: SeedLayout): ForeignKeyRef[] =>
+  layout.tables.flatMap((t) => t.columns.filter((c) => c.ref && !c.soft).map((c) => ({ table: t.name, column: c.name, parent: c.ref! })));
 
 export function seedCounts(generator: SeedGenerator, overrides: Record<string, number> = {}): Counts {
   const known = Object.keys(generator.defaults);
@@ -84,8 +84,8 @@ export function seedCounts(generator: SeedGenerator, overrides: Record<string, n
  * PGlite: its one. (Streaming per table on PostgreSQL measured slower than
  * chunks over two connections.)
  */
-export function loadConnections(engine: EngineName, plan: SeedPlan): number {
-  return engineFor(engine).seed.loadConnections(plan.tables.length);
+export function loadConnections(engine: EngineName, layout: SeedLayout): number {
+  return engineFor(engine).seed.loadConnections(layout.tables.length);
 }
 
 /**
@@ -123,7 +123,7 @@ export async function seedDatabase(session: Session, req: SeedRequest): Promise<
   const generator = generators[req.schema];
   if (!generator) throw new UsageError(`no seed generator for schema ${req.schema}`);
   const counts = seedCounts(generator, req.counts);
-  const target = new SeedTarget(session.sql, req.dialect, session.namespace, req.plan.tables.map((t) => t.name), session.config.lockTimeoutMs);
+  const target = new SeedTarget(session.sql, req.dialect, session.namespace, req.layout.tables.map((t) => t.name), session.config.lockTimeoutMs);
 
   // The other connections get ready while the tables are checked; so does the generator (a refused run stops it unused).
   const prelude = req.prelude ?? startSeed(req);
@@ -160,7 +160,7 @@ const specFor = (req: SeedRequest, counts: Counts, firstOrdinal: number, idBase:
   firstOrdinal,
   idBase,
   shared: req.mode !== 'append',
-  plan: req.plan,
+  layout: req.layout,
 });
 
 /**
@@ -180,7 +180,7 @@ async function seedLocked(
   const tables = target.tables;
   const ledger = new Ledger();
   const emptied: string[] = [];
-  const undo: UndoContext = { ledger, plan: req.plan, mode: req.mode, emptied, ordinals: { first: 1, last: req.users }, debug: req.debug };
+  const undo: UndoContext = { ledger, layout: req.layout, mode: req.mode, emptied, ordinals: { first: 1, last: req.users }, debug: req.debug };
   const t0 = performance.now();
   const since = () => `${Math.round(performance.now() - t0)} ms`;
   try {
@@ -214,7 +214,7 @@ async function seedLocked(
     const totals = await seedRows({ ...spec, signal: req.signal, ledger, onProgress }, writers, early ?? chunkSource(spec));
     req.debug(`seed: ${totals.rows} rows loaded (${since()})`);
     if (skipChecks) {
-      const broken = await target.brokenForeignKeys(foreignKeys(req.plan), sessions.map((s) => s.sql));
+      const broken = await target.brokenForeignKeys(foreignKeys(req.layout), sessions.map((s) => s.sql));
       if (broken.length) throw new SqlError(`rows break foreign keys ${broken.join(', ')}`);
       req.debug(`seed: foreign keys checked (${since()})`);
     }
@@ -223,7 +223,7 @@ async function seedLocked(
       method: writers[0]!.method,
       firstUser: firstOrdinal + 1,
       foreignKeys: skipChecks ? 'checked after load' : 'checked per row',
-      skipped: req.plan.skipped,
+      skipped: req.layout.skipped,
     };
   } catch (caught) {
     // A refusal before anything was changed is said as it is.

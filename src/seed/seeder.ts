@@ -156,11 +156,11 @@ export const specOf = (run: SeedRun): GenerateSpec => ({
   firstOrdinal: run.firstOrdinal,
   idBase: run.idBase,
   shared: run.shared,
-  plan: run.plan,
+  layout: run.layout,
 });
 
 export async function seedRows(run: SeedRun, writers: readonly BulkWriter[], chunks = chunkSource(specOf(run))): Promise<SeedTotals> {
-  const tables = run.plan.tables.length;
+  const tables = run.layout.tables.length;
   if (writers.length >= tables && writers.every((w) => w.openTableStream)) return seedByTable(run, writers, chunks);
   return seedByChunk(run, writers, chunks);
 }

@@ -23,7 +23,7 @@
  * shows, checked after the deletes.
  */
 import type { Ledger } from './ledger.js';
-import type { SeedPlan } from './plan.js';
+import type { SeedLayout } from './layout.js';
 import type { SeedTarget } from './target.js';
 import { USERS } from '../rows/coverage.js';
 import { isLockWait } from '../connection/driver-errors.js';
@@ -35,7 +35,7 @@ export const USERS_PER_STATEMENT = 500;
 export interface UndoContext {
   ledger: Ledger;
   /** What the run loaded: the tables in load order (parents first), their paths up to users, the schema's foreign keys. */
-  plan: SeedPlan;
+  layout: SeedLayout;
   mode: 'fresh' | 'truncate' | 'append';
   /** Tables --truncate emptied before loading. */
   emptied: readonly string[];
@@ -53,9 +53,9 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString
  * gone: each parent row deleted afterwards scans it.
  */
 async function deleteRun(target: SeedTarget, cx: UndoContext, checked: boolean): Promise<void> {
-  const reverse = [...cx.plan.tables].reverse();
+  const reverse = [...cx.layout.tables].reverse();
   const users = cx.ledger.users;
-  const scanned = new Set(cx.plan.unindexedReferences.map((r) => r.table));
+  const scanned = new Set(cx.layout.unindexedReferences.map((r) => r.table));
   for (const t of reverse) {
     const t0 = performance.now();
     if (t.path && !target.cascadesByIndex) for (let i = 0; i < users.length; i += USERS_PER_STATEMENT) await target.deleteByPath(t.name, t.path, users.slice(i, i + USERS_PER_STATEMENT));
@@ -71,14 +71,14 @@ async function deleteRun(target: SeedTarget, cx: UndoContext, checked: boolean):
 async function deleteRecorded(target: SeedTarget, cx: UndoContext): Promise<void> {
   const t0 = performance.now();
   const took = () => `${Math.round(performance.now() - t0)} ms`;
-  await target.refreshStatistics(cx.plan.tables.map((t) => t.name), cx.debug);
+  await target.refreshStatistics(cx.layout.tables.map((t) => t.name), cx.debug);
   cx.debug?.(`seed: planner statistics refreshed (${took()})`);
-  if (cx.plan.referencesComplete && (await target.maySkipTriggers())) {
+  if (cx.layout.referencesComplete && (await target.maySkipTriggers())) {
     const committed = await target
       .withoutTriggers(async () => {
         await deleteRun(target, cx, false);
         const t1 = performance.now();
-        const broken = await target.brokenForeignKeys(cx.plan.references);
+        const broken = await target.brokenForeignKeys(cx.layout.references);
         cx.debug?.(`seed: foreign keys checked (${Math.round(performance.now() - t1)} ms)`);
         if (broken.length) cx.debug?.(`seed: rows written by someone else point at rows of this run (${broken.join(', ')}): deleting again with the foreign keys' triggers on`);
         return broken.length === 0;

@@ -13,7 +13,7 @@ import { pgliteWriter } from '../../dialects/pglite/bulk.js';
 import { schemas } from '../../src/schema/registry.js';
 import type { BulkWriter } from '../../src/port/bulk.js';
 import { tableRows } from '../../src/seed/encode.js';
-import { seedPlan } from '../../src/seed/plan.js';
+import { seedLayout } from '../../src/seed/layout.js';
 import { generateChunks } from '../../src/seed/generate.js';
 import type { RowFormat } from '../../src/rows/pieces.js';
 import { seedCounts } from '../../src/seed/seed.js';
@@ -61,7 +61,7 @@ async function load(t: Target, tables: { name: string; columns: readonly string[
 }
 
 async function generated(schema: string, format: RowFormat): Promise<Parameters<typeof load>[1]> {
-  const spec = { schema, dialect: 'postgres' as const, seed: 77, users: 8, counts: seedCounts(generators[schema]!), firstOrdinal: 0, idBase: {}, shared: true, format, plan: seedPlan(schema, 'postgres') };
+  const spec = { schema, dialect: 'postgres' as const, seed: 77, users: 8, counts: seedCounts(generators[schema]!), firstOrdinal: 0, idBase: {}, shared: true, format, layout: seedLayout(schema, 'postgres') };
   const out: Parameters<typeof load>[1] = [];
   for await (const chunk of generateChunks(spec)) out.push(...chunk.tables);
   return out;

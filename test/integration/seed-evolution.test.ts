@@ -1,7 +1,7 @@
 /**
  * Seeds follow the schema, on real engines (issue 12): a database built
  * from a changed copy of the agents definition (new columns, a dropped
- * one, new tables) is seeded through the seeder itself with the plan of
+ * one, new tables) is seeded through the seeder itself with the layout of
  * that definition. Every loaded row goes in (COPY / LOAD DATA accept the
  * filled values: enum labels, JSON, arrays, lengths), the counts match the
  * outcome, references hold, and a run that then fails takes back exactly
@@ -15,7 +15,7 @@ import { variantSteps } from '../../src/schema/ddl.js';
 import type { SchemaDef } from '../../src/schema/definition.js';
 import type { Dialect } from '../../src/schema/model.js';
 import { resolveSchema } from '../../src/schema/resolve.js';
-import { seedPlan } from '../../src/seed/plan.js';
+import { seedLayout } from '../../src/seed/layout.js';
 import { loadConnections, seedDatabase, type SeedMode } from '../../src/seed/seed.js';
 import { changedAgents } from '../support/changed-schema.js';
 import { freshMysql, freshPostgres, openAdmin, tableCounts, type FreshDatabase } from '../support/databases.js';
@@ -39,7 +39,7 @@ async function build(fresh: (p: string) => Promise<FreshDatabase>, dialect: Dial
 
 async function seed(url: string, dialect: Dialect, def: SchemaDef, mode: SeedMode, users: number) {
   const config = await loadConfig({ url, schema: 'agents' });
-  const plan = seedPlan('agents', dialect, def);
+  const layout = seedLayout('agents', dialect, def);
   const session: Session = await openSession(config);
   try {
     return await seedDatabase(session, {
@@ -48,8 +48,8 @@ async function seed(url: string, dialect: Dialect, def: SchemaDef, mode: SeedMod
       users,
       seed: 21,
       mode,
-      plan,
-      connections: loadConnections(config.target.engine, plan),
+      layout,
+      connections: loadConnections(config.target.engine, layout),
       openSession: () => openSession(config),
       confirmTruncate: async () => undefined,
       debug: () => undefined,
@@ -65,7 +65,7 @@ describe.each([
   ['PostgreSQL', freshPostgres, 'postgres'],
   ['MariaDB', freshMysql, 'mysql'],
 ] as const)('%s: seeding a schema the generator was not written for', (_name, fresh, dialect) => {
-  it('loads every table it plans, fills the new columns, skips the table it cannot fill, and a failed --append takes back exactly its rows', async () => {
+  it('loads every table it lays out, fills the new columns, skips the table it cannot fill, and a failed --append takes back exactly its rows', async () => {
     const def = changedAgents();
     const db = await build(fresh, dialect, def);
     const outcome = await seed(db.url, dialect, def, 'fresh', 15);

@@ -19,7 +19,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { openSession, type Session } from '../../src/db/connect.js';
 import { Ledger } from '../../src/seed/ledger.js';
 import { seedLockWaitError } from '../../src/seed/lock-wait.js';
-import { seedPlan } from '../../src/seed/plan.js';
+import { seedLayout } from '../../src/seed/layout.js';
 import { foreignKeys } from '../../src/seed/seed.js';
 import { SeedTarget } from '../../src/seed/target.js';
 import { takeBack } from '../../src/seed/undo.js';
@@ -46,7 +46,7 @@ async function seeded(engine: keyof typeof ENGINES): Promise<{ db: FreshDatabase
   const config = await loadConfig({ url: db.url, lockTimeout: '1' }, {}, cwd);
   const session = await openSession(config);
   cleanups.push(() => session.close());
-  const tables = seedPlan(ENGINES[engine].schema, config.dialect).tables.map((t) => t.name);
+  const tables = seedLayout(ENGINES[engine].schema, config.dialect).tables.map((t) => t.name);
   return { db, session, target: new SeedTarget(session.sql, config.dialect, session.namespace, tables, config.lockTimeoutMs), tables };
 }
 
@@ -90,7 +90,7 @@ describe.each(['postgres', 'mysql'] as const)('%s: another session holds a lock 
 
   it('the foreign-key check after the load ends within --lock-timeout: exit 4 naming the table', async () => {
     const { db, target, tables } = await seeded(engine);
-    const keys = foreignKeys(seedPlan(e.schema, engine));
+    const keys = foreignKeys(seedLayout(e.schema, engine));
     // As seed does: the error said while the lock is still held (who holds it is asked then).
     const lock = (await holding(engine, db.url, e.fkLock, () =>
       target.brokenForeignKeys(keys).then(
@@ -109,7 +109,7 @@ describe.each(['postgres', 'mysql'] as const)('%s: another session holds a lock 
     ledger.record({ users: (await adminQuery<{ id: string }>(db.url, 'SELECT id FROM users')).map((r) => r.id) });
     let reopened = 0;
     const state = await holding(engine, db.url, e.backLock, () =>
-      takeBack(target, { ledger, plan: seedPlan(e.schema, engine), mode: 'fresh', emptied: [], ordinals: { first: 1, last: 3 } }, async () => {
+      takeBack(target, { ledger, layout: seedLayout(e.schema, engine), mode: 'fresh', emptied: [], ordinals: { first: 1, last: 3 } }, async () => {
         reopened++;
         throw new Error('not reopened for a lock wait');
       }),

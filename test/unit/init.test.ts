@@ -1,7 +1,7 @@
-/** What `dbkit init` writes (src/init/plan.ts), exactly. */
+/** What `dbkit init` writes (src/init/answers.ts), exactly. */
 import { describe, expect, it } from 'vitest';
 import { parseUrl } from '../../src/config/url.js';
-import { checkAnswers, checkEnvValue, configContent, defaultsFor, envWith, urlOf } from '../../src/init/plan.js';
+import { checkAnswers, checkEnvValue, configContent, defaultsFor, envWith, urlOf } from '../../src/init/answers.js';
 
 describe('init plan', () => {
   it('percent-encodes user and password, brackets IPv6, and the URL parses back', () => {

@@ -3,7 +3,7 @@
  * reference column without a foreign key, a foreign key that reorders the
  * tables or forms a cycle, a self-reference, and generator values adapted to
  * what their column became. Rows are generated through the real generator
- * and plan (no database) and checked value by value.
+ * and layout (no database) and checked value by value.
  */
 import { describe, expect, it } from 'vitest';
 import { agents } from '../../src/schema/agents.js';
@@ -11,9 +11,9 @@ import { chat } from '../../src/schema/chat.js';
 import { cascade, setNull, t, type SchemaDef } from '../../src/schema/definition.js';
 import { parseLines, type Cell } from '../../src/seed/encode.js';
 import { generateChunks } from '../../src/seed/generate.js';
-import { adaptation } from '../../src/seed/plan-columns.js';
-import { loadOrder } from '../../src/seed/plan-order.js';
-import { seedPlan, type PlannedColumn } from '../../src/seed/plan.js';
+import { adaptation } from '../../src/seed/layout-columns.js';
+import { loadOrder } from '../../src/seed/layout-order.js';
+import { seedLayout, type LayoutColumn } from '../../src/seed/layout.js';
 import { followOperations, identityNames, type NameMap } from '../../src/seed/renames.js';
 import { seedCounts } from '../../src/seed/seed.js';
 import { generators } from '../../seeds/index.js';
@@ -22,8 +22,8 @@ import { column as defColumn, evolve, renameTable, table as defTable } from '../
 type Tables = Record<string, { columns: readonly string[]; rows: Cell[][] }>;
 
 async function generate(schema: 'agents' | 'chat', def: SchemaDef, dialect: 'postgres' | 'mysql', opts: { users?: number; names?: NameMap; idBase?: Record<string, number> } = {}): Promise<Tables> {
-  const plan = seedPlan(schema, dialect, def, opts.names);
-  const spec = { schema, dialect, seed: 7, users: opts.users ?? 6, counts: seedCounts(generators[schema]!), firstOrdinal: 0, idBase: opts.idBase ?? {}, shared: true, plan, format: 'text' as const };
+  const layout = seedLayout(schema, dialect, def, opts.names);
+  const spec = { schema, dialect, seed: 7, users: opts.users ?? 6, counts: seedCounts(generators[schema]!), firstOrdinal: 0, idBase: opts.idBase ?? {}, shared: true, layout, format: 'text' as const };
   const out: Tables = {};
   for await (const chunk of generateChunks(spec)) {
     for (const table of chunk.tables) {
@@ -78,12 +78,12 @@ describe('renames recorded in migrations', () => {
       n.tables.conversations = 'chats';
       n.columns.messages!.conversation_id = 'chat_id';
     });
-    const plan = seedPlan('chat', dialect, def, names);
-    expect(plan.skipped).toEqual([]);
-    const chats = plan.tables.find((x) => x.name === 'chats')!;
+    const layout = seedLayout('chat', dialect, def, names);
+    expect(layout.skipped).toEqual([]);
+    const chats = layout.tables.find((x) => x.name === 'chats')!;
     expect(chats.source).toBe('conversations');
     expect(chats.generic).toBeUndefined();
-    const messages = plan.tables.find((x) => x.name === 'messages')!;
+    const messages = layout.tables.find((x) => x.name === 'messages')!;
     expect(messages.columns.map((c) => c.name)).toContain('chat_id');
     expect(messages.tracked || messages.defer).toBe(false); // loaded as written: no picking
 
@@ -99,9 +99,9 @@ describe('renames recorded in migrations', () => {
 
   it('a table renamed by hand (no operations): the generator\'s table is left out, the new name gets generic rows, and references to it are picked within the user', async () => {
     const def = evolve(chat, (s) => renameTable(s, 'conversations', 'chats'));
-    const plan = seedPlan('chat', 'mysql', def);
-    expect(plan.skipped).toEqual([{ table: 'conversations', reason: 'no longer in the definition' }]);
-    expect(plan.tables.find((x) => x.name === 'chats')!.generic).toBe('user');
+    const layout = seedLayout('chat', 'mysql', def);
+    expect(layout.skipped).toEqual([{ table: 'conversations', reason: 'no longer in the definition' }]);
+    expect(layout.tables.find((x) => x.name === 'chats')!.generic).toBe('user');
     const rows = await generate('chat', def, 'mysql', { idBase: { chats: 40 } });
     const chatUser = by(rows, 'chats', 'user_id');
     const m = rows.messages!;
@@ -114,8 +114,8 @@ describe('reference columns without a foreign key', () => {
     const def = evolve(agents, (s) => {
       defTable(s, 'files').columns.push({ name: 'session_id', type: t.ref() }, { name: 'owner_ref_id', type: t.ref(), notNull: true }, { name: 'legacy_id', type: t.ref() });
     });
-    const plan = seedPlan('agents', dialect, def);
-    const files = plan.tables.find((x) => x.name === 'files')!;
+    const layout = seedLayout('agents', dialect, def);
+    const files = layout.tables.find((x) => x.name === 'files')!;
     expect(files.columns.find((c) => c.name === 'session_id')).toMatchObject({ ref: 'sessions', soft: true });
     expect(files.columns.find((c) => c.name === 'owner_ref_id')).toMatchObject({ randomKey: true });
     expect(files.columns.find((c) => c.name === 'owner_ref_id')!.ref).toBeUndefined();
@@ -148,12 +148,12 @@ describe('foreign keys that move tables', () => {
       defTable(s, 'sessions').columns.push({ name: 'workspace_id', type: t.ref(), notNull: true, references: cascade('workspaces') });
       defTable(s, 'users').columns.push({ name: 'main_session_id', type: t.ref(), references: setNull('sessions') });
     });
-    const plan = seedPlan('agents', 'postgres', def);
-    const order = plan.tables.map((x) => x.name);
+    const layout = seedLayout('agents', 'postgres', def);
+    const order = layout.tables.map((x) => x.name);
     expect(order.indexOf('workspaces')).toBeLessThan(order.indexOf('sessions'));
     expect(order[0]).toBe('users');
-    expect(plan.tables[0]!.columns.find((c) => c.name === 'main_session_id')).toMatchObject({ detached: true });
-    expect(plan.tables.find((x) => x.name === 'workspaces')!.generic).toBe('user');
+    expect(layout.tables[0]!.columns.find((c) => c.name === 'main_session_id')).toMatchObject({ detached: true });
+    expect(layout.tables.find((x) => x.name === 'workspaces')!.generic).toBe('user');
   });
 
   it('orders by foreign keys, nearest to the preferred order, and reports a cycle it cannot break', () => {
@@ -170,10 +170,10 @@ describe('foreign keys that move tables', () => {
 
   it('a row that must point at a row its user does not have is left out when nothing points at it', async () => {
     const def = evolve(agents, (s) => defTable(s, 'files').columns.push({ name: 'gallery_id', type: t.ref(), notNull: true, references: cascade('gallery') }));
-    const plan = seedPlan('agents', 'mysql', def);
-    const order = plan.tables.map((x) => x.name);
+    const layout = seedLayout('agents', 'mysql', def);
+    const order = layout.tables.map((x) => x.name);
     expect(order.indexOf('gallery')).toBeLessThan(order.indexOf('files'));
-    const spec = { schema: 'agents', dialect: 'mysql' as const, seed: 7, users: 4, counts: { ...seedCounts(generators.agents!), galleryPerUser: 0 }, firstOrdinal: 0, idBase: {}, shared: true, plan, format: 'text' as const };
+    const spec = { schema: 'agents', dialect: 'mysql' as const, seed: 7, users: 4, counts: { ...seedCounts(generators.agents!), galleryPerUser: 0 }, firstOrdinal: 0, idBase: {}, shared: true, layout, format: 'text' as const };
     let files = 0;
     let runs = 0;
     for await (const chunk of generateChunks(spec)) {
@@ -196,7 +196,7 @@ describe('foreign keys that move tables', () => {
 });
 
 describe('generator values adapted to what their column became', () => {
-  const c = (type: PlannedColumn['type'], extra: Partial<PlannedColumn> = {}): PlannedColumn => ({ name: 'x', type, nullable: true, unique: false, ...extra });
+  const c = (type: LayoutColumn['type'], extra: Partial<LayoutColumn> = {}): LayoutColumn => ({ name: 'x', type, nullable: true, unique: false, ...extra });
 
   it('decides per change: keep, adapt, or fill', () => {
     expect(adaptation(c(t.varchar(100)), c(t.varchar(300)))).toBe('keep');
@@ -243,7 +243,7 @@ describe('generator values adapted to what their column became', () => {
 
   it('a UNIQUE on a column whose values never repeat (the generator says so) keeps them as written', () => {
     const def = evolve(agents, (s) => (defColumn(s, 'files', 'file_hash').unique = true));
-    const files = seedPlan('agents', 'postgres', def).tables.find((x) => x.name === 'files')!;
+    const files = seedLayout('agents', 'postgres', def).tables.find((x) => x.name === 'files')!;
     expect(files.columns.find((x) => x.name === 'file_hash')!.adapt).toBeUndefined();
     expect(files.from).toBeNull();
   });

@@ -12,7 +12,7 @@ import { chunkSize, CHUNK_USERS, generateChunks, seedPassword, type GenerateSpec
 import { hashPassword, verifyPassword } from '../../src/seed/password.js';
 import { Rng } from '../../src/fake/random.js';
 import { seedCounts } from '../../src/seed/seed.js';
-import { seedPlan } from '../../src/seed/plan.js';
+import { seedLayout } from '../../src/seed/layout.js';
 import { generators } from '../../seeds/index.js';
 
 describe('text encoding (COPY / LOAD DATA)', () => {
@@ -187,7 +187,7 @@ describe.each(['agents', 'chat'])('the %s generator', (schema) => {
     firstOrdinal: 0,
     idBase: {},
     shared: true,
-    plan: seedPlan(schema, 'mysql'),
+    layout: seedLayout(schema, 'mysql'),
   });
 
   it('gives the same bytes for the same seed, other bytes for another, about 300 rows a user', async () => {
@@ -251,11 +251,11 @@ describe('taking back a failed run: what leaves with its user, and the ledger', 
   });
 
   it('knows the foreign keys no index leads with (a take-back with triggers on compacts those tables first)', async () => {
-    const { seedPlan } = await import('../../src/seed/plan.js');
-    expect(seedPlan('agents', 'postgres').unindexedReferences).toEqual([{ table: 'gallery', column: 'run_id', parent: 'runs' }]);
-    expect(seedPlan('chat', 'postgres').unindexedReferences).toEqual([]);
-    expect(seedPlan('agents', 'postgres').references).toHaveLength(8);
-    expect(seedPlan('agents', 'postgres').referencesComplete).toBe(true);
+    const { seedLayout } = await import('../../src/seed/layout.js');
+    expect(seedLayout('agents', 'postgres').unindexedReferences).toEqual([{ table: 'gallery', column: 'run_id', parent: 'runs' }]);
+    expect(seedLayout('chat', 'postgres').unindexedReferences).toEqual([]);
+    expect(seedLayout('agents', 'postgres').references).toHaveLength(8);
+    expect(seedLayout('agents', 'postgres').referencesComplete).toBe(true);
   });
 
   it('records the keys of what may be committed, and knows when nothing was', async () => {

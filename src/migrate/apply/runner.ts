@@ -39,7 +39,7 @@ import { classify, progressOf, readDatabaseState, type AppliedAs, type DatabaseS
 
 export { engineMessage };
 
-export interface Planned {
+export interface MigrationStep {
   name: string;
   /** The exact SQL, statement by statement. */
   sql: string[] | null;
@@ -57,7 +57,7 @@ export interface Planned {
 export interface RunResult {
   dryRun: boolean;
   /** Migrations applied (migrate) or reverted (rollback), in the order run; planned ones on a dry run. */
-  migrations: Planned[];
+  migrations: MigrationStep[];
   /** Edited or missing applied migrations accepted with --accept-changed (migrate only). */
   accepted?: Accepted[];
   /** Applied by a killed run that Knex had not recorded: recorded by this run, not run again. */
@@ -78,7 +78,7 @@ export async function loadState(conn: Session): Promise<Loaded> {
   return { migrations, db, entries: classify(db, migrations) };
 }
 
-function plan(state: Loaded, names: string[], direction: 'up' | 'down'): Planned[] {
+function steps(state: Loaded, names: string[], direction: 'up' | 'down'): MigrationStep[] {
   return names.map((name) => {
     const m = state.migrations.find((x) => x.name === name);
     return { name, sql: m ? m[direction] : null };
@@ -86,7 +86,7 @@ function plan(state: Loaded, names: string[], direction: 'up' | 'down'): Planned
 }
 
 /** A resumed migration as this run ran it: the statements it ran in `sql`, those an earlier run had run in `skipped`. */
-function withoutSkipped(p: Planned, skipped: readonly number[] | undefined): Planned {
+function withoutSkipped(p: MigrationStep, skipped: readonly number[] | undefined): MigrationStep {
   if (!skipped?.length || !p.sql) return p;
   const sql = p.sql;
   return { ...p, sql: sql.filter((_, i) => !skipped.includes(i)), skipped: skipped.map((i) => ({ statement: i + 1, sql: sql[i]! })) };
@@ -232,7 +232,7 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     const forgotten = new Set(accepting(before).filter((e) => e.state === 'missing').map((e) => e.name));
     const late = new Set(checkOrder(before.entries.filter((e) => !forgotten.has(e.name)), todo, !!opts.allowOutOfOrder));
     await preflightData(conn, before.migrations.filter((m) => todo.includes(m.name)), modelsBefore(before.migrations), { ...opts, dryRun: true });
-    return { dryRun: true, migrations: plan(before, todo, 'up').map((p) => (late.has(p.name) ? { ...p, outOfOrder: true as const } : p)) };
+    return { dryRun: true, migrations: steps(before, todo, 'up').map((p) => (late.has(p.name) ? { ...p, outOfOrder: true as const } : p)) };
   }
   pendingUpTo(before);
   return withLock(conn, async (lock) => {
@@ -311,7 +311,7 @@ export async function migrate(conn: Connection, opts: MigrateRequest): Promise<R
     }
     return {
       dryRun: false,
-      migrations: plan(state, todo.filter((n) => !adoptedAtTurn.includes(n)), 'up').map((p) => ({
+      migrations: steps(state, todo.filter((n) => !adoptedAtTurn.includes(n)), 'up').map((p) => ({
         ...withoutSkipped(p, skipped.get(p.name)),
         ...(timings.has(p.name) ? { ms: timings.get(p.name) } : {}),
         ...(appliedAs.has(p.name) ? { outOfOrder: true as const } : {}),
@@ -343,7 +343,7 @@ export interface RollbackRequest extends RunOptions {
 }
 
 /** Which migrations a rollback reverts, newest first, and refusals that need no lock. */
-export function rollbackPlan(state: Loaded, opts: RollbackRequest): Planned[] {
+export function rollbackSteps(state: Loaded, opts: RollbackRequest): MigrationStep[] {
   const applied = state.entries.filter((e) => e.state !== 'pending');
   let names: string[];
   if (opts.all) names = applied.map((e) => e.name).reverse();
@@ -361,19 +361,19 @@ export function rollbackPlan(state: Loaded, opts: RollbackRequest): Planned[] {
         `${lossy.flatMap((m) => m.meta.up.dataLoss).join('; ') || 'its up removed data'}; the down brings the structure back, not the rows. Pass --force to roll back anyway`,
     );
   }
-  return plan(state, names, 'down');
+  return steps(state, names, 'down');
 }
 
 /** Undo the last batch, the last `steps` migrations, or all of them. */
 export async function rollback(conn: Connection, opts: RollbackRequest): Promise<RunResult> {
   const first = await loadState(conn);
-  const planned = rollbackPlan(first, opts);
+  const planned = rollbackSteps(first, opts);
   if (opts.dryRun) return { dryRun: true, migrations: planned };
   return withLock(conn, async (lock) => {
     await awaitRunningWork(conn, first.migrations, 'rollback', { timeoutMs: conn.config.lockTimeoutMs, signal: opts.signal, onWait: opts.onNote });
     await ensureBookkeeping(conn);
     const state = await loadState(conn);
-    const todo = rollbackPlan(state, opts).map((p) => p.name);
+    const todo = rollbackSteps(state, opts).map((p) => p.name);
     const interrupt = opts.signal ? new MigrationInterrupt(opts.signal, conn.config.target.engine) : undefined;
     const ctx = executionContext(conn, state, lock, nextBatch(state.db), opts, interrupt);
     const reverting = state.migrations.filter((m) => todo.includes(m.name));
@@ -394,6 +394,6 @@ export async function rollback(conn: Connection, opts: RollbackRequest): Promise
     } finally {
       disarm?.();
     }
-    return { dryRun: false, migrations: plan(state, todo, 'down') };
+    return { dryRun: false, migrations: steps(state, todo, 'down') };
   }, opts.signal);
 }

@@ -13,7 +13,7 @@
  *   without one that names a table) picks a row of the same user (or a row
  *   no user owns) of a table loaded before it;
  * - a column whose type, nullability or uniqueness changed: the generator's
- *   value adapted (src/seed/plan-columns.ts), or filled here when no
+ *   value adapted (src/seed/layout-columns.ts), or filled here when no
  *   adapting fits; a reference the generator writes is loaded as written
  *   only while it still points at the same (renamed) table;
  * - a column the generator writes but the model no longer has: dropped;
@@ -21,7 +21,7 @@
  *   references a user's table, else a few rows no user owns), provided it
  *   has an `id` key and its NOT NULL foreign keys point at seeded tables;
  *   otherwise it is skipped, and the run says so;
- * - tables load parents first (src/seed/plan-order.ts); a cycle of foreign
+ * - tables load parents first (src/seed/layout-order.ts); a cycle of foreign
  *   keys is broken at a nullable one, loaded NULL.
  * Plain data: it crosses to the generating thread.
  */
@@ -33,13 +33,13 @@ import type { DbSchema, Dialect, Table } from '../schema/model.js';
 import { resolveSchema } from '../schema/resolve.js';
 import { generators } from '../../seeds/index.js';
 import { pathsToUsers, USERS } from '../rows/coverage.js';
-import { adaptation, columnsOf, hasIdKey } from './plan-columns.js';
-import { loadOrder } from './plan-order.js';
-import type { PlannedColumn, PlannedTable, SeedPlan } from './plan-types.js';
+import { adaptation, columnsOf, hasIdKey } from './layout-columns.js';
+import { loadOrder } from './layout-order.js';
+import type { LayoutColumn, LayoutTable, SeedLayout } from './layout-types.js';
 import { identityNames, namesSince, type NameMap } from './renames.js';
 import type { SeedGenerator, SeedTable } from '../fake/types.js';
 
-export type { Adapt, PlannedColumn, PlannedTable, SeedPlan } from './plan-types.js';
+export type { Adapt, LayoutColumn, LayoutTable, SeedLayout } from './layout-types.js';
 
 /** Whether a column the generator does not write must be written here (no default, no auto-increment). */
 const needsValue = (table: Table, name: string): boolean => {
@@ -48,7 +48,7 @@ const needsValue = (table: Table, name: string): boolean => {
 };
 
 /** The generator's tables' columns when it was written (by its names); null when that migration is not in the folder. */
-function writtenColumns(schemaName: string, generator: SeedGenerator, dialect: Dialect): Map<string, Map<string, PlannedColumn>> | null {
+function writtenColumns(schemaName: string, generator: SeedGenerator, dialect: Dialect): Map<string, Map<string, LayoutColumn>> | null {
   let def: SchemaDef;
   try {
     def = runtimeDefinition(schemaName, generator.writtenFor);
@@ -62,7 +62,7 @@ function writtenColumns(schemaName: string, generator: SeedGenerator, dialect: D
 interface Draft {
   table: Table;
   source?: SeedTable;
-  columns: PlannedColumn[];
+  columns: LayoutColumn[];
   /** Per column: the generator's position, or -1 (filled here). */
   from: number[];
   rank: number;
@@ -72,14 +72,14 @@ interface Draft {
 function generatorDraft(
   g: SeedTable,
   table: Table,
-  all: PlannedColumn[],
+  all: LayoutColumn[],
   names: NameMap,
   fromGenerator: Map<string, SeedTable>,
-  was: Map<string, PlannedColumn> | undefined,
+  was: Map<string, LayoutColumn> | undefined,
 ): Omit<Draft, 'rank'> {
   const current = names.columns[g.name]!;
   const position = (c: string) => g.columns.findIndex((gc) => current[gc] === c);
-  const loaded: { col: PlannedColumn; from: number; key: number }[] = [];
+  const loaded: { col: LayoutColumn; from: number; key: number }[] = [];
   all.forEach((c, i) => {
     const k = position(c.name);
     if (k < 0) {
@@ -114,7 +114,7 @@ function generatorDraft(
 }
 
 /** Drop references to tables that are not seeded: a soft one becomes NULL or a random key; a NOT NULL foreign key is a problem. */
-function settleTargets(drafts: Draft[], skipped: SeedPlan['skipped']): string[] {
+function settleTargets(drafts: Draft[], skipped: SeedLayout['skipped']): string[] {
   const problems: string[] = [];
   for (let changed = true; changed; ) {
     changed = false;
@@ -144,7 +144,7 @@ const leadsAnIndex = (table: Table, column: string): boolean =>
   [table.primaryKey?.columns, ...table.uniques.map((u) => u.columns), ...table.indexes.map((i) => i.columns)].some((cols) => cols?.[0] === column);
 
 /** Every foreign key of the model, for the set-based checks; whether that is all of them; and the ones no index leads with. */
-function modelReferences(model: DbSchema): Pick<SeedPlan, 'references' | 'referencesComplete' | 'unindexedReferences'> {
+function modelReferences(model: DbSchema): Pick<SeedLayout, 'references' | 'referencesComplete' | 'unindexedReferences'> {
   const all = model.tables.flatMap((t) => t.foreignKeys.map((fk) => ({ table: t, fk })));
   const simple = all.filter(({ fk }) => fk.columns.length === 1 && fk.refColumns.length === 1 && fk.refColumns[0] === 'id');
   const ref = ({ table, fk }: (typeof all)[number]) => ({ table: table.name, column: fk.columns[0]!, parent: fk.refTable });
@@ -156,11 +156,11 @@ function modelReferences(model: DbSchema): Pick<SeedPlan, 'references' | 'refere
 }
 
 /**
- * The plan of a seed of `schemaName` on `dialect`, from the expected model
+ * The layout of a seed of `schemaName` on `dialect`, from the expected model
  * of its definition (another definition of the schema may be given, with
  * the generator's names in it: tests use a changed copy).
  */
-export function seedPlan(schemaName: string, dialect: Dialect, definition?: SchemaDef, names?: NameMap): SeedPlan {
+export function seedLayout(schemaName: string, dialect: Dialect, definition?: SchemaDef, names?: NameMap): SeedLayout {
   const generator = generators[schemaName];
   if (!generator) throw new UsageError(`no seed generator for schema ${schemaName}`);
   // The definition the expected model comes from: the snapshot of the newest migration.
@@ -172,7 +172,7 @@ export function seedPlan(schemaName: string, dialect: Dialect, definition?: Sche
     throw new UsageError(`dbkit seed hangs every user's rows from a table named ${USERS}, which ${schemaName} no longer has: extend seeds/${schemaName}/ for it`);
   }
   const was = writtenColumns(schemaName, generator, dialect);
-  const skipped: SeedPlan['skipped'] = [];
+  const skipped: SeedLayout['skipped'] = [];
 
   const fromGenerator = new Map<string, SeedTable>();
   for (const g of generator.tables) {
@@ -230,9 +230,9 @@ export function seedPlan(schemaName: string, dialect: Dialect, definition?: Sche
 }
 
 /** The drafts in load order, with who is generic, recorded, tracked, deferred and referenced. */
-function planTables(order: string[], drafts: Draft[], model: DbSchema): PlannedTable[] {
+function planTables(order: string[], drafts: Draft[], model: DbSchema): LayoutTable[] {
   const paths = pathsToUsers(model);
-  const tables: PlannedTable[] = [];
+  const tables: LayoutTable[] = [];
   for (const name of order) {
     const d = drafts.find((x) => x.table.name === name)!;
     const loadsAsWritten = d.from.length === d.source?.columns.length && d.from.every((p, i) => p === i) && d.columns.every((c) => !c.adapt);

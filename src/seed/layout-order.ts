@@ -1,5 +1,5 @@
 /**
- * The order a seed loads its tables in (src/seed/plan.ts): every table
+ * The order a seed loads its tables in (src/seed/layout.ts): every table
  * after the tables its foreign keys point at, as close to the generator's
  * own order as that allows (a foreign key added since can move a table).
  * Foreign keys that form a cycle are broken at a nullable column, which is

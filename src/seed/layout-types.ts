@@ -1,6 +1,6 @@
 /**
- * The shapes of a seed plan (src/seed/plan.ts): what a run writes, table by
- * table. Plain data: the plan crosses to the generating thread.
+ * The shapes of a seed layout (src/seed/layout.ts): what a run writes, table by
+ * table. Plain data: the layout crosses to the generating thread.
  */
 import type { LogicalType } from '../schema/definition.js';
 import type { Dialect } from '../schema/model.js';
@@ -21,7 +21,7 @@ export interface Adapt {
   unique?: true;
 }
 
-export interface PlannedColumn {
+export interface LayoutColumn {
   name: string;
   type: LogicalType;
   nullable: boolean;
@@ -39,12 +39,12 @@ export interface PlannedColumn {
   adapt?: Adapt;
 }
 
-export interface PlannedTable {
+export interface LayoutTable {
   name: string;
   /** The generator's table whose rows these are, by the generator's name (before any rename); absent: no generator knows the table. */
   source?: string;
   /** The columns rows are loaded with, in row order. */
-  columns: PlannedColumn[];
+  columns: LayoutColumn[];
   /**
    * For each loaded column, its position in the generator's row, or -1 when
    * it is filled here. Null: the generator's rows are loaded as they are.
@@ -64,10 +64,10 @@ export interface PlannedTable {
   referenced: boolean;
 }
 
-export interface SeedPlan {
+export interface SeedLayout {
   schema: string;
   dialect: Dialect;
-  tables: PlannedTable[];
+  tables: LayoutTable[];
   /** Tables of the model that are not seeded, and why. */
   skipped: { table: string; reason: string }[];
   /** Every foreign key of the model (seeded tables or not), for a set-based check. */

@@ -1,12 +1,12 @@
 /**
- * A seed plan's columns (src/seed/plan.ts): each column of the expected
+ * A seed layout's columns (src/seed/layout.ts): each column of the expected
  * model with its logical type and what it references (a foreign key, or a
  * reference column without one, by its name), and how a generator's value
  * is adapted to what its column became since the generator was written.
  */
 import type { LogicalType, SchemaDef } from '../schema/definition.js';
 import type { DbSchema, Table } from '../schema/model.js';
-import type { Adapt, PlannedColumn } from './plan-types.js';
+import type { Adapt, LayoutColumn } from './layout-types.js';
 
 function logicalType(schema: SchemaDef, table: string, column: string): LogicalType {
   const def = schema.tables.find((t) => t.name === table)?.columns.find((c) => c.name === column);
@@ -37,12 +37,12 @@ export function softTarget(column: string, model: DbSchema): string | undefined 
 }
 
 /** The loadable columns of a model table: types from the definition, references from its foreign keys (or names). */
-export function columnsOf(schema: SchemaDef, table: Table, model: DbSchema): PlannedColumn[] {
+export function columnsOf(schema: SchemaDef, table: Table, model: DbSchema): LayoutColumn[] {
   const uniqueCols = new Set([...table.uniques.map((u) => u.columns), ...table.indexes.filter((i) => i.unique).map((i) => i.columns)].flat());
   const refs = new Map(table.foreignKeys.filter((fk) => fk.columns.length === 1).map((fk) => [fk.columns[0]!, fk.refTable]));
   return table.columns.map((c) => {
     const type = logicalType(schema, table.name, c.name);
-    const col: PlannedColumn = { name: c.name, type, nullable: c.nullable, unique: uniqueCols.has(c.name) };
+    const col: LayoutColumn = { name: c.name, type, nullable: c.nullable, unique: uniqueCols.has(c.name) };
     if (refs.has(c.name)) col.ref = refs.get(c.name)!;
     else if (type.kind === 'ref') {
       const target = softTarget(c.name, model);
@@ -67,7 +67,7 @@ const maxLength = (t: LogicalType) => (t.kind === 'varchar' ? t.length : Infinit
  * generator was written and is `now`: load it as it is, adapt it, or fill
  * the column here instead (a type it cannot be made to fit).
  */
-export function adaptation(was: PlannedColumn, now: PlannedColumn): 'keep' | 'fill' | Adapt {
+export function adaptation(was: LayoutColumn, now: LayoutColumn): 'keep' | 'fill' | Adapt {
   const a: Adapt = {};
   const [from, to] = [was.type, now.type];
   if (TEXT.has(from.kind) && TEXT.has(to.kind)) {

@@ -1,7 +1,7 @@
 /**
  * Seeds follow the schema (issue 12): a copy of the agents definition with
  * columns and tables the generator does not know, and a column it writes
- * removed. The plan comes from the expected model; the generated rows fill
+ * removed. The layout comes from the expected model; the generated rows fill
  * every new column (or leave it to its default), keep references inside a
  * user's rows, skip what cannot be filled and say why, and refuse up front
  * what no seed can fill.
@@ -11,7 +11,7 @@ import { agents } from '../../src/schema/agents.js';
 import { cascade, t, type SchemaDef } from '../../src/schema/definition.js';
 import { parseLines, type Cell } from '../../src/seed/encode.js';
 import { generateChunks } from '../../src/seed/generate.js';
-import { seedPlan } from '../../src/seed/plan.js';
+import { seedLayout } from '../../src/seed/layout.js';
 import { seedCounts } from '../../src/seed/seed.js';
 import { generators } from '../../seeds/index.js';
 import { changedAgents as changed } from '../support/changed-schema.js';
@@ -19,8 +19,8 @@ import { changedAgents as changed } from '../support/changed-schema.js';
 type Tables = Record<string, { columns: readonly string[]; rows: Cell[][] }>;
 
 async function generate(def: SchemaDef, dialect: 'postgres' | 'mysql', users = 12): Promise<Tables> {
-  const plan = seedPlan('agents', dialect, def);
-  const spec = { schema: 'agents', dialect, seed: 3, users, counts: seedCounts(generators.agents!), firstOrdinal: 0, idBase: {}, shared: true, plan, format: 'text' as const };
+  const layout = seedLayout('agents', dialect, def);
+  const spec = { schema: 'agents', dialect, seed: 3, users, counts: seedCounts(generators.agents!), firstOrdinal: 0, idBase: {}, shared: true, layout, format: 'text' as const };
   const out: Tables = {};
   for await (const chunk of generateChunks(spec)) {
     for (const table of chunk.tables) {
@@ -38,22 +38,22 @@ const column = (t: Tables, table: string, name: string): Cell[] => {
 };
 
 describe('seeding a schema that changed since the generator was written', () => {
-  it('plans from the expected model: new columns filled or left to their default, dropped ones left out, new tables placed after their parents, one skipped with its reason', () => {
-    const plan = seedPlan('agents', 'postgres', changed());
-    const cols = (name: string) => plan.tables.find((x) => x.name === name)!.columns.map((c) => c.name);
+  it('lays out from the expected model: new columns filled or left to their default, dropped ones left out, new tables placed after their parents, one skipped with its reason', () => {
+    const layout = seedLayout('agents', 'postgres', changed());
+    const cols = (name: string) => layout.tables.find((x) => x.name === name)!.columns.map((c) => c.name);
     expect(cols('users')).toEqual(['id', 'username', 'email', 'password_hash', 'created_at', 'updated_at', 'bio', 'handle', 'plan', 'website_url']);
     expect(cols('sessions')).not.toContain('title');
     expect(cols('messages')).toEqual(expect.arrayContaining(['session_id', 'tokens']));
     expect(cols('api_keys')).toEqual(['id', 'user_id', 'name', 'token_hash', 'last_used_at']);
-    const order = plan.tables.map((x) => x.name);
+    const order = layout.tables.map((x) => x.name);
     expect(order.indexOf('run_labels')).toBeGreaterThan(Math.max(order.indexOf('runs'), order.indexOf('labels')));
-    expect(plan.tables.find((x) => x.name === 'labels')!.generic).toBe('shared');
-    expect(plan.tables.find((x) => x.name === 'api_keys')!.generic).toBe('user');
-    expect(plan.skipped).toEqual([{ table: 'audit_log', reason: 'no generator, and its key is not a single id column' }]);
+    expect(layout.tables.find((x) => x.name === 'labels')!.generic).toBe('shared');
+    expect(layout.tables.find((x) => x.name === 'api_keys')!.generic).toBe('user');
+    expect(layout.skipped).toEqual([{ table: 'audit_log', reason: 'no generator, and its key is not a single id column' }]);
     // feedback.user_id is nullable: its rows do not surely leave with their user, so a failed run records their ids.
-    expect(plan.tables.filter((x) => x.record).map((x) => x.name)).toEqual(['settings', 'feedback']);
+    expect(layout.tables.filter((x) => x.record).map((x) => x.name)).toEqual(['settings', 'feedback']);
     // Without changes the generator's rows are loaded as they are.
-    expect(seedPlan('agents', 'postgres').tables.every((x) => x.from === null && !x.generic)).toBe(true);
+    expect(seedLayout('agents', 'postgres').tables.every((x) => x.from === null && !x.generic)).toBe(true);
   });
 
   it.each(['postgres', 'mysql'] as const)('%s: every new column gets believable values of its type and length, and references stay within a user', async (dialect) => {
@@ -104,7 +104,7 @@ describe('seeding a schema that changed since the generator was written', () => 
   it('refuses up front (exit 2) a NOT NULL column no seed can fill, naming it', () => {
     const def = changed();
     def.tables.find((x) => x.name === 'users')!.columns.push({ name: 'main_session_id', type: t.ref(), notNull: true, references: cascade('sessions') });
-    expect(() => seedPlan('agents', 'postgres', def)).toThrow(
+    expect(() => seedLayout('agents', 'postgres', def)).toThrow(
       expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/cannot fill users\.main_session_id \(NOT NULL\) references sessions, which is loaded after it/) }),
     );
   });
