@@ -2,7 +2,7 @@
 import type { Io } from '../shared/io.js';
 import type { GlobalOptions } from '../config/load.js';
 import type { FleetFlags } from '../fleet/command.js';
-import { loadState } from '../migrate/apply/runner.js';
+import { loadState } from '../migrate/apply/load-state.js';
 import { renderStatus, summarize } from '../render/migrations.js';
 import { configFor, whereJson, withSession } from './shared.js';
 

@@ -52,6 +52,15 @@ describe('start-up loads only what a command uses', () => {
     expect(migrate).not.toContain('pg');
   });
 
+  // A deploy with nothing to do (issue 22): the state read on the driver's own session, no Knex, no lock.
+  it('migrate with nothing pending loads no Knex', () => {
+    const url = `pglite:${path.join(tmp(), 'db')}`;
+    expect(loadedPackages(['migrate', '--url', url])).toContain('knex');
+    const again = loadedPackages(['migrate', '--url', url]);
+    expect(again).toContain('@electric-sql/pglite');
+    expect(again).not.toContain('knex');
+  });
+
   // The lint's PostgreSQL parser (WebAssembly) loads for lint alone, from node_modules beside its .wasm file.
   it('lint loads libpg-query and no driver; --dialect mysql does not load it', () => {
     const lint = loadedPackages(['lint']);

@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { acquireMysqlLock } from '../../dialects/mysql/lock.js';
 import { acquirePostgresLock } from '../../dialects/postgres/lock.js';
 import { knexFor } from '../support/catalog.js';
-import { bin, dbkit, json, type CliResult } from '../support/cli.js';
+import { bin, dbkit, json, startDbkit, type CliResult } from '../support/cli.js';
 import { adminQuery, freshPostgres, uniqueName, withDatabase, type FreshDatabase } from '../support/databases.js';
 import { galeraQuery, startGaleraCluster, type GaleraCluster } from '../support/galera.js';
 import { startPgBouncer, type PgBouncer } from '../support/pgbouncer.js';
@@ -323,14 +323,20 @@ poolerCase('with --direct-url: eight concurrent runs, five rounds, migrate strai
     const { direct, pooled, name } = await pooledDatabase('bouncer_direct');
     const schema = round % 2 ? 'chat' : 'agents';
     const expected = await pendingNames(pooled, schema);
-    // --direct-url on the command line in half the runs, DBKIT_DIRECT_URL in the others.
-    const runs = await Promise.all(
-      Array.from({ length: 8 }, (_, i) =>
-        i % 2
+    // --direct-url on the command line in half the runs, DBKIT_DIRECT_URL in the others. The --verbose one
+    // starts first and the rest once it has probed the pooler (it takes the lock to migrate): a run that
+    // starts after the work is done finds nothing to do without the lock, and so without a probe.
+    const first = startDbkit(['migrate', '--url', pooled, '--schema', schema, '--json', '--verbose'], { env: { DBKIT_DIRECT_URL: direct } });
+    await first.waitFor(/pooler probe:/);
+    const runs = await Promise.all([
+      first.done,
+      ...Array.from({ length: 7 }, (_, k) => {
+        const i = k + 1;
+        return i % 2
           ? dbkit(['migrate', '--url', pooled, '--schema', schema, '--json', '--direct-url', direct])
-          : dbkit(['migrate', '--url', pooled, '--schema', schema, '--json', ...(i === 0 ? ['--verbose'] : [])], { env: { DBKIT_DIRECT_URL: direct } }),
-      ),
-    );
+          : dbkit(['migrate', '--url', pooled, '--schema', schema, '--json'], { env: { DBKIT_DIRECT_URL: direct } });
+      }),
+    ]);
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     expect([...appliedBy(runs)].sort()).toEqual([...expected].sort());
     expect(runs[0]!.stderr).toMatch(/migrations connect directly to postgres:\/\/[^:@/]+:\*\*\*\*@127\.0\.0\.1:\d+\//);

@@ -31,6 +31,9 @@ const PROGRESS_COLUMNS: [string, (t: Knex.AlterTableBuilder) => void][] = [
   ['batch', (t) => t.integer('batch').nullable()],
 ];
 
+/** The progress columns ensureBookkeeping adds to a checksum table made by an older dbkit. */
+export const PROGRESS_COLUMN_NAMES: readonly string[] = PROGRESS_COLUMNS.map(([c]) => c);
+
 /**
  * How a migration was applied when not in its turn ('out-of-order', or
  * 'adopted': recorded, not run). Added only by a run that records such a

@@ -14,7 +14,7 @@
 import { engineOf } from '../../engines/index.js';
 import type { Knex } from 'knex';
 import { DbkitError, LockError, SqlError, UsageError } from '../../shared/errors.js';
-import type { Connection, Session } from '../../db/connect.js';
+import type { Connection } from '../../db/connect.js';
 import { foldOperations } from '../../plan/fold.js';
 import { emptySchema, type DbSchema } from '../../schema/model.js';
 import { ensureAppliedAsColumn, ensureBookkeeping, reconcile } from './bookkeeping.js';
@@ -34,8 +34,11 @@ import { conflictError, findConflicts } from './ownership.js';
 import { preflightData, type DataCheckOptions } from './data-check/preflight.js';
 import { awaitRunningWork } from './running-work.js';
 import { stoppedState } from './stopped.js';
-import { loadMigrations, MIGRATION_TABLE, type LoadedMigration } from '../folder/source.js';
-import { classify, progressOf, readDatabaseState, type AppliedAs, type DatabaseState, type MigrationEntry } from './state.js';
+import { MIGRATION_TABLE, type LoadedMigration } from '../folder/source.js';
+import { progressOf, readDatabaseState, type AppliedAs, type DatabaseState } from './state.js';
+import { loadState, type Loaded } from './load-state.js';
+
+export { loadState, type Loaded } from './load-state.js';
 
 export { engineMessage };
 
@@ -64,18 +67,6 @@ export interface RunResult {
   recorded?: string[];
   /** Recorded as applied with --adopt, not run: their effect was found in the catalog. */
   adopted?: string[];
-}
-
-export interface Loaded {
-  migrations: LoadedMigration[];
-  db: DatabaseState;
-  entries: MigrationEntry[];
-}
-
-export async function loadState(conn: Session): Promise<Loaded> {
-  const migrations = loadMigrations(conn.config.schemaName, conn.config.dialect);
-  const db = await readDatabaseState(conn);
-  return { migrations, db, entries: classify(db, migrations) };
 }
 
 function steps(state: Loaded, names: string[], direction: 'up' | 'down'): MigrationStep[] {
