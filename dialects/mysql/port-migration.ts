@@ -6,7 +6,7 @@ import { ident } from './quote.js';
 export const mysqlMigration: MigrationPort = {
   async bookkeeping() {
     const d = await import('./bookkeeping.js');
-    return { shapes: d.BOOKKEEPING_SHAPES, sql: d.bookkeepingObjectsSql, kindOf: d.kindOf, columnType: d.columnType, markSql: d.markSql };
+    return { shapes: d.BOOKKEEPING_SHAPES, query: (namespace, names) => ({ sql: d.bookkeepingObjectsSql(names.length), params: [namespace, ...names, namespace, ...names] }), kindOf: d.kindOf, columnType: d.columnType, markSql: d.markSql };
   },
   // The session is in its database: the table's own name.
   bookkeepingTable: (_namespace, table) => ident(table),

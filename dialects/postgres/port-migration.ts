@@ -6,7 +6,7 @@ import { ident } from './quote.js';
 export const postgresMigration: MigrationPort = {
   async bookkeeping() {
     const d = await import('./bookkeeping.js');
-    return { shapes: d.BOOKKEEPING_SHAPES, sql: d.bookkeepingObjectsSql, kindOf: d.kindOf, columnType: (t) => t, markSql: d.markSql };
+    return { shapes: d.BOOKKEEPING_SHAPES, query: (namespace, names) => ({ sql: d.bookkeepingObjectsSql(names.length), params: [namespace, ...names] }), kindOf: d.kindOf, columnType: (t) => t, markSql: d.markSql };
   },
   bookkeepingTable: (namespace, table) => `${ident(namespace)}.${ident(table)}`,
   workProbe: async () => (await import('./running-work.js')).postgresWorkProbe,

@@ -126,7 +126,8 @@ export function groupObjects(rows: readonly { name: string; kind: string; commen
 /** The engine's bookkeeping shapes and catalog SQL (dialects/<d>/bookkeeping.ts; PGlite: PostgreSQL's). */
 export interface BookkeepingDialect {
   shapes: Record<string, TableShape>;
-  sql(count: number): string;
+  /** The catalog query for what holds `names` in the namespace: rows of name, kind, comment, col, type (a table's own row first, then its columns in order). */
+  query(namespace: string, names: readonly string[]): { sql: string; params: unknown[] };
   kindOf(kind: string): string;
   columnType(type: string): string;
   markSql(namespace: string, table: string, marker: string): string;

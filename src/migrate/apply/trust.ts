@@ -20,11 +20,13 @@ const text = (v: unknown): string | null => (v === null || v === undefined ? nul
 export async function readBookkeepingObjects(session: Session, d: Dialect): Promise<FoundObject[]> {
   if (!session.namespaceExists) return [];
   const names = Object.keys(d.shapes);
-  const rows = await session.sql.query<Record<string, unknown>>(d.sql(names.length), [session.namespace, ...names]);
+  const q = d.query(session.namespace, names);
+  const rows = await session.sql.query<Record<string, unknown>>(q.sql, q.params);
   return groupObjects(
     rows.map((r) => {
       const type = text(r.type);
-      return { name: text(r.name)!, kind: d.kindOf(text(r.kind)!), comment: text(r.comment), col: text(r.col), type: type === null ? null : d.columnType(type) };
+      const kind = text(r.kind);
+      return { name: text(r.name)!, kind: kind === null ? '' : d.kindOf(kind), comment: text(r.comment), col: text(r.col), type: type === null ? null : d.columnType(type) };
     }),
   );
 }
@@ -39,15 +41,19 @@ export async function judgeLive(session: Session): Promise<Verdict & { dialect: 
   return { ...verdict, dialect: d };
 }
 
-const trusted = new WeakMap<Session, Promise<unknown>>();
+const trusted = new WeakMap<Session, Promise<Verdict & { dialect: Dialect }>>();
 
 /** judgeLive once per session: what it found stays dbkit's for the session (dbkit only adds to it). */
-export async function trustBookkeeping(session: Session): Promise<void> {
+export function trustedVerdict(session: Session): Promise<Verdict & { dialect: Dialect }> {
   let p = trusted.get(session);
   if (!p) {
     p = judgeLive(session);
     trusted.set(session, p);
     p.catch(() => trusted.delete(session));
   }
-  await p;
+  return p;
+}
+
+export async function trustBookkeeping(session: Session): Promise<void> {
+  await trustedVerdict(session);
 }

@@ -12,12 +12,13 @@ import type { Session } from '../../db/connect.js';
 import { BOOKKEEPING_TABLES, PROGRESS_COLUMN_NAMES } from './bookkeeping.js';
 import { loadState } from './load-state.js';
 import { CHECKSUM_TABLE } from '../folder/source.js';
-import { judgeLive } from './trust.js';
+import { trustedVerdict } from './trust.js';
 
 export async function nothingToMigrate(session: Session): Promise<boolean> {
   if (!session.namespaceExists) return false;
-  // A table under a dbkit name that is not dbkit's is refused here as on the normal path (exit 5).
-  const live = await judgeLive(session);
+  // A table under a dbkit name that is not dbkit's is refused here as on the normal path (exit 5);
+  // read once per session (the connection pre-flight may have read it already).
+  const live = await trustedVerdict(session);
   if (!BOOKKEEPING_TABLES.every((t) => live.present.includes(t)) || live.unmarked.length) return false;
   if (PROGRESS_COLUMN_NAMES.some((c) => live.lacking.get(CHECKSUM_TABLE)?.includes(c))) return false;
   const state = await loadState(session);
