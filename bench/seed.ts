@@ -5,7 +5,7 @@
  * one run; then peak memory of `dbkit seed` at 10x the users against 1x.
  *
  *   npm run bench:seed                                # builds, then runs this
- *   node dist/bench/seed.js --users 400 --runs 9 --memory-factor 10 [--only postgres|mariadb] [--settings stock|tuned|both]
+ *   node dist/bench/seed.js --users 400 --runs 9 --memory-factor 10 [--only postgres|mariadb] [--settings stock|tuned|both] [--compare REF]
  *
  * Servers (test/support/servers.ts), throwaway, started here: the system's
  * PostgreSQL (initdb/postgres from /usr/lib/postgresql/<n>/bin) and MariaDB
@@ -36,7 +36,8 @@ import { generators } from '../seeds/index.js';
 import { startMariadbServer, startSystemPostgres, type Server } from '../test/support/servers.js';
 import { pregenerate, timeBatchInsert, timeRawBulk, type TableRows } from './seed-baselines.js';
 import { describeProfiles, profiled, serverProbe, type Profile, type ServerProbe } from './seed-profile.js';
-import { intOption } from './options.js';
+import { baselineCli } from './baseline.js';
+import { intOption, stringOption } from './options.js';
 import { median } from './stats.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -62,10 +63,10 @@ interface Proc {
   seconds: number;
 }
 
-function dbkit(args: string[], preload = false): Promise<Proc> {
+function dbkit(args: string[], preload = false, cli = CLI): Promise<Proc> {
   return new Promise((done, fail) => {
     const start = performance.now();
-    const child = spawn(process.execPath, [...(preload ? ['--import', PROBE] : []), CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(preload ? ['--import', PROBE] : []), cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -75,8 +76,8 @@ function dbkit(args: string[], preload = false): Promise<Proc> {
   });
 }
 
-async function must(args: string[], preload = false): Promise<Proc> {
-  const p = await dbkit(args, preload);
+async function must(args: string[], preload = false, cli = CLI): Promise<Proc> {
+  const p = await dbkit(args, preload, cli);
   if (p.code !== 0) throw new Error(`dbkit ${args.join(' ')} exited ${p.code}: ${p.stderr.trim()}`);
   return p;
 }
@@ -108,21 +109,21 @@ async function truncate(e: Engine): Promise<void> {
 const fmt = (n: number) => n.toLocaleString('en-US');
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 
-async function seedProcess(e: Engine, users: number, preload = false, empty = true): Promise<{ seconds: number; rows: number; how: string; rssKb: number }> {
+async function seedProcess(e: Engine, users: number, preload = false, empty = true, cli = CLI): Promise<{ seconds: number; rows: number; how: string; rssKb: number }> {
   if (empty) await truncate(e);
-  const p = await must(['seed', '--url', e.url, '--schema', e.schema, '--users', String(users), '--seed', String(SEED), '--json'], preload);
+  const p = await must(['seed', '--url', e.url, '--schema', e.schema, '--users', String(users), '--seed', String(SEED), '--json'], preload, cli);
   const rss = /dbkit-bench-maxrss-kb=(\d+)/.exec(p.stderr);
   const report = JSON.parse(p.stdout) as { rows: number; method: string; foreignKeys: string };
   return { seconds: p.seconds, rows: report.rows, how: `${report.method}, foreign keys ${report.foreignKeys}`, rssKb: rss ? Number(rss[1]) : NaN };
 }
 
-async function benchEngine(e: Engine, users: number, runs: number, memoryFactor: number): Promise<void> {
+async function benchEngine(e: Engine, users: number, runs: number, memoryFactor: number, before: { ref: string; cli: string } | null): Promise<void> {
   const tables: TableRows[] = await pregenerate(e.schema, e.dialect, users, SEED);
   const expected = tables.reduce((n, t) => n + t.rows.length, 0);
   console.log(`\n${e.label}: ${e.schema} schema, ${fmt(users)} users = ${fmt(expected)} rows, ${runs} runs interleaved (median)`);
   const binary = e.dialect === 'postgres';
   const probe: ServerProbe = await serverProbe(e.dialect, e.adminUrl);
-  const profiles = { seed: [] as Profile[], batch: [] as Profile[], raw: [] as Profile[], rawBinary: [] as Profile[] };
+  const profiles = { seed: [] as Profile[], batch: [] as Profile[], raw: [] as Profile[], rawBinary: [] as Profile[], before: [] as Profile[] };
   let how = '';
   try {
     await seedProcess(e, Math.min(users, 20)); // warm-up: caches, JIT of the server
@@ -136,6 +137,10 @@ async function benchEngine(e: Engine, users: number, runs: number, memoryFactor:
           return s.seconds;
         }),
       );
+      if (before) {
+        await truncate(e);
+        profiles.before.push(await profiled(probe, 'child', async () => (await seedProcess(e, users, false, false, before.cli)).seconds));
+      }
       await truncate(e);
       profiles.batch.push(await profiled(probe, 'self', () => timeBatchInsert(e.dialect, e.url, tables)));
       await truncate(e);
@@ -156,6 +161,10 @@ async function benchEngine(e: Engine, users: number, runs: number, memoryFactor:
   console.log(`  Knex batchInsert, 1000 per chunk  ${batch.toFixed(2)} s  (${runsOf(profiles.batch)})`);
   console.log(`  ${rawName.padEnd(32)} ${raw.toFixed(2)} s  (pre-generated, pre-encoded as text; ${runsOf(profiles.raw)})`);
   if (binary) console.log(`  ${'raw COPY FROM STDIN, binary'.padEnd(32)} ${median(times(profiles.rawBinary)).toFixed(2)} s  (pre-generated, pre-encoded as dbkit does; ${runsOf(profiles.rawBinary)})`);
+  if (before) {
+    const old = median(times(profiles.before));
+    console.log(`  ${before.ref} dbkit seed (same rounds)     ${old.toFixed(2)} s  (${runsOf(profiles.before)}); this build / ${before.ref}: ${(seed / old).toFixed(2)} (no slower: ${seed <= old ? 'yes' : 'NO'})`);
+  }
   console.log(`  ratio batchInsert / dbkit seed: ${(batch / seed).toFixed(2)} (goal >= ${e.goals.batch}: ${verdict(batch / seed >= e.goals.batch)})`);
   const rawGoal = e.goals.raw;
   const goal = (ratio: number) => (rawGoal ? ` (goal >= ${rawGoal}: ${verdict(ratio >= rawGoal)})` : '');
@@ -212,6 +221,9 @@ async function main(): Promise<void> {
   const users = intOption('--users', 400);
   const runs = intOption('--runs', 9);
   const memoryFactor = intOption('--memory-factor', 10);
+  // --compare REF: that build's `dbkit seed` in the same rounds (built once into bench/.work/).
+  const ref = stringOption('--compare', null);
+  const before = ref ? { ref, cli: baselineCli(ROOT, ref) } : null;
   const argv = process.argv.slice(2);
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
   if (only !== undefined && only !== 'postgres' && only !== 'mariadb') throw new Error(`--only takes postgres or mariadb, got "${only}"`);
@@ -226,11 +238,11 @@ async function main(): Promise<void> {
       console.log(`\n=== ${title}: ${[servers.pg, servers.mysql].filter(Boolean).map((s) => s!.description).join('; ')}`);
       if (servers.pg) {
         const pg = await prepare(servers.pg.url, 'postgres', 'agents');
-        await benchEngine({ label: 'PostgreSQL', adminUrl: servers.pg.url, dialect: 'postgres', schema: 'agents', ...pg, goals: { batch: 2.5, raw: 0.7 } }, users, runs, memoryFactor);
+        await benchEngine({ label: 'PostgreSQL', adminUrl: servers.pg.url, dialect: 'postgres', schema: 'agents', ...pg, goals: { batch: 2.5, raw: 0.7 } }, users, runs, memoryFactor, before);
       }
       if (servers.mysql) {
         const my = await prepare(servers.mysql.url, 'mysql', 'chat');
-        await benchEngine({ label: 'MariaDB', adminUrl: servers.mysql.url, dialect: 'mysql', schema: 'chat', ...my, goals: { batch: 1.5 } }, users, runs, memoryFactor);
+        await benchEngine({ label: 'MariaDB', adminUrl: servers.mysql.url, dialect: 'mysql', schema: 'chat', ...my, goals: { batch: 1.5 } }, users, runs, memoryFactor, before);
       }
     } finally {
       await servers.stop();
