@@ -22,7 +22,7 @@ const DIST = path.join(ROOT, 'dist');
 const OUT = path.join(DIST, 'cli');
 const COMMANDS = path.join(DIST, 'src', 'commands');
 /** Packages loaded from node_modules at run time (large, optional or native). */
-const EXTERNAL = ['knex', 'knex-pglite', '@electric-sql/pglite', 'mysql2', 'inquirer', 'esbuild', 'pg-native', 'libpg-query'];
+const EXTERNAL = ['knex', 'knex-pglite', '@electric-sql/pglite', 'inquirer', 'esbuild', 'pg-native', 'libpg-query'];
 const ESM_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /** commands-index's `import('../commands/x.js')` -> the bundle `./x/index.js` beside it. */
