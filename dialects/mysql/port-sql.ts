@@ -22,6 +22,7 @@ export const mysqlSql: SqlDialect = {
   catalogNames: MYSQL_CATALOG_NAMES,
   buildsIndexesConcurrently: false,
   tablesHaveRowTypes: false,
+  tableExistsSql: 'SELECT 1 AS present FROM information_schema.tables WHERE table_schema = ? AND table_name = ?',
   quote: ident,
   bounds: mysqlBounds,
   lockWaits: mysqlLockWaits,

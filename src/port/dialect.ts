@@ -52,6 +52,8 @@ export interface SqlDialect {
   readonly buildsIndexesConcurrently: boolean;
   /** A table's name is also its row type's (PostgreSQL): a type of that name collides with it. */
   readonly tablesHaveRowTypes: boolean;
+  /** Whether a table exists (`?`: the namespace, the table), as `present`. */
+  readonly tableExistsSql: string;
   /** An identifier, quoted. */
   quote(name: string): string;
   /** How a migration statement's lock and run time are bounded (SET lock_timeout / innodb_lock_wait_timeout ...). */

@@ -67,12 +67,9 @@ export const qualifier =
   (table: string): string =>
     engineOf(conn).dialect.tableRef(conn.namespace, table);
 
-const TABLE_EXISTS =
-  'SELECT 1 AS present FROM information_schema.tables WHERE table_schema = ? AND table_name = ?';
-
 export async function hasTable(conn: Session, table: string, sql: Sql = conn.sql): Promise<boolean> {
   if (!conn.namespaceExists) return false;
-  return (await sql.query(TABLE_EXISTS, [conn.namespace, table])).length > 0;
+  return (await sql.query(engineOf(conn).dialect.tableExistsSql, [conn.namespace, table])).length > 0;
 }
 
 /** A bookkeeping table, quoted and (on PostgreSQL) qualified with the namespace. */
@@ -122,7 +119,21 @@ export interface DatabaseState {
  * Both tables, after checking that they are dbkit's (trust.ts), with every
  * lock wait bounded by --lock-timeout (bounded.ts).
  */
-export async function readDatabaseState(conn: Session): Promise<DatabaseState> {
+/** What a session without Knex has read (it writes no bookkeeping: what it read stays true for it). */
+const readOnce = new WeakMap<Session, Promise<DatabaseState>>();
+
+export function readDatabaseState(conn: Session): Promise<DatabaseState> {
+  if ('knex' in conn) return readState(conn);
+  let p = readOnce.get(conn);
+  if (!p) {
+    p = readState(conn);
+    readOnce.set(conn, p);
+    p.catch(() => readOnce.delete(conn));
+  }
+  return p;
+}
+
+async function readState(conn: Session): Promise<DatabaseState> {
   await trustBookkeeping(conn);
   return boundedRead(conn, [MIGRATION_TABLE, CHECKSUM_TABLE], 'reading which migrations are applied', async (sql) => {
     // One after the other: a session is one connection (node-postgres warns about overlapping queries).
