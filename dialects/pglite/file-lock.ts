@@ -22,26 +22,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Releasable } from '../../src/port/lock.js';
+import { pidAlive, readText, startTicks } from '../../src/shared/process.js';
 
 /** Not a lock file dbkit can use: something else is at its path. */
 export class LockPathError extends Error {}
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
-const readText = (file: string): string | null => {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-};
 
 /** When the system booted (seconds since the epoch), from /proc/stat; null when unknown. */
 function bootTime(): number | null {
@@ -63,14 +49,7 @@ export function processStart(pid: number): number | null {
   return Number.isFinite(ticks) ? boot * 1000 + (ticks / USER_HZ) * 1000 : null;
 }
 
-/** A process's start time in clock ticks after boot (field 22 of /proc/<pid>/stat, exact), or null off Linux or when it is gone. */
-export function startTicks(pid: number): string | null {
-  const stat = readText(`/proc/${pid}/stat`);
-  if (!stat) return null;
-  // The command name (field 2) is in parentheses and may hold spaces: count from after its closing one.
-  const ticks = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  return ticks && /^\d+$/.test(ticks) ? ticks : null;
-}
+export { startTicks };
 
 /** The first of ten whitespace characters standing for the digits 0-9 (U+2000 EN QUAD ... U+2009 THIN SPACE): all removed by trim(). */
 const DIGIT_ZERO = 0x2000;
@@ -109,7 +88,7 @@ const CLOCK_SLACK_MS = 2_000;
  * Node.js or dbkit.
  */
 export function holdsLock(pid: number, writtenAt: number, start: string | null = null): boolean {
-  if (!alive(pid)) return false;
+  if (!pidAlive(pid)) return false;
   if (start !== null) {
     const now = startTicks(pid);
     return now === null || now === start;

@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LockError } from '../../shared/errors.js';
+import { pidAlive, readText, startTicks } from '../../shared/process.js';
 import { shown } from '../folder/folder.js';
 import type { Releasable } from '../../port/lock.js';
 
@@ -37,37 +38,14 @@ export interface FolderLockHolder {
   token: string;
 }
 
-const readText = (file: string): string | null => {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-};
-
 /** This machine's boot id (Linux), or null. */
 export const bootId = (): string | null => readText('/proc/sys/kernel/random/boot_id')?.trim() || null;
 
-/** A process's start time in clock ticks after boot (field 22 of /proc/<pid>/stat), or null. */
-export function processStart(pid: number): string | null {
-  const stat = readText(`/proc/${pid}/stat`);
-  if (!stat) return null;
-  // The command name (field 2) is in parentheses and may hold spaces: count from after its closing one.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields[19] ?? null;
-}
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
+/** A process's start time in clock ticks after boot, or null. */
+export const processStart = startTicks;
 
 /** Why a holder is gone (the lock is stale), or null when it may still hold it. */
-export function staleReason(h: FolderLockHolder, here = { host: os.hostname(), boot: bootId() }, probe = { alive, processStart }): string | null {
+export function staleReason(h: FolderLockHolder, here = { host: os.hostname(), boot: bootId() }, probe = { alive: pidAlive, processStart }): string | null {
   if (h.host !== here.host) return null;
   if (h.boot && here.boot && h.boot !== here.boot) return 'the machine restarted since';
   if (!probe.alive(h.pid)) return `process ${h.pid} is gone`;
